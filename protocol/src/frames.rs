@@ -1,0 +1,219 @@
+//! WebSocket frames: one JSON object per text frame, tagged by `"type"`.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::ErrorCode;
+use crate::rest::{Channel, Message, ResumePoints, User};
+
+/// Frames a client sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Must be first, within the auth timeout.
+    Auth {
+        token: String,
+        #[serde(default)]
+        #[ts(optional, type = "Record<string, number>")]
+        resume: Option<ResumePoints>,
+    },
+    /// Post a message; answered by `ack` after commit, or `error`.
+    Send {
+        #[serde(rename = "ref", default)]
+        #[ts(optional)]
+        reference: Option<String>,
+        channel_id: String,
+        client_msg_id: String,
+        body: String,
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        thread_root: Option<i64>,
+    },
+    /// Move the caller's read marker (never backwards).
+    Read {
+        channel_id: String,
+        #[ts(type = "number")]
+        seq: i64,
+    },
+    /// "I am typing" in a channel; relayed to the other members.
+    Typing { channel_id: String },
+    /// Application-level ping; answered by `pong`.
+    Ping {
+        #[serde(rename = "ref", default)]
+        #[ts(optional)]
+        reference: Option<String>,
+    },
+}
+
+/// Presence of a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceStatus {
+    Online,
+    Away,
+    Offline,
+}
+
+/// Frames the server sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    Ready {
+        session_id: String,
+        user: User,
+        channels: Vec<Channel>,
+        /// Users with at least one open socket right now (additive to v1).
+        #[serde(default)]
+        online_user_ids: Vec<String>,
+    },
+    Message {
+        channel_id: String,
+        #[ts(type = "number")]
+        seq: i64,
+        message: Message,
+    },
+    MemberJoined {
+        channel_id: String,
+        #[ts(type = "number")]
+        seq: i64,
+        user_id: String,
+    },
+    MemberLeft {
+        channel_id: String,
+        #[ts(type = "number")]
+        seq: i64,
+        user_id: String,
+    },
+    Ack {
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+        channel_id: String,
+        #[ts(type = "number")]
+        seq: i64,
+        message_id: String,
+    },
+    Error {
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+        code: ErrorCode,
+        message: String,
+    },
+    Resync {
+        channel_id: String,
+        #[ts(type = "number")]
+        from_seq: i64,
+    },
+    Typing {
+        channel_id: String,
+        user_id: String,
+    },
+    Read {
+        channel_id: String,
+        #[ts(type = "number")]
+        seq: i64,
+    },
+    Presence {
+        user_id: String,
+        status: PresenceStatus,
+    },
+    Channel {
+        channel: Channel,
+    },
+    ChannelRemoved {
+        channel_id: String,
+    },
+    Ephemeral {
+        channel_id: String,
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional, type = "unknown[]")]
+        attachments: Option<Vec<serde_json::Value>>,
+    },
+    Pong {
+        #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        reference: Option<String>,
+    },
+}
+
+impl ServerFrame {
+    /// The `(channel_id, seq)` of a channel event frame, `None` for other frames.
+    pub fn channel_seq(&self) -> Option<(&str, i64)> {
+        match self {
+            ServerFrame::Message {
+                channel_id, seq, ..
+            }
+            | ServerFrame::MemberJoined {
+                channel_id, seq, ..
+            }
+            | ServerFrame::MemberLeft {
+                channel_id, seq, ..
+            } => Some((channel_id, *seq)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn send_frame_reads_ref_and_optional_thread_root() {
+        let frame: ClientFrame = serde_json::from_str(
+            r#"{"type":"send","ref":"r1","channel_id":"c","client_msg_id":"m","body":"hola"}"#,
+        )
+        .expect("valid send frame");
+        assert_eq!(
+            frame,
+            ClientFrame::Send {
+                reference: Some("r1".into()),
+                channel_id: "c".into(),
+                client_msg_id: "m".into(),
+                body: "hola".into(),
+                thread_root: None,
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_frame_type_is_refused() {
+        assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"shout"}"#).is_err());
+    }
+
+    #[test]
+    fn ack_and_error_always_carry_ref_even_when_null() {
+        let ack = ServerFrame::Ack {
+            reference: None,
+            channel_id: "c".into(),
+            seq: 3,
+            message_id: "m".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&ack).expect("serializable"),
+            serde_json::json!({"type":"ack","ref":null,"channel_id":"c","seq":3,"message_id":"m"})
+        );
+        let err = ServerFrame::Error {
+            reference: Some("x".into()),
+            code: ErrorCode::NotFound,
+            message: "no".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&err).expect("serializable"),
+            serde_json::json!({"type":"error","ref":"x","code":"not_found","message":"no"})
+        );
+    }
+
+    #[test]
+    fn member_events_report_their_channel_seq() {
+        let joined = ServerFrame::MemberJoined {
+            channel_id: "c".into(),
+            seq: 7,
+            user_id: "u".into(),
+        };
+        assert_eq!(joined.channel_seq(), Some(("c", 7)));
+        assert_eq!(ServerFrame::Pong { reference: None }.channel_seq(), None);
+    }
+}

@@ -1,0 +1,143 @@
+//! `/api/v1/channels`, `/api/v1/dms` and channel messages and events.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use xerrada_protocol::{
+    Channel, CreateChannelRequest, CreateDmRequest, EventPage, Message, MessagePage,
+    SendMessageRequest,
+};
+
+use super::error::HttpResult;
+use super::extract::{ApiJson, ApiQuery};
+use crate::auth::Caller;
+use crate::context::Context;
+use crate::services::channels;
+use crate::services::messages::{self, Draft, HistoryParams};
+
+pub async fn list(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+) -> HttpResult<Json<Vec<Channel>>> {
+    Ok(Json(channels::list(&ctx, &caller).await?))
+}
+
+pub async fn create(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateChannelRequest>,
+) -> HttpResult<(StatusCode, Json<Channel>)> {
+    let channel = channels::create(&ctx, &caller, req).await?;
+    Ok((StatusCode::CREATED, Json(channel)))
+}
+
+pub async fn get(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+) -> HttpResult<Json<Channel>> {
+    Ok(Json(channels::get(&ctx, &caller, &channel_id).await?))
+}
+
+pub async fn join(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+) -> HttpResult<StatusCode> {
+    channels::join(&ctx, &caller, &channel_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn leave(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+) -> HttpResult<StatusCode> {
+    channels::leave(&ctx, &caller, &channel_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn add_member(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path((channel_id, user_id)): Path<(String, String)>,
+) -> HttpResult<StatusCode> {
+    channels::add_member(&ctx, &caller, &channel_id, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove_member(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path((channel_id, user_id)): Path<(String, String)>,
+) -> HttpResult<StatusCode> {
+    channels::remove_member(&ctx, &caller, &channel_id, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn open_dm(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateDmRequest>,
+) -> HttpResult<Json<Channel>> {
+    Ok(Json(channels::open_dm(&ctx, &caller, req).await?))
+}
+
+#[derive(Deserialize)]
+pub struct HistoryQuery {
+    before: Option<i64>,
+    after: Option<i64>,
+    limit: Option<u32>,
+}
+
+pub async fn history(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> HttpResult<Json<MessagePage>> {
+    let params = HistoryParams {
+        before: query.before,
+        after: query.after,
+        limit: query.limit,
+    };
+    Ok(Json(
+        messages::history(&ctx, &caller, &channel_id, params).await?,
+    ))
+}
+
+pub async fn post(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+    ApiJson(req): ApiJson<SendMessageRequest>,
+) -> HttpResult<(StatusCode, Json<Message>)> {
+    let (message, created) =
+        messages::post(&ctx, &caller, Draft::from_rest(&channel_id, req)).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(message)))
+}
+
+#[derive(Deserialize)]
+pub struct EventsQuery {
+    after: Option<i64>,
+    limit: Option<u32>,
+}
+
+pub async fn events(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+    ApiQuery(query): ApiQuery<EventsQuery>,
+) -> HttpResult<Json<EventPage>> {
+    Ok(Json(
+        messages::events(&ctx, &caller, &channel_id, query.after, query.limit).await?,
+    ))
+}

@@ -1,0 +1,83 @@
+//! How errors look over HTTP: a status and `{"code","message"}`.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use xerrada_protocol::{ApiError, ErrorCode};
+
+use crate::error::AppError;
+
+/// An HTTP error answer.
+#[derive(Debug)]
+pub struct HttpError {
+    status: StatusCode,
+    body: ApiError,
+    retry_after_secs: Option<u64>,
+}
+
+impl HttpError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        HttpError {
+            status,
+            body: ApiError {
+                code,
+                message: message.into(),
+            },
+            retry_after_secs: None,
+        }
+    }
+}
+
+impl From<AppError> for HttpError {
+    fn from(e: AppError) -> Self {
+        if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
+            tracing::error!(error = %e, cause = ?std::error::Error::source(&e), "request failed");
+        }
+        let code = e.code();
+        let status =
+            StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after_secs = match &e {
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        };
+        HttpError {
+            status,
+            body: ApiError {
+                code,
+                message: e.client_message(),
+            },
+            retry_after_secs,
+        }
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+/// Result type of handlers.
+pub type HttpResult<T> = Result<T, HttpError>;
+
+/// Unknown route under the API.
+pub async fn not_found() -> HttpError {
+    HttpError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such route")
+}
+
+/// Known route, wrong method.
+pub async fn method_not_allowed() -> HttpError {
+    HttpError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::InvalidRequest,
+        "method not allowed on this route",
+    )
+}

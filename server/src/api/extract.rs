@@ -1,0 +1,106 @@
+//! Extractors that answer bad input with the contract's JSON errors instead of axum's text.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+use xerrada_protocol::ErrorCode;
+
+use super::error::HttpError;
+use crate::auth::Caller;
+use crate::context::Context;
+use crate::error::AppError;
+
+/// A JSON body. Malformed JSON is 400, well-formed but wrong JSON 422, a missing JSON content
+/// type 415, a body over the HTTP limit 413 — each with the JSON error body.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> HttpError {
+    let status = rejection.status();
+    let message = rejection.body_text();
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            HttpError::new(status, ErrorCode::TooLarge, "request body too large")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => HttpError::new(
+            status,
+            ErrorCode::InvalidRequest,
+            "expected Content-Type: application/json",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            HttpError::new(status, ErrorCode::InvalidRequest, message)
+        }
+        _ => HttpError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message),
+    }
+}
+
+/// Query parameters; unparsable ones are 400 `invalid_request`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(query_rejection(rejection)),
+        }
+    }
+}
+
+fn query_rejection(rejection: QueryRejection) -> HttpError {
+    HttpError::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidRequest,
+        rejection.body_text(),
+    )
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<Arc<Context>> for Caller {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &Arc<Context>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts).ok_or_else(|| {
+            HttpError::from(AppError::Unauthorized(
+                "missing Authorization: Bearer token".into(),
+            ))
+        })?;
+        Ok(ctx.auth.authenticate(token).await?)
+    }
+}

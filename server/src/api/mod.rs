@@ -1,0 +1,63 @@
+//! HTTP routes. Handlers are thin: extract and parse, call a service, map the result.
+
+mod auth;
+mod channels;
+pub mod error;
+pub mod extract;
+mod health;
+mod users;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
+use tower_http::trace::TraceLayer;
+
+use crate::context::Context;
+
+/// The whole HTTP surface of a node.
+pub fn router(ctx: Arc<Context>) -> Router {
+    let api = Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::get).patch(users::update))
+        .route("/users/{id}/deactivate", post(users::deactivate))
+        .route(
+            "/departments",
+            get(users::list_departments).post(users::create_department),
+        )
+        .route(
+            "/departments/{id}/members/{user_id}",
+            put(users::add_department_member).delete(users::remove_department_member),
+        )
+        .route("/channels", get(channels::list).post(channels::create))
+        .route("/channels/{id}", get(channels::get))
+        .route("/channels/{id}/join", post(channels::join))
+        .route("/channels/{id}/leave", post(channels::leave))
+        .route(
+            "/channels/{id}/members/{user_id}",
+            put(channels::add_member).delete(channels::remove_member),
+        )
+        .route(
+            "/channels/{id}/messages",
+            get(channels::history).post(channels::post),
+        )
+        .route("/channels/{id}/events", get(channels::events))
+        .route("/dms", post(channels::open_dm))
+        .route("/ws", get(crate::ws::upgrade))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed);
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/api/v1", api)
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes))
+        .layer(TraceLayer::new_for_http())
+        .with_state(ctx)
+}

@@ -1,0 +1,177 @@
+//! Building and running a node: open the store, start the writer, serve HTTP, shut down
+//! gracefully.
+//!
+//! [`Application::with_listener`] takes an already bound listener and
+//! [`Application::run_until`] a shutdown future, so tests run real servers on port 0 in-process
+//! and can test shutdown too.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use xerrada_protocol::close_code;
+
+use crate::auth::Auth;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::context::Context;
+use crate::error::AppError;
+use crate::hub::Hub;
+use crate::memberships::Memberships;
+use crate::store::Store;
+use crate::store::sqlite::SqliteStore;
+use crate::writer::Writer;
+
+/// Errors that stop a node from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot use data dir {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot load the signing key: {0}")]
+    SigningKey(std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    App(#[from] AppError),
+}
+
+/// A node's services, opened on its data dir and database, with its writer task.
+pub struct Node {
+    pub ctx: Arc<Context>,
+    writer_task: JoinHandle<()>,
+}
+
+impl Node {
+    /// Opens the data dir and store and starts the writer (no HTTP): what both `serve` and the
+    /// admin subcommands need.
+    pub async fn open(config: Config) -> Result<Node, StartError> {
+        create_data_dir(&config)?;
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.database_url()).await?);
+        let keys = TokenKeys::load_or_create(&config.data_dir, config.auth.access_ttl_secs)
+            .map_err(StartError::SigningKey)?;
+        let hub = Arc::new(Hub::new(config.realtime.outbound_queue_bytes));
+        let memberships = Arc::new(Memberships::load(store.as_ref()).await?);
+        let (writer, writer_task) = Writer::start(
+            store.clone(),
+            hub.clone(),
+            memberships.clone(),
+            config.realtime.max_batch,
+        );
+        let auth = Auth::new(store.clone(), hub.clone(), keys, &config.auth).await?;
+        let ctx = Arc::new(Context {
+            config,
+            store,
+            hub,
+            memberships,
+            writer,
+            auth,
+        });
+        Ok(Node { ctx, writer_task })
+    }
+
+    /// Commits what the writer still holds and stops it.
+    pub async fn close(self) {
+        self.ctx.writer.shutdown().await;
+        let _ = self.writer_task.await;
+    }
+}
+
+fn create_data_dir(config: &Config) -> Result<(), StartError> {
+    let path = &config.data_dir;
+    let err = |source| StartError::DataDir {
+        path: path.display().to_string(),
+        source,
+    };
+    std::fs::create_dir_all(path).map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A node ready to serve on a bound listener.
+pub struct Application {
+    listener: TcpListener,
+    node: Node,
+}
+
+impl Application {
+    /// Binds `config.bind` and opens the node.
+    pub async fn build(config: Config) -> Result<Application, StartError> {
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+        Self::with_listener(config, listener).await
+    }
+
+    /// Opens the node to serve on `listener` (tests bind port 0).
+    pub async fn with_listener(
+        config: Config,
+        listener: TcpListener,
+    ) -> Result<Application, StartError> {
+        let node = Node::open(config).await?;
+        crate::bootstrap::ensure_admin(&node.ctx).await?;
+        Ok(Application { listener, node })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound TCP listener has an address")
+    }
+
+    /// The node's shared state (tests read hub statistics from it).
+    pub fn context(&self) -> Arc<Context> {
+        self.node.ctx.clone()
+    }
+
+    /// Serves until `shutdown` resolves; then stops accepting, closes every socket with 1001,
+    /// lets in-flight requests finish and commits what the writer holds.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let Application { listener, node } = self;
+        let ctx = node.ctx.clone();
+        let router = crate::api::router(ctx.clone());
+        let hub = ctx.hub.clone();
+        let graceful = async move {
+            shutdown.await;
+            tracing::info!("shutting down: closing sockets");
+            hub.close_all(close_code::GOING_AWAY, "server going away");
+        };
+        tracing::info!(addr = %listener.local_addr()?, "serving");
+        let served = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(graceful)
+        .await;
+        // Upgraded sockets are not tracked by the HTTP server: wait for them to close.
+        if tokio::time::timeout(Duration::from_secs(10), ctx.hub.wait_until_empty())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some sockets did not close in time");
+        }
+        node.close().await;
+        tracing::info!("stopped");
+        served
+    }
+}

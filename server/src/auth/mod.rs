@@ -1,0 +1,219 @@
+//! Authentication: login, refresh-token rotation, logout, and turning a bearer token into a
+//! [`Caller`].
+//!
+//! Access tokens are JWTs (see [`tokens`]); refresh tokens are random, stored as SHA-256
+//! hashes, and rotate on every use. Presenting an already-used refresh token means it was
+//! copied: the whole session is revoked. Revocation is immediate: the session id joins an
+//! in-memory set checked on every request, and its sockets are closed with 4003.
+
+pub mod passwords;
+pub mod revocations;
+pub mod throttle;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use xerrada_protocol::{User, close_code};
+
+use crate::config::AuthSettings;
+use crate::error::{AppError, AppResult};
+use crate::hub::Hub;
+use crate::ids;
+use crate::store::{NewSession, RefreshOutcome, Store};
+use passwords::Passwords;
+use revocations::Revocations;
+use throttle::LoginThrottle;
+use tokens::{TokenError, TokenKeys};
+
+/// An authenticated user and the session its token belongs to.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub session_id: String,
+}
+
+impl Caller {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == xerrada_protocol::Role::Admin
+    }
+}
+
+/// Tokens handed out by login and refresh.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub access_token: String,
+    pub expires_in: u64,
+    pub refresh_token: String,
+    pub user: User,
+    pub session_id: String,
+}
+
+/// The authentication service.
+pub struct Auth {
+    store: Arc<dyn Store>,
+    hub: Arc<Hub>,
+    passwords: Passwords,
+    keys: TokenKeys,
+    revocations: Revocations,
+    throttle: LoginThrottle,
+    session_ttl_days: u64,
+}
+
+impl Auth {
+    pub async fn new(
+        store: Arc<dyn Store>,
+        hub: Arc<Hub>,
+        keys: TokenKeys,
+        settings: &AuthSettings,
+    ) -> AppResult<Self> {
+        let revocations = Revocations::new(keys.ttl_secs());
+        // Sessions revoked before a restart must stay refused while their tokens could live.
+        let since = ids::format_time(
+            OffsetDateTime::now_utc() - time::Duration::seconds(keys.ttl_secs() as i64 + 60),
+        );
+        for session_id in store.sessions_revoked_since(&since).await? {
+            revocations.revoke(&session_id);
+        }
+        Ok(Auth {
+            store,
+            hub,
+            passwords: Passwords::new(settings.max_concurrent_hashes)?,
+            keys,
+            revocations,
+            throttle: LoginThrottle::new(
+                settings.max_failed_logins,
+                settings.failed_login_window_secs,
+            ),
+            session_ttl_days: settings.session_ttl_days,
+        })
+    }
+
+    /// The password hasher, shared with account management.
+    pub fn passwords(&self) -> &Passwords {
+        &self.passwords
+    }
+
+    /// Checks credentials and opens a session. Unknown user and wrong password get the same
+    /// answer, after the same work.
+    pub async fn login(&self, username: &str, password: &str) -> AppResult<Issued> {
+        if let Some(retry_after_secs) = self.throttle.locked_for(username) {
+            return Err(AppError::RateLimited {
+                message: "too many failed logins; wait and try again".into(),
+                retry_after_secs,
+            });
+        }
+        let credentials = self.store.credentials_by_username(username).await?;
+        let hash = credentials
+            .as_ref()
+            .and_then(|c| c.password_hash.as_deref());
+        let valid = self.passwords.verify(password, hash).await?;
+        let user = match credentials {
+            Some(c) if valid && c.user.active => c.user,
+            _ => {
+                self.throttle.record_failure(username);
+                return Err(AppError::Unauthorized("wrong username or password".into()));
+            }
+        };
+        self.throttle.record_success(username);
+        self.open_session(user).await
+    }
+
+    /// Opens a session for an already-authenticated user.
+    async fn open_session(&self, user: User) -> AppResult<Issued> {
+        let session_id = ids::new_id();
+        let refresh_token = ids::random_token(32);
+        let now = OffsetDateTime::now_utc();
+        self.store
+            .create_session(NewSession {
+                id: session_id.clone(),
+                user_id: user.id.clone(),
+                refresh_hash: ids::sha256_hex(&refresh_token),
+                created_at: ids::format_time(now),
+                expires_at: ids::format_time(
+                    now + time::Duration::days(self.session_ttl_days as i64),
+                ),
+            })
+            .await?;
+        Ok(Issued {
+            access_token: self.keys.issue(&user.id, &session_id),
+            expires_in: self.keys.ttl_secs(),
+            refresh_token,
+            user,
+            session_id,
+        })
+    }
+
+    /// Swaps a refresh token for new tokens. Reuse of an old token revokes the session.
+    pub async fn refresh(&self, refresh_token: &str) -> AppResult<Issued> {
+        let new_refresh = ids::random_token(32);
+        let outcome = self
+            .store
+            .rotate_refresh_token(
+                &ids::sha256_hex(refresh_token),
+                &ids::sha256_hex(&new_refresh),
+                &ids::now(),
+            )
+            .await?;
+        let refused = || AppError::Unauthorized("invalid or expired refresh token".into());
+        match outcome {
+            RefreshOutcome::Rotated {
+                session_id,
+                user_id,
+            } => {
+                let user = self.store.user_by_id(&user_id).await?;
+                let Some(user) = user.filter(|u| u.active) else {
+                    return Err(refused());
+                };
+                Ok(Issued {
+                    access_token: self.keys.issue(&user.id, &session_id),
+                    expires_in: self.keys.ttl_secs(),
+                    refresh_token: new_refresh,
+                    user,
+                    session_id,
+                })
+            }
+            RefreshOutcome::Reused { session_id } => {
+                tracing::warn!(%session_id, "refresh token reused: session revoked");
+                self.end_sessions(&[session_id]);
+                Err(refused())
+            }
+            RefreshOutcome::Invalid => Err(refused()),
+        }
+    }
+
+    /// Ends a session: its tokens stop working and its sockets close with 4003.
+    pub async fn logout(&self, session_id: &str) -> AppResult<()> {
+        self.store.revoke_session(session_id, &ids::now()).await?;
+        self.end_sessions(&[session_id.to_owned()]);
+        Ok(())
+    }
+
+    /// Marks sessions revoked in memory and closes their sockets (the store already knows).
+    pub fn end_sessions(&self, session_ids: &[String]) {
+        for session_id in session_ids {
+            self.revocations.revoke(session_id);
+            self.hub
+                .close_session(session_id, close_code::SESSION_ENDED, "session ended");
+        }
+    }
+
+    /// The caller a bearer token speaks for, if the token and its session and user are valid.
+    pub async fn authenticate(&self, token: &str) -> AppResult<Caller> {
+        let claims = self.keys.verify(token).map_err(|e| match e {
+            TokenError::Expired => AppError::Unauthorized("the access token has expired".into()),
+            TokenError::Invalid => AppError::Unauthorized("invalid access token".into()),
+        })?;
+        if self.revocations.is_revoked(&claims.sid) {
+            return Err(AppError::Unauthorized("the session has ended".into()));
+        }
+        let user = self.store.user_by_id(&claims.sub).await?;
+        match user {
+            Some(user) if user.active => Ok(Caller {
+                user,
+                session_id: claims.sid,
+            }),
+            _ => Err(AppError::Unauthorized("the account is not active".into())),
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The `xerrada` command line: `serve` (the default) and admin subcommands that work on the
+//! same data dir and database as the server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use xerrada_protocol::Role;
+
+use crate::Node;
+use crate::config::{self, Config, ConfigError, FileConfig, Overrides};
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use crate::services::{accounts, departments};
+use crate::validate::{Name, Password, Slug, Username};
+
+/// Xerrada, self-hosted team chat.
+#[derive(Debug, Parser)]
+#[command(name = "xerrada", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every subcommand understands.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Directory for the database and the signing key.
+    #[arg(long, env = "XERRADA_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL (default: SQLite in the data dir).
+    #[arg(long, env = "XERRADA_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Configuration file (default: ./xerrada.toml when it exists).
+    #[arg(long, env = "XERRADA_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Log JSON lines instead of human-readable text.
+    #[arg(long, env = "XERRADA_LOG_JSON", global = true)]
+    pub log_json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve(ServeArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage departments.
+    #[command(subcommand)]
+    Department(DepartmentCommand),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "XERRADA_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// A browser origin allowed to open WebSockets besides the server's own (repeatable).
+    #[arg(
+        long = "allowed-origin",
+        env = "XERRADA_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints a random password unless one is given.
+    Add {
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// The password (else XERRADA_USER_PASSWORD, else random and printed).
+        #[arg(long, env = "XERRADA_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Department slug to join (repeatable).
+        #[arg(long = "department")]
+        departments: Vec<String>,
+    },
+    /// List accounts.
+    List,
+    /// Deactivate an account: it can no longer log in and its sessions end.
+    Deactivate { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DepartmentCommand {
+    /// Create a department and its channel.
+    Add {
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List departments.
+    List,
+    /// Add an account to a department (and so to its channel).
+    AddMember { slug: String, username: String },
+}
+
+impl Cli {
+    /// The configuration these arguments describe (with `serve`'s own flags when given).
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        let (path, required) = match &self.global.config {
+            Some(path) => (path.clone(), true),
+            None => (PathBuf::from("xerrada.toml"), false),
+        };
+        let file = FileConfig::load(&path, required)?;
+        let serve = match &self.command {
+            Some(Command::Serve(args)) => Some(args),
+            _ => None,
+        };
+        let overrides = Overrides {
+            bind: serve.and_then(|s| s.bind),
+            data_dir: self.global.data_dir.clone(),
+            database_url: self.global.database_url.clone(),
+            log_json: self.global.log_json,
+            admin_password: std::env::var("XERRADA_ADMIN_PASSWORD").ok(),
+            allowed_origins: serve.map(|s| s.allowed_origins.clone()).unwrap_or_default(),
+        };
+        config::resolve(overrides, file)
+    }
+}
+
+/// Runs a user subcommand against the node's store.
+pub async fn run_user(node: &Node, command: UserCommand) -> AppResult<()> {
+    let ctx = &node.ctx;
+    match command {
+        UserCommand::Add {
+            username,
+            display_name,
+            password,
+            admin,
+            departments: slugs,
+        } => {
+            let (password, generated) = match password {
+                Some(p) => (p, false),
+                None => (ids::random_token(12), true),
+            };
+            let mut department_ids = Vec::new();
+            for slug in &slugs {
+                department_ids.push(department_by_slug(node, slug).await?.id);
+            }
+            let display_name = display_name.unwrap_or_else(|| username.clone());
+            let account = accounts::NewAccount {
+                username: Username::parse(&username)?,
+                display_name: Name::parse(&display_name, "display name")?,
+                password: Password::parse(&password)?,
+                role: if admin { Role::Admin } else { Role::Member },
+                department_ids,
+            };
+            let user = accounts::create_account(ctx, account).await?;
+            println!("created {} ({})", user.username, user.id);
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::List => {
+            for user in ctx.store.list_users(None, u32::MAX).await? {
+                let role = if user.role == Role::Admin {
+                    "admin"
+                } else {
+                    "member"
+                };
+                let state = if user.active { "active" } else { "inactive" };
+                println!(
+                    "{}\t{}\t{}\t{role}\t{state}",
+                    user.id, user.username, user.display_name
+                );
+            }
+        }
+        UserCommand::Deactivate { username } => {
+            let user = user_by_username(node, &username).await?;
+            accounts::deactivate_account(ctx, &user.id).await?;
+            println!("deactivated {username}");
+        }
+    }
+    Ok(())
+}
+
+/// Runs a department subcommand against the node's store.
+pub async fn run_department(node: &Node, command: DepartmentCommand) -> AppResult<()> {
+    let ctx = &node.ctx;
+    match command {
+        DepartmentCommand::Add { slug, name } => {
+            let name = name.unwrap_or_else(|| slug.clone());
+            let department = departments::create_department(
+                ctx,
+                Slug::parse(&slug)?,
+                Name::parse(&name, "name")?,
+            )
+            .await?;
+            println!("created department {} ({})", department.slug, department.id);
+        }
+        DepartmentCommand::List => {
+            for department in ctx.store.list_departments().await? {
+                println!(
+                    "{}\t{}\t{}",
+                    department.id, department.slug, department.name
+                );
+            }
+        }
+        DepartmentCommand::AddMember { slug, username } => {
+            let department = department_by_slug(node, &slug).await?;
+            let user = user_by_username(node, &username).await?;
+            departments::set_membership(ctx, &department.id, &user.id, true).await?;
+            println!("{username} is now in {slug}");
+        }
+    }
+    Ok(())
+}
+
+async fn department_by_slug(node: &Node, slug: &str) -> AppResult<xerrada_protocol::Department> {
+    node.ctx
+        .store
+        .department_by_slug(slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no department {slug:?}")))
+}
+
+async fn user_by_username(node: &Node, username: &str) -> AppResult<xerrada_protocol::User> {
+    node.ctx
+        .store
+        .credentials_by_username(username)
+        .await?
+        .map(|c| c.user)
+        .ok_or_else(|| AppError::NotFound(format!("no user {username:?}")))
+}

@@ -1,0 +1,271 @@
+//! Configuration: one typed struct, filled in layers.
+//!
+//! Precedence is flag > `XERRADA_*` environment variable > `xerrada.toml` > default. clap
+//! resolves the first two (each flag has an env name); the file and defaults fill the rest.
+//! Tuning knobs that operators rarely touch live only in the file (`[limits]`, `[auth]`,
+//! `[realtime]` tables) and in [`Config`] for tests.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use xerrada_protocol::limits;
+
+/// Everything the server needs to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `sqlite://...`; `None` means `xerrada.db` in the data dir.
+    pub database_url: Option<String>,
+    /// Logs as JSON lines instead of human text.
+    pub log_json: bool,
+    /// Password of the `admin` account created on first start; random and printed if unset.
+    pub admin_password: Option<String>,
+    /// Browser origins allowed to open WebSockets besides the server's own.
+    pub allowed_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-Proto`/`X-Forwarded-Host` are believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    pub limits: Limits,
+    pub auth: AuthSettings,
+    pub realtime: RealtimeSettings,
+}
+
+/// Size limits of requests and frames.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub max_ws_frame_bytes: usize,
+    pub max_http_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: limits::MAX_BODY_BYTES,
+            max_ws_frame_bytes: limits::MAX_WS_FRAME_BYTES,
+            max_http_body_bytes: limits::MAX_HTTP_BODY_BYTES,
+        }
+    }
+}
+
+/// Token lifetimes and login pacing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Access token lifetime; the contract caps it at 15 minutes.
+    pub access_ttl_secs: u64,
+    /// How long a session can be kept alive by refreshing.
+    pub session_ttl_days: u64,
+    /// Time a new socket has to send `auth`.
+    pub auth_timeout_ms: u64,
+    /// Concurrent password hashes (each takes 19 MiB and a core).
+    pub max_concurrent_hashes: usize,
+    /// Failed logins allowed per username per window before `rate_limited`.
+    pub max_failed_logins: u32,
+    pub failed_login_window_secs: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            access_ttl_secs: 900,
+            session_ttl_days: 30,
+            auth_timeout_ms: 10_000,
+            max_concurrent_hashes: 2,
+            max_failed_logins: 10,
+            failed_login_window_secs: 300,
+        }
+    }
+}
+
+/// The realtime path: queues, liveness and replay.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RealtimeSettings {
+    /// Bytes a socket may have queued before it is closed with 4008 as too slow.
+    pub outbound_queue_bytes: usize,
+    /// Interval of server pings; a socket silent for ping + pong timeout is dropped.
+    pub ping_interval_ms: u64,
+    pub pong_timeout_ms: u64,
+    /// Events replayed per channel on `resume` before answering `resync` instead.
+    pub replay_limit: u32,
+    /// Most messages the writer commits in one transaction.
+    pub max_batch: usize,
+}
+
+impl Default for RealtimeSettings {
+    fn default() -> Self {
+        RealtimeSettings {
+            outbound_queue_bytes: 1024 * 1024,
+            ping_interval_ms: 30_000,
+            pong_timeout_ms: 30_000,
+            replay_limit: 1000,
+            max_batch: 1024,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults for a server with its data in `data_dir`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: data_dir.into(),
+            database_url: None,
+            log_json: false,
+            admin_password: None,
+            allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
+            limits: Limits::default(),
+            auth: AuthSettings::default(),
+            realtime: RealtimeSettings::default(),
+        }
+    }
+
+    /// The database URL in force: the configured one, or SQLite in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("xerrada.db").display()),
+        }
+    }
+}
+
+/// What `xerrada.toml` may hold. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    pub bind: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub log_json: Option<bool>,
+    pub allowed_origins: Option<Vec<String>>,
+    pub trusted_proxies: Option<Vec<IpAddr>>,
+    pub limits: Option<Limits>,
+    pub auth: Option<AuthSettings>,
+    pub realtime: Option<RealtimeSettings>,
+}
+
+/// Errors reading the configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("invalid setting: {0}")]
+    Invalid(String),
+}
+
+impl FileConfig {
+    /// Reads `path`; a missing file is an empty configuration unless `required`.
+    pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(FileConfig::default());
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_owned(),
+            source,
+        })
+    }
+}
+
+/// Values given as flags or environment variables (already merged by clap).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub bind: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub log_json: bool,
+    pub admin_password: Option<String>,
+    pub allowed_origins: Vec<String>,
+}
+
+/// Merges flags/env over the file over defaults, and checks the result.
+pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigError> {
+    let data_dir = overrides
+        .data_dir
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("./data"));
+    let mut config = Config::new(data_dir);
+    if let Some(bind) = overrides.bind.or(file.bind) {
+        config.bind = bind;
+    }
+    config.database_url = overrides.database_url.or(file.database_url);
+    config.log_json = overrides.log_json || file.log_json.unwrap_or(false);
+    config.admin_password = overrides.admin_password;
+    config.allowed_origins = if overrides.allowed_origins.is_empty() {
+        file.allowed_origins.unwrap_or_default()
+    } else {
+        overrides.allowed_origins
+    };
+    config.trusted_proxies = file.trusted_proxies.unwrap_or_default();
+    config.limits = file.limits.unwrap_or_default();
+    config.auth = file.auth.unwrap_or_default();
+    config.realtime = file.realtime.unwrap_or_default();
+    if config.auth.access_ttl_secs == 0 || config.auth.access_ttl_secs > 900 {
+        return Err(ConfigError::Invalid(
+            "auth.access_ttl_secs must be 1-900 (the contract caps access tokens at 15 min)".into(),
+        ));
+    }
+    if let Some(url) = &config.database_url
+        && !url.starts_with("sqlite:")
+    {
+        return Err(ConfigError::Invalid(format!(
+            "database_url {url:?}: only sqlite: URLs are supported by this build"
+        )));
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: FileConfig = toml::from_str(
+            r#"
+            bind = "127.0.0.1:9000"
+            data_dir = "/srv/xerrada"
+            [realtime]
+            replay_limit = 10
+            "#,
+        )
+        .expect("valid toml");
+        let overrides = Overrides {
+            bind: Some("0.0.0.0:8081".parse().expect("addr")),
+            ..Overrides::default()
+        };
+        let config = resolve(overrides, file).expect("valid config");
+        assert_eq!(config.bind.to_string(), "0.0.0.0:8081");
+        assert_eq!(config.data_dir, PathBuf::from("/srv/xerrada"));
+        assert_eq!(config.realtime.replay_limit, 10);
+        assert_eq!(config.realtime.ping_interval_ms, 30_000);
+        assert!(config.database_url().starts_with("sqlite:///srv/xerrada/"));
+    }
+
+    #[test]
+    fn unknown_keys_and_long_tokens_are_refused() {
+        assert!(toml::from_str::<FileConfig>("bnid = \"x\"").is_err());
+        let file: FileConfig = toml::from_str("[auth]\naccess_ttl_secs = 3600").expect("toml");
+        assert!(resolve(Overrides::default(), file).is_err());
+    }
+}

@@ -1,0 +1,20 @@
+//! The shared state every request and socket works with.
+
+use std::sync::Arc;
+
+use crate::auth::Auth;
+use crate::config::Config;
+use crate::hub::Hub;
+use crate::memberships::Memberships;
+use crate::store::Store;
+use crate::writer::Writer;
+
+/// Services and shared state of one running node.
+pub struct Context {
+    pub config: Config,
+    pub store: Arc<dyn Store>,
+    pub hub: Arc<Hub>,
+    pub memberships: Arc<Memberships>,
+    pub writer: Writer,
+    pub auth: Auth,
+}

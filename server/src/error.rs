@@ -1,0 +1,81 @@
+//! The service layer's error: what went wrong, in terms a client can act on.
+//!
+//! Each variant maps to exactly one protocol [`ErrorCode`]; the HTTP edge (`api::error`) and
+//! the WebSocket session (`ws`) translate it. Unexpected failures keep their cause for the log
+//! and tell the client only `internal`.
+
+use xerrada_protocol::ErrorCode;
+
+use crate::store::StoreError;
+
+/// An error a service returns.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
+    #[error("service unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// The protocol code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::Unauthorized(_) => ErrorCode::Unauthorized,
+            AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::Invalid(_) => ErrorCode::InvalidRequest,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::TooLarge(_) => ErrorCode::TooLarge,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::Unavailable(_) => ErrorCode::Unavailable,
+            AppError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The text shown to the client: never the internal cause.
+    pub fn client_message(&self) -> String {
+        match self {
+            AppError::Unavailable(_) => "the service is temporarily unavailable; retry".into(),
+            AppError::Internal(_) => "internal error".into(),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        AppError::NotFound(format!("{what} not found"))
+    }
+
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(what) => AppError::Conflict(format!("{what} already exists")),
+            StoreError::Unavailable(cause) => AppError::Unavailable(cause),
+            StoreError::Internal(cause) => AppError::Internal(cause),
+        }
+    }
+}

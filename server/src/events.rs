@@ -1,0 +1,46 @@
+//! Converting stored channel events and channel views into wire types.
+
+use xerrada_protocol::{Channel, ServerFrame};
+
+use crate::store::{ChannelEvent, ChannelView, EventKind};
+
+/// The frame a channel event travels as, live, on replay and from the REST events endpoint.
+pub fn event_frame(event: &ChannelEvent) -> ServerFrame {
+    let channel_id = event.channel_id.clone();
+    let seq = event.seq;
+    match &event.kind {
+        EventKind::Message(message) => ServerFrame::Message {
+            channel_id,
+            seq,
+            message: message.clone(),
+        },
+        EventKind::MemberJoined { user_id } => ServerFrame::MemberJoined {
+            channel_id,
+            seq,
+            user_id: user_id.clone(),
+        },
+        EventKind::MemberLeft { user_id } => ServerFrame::MemberLeft {
+            channel_id,
+            seq,
+            user_id: user_id.clone(),
+        },
+    }
+}
+
+/// A channel as the caller sees it.
+pub fn channel_resource(view: ChannelView) -> Channel {
+    let record = view.channel;
+    Channel {
+        id: record.id,
+        name: record.name,
+        kind: record.kind,
+        department_id: record.department_id,
+        topic: record.topic,
+        last_seq: record.last_seq,
+        member_count: record.member_count,
+        joined: view.joined,
+        last_read_seq: view.last_read_seq,
+        unread: view.unread,
+        member_ids: record.dm_member_ids,
+    }
+}

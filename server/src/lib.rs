@@ -1,0 +1,36 @@
+//! Xerrada: a self-hosted team chat server.
+//!
+//! The server is a library with a thin binary. Its modules, each owning one thing:
+//! - [`config`]: the typed configuration, layered from flags, env, `xerrada.toml`, defaults.
+//! - [`app`]: building a node and running it until shutdown.
+//! - [`store`]: the `Store` trait and its SQLite backend; the only place with SQL.
+//! - [`auth`]: passwords, access tokens, refresh-token rotation, revocation.
+//! - [`writer`]: the one task that appends channel events (group commit, ack after commit).
+//! - [`hub`]: the node's sockets and fan-out into bounded per-socket queues.
+//! - [`memberships`]: the in-memory channel membership cache used for access checks.
+//! - [`services`]: business rules for accounts, departments, channels and messages.
+//! - [`api`]: thin HTTP handlers; [`ws`]: one WebSocket's life.
+//!
+//! ARCHITECTURE.md at the repository root follows a message through these modules.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod context;
+pub mod error;
+pub mod events;
+pub mod hub;
+pub mod ids;
+pub mod memberships;
+pub mod services;
+pub mod store;
+pub mod telemetry;
+pub mod validate;
+pub mod writer;
+pub mod ws;
+
+pub use app::{Application, Node, StartError};
+pub use config::Config;

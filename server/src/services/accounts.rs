@@ -1,0 +1,187 @@
+//! Accounts: creation, the directory, profile and password changes, deactivation.
+
+use xerrada_protocol::{CreateUserRequest, Role, UpdateUserRequest, User, UserKind, close_code};
+
+use crate::auth::Caller;
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use crate::store::{NewUser, UserChange, WriteOp, WriteOutcome};
+use crate::validate::{Name, Password, Username};
+
+/// A validated request for a new account.
+pub struct NewAccount {
+    pub username: Username,
+    pub display_name: Name,
+    pub password: Password,
+    pub role: Role,
+    pub department_ids: Vec<String>,
+}
+
+impl NewAccount {
+    pub fn parse(req: CreateUserRequest) -> AppResult<Self> {
+        Ok(NewAccount {
+            username: Username::parse(&req.username)?,
+            display_name: Name::parse(&req.display_name, "display_name")?,
+            password: Password::parse(&req.password)?,
+            role: req.role.unwrap_or(Role::Member),
+            department_ids: req.department_ids.unwrap_or_default(),
+        })
+    }
+}
+
+/// `POST /users` (admins only).
+pub async fn create(ctx: &Context, caller: &Caller, req: CreateUserRequest) -> AppResult<User> {
+    require_admin(caller)?;
+    create_account(ctx, NewAccount::parse(req)?).await
+}
+
+/// Creates an account and puts it in its departments (also used by the CLI and bootstrap).
+pub async fn create_account(ctx: &Context, account: NewAccount) -> AppResult<User> {
+    for department_id in &account.department_ids {
+        if ctx.store.department_by_id(department_id).await?.is_none() {
+            return Err(AppError::Invalid(format!(
+                "department {department_id:?} does not exist"
+            )));
+        }
+    }
+    let password_hash = ctx.auth.passwords().hash(account.password.as_str()).await?;
+    let user = ctx
+        .store
+        .create_user(NewUser {
+            id: ids::new_id(),
+            username: account.username.as_str().to_owned(),
+            display_name: account.display_name.into_string(),
+            kind: UserKind::Human,
+            role: account.role,
+            password_hash: Some(password_hash),
+            created_at: ids::now(),
+        })
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::Conflict("the username is taken".into()),
+            other => other,
+        })?;
+    for department_id in &account.department_ids {
+        ctx.writer
+            .write(WriteOp::AddDepartmentMember {
+                department_id: department_id.clone(),
+                user_id: user.id.clone(),
+                at: ids::now(),
+            })
+            .await?;
+    }
+    get(ctx, &user.id).await
+}
+
+/// One account by id.
+pub async fn get(ctx: &Context, user_id: &str) -> AppResult<User> {
+    ctx.store
+        .user_by_id(user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))
+}
+
+/// The directory: accounts matching `query`, by username.
+pub async fn directory(ctx: &Context, query: Option<&str>) -> AppResult<Vec<User>> {
+    let query = query.map(str::trim).filter(|q| !q.is_empty());
+    Ok(ctx.store.list_users(query, 1000).await?)
+}
+
+/// `PATCH /users/{id}`: admins change anything; a member changes its own display name, and its
+/// own password by giving the current one.
+pub async fn update(
+    ctx: &Context,
+    caller: &Caller,
+    user_id: &str,
+    req: UpdateUserRequest,
+) -> AppResult<User> {
+    let is_self = caller.user.id == user_id;
+    if !caller.is_admin() {
+        if !is_self {
+            return Err(AppError::Forbidden(
+                "you may only change your own account".into(),
+            ));
+        }
+        if req.role.is_some() {
+            return Err(AppError::Forbidden("only an admin may change roles".into()));
+        }
+    }
+    let target = get(ctx, user_id).await?;
+    let display_name = req
+        .display_name
+        .as_deref()
+        .map(|n| Name::parse(n, "display_name").map(Name::into_string))
+        .transpose()?;
+    let password = req.password.as_deref().map(Password::parse).transpose()?;
+    if password.is_some() && !caller.is_admin() {
+        let current = req.current_password.as_deref().unwrap_or("");
+        let hash = ctx.store.password_hash(&target.id).await?;
+        if !ctx
+            .auth
+            .passwords()
+            .verify(current, hash.as_deref())
+            .await?
+        {
+            return Err(AppError::Forbidden("current_password is wrong".into()));
+        }
+    }
+    if caller.is_admin() && is_self && req.role == Some(Role::Member) {
+        return Err(AppError::Invalid(
+            "an admin cannot demote itself; ask another admin".into(),
+        ));
+    }
+    let password_hash = match password {
+        Some(p) => Some(ctx.auth.passwords().hash(p.as_str()).await?),
+        None => None,
+    };
+    let change = UserChange {
+        display_name,
+        password_hash,
+        role: req.role,
+    };
+    ctx.store
+        .update_user(user_id, change)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))
+}
+
+/// `POST /users/{id}/deactivate`: the account can no longer log in; its sessions end and its
+/// sockets close with 4003 at once.
+pub async fn deactivate(ctx: &Context, caller: &Caller, user_id: &str) -> AppResult<()> {
+    require_admin(caller)?;
+    if caller.user.id == user_id {
+        return Err(AppError::Invalid("you cannot deactivate yourself".into()));
+    }
+    deactivate_account(ctx, user_id).await
+}
+
+/// Deactivates without a caller (CLI).
+pub async fn deactivate_account(ctx: &Context, user_id: &str) -> AppResult<()> {
+    let sessions = ctx
+        .store
+        .deactivate_user(user_id, &ids::now())
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
+    ctx.auth.end_sessions(&sessions);
+    ctx.hub
+        .close_user(user_id, close_code::SESSION_ENDED, "account deactivated");
+    Ok(())
+}
+
+/// Refuses non-admins.
+pub fn require_admin(caller: &Caller) -> AppResult<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only an admin may do this".into()))
+    }
+}
+
+/// Whether a write found its target; `NotFound` becomes a 404 for `what`.
+pub fn expect_found(outcome: WriteOutcome, what: &str) -> AppResult<WriteOutcome> {
+    match outcome {
+        WriteOutcome::NotFound => Err(AppError::not_found(what)),
+        other => Ok(other),
+    }
+}

@@ -1,0 +1,201 @@
+//! Messages: posting (REST and WebSocket share the rules here), history, the events feed for
+//! resync, read markers and typing.
+
+use std::sync::Arc;
+
+use xerrada_protocol::{EventPage, Message, MessagePage, SendMessageRequest, ServerFrame, limits};
+
+use crate::auth::Caller;
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+use crate::events::event_frame;
+use crate::hub::{OutFrame, Outbox};
+use crate::ids;
+use crate::memberships::Access;
+use crate::store::{EventKind, HistoryQuery, WriteOp, WriteOutcome};
+use crate::validate::{ClientMsgId, MessageBody};
+
+/// A send, as received from either REST or a socket.
+pub struct Draft {
+    pub channel_id: String,
+    pub body: String,
+    pub client_msg_id: Option<String>,
+    pub thread_root: Option<i64>,
+}
+
+impl Draft {
+    pub fn from_rest(channel_id: &str, req: SendMessageRequest) -> Self {
+        Draft {
+            channel_id: channel_id.to_owned(),
+            body: req.body,
+            client_msg_id: req.client_msg_id,
+            thread_root: req.thread_root,
+        }
+    }
+}
+
+/// Refuses callers who may not read or post in a channel: `forbidden` for a public channel not
+/// joined, `not_found` for one they may not see.
+pub fn require_member(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
+    match ctx.memberships.access(channel_id, user_id) {
+        Access::Member => Ok(()),
+        Access::CanJoin => Err(AppError::Forbidden(
+            "join the channel to read or post in it".into(),
+        )),
+        Access::Hidden => Err(AppError::not_found("channel")),
+    }
+}
+
+/// Checks a draft and turns it into the writer's operation.
+pub fn prepare(ctx: &Context, author_id: &str, draft: Draft) -> AppResult<WriteOp> {
+    require_member(ctx, author_id, &draft.channel_id)?;
+    let body = MessageBody::parse(draft.body, ctx.config.limits.max_body_bytes)?;
+    let client_msg_id = draft.client_msg_id.map(ClientMsgId::parse).transpose()?;
+    if draft.thread_root.is_some_and(|root| root < 1) {
+        return Err(AppError::Invalid(
+            "thread_root must be a positive seq".into(),
+        ));
+    }
+    Ok(WriteOp::PostMessage {
+        channel_id: draft.channel_id,
+        author_id: author_id.to_owned(),
+        message_id: ids::new_id(),
+        body: body.into_string(),
+        client_msg_id: client_msg_id.map(ClientMsgId::into_string),
+        thread_root: draft.thread_root,
+        created_at: ids::now(),
+    })
+}
+
+/// Posts over REST. The boolean is false when `client_msg_id` repeated an earlier send and the
+/// original message is returned.
+pub async fn post(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<(Message, bool)> {
+    let op = prepare(ctx, &caller.user.id, draft)?;
+    let (event, created) = match ctx.writer.write(op).await? {
+        WriteOutcome::Committed(event) => (event, true),
+        WriteOutcome::Duplicate(event) => (event, false),
+        WriteOutcome::NotFound => return Err(AppError::not_found("channel")),
+        other => return Err(AppError::internal(format!("unexpected outcome {other:?}"))),
+    };
+    match event.kind {
+        EventKind::Message(message) => Ok((message, created)),
+        _ => Err(AppError::internal("a post committed a non-message event")),
+    }
+}
+
+/// Posts from a socket: the `ack` or `error` goes to `outbox` once committed.
+pub async fn post_from_socket(
+    ctx: &Context,
+    author_id: &str,
+    draft: Draft,
+    outbox: &Arc<Outbox>,
+    reference: Option<String>,
+) -> AppResult<()> {
+    let op = prepare(ctx, author_id, draft)?;
+    ctx.writer
+        .write_for_socket(op, outbox.clone(), reference)
+        .await
+}
+
+/// Which page of history a client asked for.
+pub struct HistoryParams {
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+/// `GET /channels/{id}/messages`.
+pub async fn history(
+    ctx: &Context,
+    caller: &Caller,
+    channel_id: &str,
+    params: HistoryParams,
+) -> AppResult<MessagePage> {
+    require_member(ctx, &caller.user.id, channel_id)?;
+    let limit = page_limit(
+        params.limit,
+        limits::DEFAULT_MESSAGES_PAGE,
+        limits::MAX_MESSAGES_PAGE,
+    )?;
+    let query = match (params.before, params.after) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::Invalid(
+                "give either before or after, not both".into(),
+            ));
+        }
+        (Some(seq), None) => HistoryQuery::Before { seq, limit },
+        (None, Some(seq)) => HistoryQuery::After { seq, limit },
+        (None, None) => HistoryQuery::Latest { limit },
+    };
+    let slice = ctx.store.messages(channel_id, query).await?;
+    Ok(MessagePage {
+        messages: slice.messages,
+        has_more: slice.has_more,
+    })
+}
+
+/// `GET /channels/{id}/events`: the channel's event frames after `after`, for resync.
+pub async fn events(
+    ctx: &Context,
+    caller: &Caller,
+    channel_id: &str,
+    after: Option<i64>,
+    limit: Option<u32>,
+) -> AppResult<EventPage> {
+    require_member(ctx, &caller.user.id, channel_id)?;
+    let limit = page_limit(limit, limits::DEFAULT_EVENTS_PAGE, limits::MAX_EVENTS_PAGE)?;
+    let after = after.unwrap_or(0).max(0);
+    let mut events = ctx.store.events_after(channel_id, after, limit + 1).await?;
+    let has_more = events.len() > limit as usize;
+    events.truncate(limit as usize);
+    Ok(EventPage {
+        events: events.iter().map(event_frame).collect(),
+        has_more,
+    })
+}
+
+/// Moves the caller's read marker and tells the caller's other sockets (`skip` is the socket
+/// that sent it, if any). Returns the marker now in force.
+pub async fn mark_read(
+    ctx: &Context,
+    user_id: &str,
+    channel_id: &str,
+    seq: i64,
+    skip: Option<u64>,
+) -> AppResult<i64> {
+    require_member(ctx, user_id, channel_id)?;
+    if seq < 0 {
+        return Err(AppError::Invalid("seq must not be negative".into()));
+    }
+    let marker = ctx.store.mark_read(channel_id, user_id, seq).await?;
+    let frame = OutFrame::encode(&ServerFrame::Read {
+        channel_id: channel_id.to_owned(),
+        seq: marker,
+    });
+    ctx.hub
+        .deliver_to_users([&user_id.to_owned()], &frame, skip);
+    Ok(marker)
+}
+
+/// Relays "typing" to the channel's other members (not stored).
+pub fn typing(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
+    require_member(ctx, user_id, channel_id)?;
+    let Some(info) = ctx.memberships.get(channel_id) else {
+        return Err(AppError::not_found("channel"));
+    };
+    let frame = OutFrame::encode(&ServerFrame::Typing {
+        channel_id: channel_id.to_owned(),
+        user_id: user_id.to_owned(),
+    });
+    ctx.hub
+        .deliver_to_users(info.members.iter().filter(|m| *m != user_id), &frame, None);
+    Ok(())
+}
+
+fn page_limit(requested: Option<u32>, default: u32, max: u32) -> AppResult<u32> {
+    match requested {
+        None => Ok(default),
+        Some(limit) if (1..=max).contains(&limit) => Ok(limit),
+        Some(_) => Err(AppError::Invalid(format!("limit must be 1-{max}"))),
+    }
+}

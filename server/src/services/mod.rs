@@ -1,0 +1,7 @@
+//! Business rules: who may do what, and what follows from it. Handlers (`api`, `ws`) parse
+//! input and call these; these call the store, the writer and the hub.
+
+pub mod accounts;
+pub mod channels;
+pub mod departments;
+pub mod messages;

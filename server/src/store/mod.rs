@@ -1,0 +1,105 @@
+//! Persistence: the [`Store`] trait and one implementation per database backend.
+//!
+//! Services speak only to the trait, so a PostgreSQL backend can be added without touching
+//! them. SQL lives only in the backend files (`sqlite.rs`), and no business rule lives there:
+//! the store answers "what is", services decide "what may be". The one exception is the
+//! channel sequence: assigning the next gap-free `seq` and committing the event must be one
+//! transaction, so [`Store::apply_batch`] owns it (it is called only by the writer task).
+
+mod records;
+pub mod sqlite;
+
+use async_trait::async_trait;
+
+pub use records::*;
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken (username, department slug, ...).
+    #[error("already exists: {0}")]
+    Conflict(&'static str),
+    /// The database cannot be reached or is busy past its timeout.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Anything else: a bug or corruption; logged with its cause, reported as `internal`.
+    #[error("database error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the server keeps. Implemented once per backend; see `tests/` for the conformance
+/// suite every backend must pass.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Answers when the database is reachable (for `/readyz`).
+    async fn health(&self) -> StoreResult<()>;
+
+    // --- accounts ---------------------------------------------------------------------
+    /// Creates an account; `Conflict` when the username (case-insensitive) is taken.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
+    /// The account and its password hash, for login.
+    async fn credentials_by_username(&self, username: &str) -> StoreResult<Option<Credentials>>;
+    async fn password_hash(&self, user_id: &str) -> StoreResult<Option<String>>;
+    /// Users whose username or display name contains `query` (case-insensitive), by username.
+    async fn list_users(&self, query: Option<&str>, limit: u32) -> StoreResult<Vec<User>>;
+    async fn update_user(&self, id: &str, change: UserChange) -> StoreResult<Option<User>>;
+    /// Marks the account inactive and revokes all its sessions; returns the revoked session ids.
+    async fn deactivate_user(&self, id: &str, at: &str) -> StoreResult<Option<Vec<String>>>;
+
+    // --- departments and channels -------------------------------------------------------
+    /// Creates a department and its department channel in one transaction.
+    async fn create_department(&self, dept: Department, channel: NewChannel) -> StoreResult<()>;
+    async fn list_departments(&self) -> StoreResult<Vec<Department>>;
+    async fn department_by_id(&self, id: &str) -> StoreResult<Option<Department>>;
+    async fn department_by_slug(&self, slug: &str) -> StoreResult<Option<Department>>;
+    /// Creates a channel whose initial members are `member_ids` (no events: a new channel
+    /// starts at `seq` 0).
+    async fn create_channel(&self, channel: NewChannel, member_ids: &[String]) -> StoreResult<()>;
+    /// The direct channel with this member key, created with these members if absent.
+    /// Returns the channel id and whether it was created now.
+    async fn find_or_create_dm(
+        &self,
+        channel: NewChannel,
+        member_ids: &[String],
+    ) -> StoreResult<(String, bool)>;
+    async fn channel_by_id(&self, id: &str) -> StoreResult<Option<ChannelRecord>>;
+    /// One channel as `user_id` sees it (membership, read marker, unread count).
+    async fn channel_view(&self, id: &str, user_id: &str) -> StoreResult<Option<ChannelView>>;
+    /// Channels `user_id` belongs to, plus public channels it may join.
+    async fn channels_for_user(&self, user_id: &str) -> StoreResult<Vec<ChannelView>>;
+    /// Every channel with its members, to fill the in-memory membership cache at start.
+    async fn all_channel_members(&self) -> StoreResult<Vec<ChannelMembers>>;
+
+    // --- channel events -----------------------------------------------------------------
+    /// Applies a batch of channel writes in ONE transaction (group commit). Each operation gets
+    /// its own outcome; an `Err` of the whole call means nothing was committed.
+    async fn apply_batch(&self, ops: &[WriteOp]) -> StoreResult<Vec<WriteOutcome>>;
+    /// Messages of a channel in ascending `seq`; see [`HistoryQuery`].
+    async fn messages(&self, channel_id: &str, query: HistoryQuery) -> StoreResult<MessageSlice>;
+    /// Events with `seq > after`, ascending, at most `limit`.
+    async fn events_after(
+        &self,
+        channel_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ChannelEvent>>;
+    /// Moves a read marker forward (never back, never past `last_seq`); returns its value.
+    async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64>;
+
+    // --- sessions -------------------------------------------------------------------------
+    async fn create_session(&self, session: NewSession) -> StoreResult<()>;
+    /// Swaps a refresh token for a new one; see [`RefreshOutcome`].
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        now: &str,
+    ) -> StoreResult<RefreshOutcome>;
+    /// Revokes a session; true when it was active.
+    async fn revoke_session(&self, session_id: &str, at: &str) -> StoreResult<bool>;
+    /// Ids of sessions revoked at or after `since` (to rebuild the revocation set at start).
+    async fn sessions_revoked_since(&self, since: &str) -> StoreResult<Vec<String>>;
+}

@@ -1,0 +1,188 @@
+//! Plain records the store reads and writes. Where a record is exactly a wire resource it is
+//! the `protocol` type itself; the rest are defined here.
+
+pub use xerrada_protocol::{ChannelKind, Department, Message, Role, User, UserKind};
+
+/// A new account. The password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub kind: UserKind,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub created_at: String,
+}
+
+/// An account with its password hash, for login only.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: Option<String>,
+}
+
+/// A partial update of an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    pub display_name: Option<String>,
+    pub password_hash: Option<String>,
+    pub role: Option<Role>,
+}
+
+/// A channel to create.
+#[derive(Debug, Clone)]
+pub struct NewChannel {
+    pub id: String,
+    pub name: String,
+    pub kind: ChannelKind,
+    pub department_id: Option<String>,
+    pub topic: String,
+    /// Set for direct channels only.
+    pub dm_key: Option<String>,
+    pub created_at: String,
+}
+
+/// A channel as stored, without any caller's view of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelRecord {
+    pub id: String,
+    pub name: String,
+    pub kind: ChannelKind,
+    pub department_id: Option<String>,
+    pub topic: String,
+    pub last_seq: i64,
+    pub member_count: i64,
+    /// Member ids, for direct channels only.
+    pub dm_member_ids: Option<Vec<String>>,
+}
+
+/// A channel seen by one user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelView {
+    pub channel: ChannelRecord,
+    pub joined: bool,
+    pub last_read_seq: i64,
+    pub unread: i64,
+}
+
+/// A channel with its member ids (for the membership cache).
+#[derive(Debug, Clone)]
+pub struct ChannelMembers {
+    pub channel_id: String,
+    pub kind: ChannelKind,
+    pub department_id: Option<String>,
+    /// True for a department's own channel, whose membership is the department's.
+    pub follows_department: bool,
+    pub member_ids: Vec<String>,
+}
+
+/// One write of the writer's batch.
+#[derive(Debug, Clone)]
+pub enum WriteOp {
+    /// Post a message. `message_id` and `created_at` are chosen by the caller; when the author
+    /// already posted `client_msg_id`, the original message is the outcome instead.
+    PostMessage {
+        channel_id: String,
+        author_id: String,
+        message_id: String,
+        body: String,
+        client_msg_id: Option<String>,
+        thread_root: Option<i64>,
+        created_at: String,
+    },
+    /// Add a member to a channel (a `member_joined` event unless already a member).
+    AddMember {
+        channel_id: String,
+        user_id: String,
+        at: String,
+    },
+    /// Remove a member from a channel (a `member_left` event unless not a member).
+    RemoveMember {
+        channel_id: String,
+        user_id: String,
+        at: String,
+    },
+    /// Add a user to a department and so to its channel.
+    AddDepartmentMember {
+        department_id: String,
+        user_id: String,
+        at: String,
+    },
+    /// Remove a user from a department and so from its channel.
+    RemoveDepartmentMember {
+        department_id: String,
+        user_id: String,
+        at: String,
+    },
+}
+
+/// What one [`WriteOp`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// A new event was committed.
+    Committed(ChannelEvent),
+    /// The message was posted before with this `client_msg_id`: the original.
+    Duplicate(ChannelEvent),
+    /// Nothing to do (already a member, not a member).
+    Unchanged,
+    /// The channel, department or user does not exist.
+    NotFound,
+    /// `thread_root` does not name a message of the channel.
+    InvalidThreadRoot,
+}
+
+/// An event of a channel's sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelEvent {
+    pub channel_id: String,
+    pub seq: i64,
+    pub kind: EventKind,
+}
+
+/// What happened at a channel's `seq`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    Message(Message),
+    MemberJoined { user_id: String },
+    MemberLeft { user_id: String },
+}
+
+/// Which slice of history to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryQuery {
+    /// The `limit` messages just before `seq`.
+    Before { seq: i64, limit: u32 },
+    /// The `limit` messages just after `seq`.
+    After { seq: i64, limit: u32 },
+    /// The latest `limit` messages.
+    Latest { limit: u32 },
+}
+
+/// Messages in ascending `seq`, and whether more exist in the direction read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageSlice {
+    pub messages: Vec<Message>,
+    pub has_more: bool,
+}
+
+/// A login session with its first refresh token (hashed).
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id: String,
+    pub user_id: String,
+    pub refresh_hash: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// Result of presenting a refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    /// The token was current: it is now used, the new one is current.
+    Rotated { session_id: String, user_id: String },
+    /// The token had been used already: the session is now revoked (probable theft).
+    Reused { session_id: String },
+    /// Unknown token, or its session is revoked or expired.
+    Invalid,
+}

@@ -1,0 +1,1054 @@
+//! The SQLite backend: the default, embedded in the binary, one file in the data dir.
+//!
+//! Durability comes from WAL with `synchronous=FULL` (checked at start, because sqlx does not
+//! guarantee the journal mode): a committed transaction survives power loss. Write transactions
+//! start with `BEGIN IMMEDIATE` so that two connections never deadlock upgrading a read lock;
+//! `busy_timeout` makes the loser wait instead of failing.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+
+use super::*;
+
+/// Store backed by one SQLite database file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.kind, u.role, u.active, \
+     (SELECT group_concat(d.department_id) FROM department_members d WHERE d.user_id = u.id) AS department_ids";
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`),
+    /// applies migrations and checks the durability settings.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(internal)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(db_error)?;
+        sqlx::migrate!("../migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(internal)?;
+        let store = SqliteStore { pool };
+        store.check_durability().await?;
+        Ok(store)
+    }
+
+    async fn check_durability(&self) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        // An in-memory database cannot use WAL; it is only used by tests that need no durability.
+        let in_memory = journal.eq_ignore_ascii_case("memory");
+        if !(journal.eq_ignore_ascii_case("wal") || in_memory) || synchronous != 2 {
+            return Err(internal(format!(
+                "SQLite durability not in force: journal_mode={journal}, synchronous={synchronous}"
+            )));
+        }
+        Ok(())
+    }
+
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)
+    }
+
+    async fn fetch_user(&self, id: &str) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| user_from_row(&r)).transpose()
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn health(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        let result = sqlx::query(
+            "INSERT INTO users (id, username, username_key, display_name, kind, role, password_hash, active, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
+        )
+        .bind(&user.id)
+        .bind(&user.username)
+        .bind(user.username.to_lowercase())
+        .bind(&user.display_name)
+        .bind(user_kind_str(user.kind))
+        .bind(role_str(user.role))
+        .bind(&user.password_hash)
+        .bind(&user.created_at)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict("username")),
+            Err(e) => return Err(db_error(e)),
+        }
+        self.fetch_user(&user.id)
+            .await?
+            .ok_or_else(|| internal("user vanished after insert"))
+    }
+
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
+        self.fetch_user(id).await
+    }
+
+    async fn credentials_by_username(&self, username: &str) -> StoreResult<Option<Credentials>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username_key = ?1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(username.to_lowercase())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| {
+            Ok(Credentials {
+                user: user_from_row(&r)?,
+                password_hash: r.try_get("password_hash").map_err(db_error)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn password_hash(&self, user_id: &str) -> StoreResult<Option<String>> {
+        let hash: Option<Option<String>> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(hash.flatten())
+    }
+
+    async fn list_users(&self, query: Option<&str>, limit: u32) -> StoreResult<Vec<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u
+             WHERE ?1 IS NULL OR instr(lower(u.username), lower(?1)) > 0
+                   OR instr(lower(u.display_name), lower(?1)) > 0
+             ORDER BY u.username_key LIMIT ?2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(query)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn update_user(&self, id: &str, change: UserChange) -> StoreResult<Option<User>> {
+        let done = sqlx::query(
+            "UPDATE users SET
+                display_name = COALESCE(?2, display_name),
+                password_hash = COALESCE(?3, password_hash),
+                role = COALESCE(?4, role)
+             WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(&change.display_name)
+        .bind(&change.password_hash)
+        .bind(change.role.map(role_str))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.fetch_user(id).await
+    }
+
+    async fn deactivate_user(&self, id: &str, at: &str) -> StoreResult<Option<Vec<String>>> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET active = 0 WHERE id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let sessions: Vec<String> = sqlx::query_scalar(
+            "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL RETURNING id",
+        )
+        .bind(id)
+        .bind(at)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(sessions))
+    }
+
+    async fn create_department(&self, dept: Department, channel: NewChannel) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_channel(&mut tx, &channel).await?;
+        let result = sqlx::query(
+            "INSERT INTO departments (id, slug, name, channel_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(&dept.id)
+        .bind(&dept.slug)
+        .bind(&dept.name)
+        .bind(&dept.channel_id)
+        .bind(&channel.created_at)
+        .execute(&mut *tx)
+        .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict("slug")),
+            Err(e) => return Err(db_error(e)),
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn list_departments(&self) -> StoreResult<Vec<Department>> {
+        let rows = sqlx::query("SELECT id, slug, name, channel_id FROM departments ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(department_from_row).collect()
+    }
+
+    async fn department_by_id(&self, id: &str) -> StoreResult<Option<Department>> {
+        let row = sqlx::query("SELECT id, slug, name, channel_id FROM departments WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(department_from_row).transpose()
+    }
+
+    async fn department_by_slug(&self, slug: &str) -> StoreResult<Option<Department>> {
+        let row = sqlx::query("SELECT id, slug, name, channel_id FROM departments WHERE slug = ?1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(department_from_row).transpose()
+    }
+
+    async fn create_channel(&self, channel: NewChannel, member_ids: &[String]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_channel(&mut tx, &channel).await?;
+        insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn find_or_create_dm(
+        &self,
+        channel: NewChannel,
+        member_ids: &[String],
+    ) -> StoreResult<(String, bool)> {
+        let mut tx = self.begin_write().await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM channels WHERE dm_key = ?1")
+                .bind(&channel.dm_key)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if let Some(id) = existing {
+            return Ok((id, false));
+        }
+        insert_channel(&mut tx, &channel).await?;
+        insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((channel.id, true))
+    }
+
+    async fn channel_by_id(&self, id: &str) -> StoreResult<Option<ChannelRecord>> {
+        let row = sqlx::query(
+            "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key,
+                    (SELECT COUNT(*) FROM channel_members m WHERE m.channel_id = c.id) AS member_count
+             FROM channels c WHERE c.id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(channel_from_row).transpose()
+    }
+
+    async fn channel_view(&self, id: &str, user_id: &str) -> StoreResult<Option<ChannelView>> {
+        let sql = format!("{CHANNEL_VIEW_SELECT} WHERE c.id = ?2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(channel_view_from_row).transpose()
+    }
+
+    async fn channels_for_user(&self, user_id: &str) -> StoreResult<Vec<ChannelView>> {
+        let sql = format!(
+            "{CHANNEL_VIEW_SELECT} WHERE m.user_id IS NOT NULL OR c.kind = 'public'
+             ORDER BY c.name, c.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(channel_view_from_row).collect()
+    }
+
+    async fn all_channel_members(&self) -> StoreResult<Vec<ChannelMembers>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.kind, c.department_id, m.user_id,
+                    EXISTS (SELECT 1 FROM departments d WHERE d.channel_id = c.id) AS follows_department
+             FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id
+             ORDER BY c.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let mut out: Vec<ChannelMembers> = Vec::new();
+        for row in &rows {
+            let channel_id: String = row.try_get("id").map_err(db_error)?;
+            let member: Option<String> = row.try_get("user_id").map_err(db_error)?;
+            if out.last().is_none_or(|c| c.channel_id != channel_id) {
+                out.push(ChannelMembers {
+                    channel_id,
+                    kind: parse_channel_kind(&row.try_get::<String, _>("kind").map_err(db_error)?)?,
+                    department_id: row.try_get("department_id").map_err(db_error)?,
+                    follows_department: row.try_get("follows_department").map_err(db_error)?,
+                    member_ids: Vec::new(),
+                });
+            }
+            if let (Some(member), Some(channel)) = (member, out.last_mut()) {
+                channel.member_ids.push(member);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn apply_batch(&self, ops: &[WriteOp]) -> StoreResult<Vec<WriteOutcome>> {
+        let mut tx = self.begin_write().await?;
+        let mut seqs = SeqCounters::default();
+        let mut outcomes = Vec::with_capacity(ops.len());
+        for op in ops {
+            outcomes.push(apply_one(&mut tx, &mut seqs, op).await?);
+        }
+        for (channel_id, last_seq) in &seqs.last {
+            sqlx::query("UPDATE channels SET last_seq = ?2 WHERE id = ?1")
+                .bind(channel_id)
+                .bind(last_seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(outcomes)
+    }
+
+    async fn messages(&self, channel_id: &str, query: HistoryQuery) -> StoreResult<MessageSlice> {
+        let (sql, bound, limit, descending) = match query {
+            HistoryQuery::Before { seq, limit } => (
+                "SELECT * FROM events WHERE channel_id = ?1 AND kind = 'message' AND seq < ?2
+                 ORDER BY seq DESC LIMIT ?3",
+                seq,
+                limit,
+                true,
+            ),
+            HistoryQuery::After { seq, limit } => (
+                "SELECT * FROM events WHERE channel_id = ?1 AND kind = 'message' AND seq > ?2
+                 ORDER BY seq ASC LIMIT ?3",
+                seq,
+                limit,
+                false,
+            ),
+            HistoryQuery::Latest { limit } => (
+                "SELECT * FROM events WHERE channel_id = ?1 AND kind = 'message' AND seq < ?2
+                 ORDER BY seq DESC LIMIT ?3",
+                i64::MAX,
+                limit,
+                true,
+            ),
+        };
+        // One row more than asked tells whether more exist in that direction.
+        let rows = sqlx::query(sql)
+            .bind(channel_id)
+            .bind(bound)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let has_more = rows.len() > limit as usize;
+        let mut messages = rows
+            .iter()
+            .take(limit as usize)
+            .map(message_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        if descending {
+            messages.reverse();
+        }
+        Ok(MessageSlice { messages, has_more })
+    }
+
+    async fn events_after(
+        &self,
+        channel_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ChannelEvent>> {
+        let rows = sqlx::query(
+            "SELECT * FROM events WHERE channel_id = ?1 AND seq > ?2 ORDER BY seq ASC LIMIT ?3",
+        )
+        .bind(channel_id)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64> {
+        let marker: Option<i64> = sqlx::query_scalar(
+            "UPDATE channel_members
+             SET last_read_seq = MAX(last_read_seq,
+                   MIN(?3, (SELECT last_seq FROM channels WHERE id = ?1)))
+             WHERE channel_id = ?1 AND user_id = ?2
+             RETURNING last_read_seq",
+        )
+        .bind(channel_id)
+        .bind(user_id)
+        .bind(seq)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(marker.unwrap_or(0))
+    }
+
+    async fn create_session(&self, session: NewSession) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .bind(&session.id)
+        .bind(&session.user_id)
+        .bind(&session.created_at)
+        .bind(&session.expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        insert_refresh_token(
+            &mut tx,
+            &session.refresh_hash,
+            &session.id,
+            &session.created_at,
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        now: &str,
+    ) -> StoreResult<RefreshOutcome> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT r.session_id, r.used_at, s.user_id, s.revoked_at, s.expires_at
+             FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
+             WHERE r.token_hash = ?1",
+        )
+        .bind(old_hash)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else {
+            return Ok(RefreshOutcome::Invalid);
+        };
+        let session_id: String = row.try_get("session_id").map_err(db_error)?;
+        let user_id: String = row.try_get("user_id").map_err(db_error)?;
+        let used_at: Option<String> = row.try_get("used_at").map_err(db_error)?;
+        let revoked_at: Option<String> = row.try_get("revoked_at").map_err(db_error)?;
+        let expires_at: String = row.try_get("expires_at").map_err(db_error)?;
+        if revoked_at.is_some() || expires_at.as_str() <= now {
+            return Ok(RefreshOutcome::Invalid);
+        }
+        if used_at.is_some() {
+            sqlx::query("UPDATE sessions SET revoked_at = ?2 WHERE id = ?1")
+                .bind(&session_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            tx.commit().await.map_err(db_error)?;
+            return Ok(RefreshOutcome::Reused { session_id });
+        }
+        sqlx::query("UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1")
+            .bind(old_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        insert_refresh_token(&mut tx, new_hash, &session_id, now).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(RefreshOutcome::Rotated {
+            session_id,
+            user_id,
+        })
+    }
+
+    async fn revoke_session(&self, session_id: &str, at: &str) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+                .bind(session_id)
+                .bind(at)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn sessions_revoked_since(&self, since: &str) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar("SELECT id FROM sessions WHERE revoked_at >= ?1")
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+}
+
+/// The caller's view of channels: `?1` is the caller's user id.
+const CHANNEL_VIEW_SELECT: &str =
+    "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key,
+        (SELECT COUNT(*) FROM channel_members m2 WHERE m2.channel_id = c.id) AS member_count,
+        m.user_id IS NOT NULL AS joined,
+        COALESCE(m.last_read_seq, 0) AS last_read_seq,
+        CASE WHEN m.user_id IS NULL THEN 0 ELSE
+            (SELECT COUNT(*) FROM events e WHERE e.channel_id = c.id AND e.seq > m.last_read_seq
+                AND e.kind = 'message' AND e.actor_id <> ?1)
+        END AS unread
+     FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = ?1";
+
+/// Each channel's last `seq` as the batch advances it; written back once per channel at commit.
+#[derive(Default)]
+struct SeqCounters {
+    last: HashMap<String, i64>,
+}
+
+impl SeqCounters {
+    /// The next `seq` of `channel_id`, or `None` when the channel does not exist.
+    async fn next(
+        &mut self,
+        tx: &mut Transaction<'static, Sqlite>,
+        channel_id: &str,
+    ) -> StoreResult<Option<i64>> {
+        let current = match self.last.get(channel_id) {
+            Some(seq) => *seq,
+            None => {
+                let stored: Option<i64> =
+                    sqlx::query_scalar("SELECT last_seq FROM channels WHERE id = ?1")
+                        .bind(channel_id)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                match stored {
+                    Some(seq) => seq,
+                    None => return Ok(None),
+                }
+            }
+        };
+        self.last.insert(channel_id.to_owned(), current + 1);
+        Ok(Some(current + 1))
+    }
+}
+
+async fn apply_one(
+    tx: &mut Transaction<'static, Sqlite>,
+    seqs: &mut SeqCounters,
+    op: &WriteOp,
+) -> StoreResult<WriteOutcome> {
+    match op {
+        WriteOp::PostMessage {
+            channel_id,
+            author_id,
+            message_id,
+            body,
+            client_msg_id,
+            thread_root,
+            created_at,
+        } => {
+            if let Some(client_msg_id) = client_msg_id {
+                let original =
+                    sqlx::query("SELECT * FROM events WHERE actor_id = ?1 AND client_msg_id = ?2")
+                        .bind(author_id)
+                        .bind(client_msg_id)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                if let Some(row) = original {
+                    return Ok(WriteOutcome::Duplicate(event_from_row(&row)?));
+                }
+            }
+            if let Some(root) = thread_root {
+                let exists: Option<i64> = sqlx::query_scalar(
+                    "SELECT 1 FROM events WHERE channel_id = ?1 AND seq = ?2 AND kind = 'message'",
+                )
+                .bind(channel_id)
+                .bind(root)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                if exists.is_none() {
+                    return Ok(WriteOutcome::InvalidThreadRoot);
+                }
+            }
+            let Some(seq) = seqs.next(tx, channel_id).await? else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            sqlx::query(
+                "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at)
+                 VALUES (?1, ?2, 'message', ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .bind(channel_id)
+            .bind(seq)
+            .bind(author_id)
+            .bind(message_id)
+            .bind(body)
+            .bind(client_msg_id)
+            .bind(thread_root)
+            .bind(created_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            Ok(WriteOutcome::Committed(ChannelEvent {
+                channel_id: channel_id.clone(),
+                seq,
+                kind: EventKind::Message(Message {
+                    id: message_id.clone(),
+                    channel_id: channel_id.clone(),
+                    seq,
+                    author_id: author_id.clone(),
+                    body: body.clone(),
+                    created_at: created_at.clone(),
+                    client_msg_id: client_msg_id.clone(),
+                    thread_root: *thread_root,
+                    edited_at: None,
+                    deleted: false,
+                }),
+            }))
+        }
+        WriteOp::AddMember {
+            channel_id,
+            user_id,
+            at,
+        } => add_member(tx, seqs, channel_id, user_id, at).await,
+        WriteOp::RemoveMember {
+            channel_id,
+            user_id,
+            at,
+        } => remove_member(tx, seqs, channel_id, user_id, at).await,
+        WriteOp::AddDepartmentMember {
+            department_id,
+            user_id,
+            at,
+        } => {
+            let Some(channel_id) = department_channel(tx, department_id).await? else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            if !user_exists(tx, user_id).await? {
+                return Ok(WriteOutcome::NotFound);
+            }
+            sqlx::query(
+                "INSERT INTO department_members (department_id, user_id) VALUES (?1, ?2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(department_id)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            add_member(tx, seqs, &channel_id, user_id, at).await
+        }
+        WriteOp::RemoveDepartmentMember {
+            department_id,
+            user_id,
+            at,
+        } => {
+            let Some(channel_id) = department_channel(tx, department_id).await? else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            sqlx::query("DELETE FROM department_members WHERE department_id = ?1 AND user_id = ?2")
+                .bind(department_id)
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+            remove_member(tx, seqs, &channel_id, user_id, at).await
+        }
+    }
+}
+
+async fn add_member(
+    tx: &mut Transaction<'static, Sqlite>,
+    seqs: &mut SeqCounters,
+    channel_id: &str,
+    user_id: &str,
+    at: &str,
+) -> StoreResult<WriteOutcome> {
+    if !user_exists(tx, user_id).await? {
+        return Ok(WriteOutcome::NotFound);
+    }
+    let already: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM channel_members WHERE channel_id = ?1 AND user_id = ?2")
+            .bind(channel_id)
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    if already.is_some() {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    let Some(seq) = seqs.next(tx, channel_id).await? else {
+        return Ok(WriteOutcome::NotFound);
+    };
+    // A newcomer starts with everything before its arrival read.
+    sqlx::query(
+        "INSERT INTO channel_members (channel_id, user_id, last_read_seq, joined_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .bind(channel_id)
+    .bind(user_id)
+    .bind(seq)
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    insert_member_event(tx, channel_id, seq, "member_joined", user_id, at).await?;
+    Ok(WriteOutcome::Committed(ChannelEvent {
+        channel_id: channel_id.to_owned(),
+        seq,
+        kind: EventKind::MemberJoined {
+            user_id: user_id.to_owned(),
+        },
+    }))
+}
+
+async fn remove_member(
+    tx: &mut Transaction<'static, Sqlite>,
+    seqs: &mut SeqCounters,
+    channel_id: &str,
+    user_id: &str,
+    at: &str,
+) -> StoreResult<WriteOutcome> {
+    let done = sqlx::query("DELETE FROM channel_members WHERE channel_id = ?1 AND user_id = ?2")
+        .bind(channel_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    let Some(seq) = seqs.next(tx, channel_id).await? else {
+        return Ok(WriteOutcome::NotFound);
+    };
+    insert_member_event(tx, channel_id, seq, "member_left", user_id, at).await?;
+    Ok(WriteOutcome::Committed(ChannelEvent {
+        channel_id: channel_id.to_owned(),
+        seq,
+        kind: EventKind::MemberLeft {
+            user_id: user_id.to_owned(),
+        },
+    }))
+}
+
+async fn insert_member_event(
+    tx: &mut Transaction<'static, Sqlite>,
+    channel_id: &str,
+    seq: i64,
+    kind: &'static str,
+    user_id: &str,
+    at: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO events (channel_id, seq, kind, actor_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(channel_id)
+    .bind(seq)
+    .bind(kind)
+    .bind(user_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+async fn department_channel(
+    tx: &mut Transaction<'static, Sqlite>,
+    department_id: &str,
+) -> StoreResult<Option<String>> {
+    sqlx::query_scalar("SELECT channel_id FROM departments WHERE id = ?1")
+        .bind(department_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)
+}
+
+async fn user_exists(tx: &mut Transaction<'static, Sqlite>, user_id: &str) -> StoreResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE id = ?1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(found.is_some())
+}
+
+async fn insert_channel(
+    tx: &mut Transaction<'static, Sqlite>,
+    channel: &NewChannel,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO channels (id, name, kind, department_id, topic, dm_key, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(&channel.id)
+    .bind(&channel.name)
+    .bind(channel_kind_str(channel.kind))
+    .bind(&channel.department_id)
+    .bind(&channel.topic)
+    .bind(&channel.dm_key)
+    .bind(&channel.created_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::Conflict("channel")
+        } else {
+            db_error(e)
+        }
+    })?;
+    Ok(())
+}
+
+async fn insert_members(
+    tx: &mut Transaction<'static, Sqlite>,
+    channel_id: &str,
+    member_ids: &[String],
+    at: &str,
+) -> StoreResult<()> {
+    for user_id in member_ids {
+        sqlx::query(
+            "INSERT INTO channel_members (channel_id, user_id, last_read_seq, joined_at)
+             VALUES (?1, ?2, 0, ?3) ON CONFLICT DO NOTHING",
+        )
+        .bind(channel_id)
+        .bind(user_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+async fn insert_refresh_token(
+    tx: &mut Transaction<'static, Sqlite>,
+    hash: &str,
+    session_id: &str,
+    at: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (?1, ?2, ?3)",
+    )
+    .bind(hash)
+    .bind(session_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+// --- row mapping ------------------------------------------------------------------------
+
+fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+    let departments: Option<String> = row.try_get("department_ids").map_err(db_error)?;
+    let mut department_ids: Vec<String> = departments
+        .map(|d| d.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    department_ids.sort();
+    Ok(User {
+        id: row.try_get("id").map_err(db_error)?,
+        username: row.try_get("username").map_err(db_error)?,
+        display_name: row.try_get("display_name").map_err(db_error)?,
+        kind: match row.try_get::<String, _>("kind").map_err(db_error)?.as_str() {
+            "bot" => UserKind::Bot,
+            _ => UserKind::Human,
+        },
+        role: match row.try_get::<String, _>("role").map_err(db_error)?.as_str() {
+            "admin" => Role::Admin,
+            _ => Role::Member,
+        },
+        department_ids,
+        active: row.try_get("active").map_err(db_error)?,
+    })
+}
+
+fn department_from_row(row: &SqliteRow) -> StoreResult<Department> {
+    Ok(Department {
+        id: row.try_get("id").map_err(db_error)?,
+        slug: row.try_get("slug").map_err(db_error)?,
+        name: row.try_get("name").map_err(db_error)?,
+        channel_id: row.try_get("channel_id").map_err(db_error)?,
+    })
+}
+
+fn channel_from_row(row: &SqliteRow) -> StoreResult<ChannelRecord> {
+    let dm_key: Option<String> = row.try_get("dm_key").map_err(db_error)?;
+    Ok(ChannelRecord {
+        id: row.try_get("id").map_err(db_error)?,
+        name: row.try_get("name").map_err(db_error)?,
+        kind: parse_channel_kind(&row.try_get::<String, _>("kind").map_err(db_error)?)?,
+        department_id: row.try_get("department_id").map_err(db_error)?,
+        topic: row.try_get("topic").map_err(db_error)?,
+        last_seq: row.try_get("last_seq").map_err(db_error)?,
+        member_count: row.try_get("member_count").map_err(db_error)?,
+        dm_member_ids: dm_key.map(|k| k.split(',').map(str::to_owned).collect()),
+    })
+}
+
+fn channel_view_from_row(row: &SqliteRow) -> StoreResult<ChannelView> {
+    Ok(ChannelView {
+        channel: channel_from_row(row)?,
+        joined: row.try_get("joined").map_err(db_error)?,
+        last_read_seq: row.try_get("last_read_seq").map_err(db_error)?,
+        unread: row.try_get("unread").map_err(db_error)?,
+    })
+}
+
+fn message_from_row(row: &SqliteRow) -> StoreResult<Message> {
+    Ok(Message {
+        id: row.try_get("message_id").map_err(db_error)?,
+        channel_id: row.try_get("channel_id").map_err(db_error)?,
+        seq: row.try_get("seq").map_err(db_error)?,
+        author_id: row.try_get("actor_id").map_err(db_error)?,
+        body: row.try_get("body").map_err(db_error)?,
+        created_at: row.try_get("created_at").map_err(db_error)?,
+        client_msg_id: row.try_get("client_msg_id").map_err(db_error)?,
+        thread_root: row.try_get("thread_root").map_err(db_error)?,
+        edited_at: row.try_get("edited_at").map_err(db_error)?,
+        deleted: row.try_get("deleted").map_err(db_error)?,
+    })
+}
+
+fn event_from_row(row: &SqliteRow) -> StoreResult<ChannelEvent> {
+    let channel_id: String = row.try_get("channel_id").map_err(db_error)?;
+    let seq: i64 = row.try_get("seq").map_err(db_error)?;
+    let kind: String = row.try_get("kind").map_err(db_error)?;
+    let kind = match kind.as_str() {
+        "message" => EventKind::Message(message_from_row(row)?),
+        "member_joined" => EventKind::MemberJoined {
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+        },
+        "member_left" => EventKind::MemberLeft {
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+        },
+        other => return Err(internal(format!("unknown event kind {other:?}"))),
+    };
+    Ok(ChannelEvent {
+        channel_id,
+        seq,
+        kind,
+    })
+}
+
+fn parse_channel_kind(kind: &str) -> StoreResult<ChannelKind> {
+    match kind {
+        "public" => Ok(ChannelKind::Public),
+        "private" => Ok(ChannelKind::Private),
+        "direct" => Ok(ChannelKind::Direct),
+        other => Err(internal(format!("unknown channel kind {other:?}"))),
+    }
+}
+
+fn channel_kind_str(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::Public => "public",
+        ChannelKind::Private => "private",
+        ChannelKind::Direct => "direct",
+    }
+}
+
+fn user_kind_str(kind: UserKind) -> &'static str {
+    match kind {
+        UserKind::Human => "human",
+        UserKind::Bot => "bot",
+    }
+}
+
+fn role_str(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Member => "member",
+    }
+}
+
+// --- errors -----------------------------------------------------------------------------
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+/// Classifies a driver error: a busy or unreachable database is `Unavailable` (the client may
+/// retry), anything else is `Internal`.
+fn db_error(e: sqlx::Error) -> StoreError {
+    let busy = match &e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(d) => matches!(d.code().as_deref(), Some("5") | Some("6")),
+        _ => false,
+    };
+    if busy {
+        StoreError::Unavailable(Box::new(e))
+    } else {
+        StoreError::Internal(Box::new(e))
+    }
+}
+
+fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+    StoreError::Internal(e.into())
+}

@@ -1,0 +1,193 @@
+//! Parse, don't validate: values that can only hold what the contract allows, built at the
+//! edge from client input. Services take these types and never re-check them.
+
+use xerrada_protocol::limits;
+
+use crate::error::AppError;
+
+/// A login name: 1-40 characters of ASCII letters, digits, `.`, `_`, `-`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let ok_chars = raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if raw.is_empty() || raw.len() > 40 || !ok_chars {
+            return Err(AppError::Invalid(
+                "username must be 1-40 characters of letters, digits, '.', '_' or '-'".into(),
+            ));
+        }
+        Ok(Username(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A human-readable name (display name, channel or department name): 1-80 Unicode characters,
+/// not only whitespace. Stored exactly as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(String);
+
+impl Name {
+    pub fn parse(raw: &str, what: &str) -> Result<Self, AppError> {
+        let chars = raw.chars().count();
+        if raw.trim().is_empty() || chars > limits::MAX_NAME_CHARS {
+            return Err(AppError::Invalid(format!(
+                "{what} must be 1-{} characters and not only whitespace",
+                limits::MAX_NAME_CHARS
+            )));
+        }
+        if raw.chars().any(char::is_control) {
+            return Err(AppError::Invalid(format!(
+                "{what} must not contain control characters"
+            )));
+        }
+        Ok(Name(raw.to_owned()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A department slug: 1-40 characters of lowercase ASCII letters, digits and `-`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 40
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            return Err(AppError::Invalid(
+                "slug must be 1-40 characters of lowercase letters, digits or '-'".into(),
+            ));
+        }
+        Ok(Slug(raw.to_owned()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A message body: 1..=max bytes of UTF-8, not only whitespace, stored exactly as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    pub fn parse(raw: String, max_bytes: usize) -> Result<Self, AppError> {
+        if raw.len() > max_bytes {
+            return Err(AppError::TooLarge(format!(
+                "message body is {} bytes; the limit is {max_bytes}",
+                raw.len()
+            )));
+        }
+        if raw.trim().is_empty() {
+            return Err(AppError::Invalid(
+                "message body must not be empty or only whitespace".into(),
+            ));
+        }
+        Ok(MessageBody(raw))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A client's idempotency key for a send: 1-128 bytes, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientMsgId(String);
+
+impl ClientMsgId {
+    pub fn parse(raw: String) -> Result<Self, AppError> {
+        if raw.is_empty()
+            || raw.len() > limits::MAX_CLIENT_MSG_ID_BYTES
+            || raw.chars().any(char::is_control)
+        {
+            return Err(AppError::Invalid(format!(
+                "client_msg_id must be 1-{} bytes without control characters",
+                limits::MAX_CLIENT_MSG_ID_BYTES
+            )));
+        }
+        Ok(ClientMsgId(raw))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A password: 8-1024 bytes (the upper bound keeps hashing cost bounded).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        if raw.chars().count() < 8 || raw.len() > 1024 {
+            return Err(AppError::Invalid(
+                "password must be at least 8 characters (and at most 1024 bytes)".into(),
+            ));
+        }
+        Ok(Password(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_kept_byte_for_byte_within_the_limit() {
+        let body = "  hola\n'; DROP TABLE events; -- ñ 🎉 ".to_string();
+        assert_eq!(
+            MessageBody::parse(body.clone(), 16_384)
+                .expect("valid")
+                .into_string(),
+            body
+        );
+        assert!(matches!(
+            MessageBody::parse("x".repeat(16_385), 16_384),
+            Err(AppError::TooLarge(_))
+        ));
+        assert!(MessageBody::parse("x".repeat(16_384), 16_384).is_ok());
+        assert!(matches!(
+            MessageBody::parse(" \n\t\u{3000}".into(), 16_384),
+            Err(AppError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn names_count_unicode_characters() {
+        assert!(Name::parse(&"à".repeat(80), "name").is_ok());
+        assert!(Name::parse(&"à".repeat(81), "name").is_err());
+        assert!(Name::parse("   ", "name").is_err());
+    }
+
+    #[test]
+    fn usernames_and_slugs_are_restricted() {
+        assert!(Username::parse("anna.puig").is_ok());
+        assert!(Username::parse("anna puig").is_err());
+        assert!(Username::parse("").is_err());
+        assert!(Slug::parse("urbanisme").is_ok());
+        assert!(Slug::parse("Urbanisme").is_err());
+    }
+}

@@ -1,0 +1,281 @@
+//! The writer: the one task that appends events to channels.
+//!
+//! Every channel event (message, join, leave) goes through this task, which gives three
+//! guarantees at once:
+//! - **Group commit.** It takes every request waiting in its queue (up to `max_batch`) and
+//!   commits them in one transaction, so one fsync serves many messages. Under load the queue
+//!   fills while a commit runs, so batches grow with demand without any timer.
+//! - **Ack after commit.** A sender hears `ack` only once its message is durable.
+//! - **Order.** Events are published to the hub in commit order, so every socket sees a
+//!   channel's events in `seq` order, and the sending socket sees its `ack` before its message.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use xerrada_protocol::{ErrorCode, ServerFrame};
+
+use crate::error::{AppError, AppResult};
+use crate::events::{channel_resource, event_frame};
+use crate::hub::{Hub, OutFrame, Outbox};
+use crate::memberships::Memberships;
+use crate::store::{ChannelEvent, EventKind, Store, WriteOp, WriteOutcome};
+
+/// Where the outcome of a write goes.
+pub enum Reply {
+    /// A REST handler waiting for the outcome.
+    Caller(oneshot::Sender<AppResult<WriteOutcome>>),
+    /// A socket: `ack` or `error` frames go straight into its outbox, echoing `reference`.
+    Socket {
+        outbox: Arc<Outbox>,
+        reference: Option<String>,
+    },
+}
+
+struct WriteRequest {
+    op: WriteOp,
+    reply: Reply,
+}
+
+enum Command {
+    Write(WriteRequest),
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// Handle to the writer task. Cheap to clone.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Command>,
+}
+
+/// What the writer task needs.
+struct Sequencer {
+    store: Arc<dyn Store>,
+    hub: Arc<Hub>,
+    memberships: Arc<Memberships>,
+    max_batch: usize,
+}
+
+impl Writer {
+    /// Starts the writer task.
+    pub fn start(
+        store: Arc<dyn Store>,
+        hub: Arc<Hub>,
+        memberships: Arc<Memberships>,
+        max_batch: usize,
+    ) -> (Writer, JoinHandle<()>) {
+        // The queue is bounded so that a flood of senders waits (backpressure) instead of
+        // growing memory; it holds several batches so the next batch is ready during a commit.
+        let (tx, rx) = mpsc::channel(max_batch.max(1) * 4);
+        let sequencer = Sequencer {
+            store,
+            hub,
+            memberships,
+            max_batch: max_batch.max(1),
+        };
+        let task = tokio::spawn(sequencer.run(rx));
+        (Writer { tx }, task)
+    }
+
+    /// Writes and waits for the outcome.
+    pub async fn write(&self, op: WriteOp) -> AppResult<WriteOutcome> {
+        let (tx, rx) = oneshot::channel();
+        self.enqueue(op, Reply::Caller(tx)).await?;
+        rx.await.map_err(|_| shutting_down())?
+    }
+
+    /// Writes on behalf of a socket; the outcome is sent to the socket as `ack` or `error`.
+    pub async fn write_for_socket(
+        &self,
+        op: WriteOp,
+        outbox: Arc<Outbox>,
+        reference: Option<String>,
+    ) -> AppResult<()> {
+        self.enqueue(op, Reply::Socket { outbox, reference }).await
+    }
+
+    async fn enqueue(&self, op: WriteOp, reply: Reply) -> AppResult<()> {
+        self.tx
+            .send(Command::Write(WriteRequest { op, reply }))
+            .await
+            .map_err(|_| shutting_down())
+    }
+
+    /// Commits everything queued so far, then stops; later writes get `unavailable`.
+    pub async fn shutdown(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Command::Shutdown(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+fn shutting_down() -> AppError {
+    AppError::Unavailable("the server is shutting down".into())
+}
+
+impl Sequencer {
+    async fn run(self, mut rx: mpsc::Receiver<Command>) {
+        let mut batch = Vec::with_capacity(self.max_batch);
+        while let Some(command) = rx.recv().await {
+            let mut shutdown = None;
+            match command {
+                Command::Write(request) => batch.push(request),
+                Command::Shutdown(done) => shutdown = Some(done),
+            }
+            while shutdown.is_none() && batch.len() < self.max_batch {
+                match rx.try_recv() {
+                    Ok(Command::Write(request)) => batch.push(request),
+                    Ok(Command::Shutdown(done)) => shutdown = Some(done),
+                    Err(_) => break,
+                }
+            }
+            self.commit(&mut batch).await;
+            if let Some(done) = shutdown {
+                rx.close();
+                while let Ok(command) = rx.try_recv() {
+                    if let Command::Write(request) = command {
+                        batch.push(request);
+                    }
+                }
+                self.commit(&mut batch).await;
+                let _ = done.send(());
+                return;
+            }
+        }
+    }
+
+    async fn commit(&self, batch: &mut Vec<WriteRequest>) {
+        if batch.is_empty() {
+            return;
+        }
+        let (ops, replies): (Vec<WriteOp>, Vec<Reply>) =
+            batch.drain(..).map(|r| (r.op, r.reply)).unzip();
+        match self.store.apply_batch(&ops).await {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    self.finish(reply, outcome);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, batch = ops.len(), "commit failed; nothing acked");
+                let error = AppError::from(e);
+                for reply in replies {
+                    send_error(reply, error.code(), error.client_message());
+                }
+            }
+        }
+    }
+
+    /// After commit: reply first (so a sender's `ack` precedes its own message), then publish.
+    fn finish(&self, reply: Reply, outcome: WriteOutcome) {
+        match &outcome {
+            WriteOutcome::Committed(event) => {
+                self.reply_ok(reply, &outcome, event);
+                self.publish(event);
+            }
+            WriteOutcome::Duplicate(event) => self.reply_ok(reply, &outcome, event),
+            WriteOutcome::Unchanged => {
+                if let Reply::Caller(tx) = reply {
+                    let _ = tx.send(Ok(outcome));
+                }
+            }
+            WriteOutcome::NotFound => {
+                send_error(reply, ErrorCode::NotFound, "channel not found".into())
+            }
+            WriteOutcome::InvalidThreadRoot => send_error(
+                reply,
+                ErrorCode::InvalidRequest,
+                "thread_root is not a message of this channel".into(),
+            ),
+        }
+    }
+
+    fn reply_ok(&self, reply: Reply, outcome: &WriteOutcome, event: &ChannelEvent) {
+        match reply {
+            Reply::Caller(tx) => {
+                let _ = tx.send(Ok(outcome.clone()));
+            }
+            Reply::Socket { outbox, reference } => {
+                if let EventKind::Message(message) = &event.kind {
+                    outbox.push_frame(&ServerFrame::Ack {
+                        reference,
+                        channel_id: event.channel_id.clone(),
+                        seq: event.seq,
+                        message_id: message.id.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Updates the membership cache and delivers the event to the channel's sockets.
+    fn publish(&self, event: &ChannelEvent) {
+        let frame = OutFrame::encode(&event_frame(event));
+        match &event.kind {
+            EventKind::Message(_) => self.deliver_to_members(&event.channel_id, &frame),
+            EventKind::MemberJoined { user_id } => {
+                self.memberships.add_member(&event.channel_id, user_id);
+                self.deliver_to_members(&event.channel_id, &frame);
+                self.send_channel_to(&event.channel_id, user_id);
+            }
+            EventKind::MemberLeft { user_id } => {
+                // The leaver hears of its own departure, then loses the channel.
+                self.deliver_to_members(&event.channel_id, &frame);
+                self.hub.deliver_to_users([user_id], &frame, None);
+                self.memberships.remove_member(&event.channel_id, user_id);
+                let removed = OutFrame::encode(&ServerFrame::ChannelRemoved {
+                    channel_id: event.channel_id.clone(),
+                });
+                self.hub.deliver_to_users([user_id], &removed, None);
+            }
+        }
+    }
+
+    fn deliver_to_members(&self, channel_id: &str, frame: &Arc<OutFrame>) {
+        if let Some(info) = self.memberships.get(channel_id) {
+            self.hub.deliver_to_users(&info.members, frame, None);
+        }
+    }
+
+    /// Tells a new member's sockets about the channel (its view needs a query, so off the
+    /// writer's path).
+    fn send_channel_to(&self, channel_id: &str, user_id: &str) {
+        let store = self.store.clone();
+        let hub = self.hub.clone();
+        let (channel_id, user_id) = (channel_id.to_owned(), user_id.to_owned());
+        tokio::spawn(async move {
+            match store.channel_view(&channel_id, &user_id).await {
+                Ok(Some(view)) => {
+                    let frame = OutFrame::encode(&ServerFrame::Channel {
+                        channel: channel_resource(view),
+                    });
+                    hub.deliver_to_users([&user_id], &frame, None);
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not send channel to new member"),
+            }
+        });
+    }
+}
+
+fn send_error(reply: Reply, code: ErrorCode, message: String) {
+    match reply {
+        Reply::Caller(tx) => {
+            let error = match code {
+                ErrorCode::NotFound => AppError::NotFound(message),
+                ErrorCode::InvalidRequest => AppError::Invalid(message),
+                ErrorCode::Unavailable => AppError::Unavailable(message.into()),
+                _ => AppError::Internal(message.into()),
+            };
+            let _ = tx.send(Err(error));
+        }
+        Reply::Socket { outbox, reference } => {
+            outbox.push_frame(&ServerFrame::Error {
+                reference,
+                code,
+                message,
+            });
+        }
+    }
+}

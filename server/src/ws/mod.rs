@@ -1,0 +1,56 @@
+//! `GET /api/v1/ws`: the upgrade (with the Origin check axum does not do) and the socket's
+//! configured limits. One socket's life is in [`session`].
+
+mod origin;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use xerrada_protocol::ErrorCode;
+
+use crate::api::error::HttpError;
+use crate::context::Context;
+
+/// Upgrades to a WebSocket if the request's origin is allowed.
+pub async fn upgrade(
+    State(ctx): State<Arc<Context>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => {
+            return HttpError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidRequest,
+                format!("expected a WebSocket upgrade: {}", rejection.body_text()),
+            )
+            .into_response();
+        }
+    };
+    if !origin::allowed(&headers, peer.ip(), &ctx.config) {
+        return HttpError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "WebSocket origin not allowed",
+        )
+        .into_response();
+    }
+    let limits = &ctx.config.limits;
+    upgrade
+        .max_message_size(limits.max_ws_frame_bytes)
+        .max_frame_size(limits.max_ws_frame_bytes)
+        // Small buffers: most sockets are idle most of the time, and our own outbox bounds
+        // what waits to be written.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(limits.max_ws_frame_bytes * 4)
+        .on_upgrade(move |socket| session::run(ctx, socket))
+}

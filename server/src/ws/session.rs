@@ -1,0 +1,500 @@
+//! One WebSocket's life: authenticate, register with the hub, send `ready` and the replay of
+//! missed events, then run two halves until either ends:
+//! - the reader handles client frames (sends go to the writer, whose `ack` lands in this
+//!   socket's outbox);
+//! - the writer drains the outbox to the socket (coalescing queued frames into one flush),
+//!   pings, and closes the socket with the code it was asked to.
+//!
+//! Events committed while the replay is read from the store are also queued live; the writer
+//! half drops those the replay already sent, so the client sees each `seq` once and in order.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use xerrada_protocol::frames::PresenceStatus;
+use xerrada_protocol::{ClientFrame, ErrorCode, ResumePoints, ServerFrame, close_code};
+
+use crate::auth::Caller;
+use crate::context::Context;
+use crate::error::AppError;
+use crate::events::{channel_resource, event_frame};
+use crate::hub::{CloseReason, Connection, OutFrame, Outbox, OutboxReceiver};
+use crate::memberships::Access;
+use crate::services::messages::{self, Draft};
+
+/// How long a closing socket may take to flush its close frame to a client that is not
+/// reading, before the connection is dropped.
+const CLOSE_GRACE: Duration = Duration::from_secs(30);
+
+type Sink = SplitSink<WebSocket, Message>;
+type Stream = SplitStream<WebSocket>;
+
+/// Runs a socket from upgrade to close.
+pub async fn run(ctx: Arc<Context>, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let auth_timeout = Duration::from_millis(ctx.config.auth.auth_timeout_ms);
+    let (caller, resume) =
+        match tokio::time::timeout(auth_timeout, authenticate(&ctx, &mut stream)).await {
+            Ok(Ok(authenticated)) => authenticated,
+            Ok(Err(refusal)) => {
+                refuse(&mut sink, refusal).await;
+                return;
+            }
+            Err(_) => {
+                let refusal = Refusal::new(None, ErrorCode::Unauthorized, "no auth frame in time");
+                refuse(&mut sink, refusal).await;
+                return;
+            }
+        };
+    let span = tracing::info_span!("socket", user = %caller.user.username);
+    let _enter = span.enter();
+    drop(_enter);
+
+    let (outbox, receiver) = ctx.hub.new_outbox();
+    let (connection, first) = ctx
+        .hub
+        .register(&caller.user.id, &caller.session_id, outbox.clone());
+    if first {
+        ctx.hub
+            .announce_presence(&caller.user.id, PresenceStatus::Online);
+    }
+    let replayed = match greet(&ctx, &caller, resume, &mut sink).await {
+        Ok(replayed) => replayed,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not send ready");
+            close_now(
+                &mut sink,
+                CloseReason {
+                    code: close_code::GOING_AWAY,
+                    reason: "try again",
+                },
+            )
+            .await;
+            leave(&ctx, &connection);
+            return;
+        }
+    };
+
+    let last_heard = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let writer = tokio::spawn(write_loop(
+        sink,
+        receiver,
+        replayed,
+        WriterTiming {
+            ping_interval: Duration::from_millis(ctx.config.realtime.ping_interval_ms),
+            pong_timeout: Duration::from_millis(ctx.config.realtime.pong_timeout_ms),
+            started,
+            last_heard: last_heard.clone(),
+        },
+    ));
+    read_loop(
+        &ctx,
+        &caller,
+        &connection,
+        &mut stream,
+        started,
+        &last_heard,
+    )
+    .await;
+    leave(&ctx, &connection);
+    let _ = writer.await;
+}
+
+/// Unregisters a socket; the user goes offline with its last socket.
+fn leave(ctx: &Context, connection: &Connection) {
+    connection.outbox.close(1000, "");
+    if ctx.hub.unregister(connection) {
+        ctx.hub
+            .announce_presence(&connection.user_id, PresenceStatus::Offline);
+    }
+}
+
+/// Why a socket is refused before it is authenticated.
+struct Refusal {
+    reference: Option<String>,
+    code: ErrorCode,
+    message: String,
+    close: CloseReason,
+}
+
+impl Refusal {
+    fn new(reference: Option<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Refusal {
+            reference,
+            code,
+            message: message.into(),
+            close: CloseReason {
+                code: close_code::NOT_AUTHENTICATED,
+                reason: "not authenticated",
+            },
+        }
+    }
+}
+
+/// Waits for the `auth` frame and checks its token.
+async fn authenticate(
+    ctx: &Context,
+    stream: &mut Stream,
+) -> Result<(Caller, Option<ResumePoints>), Refusal> {
+    loop {
+        let text = match stream.next().await {
+            Some(Ok(Message::Text(text))) => text,
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(Message::Binary(_))) => {
+                return Err(Refusal::new(
+                    None,
+                    ErrorCode::InvalidRequest,
+                    "binary frames are not supported; send the auth frame first",
+                ));
+            }
+            Some(Ok(Message::Close(_))) | None => {
+                return Err(Refusal::new(
+                    None,
+                    ErrorCode::Unauthorized,
+                    "closed before auth",
+                ));
+            }
+            Some(Err(e)) => {
+                let mut refusal = Refusal::new(None, ErrorCode::InvalidRequest, "unreadable frame");
+                if let Some(close) = protocol_violation(&e) {
+                    refusal.close = close;
+                }
+                return Err(refusal);
+            }
+        };
+        return match serde_json::from_str::<ClientFrame>(&text) {
+            Ok(ClientFrame::Auth { token, resume }) => match ctx.auth.authenticate(&token).await {
+                Ok(caller) => Ok((caller, resume)),
+                Err(e) => Err(Refusal::new(None, e.code(), e.client_message())),
+            },
+            Ok(_) => Err(Refusal::new(
+                reference_of(&text),
+                ErrorCode::Unauthorized,
+                "the first frame must be auth",
+            )),
+            Err(e) => Err(Refusal::new(
+                reference_of(&text),
+                ErrorCode::InvalidRequest,
+                format!("malformed frame (the first frame must be auth): {e}"),
+            )),
+        };
+    }
+}
+
+/// Tells an unauthenticated client why, then closes.
+async fn refuse(sink: &mut Sink, refusal: Refusal) {
+    let frame = ServerFrame::Error {
+        reference: refusal.reference,
+        code: refusal.code,
+        message: refusal.message,
+    };
+    let text = serde_json::to_string(&frame).expect("server frames always serialize");
+    let _ = tokio::time::timeout(
+        Duration::from_secs(5),
+        sink.send(Message::Text(text.into())),
+    )
+    .await;
+    close_now(sink, refusal.close).await;
+}
+
+async fn close_now(sink: &mut Sink, reason: CloseReason) {
+    let frame = CloseFrame {
+        code: reason.code,
+        reason: Utf8Bytes::from_static(reason.reason),
+    };
+    let _ = tokio::time::timeout(
+        Duration::from_secs(5),
+        sink.send(Message::Close(Some(frame))),
+    )
+    .await;
+}
+
+/// Sends `ready` and the replay of each resumed channel. Returns, per channel, the highest
+/// `seq` already sent, below which queued live events are duplicates.
+async fn greet(
+    ctx: &Context,
+    caller: &Caller,
+    resume: Option<ResumePoints>,
+    sink: &mut Sink,
+) -> Result<HashMap<String, i64>, AppError> {
+    let channels = ctx.store.channels_for_user(&caller.user.id).await?;
+    let ready = ServerFrame::Ready {
+        session_id: caller.session_id.clone(),
+        user: caller.user.clone(),
+        channels: channels.into_iter().map(channel_resource).collect(),
+        online_user_ids: ctx.hub.online_user_ids(),
+    };
+    send_frame(sink, &ready).await?;
+    let mut replayed = HashMap::new();
+    let limit = ctx.config.realtime.replay_limit;
+    for (channel_id, last_seen) in resume.unwrap_or_default() {
+        // A channel the caller can no longer see is ignored.
+        if ctx.memberships.access(&channel_id, &caller.user.id) != Access::Member {
+            continue;
+        }
+        let mut events = ctx
+            .store
+            .events_after(&channel_id, last_seen.max(0), limit + 1)
+            .await?;
+        let cut_short = events.len() > limit as usize;
+        events.truncate(limit as usize);
+        let mut floor = last_seen.max(0);
+        for event in &events {
+            send_frame(sink, &event_frame(event)).await?;
+            floor = event.seq;
+        }
+        if cut_short {
+            // The rest comes over REST; live events already queued up to the channel's
+            // current end would arrive out of order, so they are dropped too.
+            let resync = ServerFrame::Resync {
+                channel_id: channel_id.clone(),
+                from_seq: floor + 1,
+            };
+            send_frame(sink, &resync).await?;
+            if let Some(record) = ctx.store.channel_by_id(&channel_id).await? {
+                floor = record.last_seq;
+            }
+        }
+        replayed.insert(channel_id, floor);
+    }
+    Ok(replayed)
+}
+
+async fn send_frame(sink: &mut Sink, frame: &ServerFrame) -> Result<(), AppError> {
+    let text = serde_json::to_string(frame).expect("server frames always serialize");
+    sink.send(Message::Text(text.into()))
+        .await
+        .map_err(|e| AppError::Unavailable(Box::new(e)))
+}
+
+/// Handles client frames until the client goes away or the socket is closed.
+async fn read_loop(
+    ctx: &Context,
+    caller: &Caller,
+    connection: &Arc<Connection>,
+    stream: &mut Stream,
+    started: Instant,
+    last_heard: &AtomicU64,
+) {
+    let outbox = &connection.outbox;
+    let closed = outbox.closed();
+    tokio::pin!(closed);
+    loop {
+        let message = tokio::select! {
+            _ = &mut closed => return,
+            message = stream.next() => message,
+        };
+        last_heard.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        match message {
+            Some(Ok(Message::Text(text))) => handle_text(ctx, caller, connection, &text).await,
+            Some(Ok(Message::Binary(_))) => {
+                outbox.push_frame(&ServerFrame::Error {
+                    reference: None,
+                    code: ErrorCode::InvalidRequest,
+                    message: "binary frames are not supported; send JSON text frames".into(),
+                });
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+            Some(Ok(Message::Close(_))) | None => {
+                outbox.close(1000, "");
+                return;
+            }
+            Some(Err(e)) => {
+                match protocol_violation(&e) {
+                    Some(reason) => outbox.close(reason.code, reason.reason),
+                    None => outbox.close(1000, ""),
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// The close a read error calls for: 1009 for a frame over the limit, 1007 for invalid UTF-8.
+fn protocol_violation(e: &axum::Error) -> Option<CloseReason> {
+    let source = std::error::Error::source(e)?;
+    match source.downcast_ref::<tungstenite::Error>()? {
+        tungstenite::Error::Capacity(_) => Some(CloseReason {
+            code: close_code::TOO_LARGE,
+            reason: "frame too large",
+        }),
+        tungstenite::Error::Utf8(_) => Some(CloseReason {
+            code: close_code::INVALID_UTF8,
+            reason: "invalid UTF-8",
+        }),
+        _ => None,
+    }
+}
+
+/// The `ref` of a frame that could not be decoded as a whole, if it is a JSON object with one.
+fn reference_of(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    value.get("ref")?.as_str().map(str::to_owned)
+}
+
+async fn handle_text(ctx: &Context, caller: &Caller, connection: &Arc<Connection>, text: &str) {
+    let outbox = &connection.outbox;
+    let frame = match serde_json::from_str::<ClientFrame>(text) {
+        Ok(frame) => frame,
+        Err(e) => {
+            outbox.push_frame(&ServerFrame::Error {
+                reference: reference_of(text),
+                code: ErrorCode::InvalidRequest,
+                message: format!("malformed frame: {e}"),
+            });
+            return;
+        }
+    };
+    let user_id = &caller.user.id;
+    let (reference, result) = match frame {
+        ClientFrame::Auth { .. } => (None, Err(AppError::Invalid("already authenticated".into()))),
+        ClientFrame::Send {
+            reference,
+            channel_id,
+            client_msg_id,
+            body,
+            thread_root,
+        } => {
+            let draft = Draft {
+                channel_id,
+                body,
+                client_msg_id: Some(client_msg_id),
+                thread_root,
+            };
+            let result =
+                messages::post_from_socket(ctx, user_id, draft, outbox, reference.clone()).await;
+            (reference, result)
+        }
+        ClientFrame::Read { channel_id, seq } => {
+            let result = messages::mark_read(ctx, user_id, &channel_id, seq, Some(connection.id))
+                .await
+                .map(|_| ());
+            (None, result)
+        }
+        ClientFrame::Typing { channel_id } => (None, messages::typing(ctx, user_id, &channel_id)),
+        ClientFrame::Ping { reference } => {
+            outbox.push_frame(&ServerFrame::Pong { reference });
+            (None, Ok(()))
+        }
+    };
+    if let Err(e) = result {
+        if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
+            tracing::error!(error = %e, "socket request failed");
+        }
+        outbox.push_frame(&ServerFrame::Error {
+            reference,
+            code: e.code(),
+            message: e.client_message(),
+        });
+    }
+}
+
+struct WriterTiming {
+    ping_interval: Duration,
+    pong_timeout: Duration,
+    started: Instant,
+    /// Milliseconds since `started` when the client was last heard from.
+    last_heard: Arc<AtomicU64>,
+}
+
+/// Drains the outbox to the socket until the socket is closed, then sends the close frame.
+async fn write_loop(
+    mut sink: Sink,
+    mut receiver: OutboxReceiver,
+    mut replayed: HashMap<String, i64>,
+    timing: WriterTiming,
+) {
+    let outbox: Arc<Outbox> = receiver.outbox().clone();
+    let closed = outbox.closed();
+    tokio::pin!(closed);
+    let mut ping = tokio::time::interval(timing.ping_interval);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ping.tick().await;
+    let reason = loop {
+        tokio::select! {
+            biased;
+            reason = &mut closed => break reason,
+            frame = receiver.recv() => {
+                let Some(frame) = frame else { break CloseReason { code: 1000, reason: "" } };
+                let write = write_batch(&mut sink, frame, &mut receiver, &mut replayed);
+                tokio::select! {
+                    biased;
+                    reason = &mut closed => break reason,
+                    written = write => if written.is_err() {
+                        outbox.close(1000, "");
+                        return;
+                    },
+                }
+            }
+            _ = ping.tick() => {
+                let heard_ms = timing.last_heard.load(Ordering::Relaxed);
+                let silent = timing.started.elapsed().saturating_sub(Duration::from_millis(heard_ms));
+                if silent > timing.ping_interval + timing.pong_timeout {
+                    break CloseReason { code: close_code::GOING_AWAY, reason: "ping timeout" };
+                }
+                if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    outbox.close(1000, "");
+                    return;
+                }
+            }
+        }
+    };
+    // Free the queue at once; only the close frame remains to be written.
+    drop(receiver);
+    if reason.code == 1000 && reason.reason.is_empty() {
+        let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
+        return;
+    }
+    let close = Message::Close(Some(CloseFrame {
+        code: reason.code,
+        reason: Utf8Bytes::from_static(reason.reason),
+    }));
+    let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(close)).await;
+}
+
+/// Writes `first` and whatever else is queued now, flushing once.
+async fn write_batch(
+    sink: &mut Sink,
+    first: Arc<OutFrame>,
+    receiver: &mut OutboxReceiver,
+    replayed: &mut HashMap<String, i64>,
+) -> Result<(), axum::Error> {
+    let mut next = Some(first);
+    let mut written = 0usize;
+    while let Some(frame) = next {
+        if !already_replayed(replayed, &frame) {
+            sink.feed(Message::Text(frame.text.clone())).await?;
+            written += 1;
+        }
+        next = if written < 64 {
+            receiver.try_recv()
+        } else {
+            None
+        };
+    }
+    sink.flush().await
+}
+
+/// True for a live event the replay already delivered.
+fn already_replayed(replayed: &mut HashMap<String, i64>, frame: &OutFrame) -> bool {
+    if replayed.is_empty() {
+        return false;
+    }
+    let Some((channel_id, seq)) = &frame.channel_seq else {
+        return false;
+    };
+    match replayed.get(channel_id) {
+        Some(floor) if seq <= floor => true,
+        Some(_) => {
+            replayed.remove(channel_id);
+            false
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,67 @@
+// Generated from the Rust `xerrada-protocol` crate by ts-rs. Do not edit by hand:
+// run `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol` after changing the crate.
+
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "invalid_request" | "conflict" | "too_large" | "rate_limited" | "unavailable" | "internal";
+
+export type ApiError = { code: ErrorCode, message: string, };
+
+export type UserKind = "human" | "bot";
+
+export type Role = "admin" | "member";
+
+export type User = { id: string, username: string, display_name: string, kind: UserKind, role: Role, department_ids: Array<string>, active: boolean, };
+
+export type Department = { id: string, slug: string, name: string, channel_id: string, };
+
+export type ChannelKind = "public" | "private" | "direct";
+
+export type Channel = { id: string, name: string, kind: ChannelKind, department_id: string | null, topic: string, last_seq: number, member_count: number, joined: boolean, last_read_seq: number, unread: number, 
+/**
+ * For direct channels, the member ids (additive to v1, so clients can name the DM).
+ */
+member_ids?: Array<string>, };
+
+export type Message = { id: string, channel_id: string, seq: number, author_id: string, body: string, 
+/**
+ * RFC 3339 UTC.
+ */
+created_at: string, client_msg_id: string | null, thread_root: number | null, edited_at: string | null, deleted: boolean, };
+
+export type LoginRequest = { username: string, password: string, 
+/**
+ * Also set the refresh token as an HttpOnly cookie (browser clients).
+ */
+cookie?: boolean, };
+
+export type RefreshRequest = { refresh_token?: string, };
+
+export type TokenResponse = { access_token: string, token_type: string, expires_in: number, refresh_token: string, user: User, };
+
+export type CreateUserRequest = { username: string, display_name: string, password: string, role?: Role, department_ids?: Array<string>, };
+
+export type UpdateUserRequest = { display_name?: string, password?: string, current_password?: string, role?: Role, };
+
+export type CreateDepartmentRequest = { slug: string, name: string, };
+
+export type NewChannelKind = "public" | "private";
+
+export type CreateChannelRequest = { name: string, kind: NewChannelKind, department_id?: string, topic?: string, };
+
+export type CreateDmRequest = { user_ids: Array<string>, };
+
+export type SendMessageRequest = { body: string, client_msg_id?: string, thread_root?: number, };
+
+export type MessagePage = { messages: Array<Message>, has_more: boolean, };
+
+export type EventPage = { events: Array<ServerFrame>, has_more: boolean, };
+
+export type PresenceStatus = "online" | "away" | "offline";
+
+export type ClientFrame = { "type": "auth", token: string, resume?: Record<string, number>, } | { "type": "send", ref?: string, channel_id: string, client_msg_id: string, body: string, thread_root?: number, } | { "type": "read", channel_id: string, seq: number, } | { "type": "typing", channel_id: string, } | { "type": "ping", ref?: string, };
+
+export type ServerFrame = { "type": "ready", session_id: string, user: User, channels: Array<Channel>, 
+/**
+ * Users with at least one open socket right now (additive to v1).
+ */
+online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, } | { "type": "presence", user_id: string, status: PresenceStatus, } | { "type": "channel", channel: Channel, } | { "type": "channel_removed", channel_id: string, } | { "type": "ephemeral", channel_id: string, ref: string | null, text: string, attachments?: unknown[], } | { "type": "pong", ref?: string, };
+

@@ -22,7 +22,7 @@ use crate::hub::Hub;
 use crate::memberships::Memberships;
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
-use crate::writer::Writer;
+use crate::writer::{BatchLimits, Writer};
 
 /// Errors that stop a node from starting.
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +65,10 @@ impl Node {
             store.clone(),
             hub.clone(),
             memberships.clone(),
-            config.realtime.max_batch,
+            BatchLimits {
+                max_ops: config.realtime.max_batch,
+                max_bytes: config.realtime.max_batch_bytes,
+            },
         );
         let auth = Auth::new(store.clone(), hub.clone(), keys, &config.auth).await?;
         let ctx = Arc::new(Context {

@@ -93,6 +93,10 @@ pub struct RealtimeSettings {
     pub replay_limit: u32,
     /// Most messages the writer commits in one transaction.
     pub max_batch: usize,
+    /// Most body bytes in one transaction. A batch is delivered to members at once, so this
+    /// must stay well under `outbound_queue_bytes` or a burst alone would look like a slow
+    /// reader.
+    pub max_batch_bytes: usize,
 }
 
 impl Default for RealtimeSettings {
@@ -103,6 +107,7 @@ impl Default for RealtimeSettings {
             pong_timeout_ms: 30_000,
             replay_limit: 1000,
             max_batch: 1024,
+            max_batch_bytes: 128 * 1024,
         }
     }
 }
@@ -223,6 +228,11 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
     if config.auth.access_ttl_secs == 0 || config.auth.access_ttl_secs > 900 {
         return Err(ConfigError::Invalid(
             "auth.access_ttl_secs must be 1-900 (the contract caps access tokens at 15 min)".into(),
+        ));
+    }
+    if config.realtime.max_batch_bytes * 2 > config.realtime.outbound_queue_bytes {
+        return Err(ConfigError::Invalid(
+            "realtime.max_batch_bytes must be at most half of realtime.outbound_queue_bytes".into(),
         ));
     }
     if let Some(url) = &config.database_url

@@ -53,7 +53,22 @@ struct Sequencer {
     store: Arc<dyn Store>,
     hub: Arc<Hub>,
     memberships: Arc<Memberships>,
-    max_batch: usize,
+    limits: BatchLimits,
+}
+
+/// How big one group commit may grow.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchLimits {
+    pub max_ops: usize,
+    pub max_bytes: usize,
+}
+
+/// Approximate bytes an operation adds to a batch and to the frames it fans out.
+fn op_bytes(op: &WriteOp) -> usize {
+    match op {
+        WriteOp::PostMessage { body, .. } => body.len() + 256,
+        _ => 256,
+    }
 }
 
 impl Writer {
@@ -62,16 +77,20 @@ impl Writer {
         store: Arc<dyn Store>,
         hub: Arc<Hub>,
         memberships: Arc<Memberships>,
-        max_batch: usize,
+        limits: BatchLimits,
     ) -> (Writer, JoinHandle<()>) {
+        let limits = BatchLimits {
+            max_ops: limits.max_ops.max(1),
+            max_bytes: limits.max_bytes.max(1),
+        };
         // The queue is bounded so that a flood of senders waits (backpressure) instead of
         // growing memory; it holds several batches so the next batch is ready during a commit.
-        let (tx, rx) = mpsc::channel(max_batch.max(1) * 4);
+        let (tx, rx) = mpsc::channel(limits.max_ops * 4);
         let sequencer = Sequencer {
             store,
             hub,
             memberships,
-            max_batch: max_batch.max(1),
+            limits,
         };
         let task = tokio::spawn(sequencer.run(rx));
         (Writer { tx }, task)
@@ -116,16 +135,26 @@ fn shutting_down() -> AppError {
 
 impl Sequencer {
     async fn run(self, mut rx: mpsc::Receiver<Command>) {
-        let mut batch = Vec::with_capacity(self.max_batch);
+        let mut batch = Vec::with_capacity(self.limits.max_ops);
         while let Some(command) = rx.recv().await {
             let mut shutdown = None;
+            let mut bytes = 0;
             match command {
-                Command::Write(request) => batch.push(request),
+                Command::Write(request) => {
+                    bytes += op_bytes(&request.op);
+                    batch.push(request);
+                }
                 Command::Shutdown(done) => shutdown = Some(done),
             }
-            while shutdown.is_none() && batch.len() < self.max_batch {
+            while shutdown.is_none()
+                && batch.len() < self.limits.max_ops
+                && bytes < self.limits.max_bytes
+            {
                 match rx.try_recv() {
-                    Ok(Command::Write(request)) => batch.push(request),
+                    Ok(Command::Write(request)) => {
+                        bytes += op_bytes(&request.op);
+                        batch.push(request);
+                    }
                     Ok(Command::Shutdown(done)) => shutdown = Some(done),
                     Err(_) => break,
                 }
@@ -136,6 +165,9 @@ impl Sequencer {
                 while let Ok(command) = rx.try_recv() {
                     if let Command::Write(request) = command {
                         batch.push(request);
+                    }
+                    if batch.len() >= self.limits.max_ops {
+                        self.commit(&mut batch).await;
                     }
                 }
                 self.commit(&mut batch).await;

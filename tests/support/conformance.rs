@@ -1,0 +1,592 @@
+//! The store conformance suite: behaviour every `Store` backend must show, written once
+//! against the trait. A backend's test file calls [`store_conformance!`] with a factory that
+//! returns a fresh, empty store.
+
+use std::sync::Arc;
+
+use xerrada::ids;
+use xerrada::store::*;
+
+/// Expands to one `#[tokio::test]` per conformance check, each on a fresh store from
+/// `$factory`: an async expression returning `(Arc<dyn Store>, guard)`, where the guard keeps
+/// the backing database alive (a temp dir, a scratch schema) until the check ends.
+#[macro_export]
+macro_rules! store_conformance {
+    ($factory:expr) => {
+        $crate::store_conformance!(@tests $factory;
+            users_are_unique_by_case_insensitive_username,
+            users_can_be_listed_updated_and_deactivated,
+            departments_own_a_channel_whose_members_follow_them,
+            batches_assign_gap_free_seqs_per_channel,
+            client_msg_id_makes_posts_idempotent,
+            bodies_are_stored_byte_for_byte,
+            writes_to_missing_channels_or_bad_thread_roots_change_nothing,
+            history_pages_in_both_directions,
+            events_include_membership_changes,
+            read_markers_only_move_forward_within_the_channel,
+            channel_views_count_unread_messages_of_others,
+            direct_channels_are_found_by_their_member_set,
+            refresh_tokens_rotate_and_reuse_revokes_the_session,
+        );
+    };
+    (@tests $factory:expr; $($check:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $check() {
+                let (store, _guard): (std::sync::Arc<dyn xerrada::store::Store>, _) = $factory.await;
+                $crate::conformance::$check(store).await;
+            }
+        )*
+    };
+}
+
+fn new_user(username: &str) -> NewUser {
+    NewUser {
+        id: ids::new_id(),
+        username: username.into(),
+        display_name: format!("User {username}"),
+        kind: UserKind::Human,
+        role: Role::Member,
+        password_hash: Some("hash".into()),
+        created_at: ids::now(),
+    }
+}
+
+fn new_channel(name: &str, kind: ChannelKind) -> NewChannel {
+    NewChannel {
+        id: ids::new_id(),
+        name: name.into(),
+        kind,
+        department_id: None,
+        topic: String::new(),
+        dm_key: None,
+        created_at: ids::now(),
+    }
+}
+
+fn post(channel_id: &str, author_id: &str, body: &str, client_msg_id: Option<&str>) -> WriteOp {
+    WriteOp::PostMessage {
+        channel_id: channel_id.into(),
+        author_id: author_id.into(),
+        message_id: ids::new_id(),
+        body: body.into(),
+        client_msg_id: client_msg_id.map(str::to_owned),
+        thread_root: None,
+        created_at: ids::now(),
+    }
+}
+
+fn committed_seq(outcome: &WriteOutcome) -> i64 {
+    match outcome {
+        WriteOutcome::Committed(event) => event.seq,
+        other => panic!("expected a committed event, got {other:?}"),
+    }
+}
+
+async fn user(store: &Arc<dyn Store>, username: &str) -> User {
+    store
+        .create_user(new_user(username))
+        .await
+        .expect("user created")
+}
+
+async fn channel_with(store: &Arc<dyn Store>, kind: ChannelKind, members: &[&User]) -> String {
+    let channel = new_channel("canal", kind);
+    let ids: Vec<String> = members.iter().map(|u| u.id.clone()).collect();
+    store
+        .create_channel(channel.clone(), &ids)
+        .await
+        .expect("channel created");
+    channel.id
+}
+
+pub async fn users_are_unique_by_case_insensitive_username(store: Arc<dyn Store>) {
+    let anna = user(&store, "Anna").await;
+    assert_eq!(anna.username, "Anna");
+    assert!(anna.active);
+    assert!(matches!(
+        store.create_user(new_user("anna")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let found = store
+        .credentials_by_username("ANNA")
+        .await
+        .expect("query")
+        .expect("found");
+    assert_eq!(found.user.id, anna.id);
+    assert_eq!(found.password_hash.as_deref(), Some("hash"));
+    assert_eq!(store.user_by_id(&anna.id).await.expect("query"), Some(anna));
+    assert_eq!(store.user_by_id("nobody").await.expect("query"), None);
+}
+
+pub async fn users_can_be_listed_updated_and_deactivated(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    user(&store, "bernat").await;
+    let all = store.list_users(None, 100).await.expect("list");
+    assert_eq!(
+        all.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(),
+        ["anna", "bernat"]
+    );
+    let matched = store.list_users(Some("BERN"), 100).await.expect("list");
+    assert_eq!(matched.len(), 1);
+    let change = UserChange {
+        display_name: Some("Anna Puig".into()),
+        role: Some(Role::Admin),
+        ..UserChange::default()
+    };
+    let updated = store
+        .update_user(&anna.id, change)
+        .await
+        .expect("update")
+        .expect("exists");
+    assert_eq!(
+        (updated.display_name.as_str(), updated.role),
+        ("Anna Puig", Role::Admin)
+    );
+    assert_eq!(
+        store
+            .password_hash(&anna.id)
+            .await
+            .expect("hash")
+            .as_deref(),
+        Some("hash")
+    );
+    let session = NewSession {
+        id: ids::new_id(),
+        user_id: anna.id.clone(),
+        refresh_hash: "r1".into(),
+        created_at: ids::now(),
+        expires_at: "2999-01-01T00:00:00.000Z".into(),
+    };
+    store
+        .create_session(session.clone())
+        .await
+        .expect("session");
+    let revoked = store
+        .deactivate_user(&anna.id, &ids::now())
+        .await
+        .expect("deactivate")
+        .expect("exists");
+    assert_eq!(revoked, vec![session.id.clone()]);
+    assert!(
+        !store
+            .user_by_id(&anna.id)
+            .await
+            .expect("q")
+            .expect("u")
+            .active
+    );
+    assert_eq!(
+        store
+            .deactivate_user("nobody", &ids::now())
+            .await
+            .expect("q"),
+        None
+    );
+}
+
+pub async fn departments_own_a_channel_whose_members_follow_them(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = NewChannel {
+        department_id: None,
+        ..new_channel("urbanisme", ChannelKind::Private)
+    };
+    let department = Department {
+        id: ids::new_id(),
+        slug: "urbanisme".into(),
+        name: "Urbanisme".into(),
+        channel_id: channel.id.clone(),
+    };
+    let channel = NewChannel {
+        department_id: Some(department.id.clone()),
+        ..channel
+    };
+    store
+        .create_department(department.clone(), channel.clone())
+        .await
+        .expect("department");
+    let again = Department {
+        id: ids::new_id(),
+        channel_id: ids::new_id(),
+        ..department.clone()
+    };
+    let again_channel = NewChannel {
+        id: again.channel_id.clone(),
+        ..channel.clone()
+    };
+    assert!(matches!(
+        store.create_department(again, again_channel).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.list_departments().await.expect("list"),
+        vec![department.clone()]
+    );
+    assert_eq!(
+        store.department_by_slug("urbanisme").await.expect("q"),
+        Some(department.clone())
+    );
+    let join = WriteOp::AddDepartmentMember {
+        department_id: department.id.clone(),
+        user_id: anna.id.clone(),
+        at: ids::now(),
+    };
+    let outcomes = store
+        .apply_batch(&[join.clone(), join])
+        .await
+        .expect("batch");
+    assert_eq!(committed_seq(&outcomes[0]), 1);
+    assert_eq!(outcomes[1], WriteOutcome::Unchanged);
+    let anna_now = store.user_by_id(&anna.id).await.expect("q").expect("u");
+    assert_eq!(anna_now.department_ids, vec![department.id.clone()]);
+    let members = store.all_channel_members().await.expect("members");
+    let entry = members
+        .iter()
+        .find(|c| c.channel_id == channel.id)
+        .expect("department channel listed");
+    assert!(entry.follows_department);
+    assert_eq!(entry.member_ids, vec![anna.id.clone()]);
+    let leave = WriteOp::RemoveDepartmentMember {
+        department_id: department.id.clone(),
+        user_id: anna.id.clone(),
+        at: ids::now(),
+    };
+    let outcomes = store.apply_batch(&[leave]).await.expect("batch");
+    assert_eq!(committed_seq(&outcomes[0]), 2);
+    let anna_now = store.user_by_id(&anna.id).await.expect("q").expect("u");
+    assert!(anna_now.department_ids.is_empty());
+}
+
+pub async fn batches_assign_gap_free_seqs_per_channel(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let a = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let b = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let ops = vec![
+        post(&a, &anna.id, "a1", None),
+        post(&b, &anna.id, "b1", None),
+        post(&a, &anna.id, "a2", None),
+    ];
+    let outcomes = store.apply_batch(&ops).await.expect("batch");
+    let seqs: Vec<i64> = outcomes.iter().map(committed_seq).collect();
+    assert_eq!(seqs, [1, 1, 2]);
+    let outcomes = store
+        .apply_batch(&[post(&a, &anna.id, "a3", None)])
+        .await
+        .expect("batch");
+    assert_eq!(committed_seq(&outcomes[0]), 3);
+    let record = store.channel_by_id(&a).await.expect("q").expect("channel");
+    assert_eq!(record.last_seq, 3);
+    assert_eq!(record.member_count, 1);
+}
+
+pub async fn client_msg_id_makes_posts_idempotent(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let outcomes = store
+        .apply_batch(&[
+            post(&channel, &anna.id, "hola", Some("m-1")),
+            post(&channel, &anna.id, "hola again", Some("m-1")),
+            // Another author may use the same key.
+            post(&channel, &bernat.id, "hola", Some("m-1")),
+        ])
+        .await
+        .expect("batch");
+    assert_eq!(committed_seq(&outcomes[0]), 1);
+    let WriteOutcome::Duplicate(original) = &outcomes[1] else {
+        panic!("expected duplicate, got {:?}", outcomes[1]);
+    };
+    assert_eq!(original.seq, 1);
+    assert_eq!(committed_seq(&outcomes[2]), 2);
+    let later = store
+        .apply_batch(&[post(&channel, &anna.id, "x", Some("m-1"))])
+        .await
+        .expect("batch");
+    assert!(matches!(&later[0], WriteOutcome::Duplicate(e) if e.seq == 1));
+    let slice = store
+        .messages(&channel, HistoryQuery::Latest { limit: 10 })
+        .await
+        .expect("history");
+    assert_eq!(slice.messages.len(), 2);
+    assert_eq!(slice.messages[0].body, "hola");
+}
+
+pub async fn bodies_are_stored_byte_for_byte(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let bodies = [
+        "'); DROP TABLE events; --".to_string(),
+        "  leading and trailing spaces \n\t".to_string(),
+        "zero\u{0}byte".to_string(),
+        "àéïõü ñ ç · l·l 🎉👩‍👩‍👧 עברית 中文".repeat(100),
+    ];
+    let ops: Vec<WriteOp> = bodies
+        .iter()
+        .map(|b| post(&channel, &anna.id, b, None))
+        .collect();
+    store.apply_batch(&ops).await.expect("batch");
+    let slice = store
+        .messages(&channel, HistoryQuery::After { seq: 0, limit: 10 })
+        .await
+        .expect("history");
+    let stored: Vec<&str> = slice.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(
+        stored,
+        bodies.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+}
+
+pub async fn writes_to_missing_channels_or_bad_thread_roots_change_nothing(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let mut reply = post(&channel, &anna.id, "reply", None);
+    if let WriteOp::PostMessage { thread_root, .. } = &mut reply {
+        *thread_root = Some(99);
+    }
+    let outcomes = store
+        .apply_batch(&[
+            post("no-such-channel", &anna.id, "x", None),
+            reply,
+            WriteOp::AddMember {
+                channel_id: channel.clone(),
+                user_id: "no-such-user".into(),
+                at: ids::now(),
+            },
+            post(&channel, &anna.id, "ok", None),
+        ])
+        .await
+        .expect("batch");
+    assert_eq!(outcomes[0], WriteOutcome::NotFound);
+    assert_eq!(outcomes[1], WriteOutcome::InvalidThreadRoot);
+    assert_eq!(outcomes[2], WriteOutcome::NotFound);
+    assert_eq!(
+        committed_seq(&outcomes[3]),
+        1,
+        "failed writes consume no seq"
+    );
+}
+
+pub async fn history_pages_in_both_directions(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let ops: Vec<WriteOp> = (1..=10)
+        .map(|i| post(&channel, &anna.id, &format!("m{i}"), None))
+        .collect();
+    store.apply_batch(&ops).await.expect("batch");
+    let seqs = |slice: &MessageSlice| slice.messages.iter().map(|m| m.seq).collect::<Vec<_>>();
+    let latest = store
+        .messages(&channel, HistoryQuery::Latest { limit: 3 })
+        .await
+        .expect("q");
+    assert_eq!((seqs(&latest), latest.has_more), (vec![8, 9, 10], true));
+    let before = store
+        .messages(&channel, HistoryQuery::Before { seq: 8, limit: 5 })
+        .await
+        .expect("q");
+    assert_eq!(
+        (seqs(&before), before.has_more),
+        (vec![3, 4, 5, 6, 7], true)
+    );
+    let first = store
+        .messages(&channel, HistoryQuery::Before { seq: 3, limit: 5 })
+        .await
+        .expect("q");
+    assert_eq!((seqs(&first), first.has_more), (vec![1, 2], false));
+    let after = store
+        .messages(&channel, HistoryQuery::After { seq: 7, limit: 3 })
+        .await
+        .expect("q");
+    assert_eq!((seqs(&after), after.has_more), (vec![8, 9, 10], false));
+}
+
+pub async fn events_include_membership_changes(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let outcomes = store
+        .apply_batch(&[
+            WriteOp::AddMember {
+                channel_id: channel.clone(),
+                user_id: bernat.id.clone(),
+                at: ids::now(),
+            },
+            post(&channel, &bernat.id, "hola", None),
+            WriteOp::RemoveMember {
+                channel_id: channel.clone(),
+                user_id: bernat.id.clone(),
+                at: ids::now(),
+            },
+            WriteOp::RemoveMember {
+                channel_id: channel.clone(),
+                user_id: bernat.id.clone(),
+                at: ids::now(),
+            },
+        ])
+        .await
+        .expect("batch");
+    assert_eq!(outcomes[3], WriteOutcome::Unchanged);
+    let events = store.events_after(&channel, 0, 10).await.expect("events");
+    let kinds: Vec<(i64, &str)> = events
+        .iter()
+        .map(|e| {
+            let kind = match &e.kind {
+                EventKind::Message(_) => "message",
+                EventKind::MemberJoined { .. } => "joined",
+                EventKind::MemberLeft { .. } => "left",
+            };
+            (e.seq, kind)
+        })
+        .collect();
+    assert_eq!(kinds, [(1, "joined"), (2, "message"), (3, "left")]);
+    assert_eq!(
+        store.events_after(&channel, 2, 10).await.expect("q").len(),
+        1
+    );
+}
+
+pub async fn read_markers_only_move_forward_within_the_channel(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let ops: Vec<WriteOp> = (0..5)
+        .map(|_| post(&channel, &anna.id, "m", None))
+        .collect();
+    store.apply_batch(&ops).await.expect("batch");
+    assert_eq!(
+        store.mark_read(&channel, &anna.id, 3).await.expect("read"),
+        3
+    );
+    assert_eq!(
+        store.mark_read(&channel, &anna.id, 1).await.expect("read"),
+        3
+    );
+    assert_eq!(
+        store.mark_read(&channel, &anna.id, 99).await.expect("read"),
+        5
+    );
+}
+
+pub async fn channel_views_count_unread_messages_of_others(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let shared = channel_with(&store, ChannelKind::Private, &[&anna, &bernat]).await;
+    let public = channel_with(&store, ChannelKind::Public, &[&bernat]).await;
+    let hidden = channel_with(&store, ChannelKind::Private, &[&bernat]).await;
+    store
+        .apply_batch(&[
+            post(&shared, &bernat.id, "1", None),
+            post(&shared, &anna.id, "2", None),
+            post(&shared, &bernat.id, "3", None),
+        ])
+        .await
+        .expect("batch");
+    let views = store.channels_for_user(&anna.id).await.expect("views");
+    let ids: Vec<&str> = views.iter().map(|v| v.channel.id.as_str()).collect();
+    assert!(ids.contains(&shared.as_str()) && ids.contains(&public.as_str()));
+    assert!(!ids.contains(&hidden.as_str()));
+    let view = store
+        .channel_view(&shared, &anna.id)
+        .await
+        .expect("q")
+        .expect("view");
+    assert!(view.joined);
+    assert_eq!((view.last_read_seq, view.unread), (0, 2));
+    store.mark_read(&shared, &anna.id, 1).await.expect("read");
+    let view = store
+        .channel_view(&shared, &anna.id)
+        .await
+        .expect("q")
+        .expect("view");
+    assert_eq!((view.last_read_seq, view.unread), (1, 1));
+    let public_view = store
+        .channel_view(&public, &anna.id)
+        .await
+        .expect("q")
+        .expect("view");
+    assert!(!public_view.joined);
+}
+
+pub async fn direct_channels_are_found_by_their_member_set(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let mut members = vec![anna.id.clone(), bernat.id.clone()];
+    members.sort();
+    let key = members.join(",");
+    let dm = |id: String| NewChannel {
+        id,
+        dm_key: Some(key.clone()),
+        ..new_channel("anna, bernat", ChannelKind::Direct)
+    };
+    let (first, created) = store
+        .find_or_create_dm(dm(ids::new_id()), &members)
+        .await
+        .expect("dm");
+    assert!(created);
+    let (second, created) = store
+        .find_or_create_dm(dm(ids::new_id()), &members)
+        .await
+        .expect("dm");
+    assert_eq!((second.as_str(), created), (first.as_str(), false));
+    let record = store.channel_by_id(&first).await.expect("q").expect("dm");
+    assert_eq!(record.dm_member_ids, Some(members));
+}
+
+pub async fn refresh_tokens_rotate_and_reuse_revokes_the_session(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let session = NewSession {
+        id: ids::new_id(),
+        user_id: anna.id.clone(),
+        refresh_hash: "h1".into(),
+        created_at: ids::now(),
+        expires_at: "2999-01-01T00:00:00.000Z".into(),
+    };
+    store
+        .create_session(session.clone())
+        .await
+        .expect("session");
+    let now = ids::now();
+    assert_eq!(
+        store
+            .rotate_refresh_token("h1", "h2", &now)
+            .await
+            .expect("rotate"),
+        RefreshOutcome::Rotated {
+            session_id: session.id.clone(),
+            user_id: anna.id.clone()
+        }
+    );
+    assert_eq!(
+        store
+            .rotate_refresh_token("nope", "h3", &now)
+            .await
+            .expect("rotate"),
+        RefreshOutcome::Invalid
+    );
+    assert_eq!(
+        store
+            .rotate_refresh_token("h1", "h3", &now)
+            .await
+            .expect("rotate"),
+        RefreshOutcome::Reused {
+            session_id: session.id.clone()
+        }
+    );
+    // The reuse revoked the session: even the current token is refused now.
+    assert_eq!(
+        store
+            .rotate_refresh_token("h2", "h4", &now)
+            .await
+            .expect("rotate"),
+        RefreshOutcome::Invalid
+    );
+    let revoked = store
+        .sessions_revoked_since("2000-01-01T00:00:00.000Z")
+        .await
+        .expect("q");
+    assert_eq!(revoked, vec![session.id.clone()]);
+    assert!(
+        !store
+            .revoke_session(&session.id, &now)
+            .await
+            .expect("revoke")
+    );
+}

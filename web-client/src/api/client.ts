@@ -1,0 +1,147 @@
+// REST client for /api/v1. Every call carries the in-memory access token; a 401 triggers one
+// refresh (through the auth session) and one retry, so a token that expired while the laptop
+// slept does not surface as an error.
+import type {
+  ApiError as ApiErrorBody,
+  Channel,
+  CreateChannelRequest,
+  Department,
+  ErrorCode,
+  EventPage,
+  MessagePage,
+  User,
+} from "../protocol";
+
+/** An HTTP answer with an error status and, usually, the contract's `{code, message}` body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | "unknown",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** The request never reached the server (offline, DNS, connection refused, aborted). */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "NetworkError";
+  }
+}
+
+/** What the REST client needs from the auth session. */
+export interface TokenSource {
+  accessToken(): string | null;
+  /** Gets a new access token; false when the session is gone. */
+  refresh(): Promise<boolean>;
+}
+
+/** Sends one request and parses the JSON answer; no auth logic. */
+export async function rawRequest<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string | null,
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // The refresh cookie is scoped to /api/v1/auth and SameSite=Strict; same-origin is enough.
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (e) {
+    throw new NetworkError(e);
+  }
+  if (!response.ok) throw await errorFrom(response);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  let code: ErrorCode | "unknown" = "unknown";
+  let message = response.statusText;
+  try {
+    const body = (await response.json()) as Partial<ApiErrorBody>;
+    if (typeof body.code === "string") code = body.code;
+    if (typeof body.message === "string") message = body.message;
+  } catch {
+    // Not the contract's JSON (a proxy error page): keep the status text.
+  }
+  return new ApiError(response.status, code, message);
+}
+
+/** Query string from defined values only. */
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+const BASE = "/api/v1";
+
+/** Typed calls of the REST API used by the client. */
+export class Api {
+  constructor(private readonly tokens: TokenSource) {}
+
+  /** One authenticated request, refreshing the token once on 401. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    try {
+      return await rawRequest<T>(method, BASE + path, body, this.tokens.accessToken());
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+      if (!(await this.tokens.refresh())) throw e;
+      return rawRequest<T>(method, BASE + path, body, this.tokens.accessToken());
+    }
+  }
+
+  me(): Promise<User> {
+    return this.request("GET", "/me");
+  }
+  users(q?: string): Promise<User[]> {
+    return this.request("GET", `/users${query({ q })}`);
+  }
+  user(id: string): Promise<User> {
+    return this.request("GET", `/users/${encodeURIComponent(id)}`);
+  }
+  departments(): Promise<Department[]> {
+    return this.request("GET", "/departments");
+  }
+  channels(): Promise<Channel[]> {
+    return this.request("GET", "/channels");
+  }
+  channel(id: string): Promise<Channel> {
+    return this.request("GET", `/channels/${encodeURIComponent(id)}`);
+  }
+  createChannel(req: CreateChannelRequest): Promise<Channel> {
+    return this.request("POST", "/channels", req);
+  }
+  join(id: string): Promise<void> {
+    return this.request("POST", `/channels/${encodeURIComponent(id)}/join`);
+  }
+  leave(id: string): Promise<void> {
+    return this.request("POST", `/channels/${encodeURIComponent(id)}/leave`);
+  }
+  openDm(userIds: string[]): Promise<Channel> {
+    return this.request("POST", "/dms", { user_ids: userIds });
+  }
+  messages(id: string, params: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
+    return this.request("GET", `/channels/${encodeURIComponent(id)}/messages${query(params)}`);
+  }
+  events(id: string, after: number, limit = 500): Promise<EventPage> {
+    return this.request("GET", `/channels/${encodeURIComponent(id)}/events${query({ after, limit })}`);
+  }
+}

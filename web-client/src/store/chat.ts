@@ -1,0 +1,149 @@
+// The client's application state: who I am, my channels, the people I know of, presence,
+// typing, per-channel timelines, drafts and the connection state. Mutated only by the sync
+// engine and UI actions; views subscribe and re-render when `version` moves.
+//
+// Notifications to subscribers are batched per microtask, so a replay of hundreds of frames
+// costs one render, not hundreds.
+import type { Channel, Department, PresenceStatus, User } from "../protocol";
+import type { ConnectionState } from "../sync/socket";
+import { Timeline } from "./timeline";
+
+/** How long a "typing" signal is shown without a new one. */
+export const TYPING_TTL_MS = 6_000;
+
+type Listener = () => void;
+
+export class ChatStore {
+  me: User | null = null;
+  channels = new Map<string, Channel>();
+  departments = new Map<string, Department>();
+  users = new Map<string, User>();
+  presence = new Map<string, PresenceStatus>();
+  /** channel id -> user id -> expiry (ms since epoch). */
+  typing = new Map<string, Map<string, number>>();
+  timelines = new Map<string, Timeline>();
+  drafts = new Map<string, string>();
+  currentChannelId: string | null = null;
+  connection: ConnectionState = "connecting";
+  /** True once the first `ready` arrived (the sidebar has real data). */
+  synced = false;
+  version = 0;
+
+  private listeners = new Set<Listener>();
+  private scheduled = false;
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Marks the state changed; subscribers run once at the end of the current task. */
+  changed(): void {
+    this.version += 1;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  timeline(channelId: string): Timeline {
+    let timeline = this.timelines.get(channelId);
+    if (!timeline) {
+      timeline = new Timeline(channelId);
+      this.timelines.set(channelId, timeline);
+    }
+    return timeline;
+  }
+
+  /** Joined channels, for the sidebar and resume points. */
+  joinedChannels(): Channel[] {
+    return [...this.channels.values()].filter((c) => c.joined);
+  }
+
+  upsertChannel(channel: Channel): void {
+    const previous = this.channels.get(channel.id);
+    // A channel frame may be older than what live events told us: keep the highest last_seq.
+    const merged = previous ? { ...channel, last_seq: Math.max(previous.last_seq, channel.last_seq) } : channel;
+    this.channels.set(channel.id, merged);
+    this.changed();
+  }
+
+  removeChannel(channelId: string): void {
+    this.channels.delete(channelId);
+    this.timelines.delete(channelId);
+    this.typing.delete(channelId);
+    if (this.currentChannelId === channelId) this.currentChannelId = null;
+    this.changed();
+  }
+
+  rememberUsers(users: readonly User[]): void {
+    for (const user of users) this.users.set(user.id, user);
+    this.changed();
+  }
+
+  /** The name to show for a user id (a placeholder until the directory answers). */
+  displayName(userId: string): string {
+    const user = this.users.get(userId);
+    return user ? user.display_name || user.username : "…";
+  }
+
+  /** For DMs, the other members (or myself, for my notes channel). */
+  dmPartners(channel: Channel): string[] {
+    const meId = this.me?.id;
+    const members = channel.member_ids ?? [];
+    const others = members.filter((id) => id !== meId);
+    return others.length > 0 || !meId ? others : [meId];
+  }
+
+  /** The label of a channel in the sidebar and header. */
+  channelLabel(channel: Channel): string {
+    if (channel.kind !== "direct") return channel.name;
+    const partners = this.dmPartners(channel);
+    if (partners.length === 0) return channel.name;
+    return partners.map((id) => this.displayName(id)).join(", ");
+  }
+
+  setTyping(channelId: string, userId: string, now = Date.now()): void {
+    let inChannel = this.typing.get(channelId);
+    if (!inChannel) {
+      inChannel = new Map();
+      this.typing.set(channelId, inChannel);
+    }
+    inChannel.set(userId, now + TYPING_TTL_MS);
+    this.changed();
+  }
+
+  clearTyping(channelId: string, userId: string): void {
+    if (this.typing.get(channelId)?.delete(userId)) this.changed();
+  }
+
+  /** Users typing in a channel now, expired entries dropped. */
+  typingIn(channelId: string, now = Date.now()): string[] {
+    const inChannel = this.typing.get(channelId);
+    if (!inChannel) return [];
+    const active: string[] = [];
+    for (const [userId, expiry] of inChannel) {
+      if (expiry > now) active.push(userId);
+      else inChannel.delete(userId);
+    }
+    return active;
+  }
+
+  /** Forgets everything (logout). */
+  reset(): void {
+    this.me = null;
+    this.channels.clear();
+    this.departments.clear();
+    this.users.clear();
+    this.presence.clear();
+    this.typing.clear();
+    this.timelines.clear();
+    this.drafts.clear();
+    this.currentChannelId = null;
+    this.connection = "connecting";
+    this.synced = false;
+    this.changed();
+  }
+}

@@ -50,6 +50,8 @@ export class Timeline {
   historyLoaded = false;
   /** Whether older messages remain on the server (false once paging reached seq 1). */
   hasMoreBefore = true;
+  /** Whether the event stream has a starting point (so the channel can be resumed). */
+  streamStarted = false;
   /** Bumped on every change, so views can memoize on it. */
   version = 0;
 
@@ -86,6 +88,7 @@ export class Timeline {
    * Never moves the frontier backwards.
    */
   setBaseline(seq: number): void {
+    this.streamStarted = true;
     if (seq <= this.contiguous) return;
     this.contiguous = seq;
     for (const s of [...this.ahead]) if (s <= seq) this.ahead.delete(s);

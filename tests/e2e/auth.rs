@@ -1,0 +1,303 @@
+//! Login, refresh rotation, logout and deactivation, over HTTP and their effect on sockets.
+
+use serde_json::json;
+use xerrada_tests::{USER_PASSWORD, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn wrong_credentials_get_the_same_answer_whether_or_not_the_user_exists() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "anna").await;
+    let login = |username: &'static str, password: &'static str| {
+        app.call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": username, "password": password})),
+        )
+    };
+    let wrong_password = login("anna", "not-her-password").await;
+    let unknown_user = login("nobody", "not-her-password").await;
+    assert_eq!(wrong_password.0, 401);
+    assert_eq!(wrong_password, unknown_user);
+    assert_eq!(wrong_password.1["code"], "unauthorized");
+    let (status, me) = app.get("/api/v1/me", &admin.token).await;
+    assert_eq!(
+        (status, me["username"].as_str(), me["role"].as_str()),
+        (200, Some("admin"), Some("admin"))
+    );
+    let (status, body) = app
+        .call(reqwest::Method::GET, "/api/v1/me", None, None)
+        .await;
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled_with_retry_after() {
+    let app = spawn_app_with(|c| c.auth.max_failed_logins = 3).await;
+    for _ in 0..3 {
+        let (status, _) = app
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": "admin", "password": "guess-guess"})),
+            )
+            .await;
+        assert_eq!(status, 401);
+    }
+    let response = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": xerrada_tests::ADMIN_PASSWORD}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        response.status().as_u16(),
+        429,
+        "even the right password waits"
+    );
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!(retry_after >= 1);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["code"], "rate_limited");
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_session() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let refresh = |token: String| {
+        app.call(
+            reqwest::Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": token})),
+        )
+    };
+    let (status, rotated) = refresh(anna.refresh_token.clone()).await;
+    assert_eq!(status, 200, "{rotated}");
+    assert_eq!(rotated["token_type"], "Bearer");
+    assert!(rotated["expires_in"].as_u64().expect("expires_in") <= 900);
+    let new_access = rotated["access_token"].as_str().expect("token").to_owned();
+    let new_refresh = rotated["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    assert_ne!(new_refresh, anna.refresh_token);
+    assert_eq!(app.get("/api/v1/me", &new_access).await.0, 200);
+
+    // The old refresh token again: theft is assumed, the session ends for everyone holding it.
+    let (status, body) = refresh(anna.refresh_token.clone()).await;
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
+    assert_eq!(app.get("/api/v1/me", &new_access).await.0, 401);
+    assert_eq!(app.get("/api/v1/me", &anna.token).await.0, 401);
+    assert_eq!(refresh(new_refresh).await.0, 401);
+    // Another session of the same user is untouched.
+    let again = app.login("anna", USER_PASSWORD).await;
+    assert_eq!(app.get("/api/v1/me", &again.token).await.0, 200);
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn logout_refuses_the_token_and_closes_the_sessions_sockets_with_4003() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let other_session = app.login("anna", USER_PASSWORD).await;
+    let mut ws = app.connect(&anna).await;
+    let mut other_ws = app.connect(&other_session).await;
+    let (status, _) = app
+        .post("/api/v1/auth/logout", &anna.token, json!({}))
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(ws.expect_close().await, Some(4003));
+    assert_eq!(app.get("/api/v1/me", &anna.token).await.0, 401);
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": anna.refresh_token})),
+        )
+        .await;
+    assert_eq!(status, 401, "a logged-out session cannot be refreshed");
+    // Logging out one session leaves the user's other session alone.
+    other_ws
+        .send_json(&json!({"type": "ping", "ref": "still-here"}))
+        .await;
+    assert_eq!(other_ws.next_of_type("pong").await["ref"], "still-here");
+    // A token of an ended session cannot open a socket.
+    let mut late = xerrada_tests::WsClient::connect(app.addr).await;
+    late.send_json(&json!({"type": "auth", "token": anna.token}))
+        .await;
+    let refused = late.next_frame().await;
+    assert_eq!(
+        (refused["type"].as_str(), refused["code"].as_str()),
+        (Some("error"), Some("unauthorized"))
+    );
+    assert_eq!(late.expect_close().await, Some(4001));
+}
+
+#[tokio::test]
+async fn deactivation_ends_every_session_and_socket_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let anna_phone = app.login("anna", USER_PASSWORD).await;
+    let mut ws1 = app.connect(&anna).await;
+    let mut ws2 = app.connect(&anna_phone).await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/users/{}/deactivate", anna.user.id),
+            &anna.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "members cannot deactivate"
+    );
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/users/{}/deactivate", anna.user.id),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(ws1.expect_close().await, Some(4003));
+    assert_eq!(ws2.expect_close().await, Some(4003));
+    assert_eq!(app.get("/api/v1/me", &anna.token).await.0, 401);
+    assert_eq!(app.get("/api/v1/me", &anna_phone.token).await.0, 401);
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "anna", "password": USER_PASSWORD})),
+        )
+        .await;
+    assert_eq!(status, 401);
+    let (_, user) = app
+        .get(&format!("/api/v1/users/{}", anna.user.id), &admin.token)
+        .await;
+    assert_eq!(user["active"], false);
+}
+
+async fn patch(
+    app: &xerrada_tests::TestApp,
+    token: &str,
+    id: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    app.call(
+        reqwest::Method::PATCH,
+        &format!("/api/v1/users/{id}"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn members_change_their_own_profile_and_only_admins_change_roles() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bernat = app.create_user(&admin, "bernat").await;
+    let (status, user) = patch(
+        &app,
+        &anna.token,
+        &anna.user.id,
+        json!({"display_name": "Anna Puig i Soler"}),
+    )
+    .await;
+    assert_eq!(
+        (status, user["display_name"].as_str()),
+        (200, Some("Anna Puig i Soler"))
+    );
+    assert_eq!(
+        patch(
+            &app,
+            &anna.token,
+            &bernat.user.id,
+            json!({"display_name": "x"})
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        patch(&app, &anna.token, &anna.user.id, json!({"role": "admin"}))
+            .await
+            .0,
+        403
+    );
+    let (status, _) = patch(
+        &app,
+        &anna.token,
+        &anna.user.id,
+        json!({"password": "a-new-password", "current_password": "wrong"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = patch(
+        &app,
+        &anna.token,
+        &anna.user.id,
+        json!({"password": "a-new-password", "current_password": USER_PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    app.login("anna", "a-new-password").await;
+    let (status, user) = patch(
+        &app,
+        &admin.token,
+        &bernat.user.id,
+        json!({"role": "admin"}),
+    )
+    .await;
+    assert_eq!((status, user["role"].as_str()), (200, Some("admin")));
+    let (status, _) = app
+        .post(
+            "/api/v1/users",
+            &anna.token,
+            json!({"username": "x", "display_name": "x", "password": "password-1"}),
+        )
+        .await;
+    assert_eq!(status, 403, "members cannot create accounts");
+    let (status, body) = app
+        .post(
+            "/api/v1/users",
+            &admin.token,
+            json!({"username": "ANNA", "display_name": "x", "password": "password-1"}),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")));
+    let (status, directory) = app.get("/api/v1/users?q=bern", &anna.token).await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = directory
+        .as_array()
+        .expect("users")
+        .iter()
+        .map(|u| u["username"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["bernat"]);
+    assert!(directory[0].get("password_hash").is_none());
+}

@@ -1,0 +1,509 @@
+// The sync engine: the only code that turns server frames and REST pages into client state,
+// and the user's actions into frames. It owns the outbox of unacknowledged messages.
+//
+// Guarantees it keeps (PROTOCOL.md "Guarantees" seen from the client):
+// - a message typed here shows at once (pending), is sent with one `client_msg_id` that never
+//   changes across retries and reconnects, and disappears from pending only when the server's
+//   copy (ack or message frame) arrives, so the server's dedup makes it appear exactly once;
+// - every event is applied once: timelines dedupe by seq, and side effects (unread counts,
+//   notifications) run only for events the timeline had not seen;
+// - after a reconnect, `resume` asks for everything after each channel's contiguous frontier,
+//   and `resync` is followed over REST page by page.
+import type { Channel, ClientFrame, Message, ServerFrame } from "../protocol";
+import type { Api } from "../api/client";
+import type { AuthSession } from "../auth/session";
+import type { ChatStore } from "../store/chat";
+import { RealtimeSocket } from "./socket";
+
+/** Resend a message not acknowledged after this long on a live socket. */
+const RESEND_AFTER_MS = 15_000;
+const OUTBOX_TICK_MS = 2_000;
+/** Send `typing` at most this often per channel. */
+const TYPING_THROTTLE_MS = 3_000;
+/** History page size for scroll-back. */
+export const PAGE_SIZE = 50;
+/** Events older than this do not notify when they arrive (a replay after a long absence). */
+const NOTIFY_MAX_AGE_MS = 5 * 60_000;
+/** Error codes worth retrying automatically: the server will likely accept later. */
+const TRANSIENT_CODES = new Set(["rate_limited", "unavailable"]);
+
+export interface Notifier {
+  /** A new message from someone else arrived (live or replayed). */
+  incoming(channel: Channel, message: Message): void;
+}
+
+export class SyncEngine {
+  private socket: RealtimeSocket;
+  private outboxTimer: ReturnType<typeof setInterval> | null = null;
+  /** client_msg_id -> channel id, to route `ack` and `error` frames. */
+  private outbox = new Map<string, string>();
+  private resumedChannels = new Set<string>();
+  private resyncs = new Map<string, Promise<void>>();
+  private loadingLatest = new Set<string>();
+  private loadingOlder = new Map<string, Promise<void>>();
+  private lastTypingSent = new Map<string, number>();
+  private fetchingUsers = new Set<string>();
+  private directoryLoaded = false;
+  private unknownUsers = new Set<string>();
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly api: Api,
+    private readonly auth: AuthSession,
+    private readonly notifier: Notifier,
+    private readonly onSessionEnded: () => void,
+  ) {
+    this.socket = new RealtimeSocket({
+      token: async () => {
+        if (this.auth.needsRefresh()) {
+          const ok = await this.auth.refresh();
+          if (!ok) return null;
+        }
+        return this.auth.accessToken();
+      },
+      refreshAfterRefusal: () => this.auth.refresh(),
+      resumePoints: () => this.resumePoints(),
+      onFrame: (frame) => this.handleFrame(frame, true),
+      onState: (state) => {
+        this.store.connection = state;
+        this.store.changed();
+      },
+      onSessionEnded: () => this.onSessionEnded(),
+    });
+  }
+
+  start(): void {
+    if (this.auth.user) {
+      this.store.me = this.auth.user;
+      this.store.rememberUsers([this.auth.user]);
+    }
+    this.socket.start();
+    this.outboxTimer = setInterval(() => this.flushOutbox(), OUTBOX_TICK_MS);
+  }
+
+  stop(): void {
+    this.socket.stop();
+    if (this.outboxTimer) clearInterval(this.outboxTimer);
+    this.outboxTimer = null;
+  }
+
+  /** For tests and diagnostics: drop the socket and reconnect with resume. */
+  reconnect(): void {
+    this.socket.reconnectNow();
+  }
+
+  private resumePoints(): Record<string, number> {
+    const points: Record<string, number> = {};
+    this.resumedChannels.clear();
+    for (const channel of this.store.joinedChannels()) {
+      const timeline = this.store.timelines.get(channel.id);
+      // Only channels whose stream has a starting point; others start afresh from `ready`.
+      if (!timeline?.streamStarted) continue;
+      points[channel.id] = timeline.resumeSeq;
+      this.resumedChannels.add(channel.id);
+    }
+    return points;
+  }
+
+  /** Applies one server frame. `live` is false for frames read from a REST resync page. */
+  handleFrame(frame: ServerFrame, live: boolean): void {
+    const store = this.store;
+    switch (frame.type) {
+      case "ready":
+        this.onReady(frame);
+        break;
+      case "message": {
+        const timeline = store.timeline(frame.channel_id);
+        const isNew = timeline.noteEvent(frame.seq);
+        const added = timeline.merge([frame.message]);
+        this.bumpLastSeq(frame.channel_id, frame.seq);
+        this.ensureUsers([frame.message.author_id]);
+        store.clearTyping(frame.channel_id, frame.message.author_id);
+        if (isNew && added.length > 0) this.onNewMessage(frame.message);
+        store.changed();
+        break;
+      }
+      case "member_joined":
+      case "member_left": {
+        const timeline = store.timeline(frame.channel_id);
+        const isNew = timeline.noteEvent(frame.seq);
+        this.bumpLastSeq(frame.channel_id, frame.seq);
+        const channel = store.channels.get(frame.channel_id);
+        if (isNew && channel) {
+          const delta = frame.type === "member_joined" ? 1 : -1;
+          store.channels.set(channel.id, { ...channel, member_count: Math.max(0, channel.member_count + delta) });
+        }
+        this.ensureUsers([frame.user_id]);
+        store.changed();
+        break;
+      }
+      case "ack": {
+        const clientMsgId = frame.ref;
+        if (!clientMsgId) break;
+        const channelId = this.outbox.get(clientMsgId) ?? frame.channel_id;
+        this.outbox.delete(clientMsgId);
+        store.timeline(channelId).ack(clientMsgId, frame.seq, frame.message_id);
+        store.changed();
+        break;
+      }
+      case "error":
+        this.onError(frame.ref, frame.code, frame.message);
+        break;
+      case "resync":
+        void this.resync(frame.channel_id, frame.from_seq);
+        break;
+      case "typing":
+        if (frame.user_id !== store.me?.id) {
+          store.setTyping(frame.channel_id, frame.user_id);
+          this.ensureUsers([frame.user_id]);
+        }
+        break;
+      case "read":
+        this.applyRead(frame.channel_id, frame.seq);
+        break;
+      case "presence":
+        store.presence.set(frame.user_id, frame.status);
+        store.changed();
+        break;
+      case "channel":
+        this.onChannel(frame.channel);
+        break;
+      case "channel_removed":
+        store.removeChannel(frame.channel_id);
+        break;
+      case "ephemeral": {
+        // A command's answer: the "message" that caused it was consumed, not posted.
+        if (frame.ref) this.forget(frame.ref);
+        store.timeline(frame.channel_id).addNote({
+          id: crypto.randomUUID(),
+          text: frame.text,
+          createdAt: new Date().toISOString(),
+        });
+        store.changed();
+        break;
+      }
+      case "pong":
+        break;
+    }
+    void live;
+  }
+
+  private onReady(frame: Extract<ServerFrame, { type: "ready" }>): void {
+    const store = this.store;
+    store.me = frame.user;
+    store.rememberUsers([frame.user]);
+    const present = new Set<string>();
+    for (const channel of frame.channels) {
+      present.add(channel.id);
+      const known = store.channels.get(channel.id);
+      store.upsertChannel(channel);
+      if (!channel.joined) continue;
+      const timeline = store.timeline(channel.id);
+      if (!this.resumedChannels.has(channel.id)) timeline.setBaseline(channel.last_seq);
+      // The replay that follows recounts nothing: unread comes from the server's count.
+      void known;
+    }
+    for (const id of [...store.channels.keys()]) {
+      if (!present.has(id)) store.removeChannel(id);
+    }
+    store.presence.clear();
+    for (const id of frame.online_user_ids ?? []) store.presence.set(id, "online");
+    store.synced = true;
+    // Everything pending goes out again on the new socket, in the order it was typed.
+    for (const timeline of store.timelines.values()) timeline.markAllUnsent();
+    this.flushOutbox();
+    if (!this.directoryLoaded) void this.loadDirectory();
+    const current = store.currentChannelId;
+    if (current) void this.loadLatest(current);
+    store.changed();
+  }
+
+  private onChannel(channel: Channel): void {
+    const store = this.store;
+    const known = store.channels.get(channel.id);
+    store.upsertChannel(channel);
+    if (channel.joined && !(known?.joined ?? false)) {
+      // Newly joined: the stream starts here; older messages are history.
+      store.timeline(channel.id).setBaseline(channel.last_seq);
+    }
+    if (channel.member_ids) this.ensureUsers(channel.member_ids);
+  }
+
+  private onNewMessage(message: Message): void {
+    const store = this.store;
+    const channel = store.channels.get(message.channel_id);
+    if (!channel || message.author_id === store.me?.id) return;
+    store.channels.set(channel.id, { ...channel, unread: channel.unread + 1 });
+    const age = Date.now() - Date.parse(message.created_at);
+    if (!(age > NOTIFY_MAX_AGE_MS)) this.notifier.incoming(channel, message);
+  }
+
+  private onError(ref: string | null, code: string, message: string): void {
+    if (!ref) {
+      console.warn("xerrada: server error", code, message);
+      return;
+    }
+    const channelId = this.outbox.get(ref);
+    if (!channelId) return;
+    const timeline = this.store.timeline(channelId);
+    if (TRANSIENT_CODES.has(code)) {
+      // Leave it pending: the outbox timer sends it again later with the same id.
+      timeline.markSent(ref, Date.now());
+      return;
+    }
+    timeline.fail(ref, code);
+    this.store.changed();
+  }
+
+  private bumpLastSeq(channelId: string, seq: number): void {
+    const channel = this.store.channels.get(channelId);
+    if (channel && seq > channel.last_seq) this.store.channels.set(channelId, { ...channel, last_seq: seq });
+  }
+
+  private applyRead(channelId: string, seq: number): void {
+    const store = this.store;
+    const channel = store.channels.get(channelId);
+    if (!channel || seq <= channel.last_read_seq) return;
+    const meId = store.me?.id;
+    const timeline = store.timelines.get(channelId);
+    let unread = 0;
+    if (seq < channel.last_seq && timeline) {
+      unread = timeline.confirmed.filter((m) => m.seq > seq && m.author_id !== meId).length;
+      unread = Math.min(unread, channel.unread);
+    }
+    store.channels.set(channelId, { ...channel, last_read_seq: seq, unread });
+    store.changed();
+  }
+
+  /** Follows `resync`: fetch events from `fromSeq` on over REST, page by page. */
+  private resync(channelId: string, fromSeq: number): Promise<void> {
+    const previous = this.resyncs.get(channelId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      let after = fromSeq - 1;
+      for (;;) {
+        const page = await this.api.events(channelId, after);
+        for (const event of page.events) {
+          this.handleFrame(event, false);
+          if ("seq" in event && typeof event.seq === "number") after = Math.max(after, event.seq);
+        }
+        if (!page.has_more || page.events.length === 0) break;
+      }
+    });
+    const settled = next.catch((e) => {
+      // The next reconnect resumes from the contiguous frontier, which still has this gap.
+      console.warn("xerrada: resync failed", e);
+    });
+    this.resyncs.set(channelId, settled);
+    return settled;
+  }
+
+  // ---- user actions -------------------------------------------------------------------------
+
+  /** Opens a channel: makes it current and fetches its newest history once. */
+  openChannel(channelId: string): void {
+    this.store.currentChannelId = channelId;
+    this.store.changed();
+    void this.loadLatest(channelId);
+  }
+
+  async loadLatest(channelId: string): Promise<void> {
+    const timeline = this.store.timeline(channelId);
+    if (timeline.historyLoaded || this.loadingLatest.has(channelId)) return;
+    const channel = this.store.channels.get(channelId);
+    if (!channel?.joined) return;
+    this.loadingLatest.add(channelId);
+    try {
+      const page = await this.api.messages(channelId, { limit: PAGE_SIZE });
+      timeline.mergeLatest(page.messages, page.has_more);
+      this.ensureUsers(page.messages.map((m) => m.author_id));
+      this.store.changed();
+    } catch (e) {
+      console.warn("xerrada: could not load history", e);
+    } finally {
+      this.loadingLatest.delete(channelId);
+    }
+  }
+
+  /** Scroll-back: fetches the page before the oldest loaded message (one request at a time). */
+  loadOlder(channelId: string): Promise<void> {
+    const running = this.loadingOlder.get(channelId);
+    if (running) return running;
+    const timeline = this.store.timeline(channelId);
+    const oldest = timeline.oldestSeq;
+    if (!timeline.historyLoaded || !timeline.hasMoreBefore || oldest === null) return Promise.resolve();
+    const load = this.api
+      .messages(channelId, { before: oldest, limit: PAGE_SIZE })
+      .then((page) => {
+        timeline.mergeOlder(page.messages, page.has_more);
+        this.ensureUsers(page.messages.map((m) => m.author_id));
+        this.store.changed();
+      })
+      .catch((e) => console.warn("xerrada: could not load older messages", e))
+      .finally(() => this.loadingOlder.delete(channelId));
+    this.loadingOlder.set(channelId, load);
+    return load;
+  }
+
+  isLoadingOlder(channelId: string): boolean {
+    return this.loadingOlder.has(channelId);
+  }
+
+  /** Sends a message: pending at once, on the wire as soon as the socket is ready. */
+  send(channelId: string, body: string): void {
+    const me = this.store.me;
+    if (!me || body.trim() === "") return;
+    const clientMsgId = crypto.randomUUID();
+    const timeline = this.store.timeline(channelId);
+    timeline.addPending({
+      clientMsgId,
+      channelId,
+      authorId: me.id,
+      body,
+      createdAt: new Date().toISOString(),
+    });
+    this.outbox.set(clientMsgId, channelId);
+    this.transmit(channelId, clientMsgId);
+    this.store.changed();
+  }
+
+  /** The user retries a failed message: same `client_msg_id`, so never a duplicate. */
+  retry(channelId: string, clientMsgId: string): void {
+    if (!this.store.timeline(channelId).retry(clientMsgId)) return;
+    this.outbox.set(clientMsgId, channelId);
+    this.transmit(channelId, clientMsgId);
+    this.store.changed();
+  }
+
+  discard(channelId: string, clientMsgId: string): void {
+    this.store.timeline(channelId).discard(clientMsgId);
+    this.outbox.delete(clientMsgId);
+    this.store.changed();
+  }
+
+  private forget(clientMsgId: string): void {
+    const channelId = this.outbox.get(clientMsgId);
+    if (!channelId) return;
+    this.outbox.delete(clientMsgId);
+    this.store.timeline(channelId).discard(clientMsgId);
+  }
+
+  private transmit(channelId: string, clientMsgId: string): void {
+    const timeline = this.store.timeline(channelId);
+    const pending = timeline.findPending(clientMsgId);
+    if (!pending || pending.state !== "pending") return;
+    const frame: ClientFrame = {
+      type: "send",
+      ref: clientMsgId,
+      channel_id: channelId,
+      client_msg_id: clientMsgId,
+      body: pending.body,
+    };
+    if (this.socket.send(frame)) timeline.markSent(clientMsgId, Date.now());
+  }
+
+  /** Sends what was never sent on this socket, and what waited too long for its ack. */
+  private flushOutbox(): void {
+    if (!this.socket.isReady()) return;
+    const now = Date.now();
+    for (const timeline of this.store.timelines.values()) {
+      for (const pending of timeline.pending) {
+        if (pending.state !== "pending") continue;
+        if (pending.lastSentAt !== 0 && now - pending.lastSentAt < RESEND_AFTER_MS) continue;
+        this.outbox.set(pending.clientMsgId, timeline.channelId);
+        this.transmit(timeline.channelId, pending.clientMsgId);
+      }
+    }
+  }
+
+  /** Moves the read marker to the newest event, when the user has seen it. */
+  markRead(channelId: string): void {
+    const store = this.store;
+    const channel = store.channels.get(channelId);
+    const timeline = store.timelines.get(channelId);
+    if (!channel || !timeline || !channel.joined) return;
+    const seq = Math.max(timeline.latestSeq, 0);
+    if (seq <= channel.last_read_seq && channel.unread === 0) return;
+    if (seq > channel.last_read_seq && !this.socket.send({ type: "read", channel_id: channelId, seq })) return;
+    store.channels.set(channelId, { ...channel, last_read_seq: Math.max(seq, channel.last_read_seq), unread: 0 });
+    store.changed();
+  }
+
+  /** Tells the others the user is typing (throttled). */
+  typing(channelId: string): void {
+    const now = Date.now();
+    if (now - (this.lastTypingSent.get(channelId) ?? 0) < TYPING_THROTTLE_MS) return;
+    if (this.socket.send({ type: "typing", channel_id: channelId })) this.lastTypingSent.set(channelId, now);
+  }
+
+  async join(channelId: string): Promise<void> {
+    await this.api.join(channelId);
+    const channel = await this.api.channel(channelId);
+    this.onChannel(channel);
+    this.store.changed();
+  }
+
+  async leave(channelId: string): Promise<void> {
+    await this.api.leave(channelId);
+    this.store.removeChannel(channelId);
+  }
+
+  async createChannel(name: string, kind: "public" | "private", topic: string): Promise<Channel> {
+    const channel = await this.api.createChannel({ name, kind, ...(topic ? { topic } : {}) });
+    this.onChannel(channel);
+    this.store.changed();
+    return channel;
+  }
+
+  async openDm(userIds: string[]): Promise<Channel> {
+    const channel = await this.api.openDm(userIds);
+    this.onChannel(channel);
+    this.store.changed();
+    return channel;
+  }
+
+  /** Public channels (for the channel browser): the socket keeps the list fresh; this reloads. */
+  async refreshChannels(): Promise<void> {
+    const channels = await this.api.channels();
+    for (const channel of channels) {
+      if (!this.store.channels.has(channel.id)) this.store.upsertChannel(channel);
+    }
+  }
+
+  async searchUsers(q: string) {
+    const users = await this.api.users(q || undefined);
+    this.store.rememberUsers(users);
+    return users;
+  }
+
+  private async loadDirectory(): Promise<void> {
+    try {
+      const [users, departments] = await Promise.all([this.api.users(), this.api.departments()]);
+      this.store.rememberUsers(users);
+      for (const d of departments) this.store.departments.set(d.id, d);
+      this.directoryLoaded = true;
+      this.ensureUsers([...this.unknownUsers]);
+      this.unknownUsers.clear();
+      this.store.changed();
+    } catch (e) {
+      console.warn("xerrada: could not load the directory", e);
+    }
+  }
+
+  /** Fetches users we have not seen yet (authors of old messages, new colleagues). */
+  private ensureUsers(ids: readonly string[]): void {
+    for (const id of new Set(ids)) {
+      if (this.store.users.has(id) || this.fetchingUsers.has(id)) continue;
+      if (!this.directoryLoaded) {
+        // The directory (one request) is on its way and will most likely know them.
+        this.unknownUsers.add(id);
+        continue;
+      }
+      this.fetchingUsers.add(id);
+      this.api
+        .user(id)
+        .then((user) => this.store.rememberUsers([user]))
+        .catch(() => undefined)
+        .finally(() => this.fetchingUsers.delete(id));
+    }
+  }
+}

@@ -108,6 +108,7 @@ fn create_data_dir(config: &Config) -> Result<(), StartError> {
 pub struct Application {
     listener: TcpListener,
     node: Node,
+    sync_task: JoinHandle<()>,
 }
 
 impl Application {
@@ -129,7 +130,13 @@ impl Application {
     ) -> Result<Application, StartError> {
         let node = Node::open(config).await?;
         crate::bootstrap::ensure_admin(&node.ctx).await?;
-        Ok(Application { listener, node })
+        let interval = Duration::from_millis(node.ctx.config.realtime.sync_interval_ms.max(10));
+        let sync_task = crate::sync::start(&node.ctx, interval);
+        Ok(Application {
+            listener,
+            node,
+            sync_task,
+        })
     }
 
     /// The address actually bound.
@@ -150,7 +157,11 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let Application { listener, node } = self;
+        let Application {
+            listener,
+            node,
+            sync_task,
+        } = self;
         let ctx = node.ctx.clone();
         let router = crate::api::router(ctx.clone());
         let hub = ctx.hub.clone();
@@ -173,6 +184,7 @@ impl Application {
         {
             tracing::warn!("some sockets did not close in time");
         }
+        sync_task.abort();
         node.close().await;
         tracing::info!("stopped");
         served

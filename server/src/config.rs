@@ -97,6 +97,8 @@ pub struct RealtimeSettings {
     /// must stay well under `outbound_queue_bytes` or a burst alone would look like a slow
     /// reader.
     pub max_batch_bytes: usize,
+    /// How often to look for changes made by other processes (the admin CLI).
+    pub sync_interval_ms: u64,
 }
 
 impl Default for RealtimeSettings {
@@ -108,6 +110,7 @@ impl Default for RealtimeSettings {
             replay_limit: 1000,
             max_batch: 1024,
             max_batch_bytes: 128 * 1024,
+            sync_interval_ms: 2_000,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`writer`]: the one task that appends channel events (group commit, ack after commit).
 //! - [`hub`]: the node's sockets and fan-out into bounded per-socket queues.
 //! - [`memberships`]: the in-memory channel membership cache used for access checks.
+//! - [`sync`]: noticing membership changes and revocations made by other processes.
 //! - [`services`]: business rules for accounts, departments, channels and messages.
 //! - [`api`]: thin HTTP handlers; [`ws`]: one WebSocket's life.
 //!
@@ -27,6 +28,7 @@ pub mod ids;
 pub mod memberships;
 pub mod services;
 pub mod store;
+pub mod sync;
 pub mod telemetry;
 pub mod validate;
 pub mod writer;

@@ -22,6 +22,17 @@ pub struct ChannelInfo {
     pub members: HashSet<String>,
 }
 
+impl From<ChannelMembers> for ChannelInfo {
+    fn from(channel: ChannelMembers) -> Self {
+        ChannelInfo {
+            kind: channel.kind,
+            department_id: channel.department_id,
+            follows_department: channel.follows_department,
+            members: channel.member_ids.into_iter().collect(),
+        }
+    }
+}
+
 /// What a user may do with a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -49,14 +60,19 @@ impl Memberships {
         Ok(memberships)
     }
 
+    /// Replaces the whole cache with a fresh read of the store.
+    pub fn replace_all(&self, channels: Vec<ChannelMembers>) {
+        let fresh: HashMap<String, Arc<ChannelInfo>> = channels
+            .into_iter()
+            .map(|c| (c.channel_id.clone(), Arc::new(ChannelInfo::from(c))))
+            .collect();
+        *self.write() = fresh;
+    }
+
     pub fn insert(&self, channel: ChannelMembers) {
-        let info = ChannelInfo {
-            kind: channel.kind,
-            department_id: channel.department_id,
-            follows_department: channel.follows_department,
-            members: channel.member_ids.into_iter().collect(),
-        };
-        self.write().insert(channel.channel_id, Arc::new(info));
+        let channel_id = channel.channel_id.clone();
+        self.write()
+            .insert(channel_id, Arc::new(ChannelInfo::from(channel)));
     }
 
     pub fn get(&self, channel_id: &str) -> Option<Arc<ChannelInfo>> {

@@ -301,3 +301,56 @@ async fn members_change_their_own_profile_and_only_admins_change_roles() {
     assert_eq!(names, ["bernat"]);
     assert!(directory[0].get("password_hash").is_none());
 }
+
+#[tokio::test]
+async fn browsers_keep_the_refresh_token_in_an_http_only_cookie() {
+    let app = spawn_app().await;
+    let login = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": xerrada_tests::ADMIN_PASSWORD, "cookie": true}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(login.status().as_u16(), 200);
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(cookie.starts_with("xerrada_refresh="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/api/v1/auth"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    let pair = cookie.split(';').next().expect("name=value").to_owned();
+    let refreshed = app
+        .http
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("cookie", &pair)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refreshed.status().as_u16(), 200);
+    let rotated = refreshed.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_ne!(
+        rotated.split(';').next(),
+        Some(pair.as_str()),
+        "the cookie rotates"
+    );
+    let body: serde_json::Value = refreshed.json().await.expect("json");
+    let token = body["access_token"].as_str().expect("token").to_owned();
+    // The old cookie again is a reuse: the session ends.
+    let reused = app
+        .http
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("cookie", &pair)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(reused.status().as_u16(), 401);
+    assert_eq!(app.get("/api/v1/me", &token).await.0, 401);
+}

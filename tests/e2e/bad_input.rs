@@ -258,7 +258,11 @@ async fn malformed_http_requests_get_json_errors() {
         (400, Some("invalid_request"))
     );
     let (status, _) = app
-        .post("/api/v1/channels", &admin.token, json!({"name": "x", "kind": "direct"}))
+        .post(
+            "/api/v1/channels",
+            &admin.token,
+            json!({"name": "x", "kind": "direct"}),
+        )
         .await;
     assert_eq!(status, 422);
 }

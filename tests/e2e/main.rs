@@ -3,5 +3,6 @@
 
 mod auth;
 mod bad_input;
+mod channels;
 mod messaging;
 mod store_sqlite;

@@ -27,6 +27,7 @@ macro_rules! store_conformance {
             channel_views_count_unread_messages_of_others,
             direct_channels_are_found_by_their_member_set,
             refresh_tokens_rotate_and_reuse_revokes_the_session,
+            membership_changes_bump_the_membership_version,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -589,4 +590,27 @@ pub async fn refresh_tokens_rotate_and_reuse_revokes_the_session(store: Arc<dyn 
             .await
             .expect("revoke")
     );
+}
+
+pub async fn membership_changes_bump_the_membership_version(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let v0 = store.membership_version().await.expect("version");
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let v1 = store.membership_version().await.expect("version");
+    assert!(v1 > v0, "creating a channel changes memberships");
+    store
+        .apply_batch(&[post(&channel, &anna.id, "just a message", None)])
+        .await
+        .expect("batch");
+    assert_eq!(store.membership_version().await.expect("version"), v1);
+    store
+        .apply_batch(&[WriteOp::AddMember {
+            channel_id: channel.clone(),
+            user_id: bernat.id.clone(),
+            at: ids::now(),
+        }])
+        .await
+        .expect("batch");
+    assert!(store.membership_version().await.expect("version") > v1);
 }

@@ -1,10 +1,15 @@
 //! `/api/v1/auth/*` and `/api/v1/me`.
+//!
+//! Browsers keep the refresh token in an HttpOnly, SameSite=Strict cookie scoped to
+//! `/api/v1/auth` (login with `{"cookie": true}`; refresh accepts the cookie; logout clears
+//! it), so page scripts never see it. Other clients use the JSON fields as PROTOCOL.md says.
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use xerrada_protocol::{LoginRequest, RefreshRequest, TokenResponse, User};
 
 use super::error::HttpResult;
@@ -12,6 +17,8 @@ use super::extract::ApiJson;
 use crate::auth::{Caller, Issued};
 use crate::context::Context;
 use crate::error::AppError;
+
+const REFRESH_COOKIE: &str = "xerrada_refresh";
 
 fn token_response(issued: Issued) -> TokenResponse {
     TokenResponse {
@@ -23,29 +30,80 @@ fn token_response(issued: Issued) -> TokenResponse {
     }
 }
 
+/// The `Set-Cookie` value carrying a refresh token (or clearing it, with `None`).
+fn refresh_cookie(token: Option<&str>, max_age_secs: u64) -> HeaderValue {
+    let value = match token {
+        Some(token) => format!(
+            "{REFRESH_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age={max_age_secs}"
+        ),
+        None => {
+            format!("{REFRESH_COOKIE}=; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=0")
+        }
+    };
+    HeaderValue::from_str(&value).expect("refresh tokens are URL-safe base64")
+}
+
+/// The refresh token from the request's cookie, if any.
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == REFRESH_COOKIE && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+}
+
+fn with_cookie(issued: Issued, ctx: &Context) -> Response {
+    let cookie = refresh_cookie(
+        Some(&issued.refresh_token),
+        ctx.config.auth.session_ttl_days * 86_400,
+    );
+    let mut response = Json(token_response(issued)).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    response
+}
+
 pub async fn login(
     State(ctx): State<Arc<Context>>,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> HttpResult<Json<TokenResponse>> {
+) -> HttpResult<Response> {
     let issued = ctx.auth.login(&req.username, &req.password).await?;
-    Ok(Json(token_response(issued)))
+    if req.cookie == Some(true) {
+        return Ok(with_cookie(issued, &ctx));
+    }
+    Ok(Json(token_response(issued)).into_response())
 }
 
 pub async fn refresh(
     State(ctx): State<Arc<Context>>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<RefreshRequest>,
-) -> HttpResult<Json<TokenResponse>> {
-    let token = req
-        .refresh_token
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| AppError::Unauthorized("missing refresh_token".into()))?;
+) -> HttpResult<Response> {
+    let from_body = req.refresh_token.filter(|t| !t.is_empty());
+    let (token, from_cookie) = match from_body {
+        Some(token) => (token, false),
+        None => (
+            cookie_token(&headers)
+                .ok_or_else(|| AppError::Unauthorized("missing refresh_token".into()))?,
+            true,
+        ),
+    };
     let issued = ctx.auth.refresh(&token).await?;
-    Ok(Json(token_response(issued)))
+    if from_cookie {
+        return Ok(with_cookie(issued, &ctx));
+    }
+    Ok(Json(token_response(issued)).into_response())
 }
 
-pub async fn logout(State(ctx): State<Arc<Context>>, caller: Caller) -> HttpResult<StatusCode> {
+pub async fn logout(State(ctx): State<Arc<Context>>, caller: Caller) -> HttpResult<Response> {
     ctx.auth.logout(&caller.session_id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, refresh_cookie(None, 0));
+    Ok(response)
 }
 
 pub async fn me(caller: Caller) -> Json<User> {

@@ -198,6 +198,11 @@ impl Auth {
         }
     }
 
+    /// Whether this node already treats the session as ended.
+    pub fn is_revoked(&self, session_id: &str) -> bool {
+        self.revocations.is_revoked(session_id)
+    }
+
     /// The caller a bearer token speaks for, if the token and its session and user are valid.
     pub async fn authenticate(&self, token: &str) -> AppResult<Caller> {
         let claims = self.keys.verify(token).map_err(|e| match e {

@@ -72,6 +72,9 @@ pub trait Store: Send + Sync + 'static {
     async fn channels_for_user(&self, user_id: &str) -> StoreResult<Vec<ChannelView>>;
     /// Every channel with its members, to fill the in-memory membership cache at start.
     async fn all_channel_members(&self) -> StoreResult<Vec<ChannelMembers>>;
+    /// A counter bumped by every committed membership change (channel creation included), so
+    /// a process can tell that another one changed memberships.
+    async fn membership_version(&self) -> StoreResult<i64>;
 
     // --- channel events -----------------------------------------------------------------
     /// Applies a batch of channel writes in ONE transaction (group commit). Each operation gets

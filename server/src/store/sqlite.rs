@@ -221,6 +221,7 @@ impl Store for SqliteStore {
     async fn create_department(&self, dept: Department, channel: NewChannel) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         insert_channel(&mut tx, &channel).await?;
+        bump_membership_version(&mut tx).await?;
         let result = sqlx::query(
             "INSERT INTO departments (id, slug, name, channel_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )
@@ -268,6 +269,7 @@ impl Store for SqliteStore {
     async fn create_channel(&self, channel: NewChannel, member_ids: &[String]) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         insert_channel(&mut tx, &channel).await?;
+        bump_membership_version(&mut tx).await?;
         insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -289,6 +291,7 @@ impl Store for SqliteStore {
         }
         insert_channel(&mut tx, &channel).await?;
         insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
+        bump_membership_version(&mut tx).await?;
         tx.commit().await.map_err(db_error)?;
         Ok((channel.id, true))
     }
@@ -360,12 +363,31 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    async fn membership_version(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'membership_version'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
     async fn apply_batch(&self, ops: &[WriteOp]) -> StoreResult<Vec<WriteOutcome>> {
         let mut tx = self.begin_write().await?;
         let mut seqs = SeqCounters::default();
         let mut outcomes = Vec::with_capacity(ops.len());
+        let mut memberships_changed = false;
         for op in ops {
-            outcomes.push(apply_one(&mut tx, &mut seqs, op).await?);
+            let outcome = apply_one(&mut tx, &mut seqs, op).await?;
+            memberships_changed |= matches!(
+                &outcome,
+                WriteOutcome::Committed(ChannelEvent {
+                    kind: EventKind::MemberJoined { .. } | EventKind::MemberLeft { .. },
+                    ..
+                })
+            );
+            outcomes.push(outcome);
+        }
+        if memberships_changed {
+            bump_membership_version(&mut tx).await?;
         }
         for (channel_id, last_seq) in &seqs.last {
             sqlx::query("UPDATE channels SET last_seq = ?2 WHERE id = ?1")
@@ -814,6 +836,15 @@ async fn insert_member_event(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    Ok(())
+}
+
+/// Records that memberships changed (see [`Store::membership_version`]).
+async fn bump_membership_version(tx: &mut Transaction<'static, Sqlite>) -> StoreResult<()> {
+    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'membership_version'")
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
     Ok(())
 }
 

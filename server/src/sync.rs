@@ -1,0 +1,58 @@
+//! Noticing changes made by other processes: the admin CLI working on the same database while
+//! the server runs (and, later, other nodes).
+//!
+//! Every `interval`, the task compares the store's membership version with the last one it
+//! saw and reloads the membership cache when it moved; it also ends, in memory and on this
+//! node's sockets, sessions that were revoked elsewhere (a deactivation from the CLI).
+//! Changes this node makes itself are already applied; the reload is then merely redundant.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use tokio::task::JoinHandle;
+
+use crate::context::Context;
+use crate::ids;
+
+/// Starts the sync task; it stops when `ctx` is the last reference left.
+pub fn start(ctx: &Arc<Context>, interval: Duration) -> JoinHandle<()> {
+    let weak = Arc::downgrade(ctx);
+    tokio::spawn(async move {
+        let mut version = None;
+        let mut since = OffsetDateTime::now_utc();
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(ctx) = weak.upgrade() else { return };
+            let checked_at = OffsetDateTime::now_utc();
+            match ctx.store.membership_version().await {
+                Ok(current) if version != Some(current) => {
+                    if version.is_some() {
+                        match ctx.store.all_channel_members().await {
+                            Ok(channels) => ctx.memberships.replace_all(channels),
+                            Err(e) => tracing::warn!(error = %e, "membership reload failed"),
+                        }
+                    }
+                    version = Some(current);
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "membership version check failed"),
+            }
+            // A little overlap so a revocation committed during the last check is not missed.
+            let from = ids::format_time(since - time::Duration::seconds(5));
+            match ctx.store.sessions_revoked_since(&from).await {
+                Ok(revoked) => {
+                    let fresh: Vec<String> = revoked
+                        .into_iter()
+                        .filter(|id| !ctx.auth.is_revoked(id))
+                        .collect();
+                    ctx.auth.end_sessions(&fresh);
+                    since = checked_at;
+                }
+                Err(e) => tracing::warn!(error = %e, "revocation check failed"),
+            }
+        }
+    })
+}

@@ -1,0 +1,77 @@
+// The open channel: header, message list, typing line and composer.
+import { t } from "../i18n";
+import { Composer } from "./Composer";
+import { useServices, useStore } from "./context";
+import { HashIcon, LockIcon, MenuIcon, UsersIcon } from "./icons";
+import { MessageList } from "./MessageList";
+import { PresenceDot } from "./people";
+
+export function ChannelView({ onMenu }: { onMenu: () => void }) {
+  const store = useStore();
+  const { engine } = useServices();
+  const channelId = store.currentChannelId;
+  const channel = channelId ? store.channels.get(channelId) : undefined;
+
+  const menuButton = (
+    <button type="button" class="icon-button menu-button" aria-label={t("sidebar.open")} aria-controls="sidebar" onClick={onMenu}>
+      <MenuIcon />
+    </button>
+  );
+
+  if (!channel) {
+    return (
+      <main class="main" id="main">
+        <header class="channel-header">{menuButton}</header>
+        <div class="empty-state" role="status">
+          {store.synced ? t("channel.noneOpen") : t("app.connecting")}
+        </div>
+      </main>
+    );
+  }
+
+  const label = store.channelLabel(channel);
+  const partners = channel.kind === "direct" ? store.dmPartners(channel) : [];
+  const typing = store.typingIn(channel.id).filter((id) => id !== store.me?.id);
+  const typingText =
+    typing.length === 0
+      ? ""
+      : typing.length === 1
+        ? t("typing.one", { name: store.displayName(typing[0]!) })
+        : typing.length === 2
+          ? t("typing.two", { a: store.displayName(typing[0]!), b: store.displayName(typing[1]!) })
+          : t("typing.many");
+
+  return (
+    <main class="main" id="main" aria-labelledby="channel-title">
+      <header class="channel-header">
+        {menuButton}
+        <div class="channel-title-block">
+          <h1 id="channel-title" class="channel-title">
+            <span class="channel-icon">
+              {channel.kind === "direct" ? (
+                <PresenceDot status={partners.length === 1 ? store.presence.get(partners[0]!) ?? "offline" : "offline"} />
+              ) : channel.kind === "private" ? (
+                <LockIcon />
+              ) : (
+                <HashIcon />
+              )}
+            </span>
+            <span class="channel-title-text">{label}</span>
+          </h1>
+          {channel.topic && <p class="channel-topic">{channel.topic}</p>}
+        </div>
+        {channel.kind !== "direct" && (
+          <span class="member-count" title={t("channel.members", { count: channel.member_count })}>
+            <UsersIcon /> <span>{channel.member_count}</span>
+            <span class="visually-hidden">{t("channel.members", { count: channel.member_count })}</span>
+          </span>
+        )}
+      </header>
+      <MessageList key={channel.id} channel={channel} />
+      <div class="typing-line" aria-live="polite">
+        {typingText}
+      </div>
+      <Composer key={channel.id} channel={channel} label={label} onSend={(body) => engine.send(channel.id, body)} />
+    </main>
+  );
+}

@@ -1,0 +1,69 @@
+// The logged-in layout: sidebar (a drawer on phones), the open channel, dialogs, and the
+// offline banner. Also the app-wide keyboard shortcuts and the unread count in the tab title.
+import { useEffect, useState } from "preact/hooks";
+import { t } from "../i18n";
+import { ChannelBrowser, CreateChannelDialog, NewDmDialog, SettingsDialog } from "./dialogs";
+import { ChannelView } from "./ChannelView";
+import { useServices, useStore } from "./context";
+import { OfflineBanner } from "./OfflineBanner";
+import { Sidebar, sidebarOrder } from "./Sidebar";
+
+export type DialogName = "browse" | "create" | "dm" | "settings" | null;
+
+export function Shell() {
+  const store = useStore();
+  const { engine } = useServices();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [dialog, setDialog] = useState<DialogName>(null);
+
+  // Open a channel once the first `ready` arrives: the first with unread messages, else the first.
+  useEffect(() => {
+    if (!store.synced || store.currentChannelId) return;
+    const order = sidebarOrder(store);
+    const first = order.find((c) => c.unread > 0) ?? order[0];
+    if (first) engine.openChannel(first.id);
+  });
+
+  const totalUnread = store.joinedChannels().reduce((sum, c) => sum + c.unread, 0);
+  useEffect(() => {
+    document.title = totalUnread > 0 ? `(${totalUnread}) ${t("app.name")}` : t("app.name");
+  }, [totalUnread]);
+
+  // Alt+ArrowUp / Alt+ArrowDown move between channels from anywhere, as in Slack.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+      const order = sidebarOrder(store);
+      const index = order.findIndex((c) => c.id === store.currentChannelId);
+      const next = order[index + (event.key === "ArrowDown" ? 1 : -1)];
+      if (!next) return;
+      event.preventDefault();
+      engine.openChannel(next.id);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [store, engine]);
+
+  const open = (channelId: string) => {
+    engine.openChannel(channelId);
+    setDrawerOpen(false);
+  };
+
+  return (
+    <div class={drawerOpen ? "app drawer-open" : "app"}>
+      <OfflineBanner visible={store.synced && store.connection !== "online"} />
+      <a class="skip-link" href="#composer-input">
+        {t("a11y.skipToComposer")}
+      </a>
+      <div class="layout">
+        <Sidebar onOpen={open} onDialog={(d) => { setDialog(d); setDrawerOpen(false); }} />
+        <div class="scrim" onClick={() => setDrawerOpen(false)} aria-hidden="true" />
+        <ChannelView onMenu={() => setDrawerOpen(true)} />
+      </div>
+      {dialog === "browse" && <ChannelBrowser onClose={() => setDialog(null)} onOpen={open} />}
+      {dialog === "create" && <CreateChannelDialog onClose={() => setDialog(null)} onOpen={open} />}
+      {dialog === "dm" && <NewDmDialog onClose={() => setDialog(null)} onOpen={open} />}
+      {dialog === "settings" && <SettingsDialog onClose={() => setDialog(null)} />}
+    </div>
+  );
+}

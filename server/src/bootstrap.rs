@@ -6,6 +6,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::store::{NewUser, StoreError};
+use crate::validate::Password;
 
 /// Username of the account created on first start.
 pub const ADMIN_USERNAME: &str = "admin";
@@ -23,7 +24,12 @@ pub async fn ensure_admin(ctx: &Context) -> AppResult<()> {
         return Ok(());
     }
     let (password, generated) = match &ctx.config.admin_password {
-        Some(p) if !p.is_empty() => (p.clone(), false),
+        Some(p) if !p.is_empty() => {
+            Password::parse(p).map_err(|e| {
+                AppError::Invalid(format!("XERRADA_ADMIN_PASSWORD is not acceptable: {e}"))
+            })?;
+            (p.clone(), false)
+        }
         _ => (ids::random_token(18), true),
     };
     let password_hash = ctx.auth.passwords().hash(&password).await?;

@@ -20,6 +20,9 @@ use crate::validate::{Name, Password, Slug, Username};
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// `serve`'s flags also work without the word `serve`, as it is the default.
+    #[command(flatten)]
+    pub serve: ServeArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -114,10 +117,11 @@ impl Cli {
         let file = FileConfig::load(&path, required)?;
         let serve = match &self.command {
             Some(Command::Serve(args)) => Some(args),
+            None => Some(&self.serve),
             _ => None,
         };
         let overrides = Overrides {
-            bind: serve.and_then(|s| s.bind),
+            bind: serve.and_then(|s| s.bind).or(self.serve.bind),
             data_dir: self.global.data_dir.clone(),
             database_url: self.global.database_url.clone(),
             log_json: self.global.log_json,

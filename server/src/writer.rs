@@ -207,11 +207,14 @@ impl Sequencer {
                 self.publish(event);
             }
             WriteOutcome::Duplicate(event) => self.reply_ok(reply, &outcome, event),
-            WriteOutcome::Unchanged => {
+            // Callers word these themselves (they know what they asked for); sockets only ever
+            // post messages, so their wording is fixed here.
+            _ if matches!(reply, Reply::Caller(_)) => {
                 if let Reply::Caller(tx) = reply {
                     let _ = tx.send(Ok(outcome));
                 }
             }
+            WriteOutcome::Unchanged => {}
             WriteOutcome::NotFound => {
                 send_error(reply, ErrorCode::NotFound, "channel not found".into())
             }
@@ -219,6 +222,11 @@ impl Sequencer {
                 reply,
                 ErrorCode::InvalidRequest,
                 "thread_root is not a message of this channel".into(),
+            ),
+            WriteOutcome::ClientMsgIdReused => send_error(
+                reply,
+                ErrorCode::Conflict,
+                "client_msg_id was already used for a message in another channel".into(),
             ),
         }
     }
@@ -252,9 +260,9 @@ impl Sequencer {
                 self.send_channel_to(&event.channel_id, user_id);
             }
             EventKind::MemberLeft { user_id } => {
-                // The leaver hears of its own departure, then loses the channel.
+                // Delivered while the leaver is still in the cache, so the leaver hears of its
+                // own departure exactly once; then it loses the channel.
                 self.deliver_to_members(&event.channel_id, &frame);
-                self.hub.deliver_to_users([user_id], &frame, None);
                 self.memberships.remove_member(&event.channel_id, user_id);
                 let removed = OutFrame::encode(&ServerFrame::ChannelRemoved {
                     channel_id: event.channel_id.clone(),

@@ -93,13 +93,34 @@ async fn department_channels_follow_department_membership() {
         )
         .await;
     assert_eq!(status, 403);
-    let (status, _) = app
+    let (status, body) = app
         .put(
             &format!("/api/v1/departments/{}/members/nobody", urbanisme.id),
             &admin.token,
         )
         .await;
-    assert_eq!(status, 404);
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (404, Some("user not found"))
+    );
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/departments/nope/members/{}", anna.user.id),
+            &admin.token,
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+    app.post(
+        &format!("/api/v1/users/{}/deactivate", anna.user.id),
+        &admin.token,
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        app.put(&member_path, &admin.token).await.0,
+        404,
+        "inactive accounts join nothing"
+    );
 }
 
 #[tokio::test]
@@ -179,6 +200,19 @@ async fn private_channels_are_invisible_and_public_ones_need_joining() {
         "joining twice is harmless"
     );
     assert_eq!(app.send(&bernat, &public, "hola!").await.0, 201);
+    // In a public channel people come and go by themselves; only admins move others.
+    let carla_early = app.create_user(&admin, "carla-early").await;
+    let carla_path = format!("/api/v1/channels/{public}/members/{}", carla_early.user.id);
+    assert_eq!(app.put(&carla_path, &bernat.token).await.0, 403);
+    let anna_path = format!("/api/v1/channels/{public}/members/{}", anna.user.id);
+    assert_eq!(app.delete(&anna_path, &bernat.token).await.0, 403);
+    assert_eq!(app.put(&carla_path, &admin.token).await.0, 204);
+    let own_path = format!("/api/v1/channels/{public}/members/{}", carla_early.user.id);
+    assert_eq!(
+        app.delete(&own_path, &carla_early.token).await.0,
+        204,
+        "removing oneself is leaving"
+    );
     let (_, channel) = app
         .get(&format!("/api/v1/channels/{public}"), &anna.token)
         .await;
@@ -188,7 +222,7 @@ async fn private_channels_are_invisible_and_public_ones_need_joining() {
             channel["last_seq"].as_i64(),
             channel["unread"].as_i64()
         ),
-        (Some(2), Some(2), Some(1))
+        (Some(2), Some(4), Some(1))
     );
 
     // Members of a private channel add people; others cannot even see it.

@@ -4,5 +4,6 @@
 mod auth;
 mod bad_input;
 mod channels;
+mod lifecycle;
 mod messaging;
 mod store_sqlite;

@@ -129,6 +129,23 @@ async fn a_repeated_client_msg_id_stores_one_message() {
 
     let stored = app.all_messages(&anna, &channel).await;
     assert_eq!(stored.len(), 2, "two distinct messages: {stored:?}");
+
+    // The key names one message: reusing it in another channel is a conflict, not a lookup.
+    let other = app.create_channel(&anna, "other", "public").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/channels/{other}/messages"),
+            &anna.token,
+            json!({"body": "x", "client_msg_id": "rest-1"}),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")));
+    ws.send_message("c", &other, "ws-1", "elsewhere").await;
+    let refused = ws.next_of_type("error").await;
+    assert_eq!(
+        (refused["code"].as_str(), refused["ref"].as_str()),
+        (Some("conflict"), Some("c"))
+    );
 }
 
 #[tokio::test]
@@ -443,10 +460,12 @@ async fn joining_and_leaving_are_channel_events_seen_by_members() {
         (left["type"].as_str(), left["seq"].as_i64()),
         (Some("member_left"), Some(2))
     );
+    // The leaver hears of its departure exactly once, then loses the channel.
     assert_eq!(bernat_ws.next_of_type("member_left").await["seq"], 2);
+    let removed = bernat_ws.next_significant().await;
     assert_eq!(
-        bernat_ws.next_of_type("channel_removed").await["channel_id"],
-        channel.as_str()
+        removed,
+        json!({"type": "channel_removed", "channel_id": channel})
     );
     app.send(&anna, &channel, "after bernat left").await;
     assert!(

@@ -167,6 +167,9 @@ pub async fn remove_member(
     channel_id: &str,
     user_id: &str,
 ) -> AppResult<()> {
+    if user_id == caller.user.id {
+        return leave(ctx, caller, channel_id).await;
+    }
     let info = managed_info(ctx, caller, channel_id)?;
     require_manual_membership(&info)?;
     if !info.members.contains(user_id) {
@@ -242,12 +245,13 @@ fn managed_info(
         .get(channel_id)
         .ok_or_else(|| AppError::not_found("channel"))?;
     let member = info.members.contains(&caller.user.id);
-    if member || caller.is_admin() {
+    if caller.is_admin() || (member && info.kind == ChannelKind::Private) {
         return Ok(info);
     }
-    if info.kind == ChannelKind::Public {
+    if info.kind == ChannelKind::Public || member {
+        // People join public channels themselves; only admins move others in or out.
         return Err(AppError::Forbidden(
-            "only members of the channel may manage its members".into(),
+            "only an admin may manage the members of this channel".into(),
         ));
     }
     Err(AppError::not_found("channel"))

@@ -93,6 +93,16 @@ pub async fn set_membership(
     user_id: &str,
     member: bool,
 ) -> AppResult<()> {
+    if member {
+        let active = ctx
+            .store
+            .user_by_id(user_id)
+            .await?
+            .is_some_and(|u| u.active);
+        if !active {
+            return Err(AppError::not_found("user"));
+        }
+    }
     let (department_id, user_id, at) = (department_id.to_owned(), user_id.to_owned(), ids::now());
     let op = if member {
         WriteOp::AddDepartmentMember {

@@ -75,6 +75,16 @@ pub async fn post(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<(Me
         WriteOutcome::Committed(event) => (event, true),
         WriteOutcome::Duplicate(event) => (event, false),
         WriteOutcome::NotFound => return Err(AppError::not_found("channel")),
+        WriteOutcome::InvalidThreadRoot => {
+            return Err(AppError::Invalid(
+                "thread_root is not a message of this channel".into(),
+            ));
+        }
+        WriteOutcome::ClientMsgIdReused => {
+            return Err(AppError::Conflict(
+                "client_msg_id was already used for a message in another channel".into(),
+            ));
+        }
         other => return Err(AppError::internal(format!("unexpected outcome {other:?}"))),
     };
     match event.kind {

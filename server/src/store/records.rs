@@ -130,6 +130,8 @@ pub enum WriteOutcome {
     NotFound,
     /// `thread_root` does not name a message of the channel.
     InvalidThreadRoot,
+    /// The author already used this `client_msg_id` for a message in another channel.
+    ClientMsgIdReused,
 }
 
 /// An event of a channel's sequence.

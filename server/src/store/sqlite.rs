@@ -642,7 +642,11 @@ async fn apply_one(
                         .await
                         .map_err(db_error)?;
                 if let Some(row) = original {
-                    return Ok(WriteOutcome::Duplicate(event_from_row(&row)?));
+                    let original = event_from_row(&row)?;
+                    if original.channel_id != *channel_id {
+                        return Ok(WriteOutcome::ClientMsgIdReused);
+                    }
+                    return Ok(WriteOutcome::Duplicate(original));
                 }
             }
             if let Some(root) = thread_root {

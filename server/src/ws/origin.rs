@@ -9,9 +9,9 @@ use crate::config::Config;
 
 /// Whether a WebSocket upgrade with these headers, from `peer`, may proceed.
 ///
-/// No `Origin`: not a browser (bots, scripts), allowed. Otherwise the origin's host must be
-/// the request's own `Host` (or `X-Forwarded-Host` from a trusted proxy), or the origin must
-/// be listed in `allowed_origins`.
+/// No `Origin`: not a browser (bots, scripts), allowed. Otherwise the origin must be the
+/// request's own: `http://` and its `Host`, or, from a trusted proxy, `X-Forwarded-Proto` and
+/// `X-Forwarded-Host`; or be listed in `allowed_origins`.
 pub fn allowed(headers: &HeaderMap, peer: IpAddr, config: &Config) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
@@ -27,21 +27,23 @@ pub fn allowed(headers: &HeaderMap, peer: IpAddr, config: &Config) -> bool {
     {
         return true;
     }
-    let forwarded_host = config
-        .trusted_proxies
-        .contains(&peer)
-        .then(|| headers.get("x-forwarded-host"))
-        .flatten();
-    let Some(host) = forwarded_host
-        .or_else(|| headers.get(header::HOST))
-        .and_then(|h| h.to_str().ok())
+    let from_proxy = config.trusted_proxies.contains(&peer);
+    let forwarded = |name: &str| {
+        from_proxy
+            .then(|| headers.get(name))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+    };
+    let Some(host) = forwarded("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST).and_then(|h| h.to_str().ok()))
     else {
         return false;
     };
-    let Some((scheme, origin_host)) = origin.split_once("://") else {
-        return false;
-    };
-    matches!(scheme, "http" | "https") && origin_host.eq_ignore_ascii_case(host.trim())
+    // This server speaks plain HTTP; TLS, when used, ends at a proxy that says so.
+    let scheme = forwarded("x-forwarded-proto").unwrap_or("http");
+    origin.eq_ignore_ascii_case(&format!("{scheme}://{}", host.trim()))
 }
 
 #[cfg(test)]
@@ -68,11 +70,22 @@ mod tests {
         assert!(allowed(
             &headers(&[
                 ("host", "chat.ajuntament.cat"),
-                ("origin", "https://chat.ajuntament.cat")
+                ("origin", "http://chat.ajuntament.cat")
             ]),
             local,
             &config
         ));
+        assert!(
+            !allowed(
+                &headers(&[
+                    ("host", "chat.ajuntament.cat"),
+                    ("origin", "https://chat.ajuntament.cat")
+                ]),
+                local,
+                &config
+            ),
+            "https is believed only from a trusted proxy"
+        );
         assert!(!allowed(
             &headers(&[
                 ("host", "chat.ajuntament.cat"),
@@ -99,6 +112,7 @@ mod tests {
         let h = headers(&[
             ("host", "10.0.0.9:8080"),
             ("x-forwarded-host", "chat.ajuntament.cat"),
+            ("x-forwarded-proto", "https"),
             ("origin", "https://chat.ajuntament.cat"),
         ]);
         assert!(!allowed(&h, proxy, &config));

@@ -1,0 +1,353 @@
+//! The `xerrada` binary as an operator runs it: first start, admin commands on the same data
+//! dir (also while the server runs), SIGTERM and SIGKILL.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+use xerrada_tests::WsClient;
+
+const BIN: &str = env!("CARGO_BIN_EXE_xerrada");
+
+/// A server process on a free port.
+struct Server {
+    child: Child,
+    addr: std::net::SocketAddr,
+    http: reqwest::Client,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+impl Server {
+    async fn start(data_dir: &Path, admin_password: Option<&str>) -> Server {
+        let addr: std::net::SocketAddr =
+            format!("127.0.0.1:{}", free_port()).parse().expect("addr");
+        let mut command = Command::new(BIN);
+        command
+            .args([
+                "--data-dir",
+                data_dir.to_str().expect("utf-8 path"),
+                "serve",
+                "--bind",
+            ])
+            .arg(addr.to_string())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        match admin_password {
+            Some(password) => command.env("XERRADA_ADMIN_PASSWORD", password),
+            None => command.env_remove("XERRADA_ADMIN_PASSWORD"),
+        };
+        let child = command.spawn().expect("server starts");
+        let server = Server {
+            child,
+            addr,
+            http: reqwest::Client::new(),
+        };
+        for _ in 0..500 {
+            if server
+                .http
+                .get(server.url("/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the server did not become ready");
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    async fn login(&self, username: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("login sent");
+        assert_eq!(response.status().as_u16(), 200, "login of {username}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    fn wait(mut self) -> std::process::ExitStatus {
+        self.child.wait().expect("server exits")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn admin_command(data_dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("admin command runs");
+    assert!(
+        output.status.success(),
+        "xerrada {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
+#[tokio::test]
+async fn first_start_prints_a_working_admin_password_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut server = Server::start(dir.path(), None).await;
+    // The banner comes before the server reports ready; read what it printed so far.
+    server.signal("TERM");
+    let stdout = server.child.stdout.take().expect("stdout");
+    assert!(server.wait().success());
+    let printed = std::io::read_to_string(stdout).expect("stdout text");
+    let password = printed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: "))
+        .unwrap_or_else(|| panic!("no password in {printed:?}"))
+        .to_owned();
+    let mut again = Server::start(dir.path(), None).await;
+    again.login("admin", &password).await;
+    again.signal("TERM");
+    let stdout = again.child.stdout.take().expect("stdout");
+    assert!(again.wait().success());
+    let printed = std::io::read_to_string(stdout).expect("stdout text");
+    assert!(
+        !printed.contains("password:"),
+        "printed only on first start: {printed}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("jwt-signing.key"))
+            .expect("key")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[tokio::test]
+async fn admin_commands_work_on_the_data_dir_even_while_the_server_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    admin_command(
+        dir.path(),
+        &["department", "add", "tic", "--name", "Tecnologia"],
+    );
+    let server = Server::start(dir.path(), Some("admin-pass-1")).await;
+    let created = admin_command(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "anna",
+            "--display-name",
+            "Anna Puig",
+            "--password",
+            "anna-pass-1",
+            "--department",
+            "tic",
+        ],
+    );
+    assert!(created.contains("created anna"), "{created}");
+    admin_command(
+        dir.path(),
+        &["user", "add", "bernat", "--password", "bernat-pass-1"],
+    );
+    admin_command(dir.path(), &["department", "add-member", "tic", "bernat"]);
+    assert!(admin_command(dir.path(), &["department", "list"]).contains("tic\tTecnologia"));
+    let users = admin_command(dir.path(), &["user", "list"]);
+    assert!(
+        users.contains("anna\tAnna Puig") && users.contains("bernat"),
+        "{users}"
+    );
+
+    // The running server sees the department and its members without a restart.
+    let anna = server.login("anna", "anna-pass-1").await;
+    let bernat = server.login("bernat", "bernat-pass-1").await;
+    let departments: serde_json::Value = server
+        .http
+        .get(server.url("/api/v1/departments"))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let channel = departments[0]["channel_id"]
+        .as_str()
+        .expect("channel")
+        .to_owned();
+    let mut bernat_ws = WsClient::connect_authed(server.addr, &bernat, None).await;
+    let mut sent = None;
+    for _ in 0..300 {
+        let response = server
+            .http
+            .post(server.url(&format!("/api/v1/channels/{channel}/messages")))
+            .bearer_auth(&anna)
+            .json(&json!({"body": "hola des de la CLI", "client_msg_id": "cli-1"}))
+            .send()
+            .await
+            .expect("sent");
+        if response.status().is_success() {
+            sent = Some(response.status().as_u16());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(sent.is_some(), "the server noticed the CLI's memberships");
+    assert_eq!(
+        bernat_ws.next_of_type("message").await["message"]["body"],
+        "hola des de la CLI"
+    );
+
+    // Deactivating from the CLI ends the running server's sessions and sockets.
+    admin_command(dir.path(), &["user", "deactivate", "bernat"]);
+    assert_eq!(bernat_ws.expect_close().await, Some(4003));
+    let me = server
+        .http
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&bernat)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(me.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn sigterm_closes_sockets_with_1001_and_exits_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), Some("admin-pass-1")).await;
+    let token = server.login("admin", "admin-pass-1").await;
+    let mut ws = WsClient::connect_authed(server.addr, &token, None).await;
+    server.signal("TERM");
+    assert_eq!(ws.expect_close().await, Some(1001));
+    assert!(server.wait().success());
+}
+
+#[tokio::test]
+async fn every_acked_message_survives_sigkill_exactly_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), Some("admin-pass-1")).await;
+    let token = server.login("admin", "admin-pass-1").await;
+    let created: serde_json::Value = server
+        .http
+        .post(server.url("/api/v1/channels"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "durable", "kind": "public"}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let channel = created["id"].as_str().expect("id").to_owned();
+    let mut ws = WsClient::connect_authed(server.addr, &token, None).await;
+    for n in 0..1000 {
+        ws.send_message(
+            &n.to_string(),
+            &channel,
+            &format!("k{n}"),
+            &format!("durable {n}"),
+        )
+        .await;
+    }
+    // Kill the server right after the 500th ack, with later sends still in flight.
+    let mut acked: Vec<(String, i64)> = Vec::new();
+    while acked.len() < 500 {
+        let frame = ws.next_frame().await;
+        if frame["type"] == "ack" {
+            let key = format!("k{}", frame["ref"].as_str().expect("ref"));
+            acked.push((key, frame["seq"].as_i64().expect("seq")));
+        }
+    }
+    server.signal("KILL");
+    let _ = server.wait();
+
+    let server = Server::start(dir.path(), Some("admin-pass-1")).await;
+    let token = server.login("admin", "admin-pass-1").await;
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let page: serde_json::Value = server
+            .http
+            .get(server.url(&format!(
+                "/api/v1/channels/{channel}/messages?after={after}&limit=200"
+            )))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        let batch = page["messages"].as_array().expect("messages").clone();
+        if let Some(last) = batch.last() {
+            after = last["seq"].as_i64().expect("seq");
+        }
+        all.extend(batch);
+        if page["has_more"] != true {
+            break;
+        }
+    }
+    let stored: Vec<(String, i64)> = all
+        .iter()
+        .map(|m| {
+            (
+                m["client_msg_id"].as_str().expect("key").to_owned(),
+                m["seq"].as_i64().expect("seq"),
+            )
+        })
+        .collect();
+    assert!(
+        stored.len() >= 500,
+        "only {} of 500 acked messages survived",
+        stored.len()
+    );
+    assert_eq!(
+        &stored[..500],
+        &acked[..],
+        "every acked message, with its acked seq"
+    );
+    // What was stored is a gap-free, duplicate-free prefix of what was sent, in order.
+    for (n, (key, seq)) in stored.iter().enumerate() {
+        assert_eq!(
+            (key.as_str(), *seq),
+            (format!("k{n}").as_str(), n as i64 + 1)
+        );
+    }
+    // Retrying every send after the crash stores nothing new.
+    let mut ws = WsClient::connect_authed(server.addr, &token, None).await;
+    ws.send_message("retry", &channel, "k499", "durable 499")
+        .await;
+    let ack = ws.next_of_type("ack").await;
+    assert_eq!(ack["seq"], all[499]["seq"]);
+}

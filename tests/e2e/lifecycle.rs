@@ -1,0 +1,43 @@
+//! Restarts: what a graceful stop and a new start on the same data dir keep.
+
+use serde_json::json;
+use xerrada_tests::{USER_PASSWORD, spawn_app, spawn_in};
+
+#[tokio::test]
+async fn a_restart_keeps_accounts_channels_history_and_lets_clients_resume() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let tic = app.create_department(&admin, "tic").await;
+    let anna = app.create_user_in(&admin, "anna", &[&tic.id]).await;
+    let mut ws = app.connect(&anna).await;
+    for n in 0..20 {
+        ws.send_message("r", &tic.channel_id, &format!("before-{n}"), "abans")
+            .await;
+    }
+    for _ in 0..20 {
+        ws.next_of_type("ack").await;
+    }
+    let data_dir = app.data_dir.clone();
+    let dir = app.stop().await;
+    assert_eq!(
+        ws.expect_close().await,
+        Some(1001),
+        "a graceful stop says 'going away'"
+    );
+
+    let app = spawn_in(data_dir, |_| {}).await;
+    let anna = app.login("anna", USER_PASSWORD).await;
+    let mut ws = app
+        .connect_resuming(&anna, json!({ tic.channel_id.clone(): 15 }))
+        .await;
+    for seq in 16..=21 {
+        assert_eq!(ws.next_significant().await["seq"], seq);
+    }
+    let stored = app.all_messages(&anna, &tic.channel_id).await;
+    assert_eq!(stored.len(), 20);
+    ws.send_message("r", &tic.channel_id, "before-3", "abans")
+        .await;
+    let ack = ws.next_of_type("ack").await;
+    assert_eq!(ack["seq"], 5, "idempotency survives the restart");
+    drop(dir);
+}

@@ -580,3 +580,31 @@ async fn ping_frames_are_answered_with_pong_echoing_ref() {
     ws.send_json(&json!({"type": "ping"})).await;
     assert_eq!(ws.next_of_type("pong").await, json!({"type": "pong"}));
 }
+
+#[tokio::test]
+async fn a_socket_that_stops_answering_pings_is_reaped() {
+    let app = spawn_app_with(|c| {
+        c.realtime.ping_interval_ms = 100;
+        c.realtime.pong_timeout_ms = 200;
+    })
+    .await;
+    let admin = app.admin().await;
+    let mut alive = app.connect(&admin).await;
+    // This client never reads again, so it never answers the server's pings.
+    let _dead = app.connect(&admin).await;
+    assert_eq!(app.ctx.hub.connection_count(), 2);
+    // The live client keeps reading (and so answering pings) while the dead one is reaped.
+    let reaped = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while app.ctx.hub.connection_count() > 1 {
+            alive.send_json(&json!({"type": "ping"})).await;
+            alive.next_of_type("pong").await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(reaped.is_ok(), "the silent socket was not reaped");
+    alive
+        .send_json(&json!({"type": "ping", "ref": "still"}))
+        .await;
+    assert_eq!(alive.next_of_type("pong").await["ref"], "still");
+}

@@ -445,7 +445,9 @@ async fn write_loop(
             }
         }
     };
-    // Free the queue at once; only the close frame remains to be written.
+    // Tell the reader half (it may be waiting on a silent client), and free the queue at once;
+    // only the close frame remains to be written.
+    outbox.close(reason.code, reason.reason);
     drop(receiver);
     if reason.code == 1000 && reason.reason.is_empty() {
         let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;

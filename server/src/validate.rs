@@ -5,7 +5,8 @@ use xerrada_protocol::limits;
 
 use crate::error::AppError;
 
-/// A login name: 1-40 characters of ASCII letters, digits, `.`, `_`, `-`.
+/// A login name: 1-80 characters (the contract's name limit) of ASCII letters, digits and
+/// `.`, `_`, `-`, `@`, `+`, so that e-mail addresses work as usernames.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);
 
@@ -13,11 +14,12 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let ok_chars = raw
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if raw.is_empty() || raw.len() > 40 || !ok_chars {
-            return Err(AppError::Invalid(
-                "username must be 1-40 characters of letters, digits, '.', '_' or '-'".into(),
-            ));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+'));
+        if raw.is_empty() || raw.len() > limits::MAX_NAME_CHARS || !ok_chars {
+            return Err(AppError::Invalid(format!(
+                "username must be 1-{} characters of letters, digits, '.', '_', '-', '@' or '+'",
+                limits::MAX_NAME_CHARS
+            )));
         }
         Ok(Username(raw.to_owned()))
     }
@@ -54,21 +56,23 @@ impl Name {
     }
 }
 
-/// A department slug: 1-40 characters of lowercase ASCII letters, digits and `-`.
+/// A department slug: 1-80 characters of ASCII letters, digits, `-` and `_`, kept as given
+/// (it names the department's channel).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slug(String);
 
 impl Slug {
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let ok = !raw.is_empty()
-            && raw.len() <= 40
+            && raw.len() <= limits::MAX_NAME_CHARS
             && raw
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
-            return Err(AppError::Invalid(
-                "slug must be 1-40 characters of lowercase letters, digits or '-'".into(),
-            ));
+            return Err(AppError::Invalid(format!(
+                "slug must be 1-{} characters of letters, digits, '-' or '_'",
+                limits::MAX_NAME_CHARS
+            )));
         }
         Ok(Slug(raw.to_owned()))
     }
@@ -185,9 +189,13 @@ mod tests {
     #[test]
     fn usernames_and_slugs_are_restricted() {
         assert!(Username::parse("anna.puig").is_ok());
+        assert!(Username::parse("anna.puig@ajuntament.cat").is_ok());
+        assert!(Username::parse(&"a".repeat(80)).is_ok());
+        assert!(Username::parse(&"a".repeat(81)).is_err());
         assert!(Username::parse("anna puig").is_err());
         assert!(Username::parse("").is_err());
         assert!(Slug::parse("urbanisme").is_ok());
-        assert!(Slug::parse("Urbanisme").is_err());
+        assert!(Slug::parse("serveis-socials_2").is_ok());
+        assert!(Slug::parse("serveis socials").is_err());
     }
 }

@@ -83,6 +83,12 @@ impl Server {
         body["access_token"].as_str().expect("token").to_owned()
     }
 
+    /// Sends a request and returns its JSON answer.
+    async fn json(&self, request: reqwest::RequestBuilder) -> serde_json::Value {
+        let response = request.send().await.expect("request sent");
+        response.json().await.expect("a JSON answer")
+    }
+
     fn signal(&self, signal: &str) {
         let status = Command::new("kill")
             .args([&format!("-{signal}"), &self.child.id().to_string()])
@@ -193,15 +199,13 @@ async fn admin_commands_work_on_the_data_dir_even_while_the_server_runs() {
     let anna = server.login("anna", "anna-pass-1").await;
     let bernat = server.login("bernat", "bernat-pass-1").await;
     let departments: serde_json::Value = server
-        .http
-        .get(server.url("/api/v1/departments"))
-        .bearer_auth(&anna)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+        .json(
+            server
+                .http
+                .get(server.url("/api/v1/departments"))
+                .bearer_auth(&anna),
+        )
+        .await;
     let channel = departments[0]["channel_id"]
         .as_str()
         .expect("channel")
@@ -259,16 +263,14 @@ async fn every_acked_message_survives_sigkill_exactly_once() {
     let server = Server::start(dir.path(), Some("admin-pass-1")).await;
     let token = server.login("admin", "admin-pass-1").await;
     let created: serde_json::Value = server
-        .http
-        .post(server.url("/api/v1/channels"))
-        .bearer_auth(&token)
-        .json(&json!({"name": "durable", "kind": "public"}))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+        .json(
+            server
+                .http
+                .post(server.url("/api/v1/channels"))
+                .bearer_auth(&token)
+                .json(&json!({"name": "durable", "kind": "public"})),
+        )
+        .await;
     let channel = created["id"].as_str().expect("id").to_owned();
     let mut ws = WsClient::connect_authed(server.addr, &token, None).await;
     for n in 0..1000 {
@@ -298,17 +300,15 @@ async fn every_acked_message_survives_sigkill_exactly_once() {
     let mut after = 0;
     loop {
         let page: serde_json::Value = server
-            .http
-            .get(server.url(&format!(
-                "/api/v1/channels/{channel}/messages?after={after}&limit=200"
-            )))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("json");
+            .json(
+                server
+                    .http
+                    .get(server.url(&format!(
+                        "/api/v1/channels/{channel}/messages?after={after}&limit=200"
+                    )))
+                    .bearer_auth(&token),
+            )
+            .await;
         let batch = page["messages"].as_array().expect("messages").clone();
         if let Some(last) = batch.last() {
             after = last["seq"].as_i64().expect("seq");

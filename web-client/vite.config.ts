@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 // Vite configuration for the Xerrada browser client.
 //
 // `npm run dev` and `npm run preview` proxy the API (REST and the WebSocket) and /healthz to a

@@ -217,3 +217,41 @@ pub struct EventPage {
 
 /// `resume` map of the `auth` frame: channel id -> last `seq` seen.
 pub type ResumePoints = BTreeMap<String, i64>;
+
+/// `POST /api/v1/bots` (admins).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CreateBotRequest {
+    pub username: String,
+    pub display_name: String,
+}
+
+/// Answer of `POST /api/v1/bots`: the bot account and its first token, shown only this once.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CreatedBot {
+    pub bot: User,
+    pub token: String,
+}
+
+/// `POST /api/v1/bots/{id}/tokens`: a further token (to rotate: create one, then revoke the old).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct CreateBotTokenRequest {
+    #[serde(default)]
+    #[ts(optional)]
+    pub label: Option<String>,
+}
+
+/// A new bot token; the secret is shown only this once.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NewBotToken {
+    pub id: String,
+    pub token: String,
+}
+
+/// A bot token as listed: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BotToken {
+    pub id: String,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}

@@ -11,7 +11,7 @@ use crate::Node;
 use crate::config::{self, Config, ConfigError, FileConfig, Overrides};
 use crate::error::{AppError, AppResult};
 use crate::ids;
-use crate::services::{accounts, departments};
+use crate::services::{accounts, bots, departments};
 use crate::validate::{Name, Password, Slug, Username};
 
 /// Xerrada, self-hosted team chat.
@@ -54,6 +54,31 @@ pub enum Command {
     /// Manage departments.
     #[command(subcommand)]
     Department(DepartmentCommand),
+    /// Manage bot accounts and their tokens.
+    #[command(subcommand)]
+    Bot(BotCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BotCommand {
+    /// Create a bot account; prints its first token (shown only once).
+    Add {
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// List bot accounts.
+    List,
+    /// List a bot's tokens (never the secrets).
+    Tokens { username: String },
+    /// Create a further token for a bot (to rotate: add one, switch, revoke the old one).
+    AddToken {
+        username: String,
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Revoke one of a bot's tokens: refused at once, its sockets closed.
+    Revoke { username: String, token_id: String },
 }
 
 #[derive(Debug, Args, Default)]
@@ -215,6 +240,58 @@ pub async fn run_department(node: &Node, command: DepartmentCommand) -> AppResul
             let user = user_by_username(node, &username).await?;
             departments::set_membership(ctx, &department.id, &user.id, true).await?;
             println!("{username} is now in {slug}");
+        }
+    }
+    Ok(())
+}
+
+/// Runs a bot subcommand against the node's store.
+pub async fn run_bot(node: &Node, command: BotCommand) -> AppResult<()> {
+    let ctx = &node.ctx;
+    match command {
+        BotCommand::Add {
+            username,
+            display_name,
+        } => {
+            let display_name = display_name.unwrap_or_else(|| username.clone());
+            let created = bots::create_bot(
+                ctx,
+                Username::parse(&username)?,
+                Name::parse(&display_name, "display name")?,
+            )
+            .await?;
+            println!("created bot {} ({})", created.bot.username, created.bot.id);
+            println!("token: {}", created.token);
+        }
+        BotCommand::List => {
+            for bot in bots::list(ctx).await? {
+                let state = if bot.active { "active" } else { "inactive" };
+                println!(
+                    "{}\t{}\t{}\t{state}",
+                    bot.id, bot.username, bot.display_name
+                );
+            }
+        }
+        BotCommand::Tokens { username } => {
+            let bot = user_by_username(node, &username).await?;
+            for token in bots::bot_tokens(ctx, &bot.id).await? {
+                let state = token.revoked_at.as_deref().unwrap_or("active");
+                println!(
+                    "{}\t{}\t{}\t{state}",
+                    token.id, token.created_at, token.label
+                );
+            }
+        }
+        BotCommand::AddToken { username, label } => {
+            let bot = user_by_username(node, &username).await?;
+            let token = bots::add_bot_token(ctx, &bot.id, label).await?;
+            println!("token id: {}", token.id);
+            println!("token: {}", token.token);
+        }
+        BotCommand::Revoke { username, token_id } => {
+            let bot = user_by_username(node, &username).await?;
+            bots::revoke_bot_token(ctx, &bot.id, &token_id).await?;
+            println!("revoked {token_id}");
         }
     }
     Ok(())

@@ -10,7 +10,8 @@
 //! - [`memberships`]: the in-memory channel membership cache used for access checks.
 //! - [`sync`]: noticing membership changes and revocations made by other processes.
 //! - [`services`]: business rules for accounts, departments, channels and messages.
-//! - [`api`]: thin HTTP handlers; [`ws`]: one WebSocket's life.
+//! - [`api`]: thin HTTP handlers; [`ws`]: one WebSocket's life; [`web`]: the embedded client
+//!   and the security headers.
 //!
 //! ARCHITECTURE.md at the repository root follows a message through these modules.
 
@@ -31,6 +32,7 @@ pub mod store;
 pub mod sync;
 pub mod telemetry;
 pub mod validate;
+pub mod web;
 pub mod writer;
 pub mod ws;
 

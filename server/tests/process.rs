@@ -351,3 +351,66 @@ async fn every_acked_message_survives_sigkill_exactly_once() {
     let ack = ws.next_of_type("ack").await;
     assert_eq!(ack["seq"], all[499]["seq"]);
 }
+
+#[tokio::test]
+async fn a_bot_created_with_the_cli_posts_and_listens_until_revoked_with_the_cli() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), Some("admin-pass-1")).await;
+    let printed = admin_command(
+        dir.path(),
+        &["bot", "add", "zabbix", "--display-name", "Zabbix"],
+    );
+    let token = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("token: "))
+        .unwrap_or_else(|| panic!("no token in {printed:?}"))
+        .to_owned();
+    let admin = server.login("admin", "admin-pass-1").await;
+    let channel = server
+        .json(
+            server
+                .http
+                .post(server.url("/api/v1/channels"))
+                .bearer_auth(&admin)
+                .json(&json!({"name": "monitoratge", "kind": "public"})),
+        )
+        .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let joined = server
+        .http
+        .post(server.url(&format!("/api/v1/channels/{channel}/join")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(joined.status().as_u16(), 204);
+    let mut bot_ws = WsClient::connect_authed(server.addr, &token, None).await;
+    let posted = server
+        .http
+        .post(server.url(&format!("/api/v1/channels/{channel}/messages")))
+        .bearer_auth(&token)
+        .json(&json!({"body": "PROBLEM: srv-02 no respon"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(posted.status().as_u16(), 201);
+    assert_eq!(
+        bot_ws.next_of_type("message").await["message"]["body"],
+        "PROBLEM: srv-02 no respon"
+    );
+
+    let tokens = admin_command(dir.path(), &["bot", "tokens", "zabbix"]);
+    let token_id = tokens.split('\t').next().expect("token id").to_owned();
+    admin_command(dir.path(), &["bot", "revoke", "zabbix", &token_id]);
+    assert_eq!(bot_ws.expect_close().await, Some(4003));
+    let me = server
+        .http
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(me.status().as_u16(), 401);
+}

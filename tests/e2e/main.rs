@@ -3,7 +3,9 @@
 
 mod auth;
 mod bad_input;
+mod bots;
 mod channels;
 mod lifecycle;
 mod messaging;
 mod store_sqlite;
+mod web;

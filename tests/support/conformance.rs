@@ -28,6 +28,7 @@ macro_rules! store_conformance {
             direct_channels_are_found_by_their_member_set,
             refresh_tokens_rotate_and_reuse_revokes_the_session,
             membership_changes_bump_the_membership_version,
+            bot_tokens_are_found_by_hash_listed_and_revoked,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -613,4 +614,84 @@ pub async fn membership_changes_bump_the_membership_version(store: Arc<dyn Store
         .await
         .expect("batch");
     assert!(store.membership_version().await.expect("version") > v1);
+}
+
+pub async fn bot_tokens_are_found_by_hash_listed_and_revoked(store: Arc<dyn Store>) {
+    let bot = NewUser {
+        kind: UserKind::Bot,
+        password_hash: None,
+        ..new_user("monitor")
+    };
+    let token = |id: &str, hash: &str| NewTokenSession {
+        id: id.into(),
+        user_id: bot.id.clone(),
+        token_hash: hash.into(),
+        label: format!("label {id}"),
+        created_at: ids::now(),
+    };
+    let created = store
+        .create_bot(bot.clone(), token("t1", "hash-1"))
+        .await
+        .expect("bot");
+    assert_eq!(created.kind, UserKind::Bot);
+    assert!(matches!(
+        store
+            .create_bot(
+                NewUser {
+                    id: ids::new_id(),
+                    ..bot.clone()
+                },
+                token("t9", "hash-9")
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .create_token_session(token("t2", "hash-2"))
+        .await
+        .expect("token");
+    let found = store
+        .token_session("hash-2")
+        .await
+        .expect("q")
+        .expect("found");
+    assert_eq!(
+        (found.id.as_str(), found.user_id.as_str(), found.revoked),
+        ("t2", bot.id.as_str(), false)
+    );
+    assert_eq!(store.token_session("hash-9").await.expect("q"), None);
+    assert!(
+        store
+            .revoke_session("t1", &ids::now())
+            .await
+            .expect("revoke")
+    );
+    assert!(
+        store
+            .token_session("hash-1")
+            .await
+            .expect("q")
+            .expect("found")
+            .revoked
+    );
+    let listed = store.token_sessions(&bot.id).await.expect("list");
+    assert_eq!(
+        listed.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["t1", "t2"]
+    );
+    assert!(listed[0].revoked_at.is_some() && listed[1].revoked_at.is_none());
+    assert!(
+        store
+            .sessions_revoked_since("2000-01-01T00:00:00.000Z")
+            .await
+            .expect("q")
+            .contains(&"t1".to_string())
+    );
+    // A bot has no password to log in with.
+    let credentials = store
+        .credentials_by_username("monitor")
+        .await
+        .expect("q")
+        .expect("bot");
+    assert_eq!(credentials.password_hash, None);
 }

@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers are thin: extract and parse, call a service, map the result.
 
 mod auth;
+mod bots;
 mod channels;
 pub mod error;
 pub mod extract;
@@ -48,16 +49,23 @@ pub fn router(ctx: Arc<Context>) -> Router {
         )
         .route("/channels/{id}/events", get(channels::events))
         .route("/dms", post(channels::open_dm))
+        .route("/bots", get(bots::list).post(bots::create))
+        .route("/bots/{id}/tokens", get(bots::tokens).post(bots::add_token))
+        .route(
+            "/bots/{id}/tokens/{token_id}",
+            axum::routing::delete(bots::revoke_token),
+        )
         .route("/ws", get(crate::ws::upgrade))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api)
-        .fallback(error::not_found)
+        .fallback(crate::web::serve)
         .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes))
+        .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes));
+    crate::web::with_security_headers(router)
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
 }

@@ -39,6 +39,14 @@ impl Caller {
     }
 }
 
+/// Bot tokens start with this, so they are told from JWTs without parsing.
+pub const BOT_TOKEN_PREFIX: &str = "xbot_";
+
+/// A new bot token secret.
+pub fn new_bot_token() -> String {
+    format!("{BOT_TOKEN_PREFIX}{}", ids::random_token(32))
+}
+
 /// Tokens handed out by login and refresh.
 #[derive(Debug, Clone)]
 pub struct Issued {
@@ -198,13 +206,37 @@ impl Auth {
         }
     }
 
+    async fn authenticate_bot(&self, token: &str) -> AppResult<Caller> {
+        let refused = || AppError::Unauthorized("invalid or revoked bot token".into());
+        let session = self
+            .store
+            .token_session(&ids::sha256_hex(token))
+            .await?
+            .ok_or_else(refused)?;
+        if session.revoked || self.revocations.is_revoked(&session.id) {
+            return Err(refused());
+        }
+        match self.store.user_by_id(&session.user_id).await? {
+            Some(user) if user.active => Ok(Caller {
+                user,
+                session_id: session.id,
+            }),
+            _ => Err(AppError::Unauthorized("the account is not active".into())),
+        }
+    }
+
     /// Whether this node already treats the session as ended.
     pub fn is_revoked(&self, session_id: &str) -> bool {
         self.revocations.is_revoked(session_id)
     }
 
     /// The caller a bearer token speaks for, if the token and its session and user are valid.
+    /// A bot token (see [`BOT_TOKEN_PREFIX`]) is looked up by its hash; anything else must be
+    /// an access token.
     pub async fn authenticate(&self, token: &str) -> AppResult<Caller> {
+        if token.starts_with(BOT_TOKEN_PREFIX) {
+            return self.authenticate_bot(token).await;
+        }
         let claims = self.keys.verify(token).map_err(|e| match e {
             TokenError::Expired => AppError::Unauthorized("the access token has expired".into()),
             TokenError::Invalid => AppError::Unauthorized("invalid access token".into()),

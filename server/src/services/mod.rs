@@ -2,6 +2,7 @@
 //! input and call these; these call the store, the writer and the hub.
 
 pub mod accounts;
+pub mod bots;
 pub mod channels;
 pub mod departments;
 pub mod messages;

@@ -94,6 +94,14 @@ pub trait Store: Send + Sync + 'static {
 
     // --- sessions -------------------------------------------------------------------------
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
+    /// Creates a bot account with its first token, in one transaction.
+    async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User>;
+    /// Adds a token session (a bot token) for an existing account.
+    async fn create_token_session(&self, token: NewTokenSession) -> StoreResult<()>;
+    /// The token session whose token hashes to `token_hash`.
+    async fn token_session(&self, token_hash: &str) -> StoreResult<Option<TokenSession>>;
+    /// The token sessions of an account, oldest first (never the secrets).
+    async fn token_sessions(&self, user_id: &str) -> StoreResult<Vec<TokenSessionInfo>>;
     /// Swaps a refresh token for a new one; see [`RefreshOutcome`].
     async fn rotate_refresh_token(
         &self,

@@ -178,6 +178,33 @@ pub struct NewSession {
     pub expires_at: String,
 }
 
+/// A long-lived token session (a bot token), stored as the hash of its secret.
+#[derive(Debug, Clone)]
+pub struct NewTokenSession {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub label: String,
+    pub created_at: String,
+}
+
+/// What authenticating with a bot token needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSession {
+    pub id: String,
+    pub user_id: String,
+    pub revoked: bool,
+}
+
+/// A token session as listed to its managers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSessionInfo {
+    pub id: String,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
 /// Result of presenting a refresh token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshOutcome {

@@ -502,6 +502,77 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_error)
     }
 
+    async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User> {
+        let mut tx = self.begin_write().await?;
+        let result = sqlx::query(
+            "INSERT INTO users (id, username, username_key, display_name, kind, role, password_hash, active, created_at)
+             VALUES (?1, ?2, ?3, ?4, 'bot', 'member', NULL, 1, ?5)",
+        )
+        .bind(&bot.id)
+        .bind(&bot.username)
+        .bind(bot.username.to_lowercase())
+        .bind(&bot.display_name)
+        .bind(&bot.created_at)
+        .execute(&mut *tx)
+        .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict("username")),
+            Err(e) => return Err(db_error(e)),
+        }
+        insert_token_session(&mut tx, &token).await?;
+        tx.commit().await.map_err(db_error)?;
+        self.fetch_user(&bot.id)
+            .await?
+            .ok_or_else(|| internal("bot vanished after insert"))
+    }
+
+    async fn create_token_session(&self, token: NewTokenSession) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_token_session(&mut tx, &token).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn token_session(&self, token_hash: &str) -> StoreResult<Option<TokenSession>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, revoked_at IS NOT NULL AS revoked FROM sessions
+             WHERE token_hash = ?1 AND kind = 'bot_token'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| {
+            Ok(TokenSession {
+                id: r.try_get("id").map_err(db_error)?,
+                user_id: r.try_get("user_id").map_err(db_error)?,
+                revoked: r.try_get("revoked").map_err(db_error)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn token_sessions(&self, user_id: &str) -> StoreResult<Vec<TokenSessionInfo>> {
+        let rows = sqlx::query(
+            "SELECT id, label, created_at, revoked_at FROM sessions
+             WHERE user_id = ?1 AND kind = 'bot_token' ORDER BY created_at, id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenSessionInfo {
+                    id: r.try_get("id").map_err(db_error)?,
+                    label: r.try_get("label").map_err(db_error)?,
+                    created_at: r.try_get("created_at").map_err(db_error)?,
+                    revoked_at: r.try_get("revoked_at").map_err(db_error)?,
+                })
+            })
+            .collect()
+    }
+
     async fn rotate_refresh_token(
         &self,
         old_hash: &str,
@@ -917,6 +988,26 @@ async fn insert_members(
         .await
         .map_err(db_error)?;
     }
+    Ok(())
+}
+
+async fn insert_token_session(
+    tx: &mut Transaction<'static, Sqlite>,
+    token: &NewTokenSession,
+) -> StoreResult<()> {
+    // Bot tokens live until revoked; `expires_at` is far enough away to mean "never".
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, created_at, expires_at, kind, token_hash, label)
+         VALUES (?1, ?2, ?3, '9999-12-31T23:59:59.999Z', 'bot_token', ?4, ?5)",
+    )
+    .bind(&token.id)
+    .bind(&token.user_id)
+    .bind(&token.created_at)
+    .bind(&token.token_hash)
+    .bind(&token.label)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
     Ok(())
 }
 

@@ -2,9 +2,10 @@
 // HttpOnly `xerrada_refresh` cookie the server sets when we log in with `cookie: true`, so no
 // script (ours or an injected one) can read it, and nothing secret is in localStorage.
 //
-// Until every server sets that cookie, the refresh token of the login answer is also kept in
-// memory (never stored) as a fallback, so a session still survives token expiry within one
-// page load; only staying logged in across reloads needs the cookie.
+// Should the server not take the cookie (an older server, or cookies blocked), the refresh
+// token of the login answer is kept in memory (never stored) as a fallback, so the session
+// still survives token expiry within one page load; once a cookie refresh has worked, the
+// in-memory copy is dropped for good.
 import type { TokenResponse, User } from "../protocol";
 import { ApiError, NetworkError, rawRequest } from "../api/client";
 
@@ -23,6 +24,7 @@ export class AuthSession {
   private expiresAt = 0;
   private refreshTokenFallback: string | null = null;
   private cookieMissing = false;
+  private cookieWorks = false;
   private refreshing: Promise<boolean> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<Listener>();
@@ -82,10 +84,17 @@ export class AuthSession {
   private async doRefresh(): Promise<boolean> {
     if (!this.cookieMissing) {
       try {
-        this.accept(await rawRequest<TokenResponse>("POST", "/api/v1/auth/refresh", {}));
+        const answer = await rawRequest<TokenResponse>("POST", "/api/v1/auth/refresh", {});
+        // The cookie works: from now on it is the only copy of the refresh token. Keeping
+        // one in memory too could present an already-rotated token later (another tab shares
+        // the cookie), and reuse of a rotated token revokes the whole session.
+        this.cookieWorks = true;
+        this.accept(answer);
         return true;
       } catch (e) {
         if (!(e instanceof ApiError) || e.status !== 401) throw e;
+        // Only a server that got no cookie at all justifies trying the in-memory token.
+        if (this.cookieWorks || !/missing/i.test(e.message)) return false;
       }
     }
     const fallback = this.refreshTokenFallback;
@@ -125,6 +134,7 @@ export class AuthSession {
     this.user = null;
     this.refreshTokenFallback = null;
     this.cookieMissing = false;
+    this.cookieWorks = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (wasLoggedIn) this.emit();
@@ -134,7 +144,7 @@ export class AuthSession {
     const wasLoggedIn = this.user !== null;
     this.token = answer.access_token;
     this.expiresAt = Date.now() + answer.expires_in * 1000;
-    this.refreshTokenFallback = answer.refresh_token || null;
+    this.refreshTokenFallback = this.cookieWorks ? null : answer.refresh_token || null;
     this.user = answer.user;
     this.schedule(answer.expires_in * 1000);
     if (!wasLoggedIn) this.emit();

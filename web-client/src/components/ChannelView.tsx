@@ -2,7 +2,7 @@
 import { t } from "../i18n";
 import { Composer } from "./Composer";
 import { useServices, useStore } from "./context";
-import { HashIcon, LockIcon, MenuIcon, UsersIcon } from "./icons";
+import { BuildingIcon, HashIcon, LockIcon, MenuIcon, UsersIcon } from "./icons";
 import { MessageList } from "./MessageList";
 import { PresenceDot } from "./people";
 
@@ -50,6 +50,8 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
             <span class="channel-icon">
               {channel.kind === "direct" ? (
                 <PresenceDot status={partners.length === 1 ? store.presence.get(partners[0]!) ?? "offline" : "offline"} />
+              ) : channel.department_id ? (
+                <BuildingIcon />
               ) : channel.kind === "private" ? (
                 <LockIcon />
               ) : (

@@ -62,7 +62,7 @@ export function Composer({ channel, label, onSend }: { channel: Channel; label: 
         placeholder={placeholder}
         onInput={(e) => update(e.currentTarget.value)}
         onKeyDown={onKeyDown}
-        enterKeyHint="send"
+        enterkeyhint="send"
         aria-describedby="composer-hint"
       />
       <span id="composer-hint" class="visually-hidden">

@@ -32,6 +32,7 @@ export function Shell() {
   // Alt+ArrowUp / Alt+ArrowDown move between channels from anywhere, as in Slack.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape") setDrawerOpen(false);
       if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
       const order = sidebarOrder(store);
       const index = order.findIndex((c) => c.id === store.currentChannelId);

@@ -59,10 +59,10 @@ export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; on
     const icon =
       channel.kind === "direct" ? (
         <PresenceDot status={partners.length === 1 ? store.presence.get(partners[0]!) ?? "offline" : "offline"} />
-      ) : channel.kind === "private" ? (
-        <LockIcon />
       ) : channel.department_id ? (
         <BuildingIcon />
+      ) : channel.kind === "private" ? (
+        <LockIcon />
       ) : (
         <HashIcon />
       );

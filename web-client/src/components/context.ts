@@ -29,12 +29,12 @@ export function useServices(): Services {
 export function useStore(): ChatStore {
   const { store } = useServices();
   const [, bump] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => store.subscribe(bump), [store]);
+  useEffect(() => store.subscribe(() => bump(undefined)), [store]);
   return store;
 }
 
 /** Re-renders the calling component when the language changes. */
 export function useLocale(): void {
   const [, bump] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => onLocaleChange(bump), []);
+  useEffect(() => onLocaleChange(() => bump(undefined)), []);
 }

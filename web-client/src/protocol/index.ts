@@ -55,6 +55,16 @@ export type MessagePage = { messages: Array<Message>, has_more: boolean, };
 
 export type EventPage = { events: Array<ServerFrame>, has_more: boolean, };
 
+export type CreateBotRequest = { username: string, display_name: string, };
+
+export type CreatedBot = { bot: User, token: string, };
+
+export type CreateBotTokenRequest = { label?: string, };
+
+export type NewBotToken = { id: string, token: string, };
+
+export type BotToken = { id: string, label: string, created_at: string, revoked_at: string | null, };
+
 export type PresenceStatus = "online" | "away" | "offline";
 
 export type ClientFrame = { "type": "auth", token: string, resume?: Record<string, number>, } | { "type": "send", ref?: string, channel_id: string, client_msg_id: string, body: string, thread_root?: number, } | { "type": "read", channel_id: string, seq: number, } | { "type": "typing", channel_id: string, } | { "type": "ping", ref?: string, };

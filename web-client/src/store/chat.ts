@@ -99,6 +99,7 @@ export class ChatStore {
 
   /** The label of a channel in the sidebar and header. */
   channelLabel(channel: Channel): string {
+    if (channel.department_id) return this.departments.get(channel.department_id)?.name ?? channel.name;
     if (channel.kind !== "direct") return channel.name;
     const partners = this.dmPartners(channel);
     if (partners.length === 0) return channel.name;

@@ -116,10 +116,13 @@ export class SyncEngine {
         const timeline = store.timeline(frame.channel_id);
         const isNew = timeline.noteEvent(frame.seq);
         const added = timeline.merge([frame.message]);
+        // `unread` from `ready` already counts events up to the channel's last_seq then, so
+        // only events beyond it (live ones) add to it; replayed ones are counted once.
+        const beyondKnown = frame.seq > (store.channels.get(frame.channel_id)?.last_seq ?? 0);
         this.bumpLastSeq(frame.channel_id, frame.seq);
         this.ensureUsers([frame.message.author_id]);
         store.clearTyping(frame.channel_id, frame.message.author_id);
-        if (isNew && added.length > 0) this.onNewMessage(frame.message);
+        if (isNew && added.length > 0) this.onNewMessage(frame.message, beyondKnown);
         store.changed();
         break;
       }
@@ -229,13 +232,15 @@ export class SyncEngine {
     if (channel.member_ids) this.ensureUsers(channel.member_ids);
   }
 
-  private onNewMessage(message: Message): void {
+  private onNewMessage(message: Message, countUnread: boolean): void {
     const store = this.store;
     const channel = store.channels.get(message.channel_id);
     if (!channel || message.author_id === store.me?.id) return;
-    store.channels.set(channel.id, { ...channel, unread: channel.unread + 1 });
+    if (countUnread && message.seq > channel.last_read_seq) {
+      store.channels.set(channel.id, { ...channel, unread: channel.unread + 1 });
+    }
     const age = Date.now() - Date.parse(message.created_at);
-    if (!(age > NOTIFY_MAX_AGE_MS)) this.notifier.incoming(channel, message);
+    if (!(age > NOTIFY_MAX_AGE_MS)) this.notifier.incoming(store.channels.get(channel.id) ?? channel, message);
   }
 
   private onError(ref: string | null, code: string, message: string): void {

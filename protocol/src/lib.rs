@@ -7,12 +7,14 @@
 
 pub mod error;
 pub mod frames;
+pub mod integrations;
 pub mod limits;
 pub mod rest;
 pub mod typescript;
 
 pub use error::{ApiError, ErrorCode};
 pub use frames::{ClientFrame, ServerFrame};
+pub use integrations::*;
 pub use rest::*;
 
 /// WebSocket close codes of the contract.

@@ -92,6 +92,10 @@ pub struct Message {
     pub thread_root: Option<i64>,
     pub edited_at: Option<String>,
     pub deleted: bool,
+    /// Presentation extras (webhook overrides, attachments, blocks); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub extras: Option<crate::integrations::MessageExtras>,
 }
 
 /// `POST /api/v1/auth/login`.

@@ -8,6 +8,7 @@ use ts_rs::{Config, TS};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::frames::{ClientFrame, PresenceStatus, ServerFrame};
+use crate::integrations::*;
 use crate::rest::*;
 
 /// Every exported type's declaration, in a stable order, as one TypeScript module.
@@ -35,6 +36,13 @@ pub fn render() -> String {
         SendMessageRequest::decl(&cfg),
         MessagePage::decl(&cfg),
         EventPage::decl(&cfg),
+        MessageExtras::decl(&cfg),
+        Attachment::decl(&cfg),
+        AttachmentField::decl(&cfg),
+        Block::decl(&cfg),
+        Webhook::decl(&cfg),
+        WebhookWithUrl::decl(&cfg),
+        WebhookRequest::decl(&cfg),
         CreateBotRequest::decl(&cfg),
         CreatedBot::decl(&cfg),
         CreateBotTokenRequest::decl(&cfg),

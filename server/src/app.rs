@@ -78,6 +78,7 @@ impl Node {
             memberships,
             writer,
             auth,
+            webhook_author: tokio::sync::OnceCell::new(),
         });
         Ok(Node { ctx, writer_task })
     }

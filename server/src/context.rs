@@ -17,4 +17,6 @@ pub struct Context {
     pub memberships: Arc<Memberships>,
     pub writer: Writer,
     pub auth: Auth,
+    /// Id of the account incoming webhooks post as (created on first use).
+    pub webhook_author: tokio::sync::OnceCell<String>,
 }

@@ -26,6 +26,7 @@ pub mod error;
 pub mod events;
 pub mod hub;
 pub mod ids;
+pub mod integrations;
 pub mod memberships;
 pub mod services;
 pub mod store;

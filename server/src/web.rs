@@ -51,7 +51,10 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>
 /// Serves the web client for any path the API does not own.
 pub async fn serve(method: Method, uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
-    if path.starts_with("api/") || path == "api" {
+    let owned_by_server = ["api", "hooks"]
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")));
+    if owned_by_server {
         return HttpError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such route")
             .into_response();
     }

@@ -9,3 +9,4 @@ mod lifecycle;
 mod messaging;
 mod store_sqlite;
 mod web;
+mod webhooks;

@@ -29,6 +29,8 @@ macro_rules! store_conformance {
             refresh_tokens_rotate_and_reuse_revokes_the_session,
             membership_changes_bump_the_membership_version,
             bot_tokens_are_found_by_hash_listed_and_revoked,
+            webhooks_are_found_by_secret_until_regenerated_or_deleted,
+            message_extras_round_trip,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -75,6 +77,7 @@ fn post(channel_id: &str, author_id: &str, body: &str, client_msg_id: Option<&st
         client_msg_id: client_msg_id.map(str::to_owned),
         thread_root: None,
         created_at: ids::now(),
+        extras: None,
     }
 }
 
@@ -694,4 +697,107 @@ pub async fn bot_tokens_are_found_by_hash_listed_and_revoked(store: Arc<dyn Stor
         .expect("q")
         .expect("bot");
     assert_eq!(credentials.password_hash, None);
+}
+
+pub async fn webhooks_are_found_by_secret_until_regenerated_or_deleted(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let hook = Webhook {
+        id: ids::new_id(),
+        channel_id: channel.clone(),
+        name: "Grafana".into(),
+        created_by: anna.id.clone(),
+        created_at: ids::now(),
+    };
+    store
+        .create_webhook(WebhookRecord {
+            webhook: hook.clone(),
+            secret_hash: "s1".into(),
+        })
+        .await
+        .expect("hook");
+    assert_eq!(
+        store.webhook_by_secret("s1").await.expect("q"),
+        Some(hook.clone())
+    );
+    assert_eq!(
+        store.channel_webhooks(&channel).await.expect("q"),
+        vec![hook.clone()]
+    );
+    assert!(
+        store
+            .update_webhook(&hook.id, Some("Grafana 11"), Some("s2"))
+            .await
+            .expect("update")
+    );
+    assert_eq!(store.webhook_by_secret("s1").await.expect("q"), None);
+    let renamed = store
+        .webhook_by_secret("s2")
+        .await
+        .expect("q")
+        .expect("found");
+    assert_eq!(renamed.name, "Grafana 11");
+    assert!(
+        store
+            .delete_webhook(&hook.id, &ids::now())
+            .await
+            .expect("delete")
+    );
+    assert!(
+        !store
+            .delete_webhook(&hook.id, &ids::now())
+            .await
+            .expect("delete")
+    );
+    assert_eq!(store.webhook(&hook.id).await.expect("q"), None);
+    assert_eq!(store.webhook_by_secret("s2").await.expect("q"), None);
+    assert!(
+        store
+            .channel_webhooks(&channel)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    assert!(
+        !store
+            .update_webhook(&hook.id, Some("x"), None)
+            .await
+            .expect("update")
+    );
+}
+
+pub async fn message_extras_round_trip(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let extras = MessageExtras {
+        username: Some("Jenkins".into()),
+        icon_emoji: Some(":rocket:".into()),
+        webhook_id: Some("h1".into()),
+        attachments: vec![xerrada_protocol::Attachment {
+            color: Some("good".into()),
+            title: Some("Build #7".into()),
+            fields: vec![xerrada_protocol::AttachmentField {
+                title: "Branch".into(),
+                value: "main".into(),
+                short: true,
+            }],
+            ..Default::default()
+        }],
+        blocks: vec![xerrada_protocol::Block::Divider],
+        ..MessageExtras::default()
+    };
+    let mut op = post(&channel, &anna.id, "Build ok", None);
+    if let WriteOp::PostMessage { extras: slot, .. } = &mut op {
+        *slot = Some(Box::new(extras.clone()));
+    }
+    store
+        .apply_batch(&[op, post(&channel, &anna.id, "plain", None)])
+        .await
+        .expect("batch");
+    let slice = store
+        .messages(&channel, HistoryQuery::Latest { limit: 10 })
+        .await
+        .expect("history");
+    assert_eq!(slice.messages[0].extras, Some(extras));
+    assert_eq!(slice.messages[1].extras, None);
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 mod health;
 mod users;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -49,6 +50,15 @@ pub fn router(ctx: Arc<Context>) -> Router {
         )
         .route("/channels/{id}/events", get(channels::events))
         .route("/dms", post(channels::open_dm))
+        .route(
+            "/channels/{id}/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/webhooks/{id}",
+            axum::routing::patch(webhooks::rename).delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/regenerate", post(webhooks::regenerate))
         .route("/bots", get(bots::list).post(bots::create))
         .route("/bots/{id}/tokens", get(bots::tokens).post(bots::add_token))
         .route(
@@ -58,10 +68,16 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/ws", get(crate::ws::upgrade))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
+    // Posting endpoints of incoming webhooks; anything else under /hooks is a JSON 404.
+    let hooks = Router::new()
+        .route("/{secret}", post(webhooks::deliver))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed);
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api)
+        .nest("/hooks", hooks)
         .fallback(crate::web::serve)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes));

@@ -64,6 +64,7 @@ pub fn prepare(ctx: &Context, author_id: &str, draft: Draft) -> AppResult<WriteO
         client_msg_id: client_msg_id.map(ClientMsgId::into_string),
         thread_root: draft.thread_root,
         created_at: ids::now(),
+        extras: None,
     })
 }
 

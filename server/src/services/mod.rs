@@ -6,3 +6,4 @@ pub mod bots;
 pub mod channels;
 pub mod departments;
 pub mod messages;
+pub mod webhooks;

@@ -92,6 +92,24 @@ pub trait Store: Send + Sync + 'static {
     /// Moves a read marker forward (never back, never past `last_seq`); returns its value.
     async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64>;
 
+    // --- incoming webhooks ----------------------------------------------------------------
+    async fn create_webhook(&self, webhook: WebhookRecord) -> StoreResult<()>;
+    /// A live (not deleted) webhook by id.
+    async fn webhook(&self, id: &str) -> StoreResult<Option<Webhook>>;
+    /// A live webhook by the hash of its secret.
+    async fn webhook_by_secret(&self, secret_hash: &str) -> StoreResult<Option<Webhook>>;
+    /// Live webhooks of a channel, oldest first.
+    async fn channel_webhooks(&self, channel_id: &str) -> StoreResult<Vec<Webhook>>;
+    /// Renames and/or sets a new secret; false when the webhook is gone.
+    async fn update_webhook(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        secret_hash: Option<&str>,
+    ) -> StoreResult<bool>;
+    /// Deletes a webhook (its secret stops working); false when it was gone.
+    async fn delete_webhook(&self, id: &str, at: &str) -> StoreResult<bool>;
+
     // --- sessions -------------------------------------------------------------------------
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// Creates a bot account with its first token, in one transaction.

@@ -1,7 +1,9 @@
 //! Plain records the store reads and writes. Where a record is exactly a wire resource it is
 //! the `protocol` type itself; the rest are defined here.
 
-pub use xerrada_protocol::{ChannelKind, Department, Message, Role, User, UserKind};
+pub use xerrada_protocol::{
+    ChannelKind, Department, Message, MessageExtras, Role, User, UserKind, Webhook,
+};
 
 /// A new account. The password is already hashed.
 #[derive(Debug, Clone)]
@@ -90,6 +92,9 @@ pub enum WriteOp {
         client_msg_id: Option<String>,
         thread_root: Option<i64>,
         created_at: String,
+        /// Presentation extras (webhooks, bots); `None` for ordinary messages. Boxed: most
+        /// operations are plain messages and should not carry its size.
+        extras: Option<Box<MessageExtras>>,
     },
     /// Add a member to a channel (a `member_joined` event unless already a member).
     AddMember {
@@ -144,6 +149,9 @@ pub struct ChannelEvent {
 
 /// What happened at a channel's `seq`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// Nearly every event is a message: boxing it would add an allocation to the common case to
+// save memory in the rare membership events.
+#[allow(clippy::large_enum_variant)]
 pub enum EventKind {
     Message(Message),
     MemberJoined { user_id: String },
@@ -203,6 +211,13 @@ pub struct TokenSessionInfo {
     pub label: String,
     pub created_at: String,
     pub revoked_at: Option<String>,
+}
+
+/// An incoming webhook with the hash of its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRecord {
+    pub webhook: Webhook,
+    pub secret_hash: String,
 }
 
 /// Result of presenting a refresh token.

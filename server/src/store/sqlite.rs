@@ -502,6 +502,85 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_error)
     }
 
+    async fn create_webhook(&self, record: WebhookRecord) -> StoreResult<()> {
+        let hook = &record.webhook;
+        sqlx::query(
+            "INSERT INTO webhooks (id, channel_id, name, secret_hash, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&hook.id)
+        .bind(&hook.channel_id)
+        .bind(&hook.name)
+        .bind(&record.secret_hash)
+        .bind(&hook.created_by)
+        .bind(&hook.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn webhook(&self, id: &str) -> StoreResult<Option<Webhook>> {
+        let row = sqlx::query("SELECT * FROM webhooks WHERE id = ?1 AND deleted_at IS NULL")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(webhook_from_row).transpose()
+    }
+
+    async fn webhook_by_secret(&self, secret_hash: &str) -> StoreResult<Option<Webhook>> {
+        let row =
+            sqlx::query("SELECT * FROM webhooks WHERE secret_hash = ?1 AND deleted_at IS NULL")
+                .bind(secret_hash)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        row.as_ref().map(webhook_from_row).transpose()
+    }
+
+    async fn channel_webhooks(&self, channel_id: &str) -> StoreResult<Vec<Webhook>> {
+        let rows = sqlx::query(
+            "SELECT * FROM webhooks WHERE channel_id = ?1 AND deleted_at IS NULL
+             ORDER BY created_at, id",
+        )
+        .bind(channel_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(webhook_from_row).collect()
+    }
+
+    async fn update_webhook(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        secret_hash: Option<&str>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE webhooks SET name = COALESCE(?2, name), secret_hash = COALESCE(?3, secret_hash)
+             WHERE id = ?1 AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(secret_hash)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn delete_webhook(&self, id: &str, at: &str) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE webhooks SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL")
+                .bind(id)
+                .bind(at)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         let result = sqlx::query(
@@ -703,6 +782,7 @@ async fn apply_one(
             client_msg_id,
             thread_root,
             created_at,
+            extras,
         } => {
             if let Some(client_msg_id) = client_msg_id {
                 let original =
@@ -737,8 +817,8 @@ async fn apply_one(
                 return Ok(WriteOutcome::NotFound);
             };
             sqlx::query(
-                "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at)
-                 VALUES (?1, ?2, 'message', ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras)
+                 VALUES (?1, ?2, 'message', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .bind(channel_id)
             .bind(seq)
@@ -748,6 +828,7 @@ async fn apply_one(
             .bind(client_msg_id)
             .bind(thread_root)
             .bind(created_at)
+            .bind(extras.as_deref().map(extras_json).transpose()?)
             .execute(&mut **tx)
             .await
             .map_err(db_error)?;
@@ -765,6 +846,7 @@ async fn apply_one(
                     thread_root: *thread_root,
                     edited_at: None,
                     deleted: false,
+                    extras: extras.as_deref().cloned(),
                 }),
             }))
         }
@@ -1098,6 +1180,25 @@ fn message_from_row(row: &SqliteRow) -> StoreResult<Message> {
         thread_root: row.try_get("thread_root").map_err(db_error)?,
         edited_at: row.try_get("edited_at").map_err(db_error)?,
         deleted: row.try_get("deleted").map_err(db_error)?,
+        extras: row
+            .try_get::<Option<String>, _>("extras")
+            .map_err(db_error)?
+            .map(|json| serde_json::from_str(&json).map_err(internal))
+            .transpose()?,
+    })
+}
+
+fn extras_json(extras: &MessageExtras) -> StoreResult<String> {
+    serde_json::to_string(extras).map_err(internal)
+}
+
+fn webhook_from_row(row: &SqliteRow) -> StoreResult<Webhook> {
+    Ok(Webhook {
+        id: row.try_get("id").map_err(db_error)?,
+        channel_id: row.try_get("channel_id").map_err(db_error)?,
+        name: row.try_get("name").map_err(db_error)?,
+        created_by: row.try_get("created_by").map_err(db_error)?,
+        created_at: row.try_get("created_at").map_err(db_error)?,
     })
 }
 

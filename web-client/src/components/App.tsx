@@ -119,7 +119,6 @@ function Chat({ auth, onLoggedOut }: { auth: AuthSession; onLoggedOut: (ended: b
       },
     };
     // One set of services per login; `auth` and the callback are stable for its lifetime.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

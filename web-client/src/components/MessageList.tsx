@@ -214,8 +214,10 @@ export function MessageList({ channel }: { channel: Channel }) {
   };
   useLayoutEffect(() => {
     if (!focusedKey) return;
-    const el = observed.current.get(focusedKey);
-    if (el && document.activeElement !== el && scroller.current?.contains(document.activeElement)) el.focus({ preventScroll: true });
+    const target = observed.current.get(focusedKey)?.querySelector<HTMLElement>(".message");
+    if (target && document.activeElement !== target && scroller.current?.contains(document.activeElement)) {
+      target.focus({ preventScroll: true });
+    }
   }, [focusedKey, first, last]);
 
   const meId = store.me?.id;

@@ -36,6 +36,7 @@ export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; on
   const { logout } = useServices();
   const me = store.me;
   const s = sections(store);
+  const firstId = s.departments[0]?.id ?? s.channels[0]?.id ?? s.direct[0]?.id;
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp" && event.key !== "Home" && event.key !== "End") return;
@@ -72,7 +73,8 @@ export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; on
           type="button"
           class={`channel-item${active ? " active" : ""}${unread ? " unread" : ""}`}
           aria-current={active ? "page" : undefined}
-          tabIndex={active || (!store.currentChannelId && channel === sidebarOrder(store)[0]) ? 0 : -1}
+          // One tab stop for the list (the open channel); arrows move within it.
+          tabIndex={active || (!store.currentChannelId && channel.id === firstId) ? 0 : -1}
           onClick={() => onOpen(channel.id)}
           data-channel={channel.name}
         >

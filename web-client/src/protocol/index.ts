@@ -25,7 +25,11 @@ export type Message = { id: string, channel_id: string, seq: number, author_id: 
 /**
  * RFC 3339 UTC.
  */
-created_at: string, client_msg_id: string | null, thread_root: number | null, edited_at: string | null, deleted: boolean, };
+created_at: string, client_msg_id: string | null, thread_root: number | null, edited_at: string | null, deleted: boolean, 
+/**
+ * Presentation extras (webhook overrides, attachments, blocks); absent when none.
+ */
+extras?: MessageExtras, };
 
 export type LoginRequest = { username: string, password: string, 
 /**
@@ -54,6 +58,44 @@ export type SendMessageRequest = { body: string, client_msg_id?: string, thread_
 export type MessagePage = { messages: Array<Message>, has_more: boolean, };
 
 export type EventPage = { events: Array<ServerFrame>, has_more: boolean, };
+
+export type MessageExtras = { 
+/**
+ * Name to show instead of the author's (webhook `username`).
+ */
+username?: string, 
+/**
+ * Icon the sender asked for. Clients must not fetch it from another origin.
+ */
+icon_url?: string, 
+/**
+ * An emoji shortcode such as `:ghost:`.
+ */
+icon_emoji?: string, 
+/**
+ * The incoming webhook that posted it, if one did.
+ */
+webhook_id?: string, attachments?: Array<Attachment>, blocks?: Array<Block>, };
+
+export type Attachment = { fallback?: string, 
+/**
+ * `good`, `warning`, `danger` or a `#rrggbb` color.
+ */
+color?: string, pretext?: string, author_name?: string, title?: string, title_link?: string, text?: string, fields?: Array<AttachmentField>, footer?: string, };
+
+export type AttachmentField = { title: string, value: string, short: boolean, };
+
+export type Block = { "type": "section", text?: string, fields?: Array<string>, } | { "type": "header", text: string, } | { "type": "context", elements: Array<string>, } | { "type": "divider" };
+
+export type Webhook = { id: string, channel_id: string, name: string, created_by: string, created_at: string, };
+
+export type WebhookWithUrl = { id: string, channel_id: string, name: string, 
+/**
+ * Path to POST to, e.g. `/hooks/<secret>`; the secret is shown only now.
+ */
+url: string, };
+
+export type WebhookRequest = { name: string, };
 
 export type CreateBotRequest = { username: string, display_name: string, };
 

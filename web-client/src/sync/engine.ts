@@ -63,7 +63,7 @@ export class SyncEngine {
       },
       refreshAfterRefusal: () => this.auth.refresh(),
       resumePoints: () => this.resumePoints(),
-      onFrame: (frame) => this.handleFrame(frame, true),
+      onFrame: (frame) => this.handleFrame(frame),
       onState: (state) => {
         this.store.connection = state;
         this.store.changed();
@@ -105,8 +105,8 @@ export class SyncEngine {
     return points;
   }
 
-  /** Applies one server frame. `live` is false for frames read from a REST resync page. */
-  handleFrame(frame: ServerFrame, live: boolean): void {
+  /** Applies one server frame, from the socket or from a REST resync page alike. */
+  handleFrame(frame: ServerFrame): void {
     const store = this.store;
     switch (frame.type) {
       case "ready":
@@ -188,7 +188,6 @@ export class SyncEngine {
       case "pong":
         break;
     }
-    void live;
   }
 
   private onReady(frame: Extract<ServerFrame, { type: "ready" }>): void {
@@ -198,13 +197,11 @@ export class SyncEngine {
     const present = new Set<string>();
     for (const channel of frame.channels) {
       present.add(channel.id);
-      const known = store.channels.get(channel.id);
       store.upsertChannel(channel);
       if (!channel.joined) continue;
-      const timeline = store.timeline(channel.id);
-      if (!this.resumedChannels.has(channel.id)) timeline.setBaseline(channel.last_seq);
-      // The replay that follows recounts nothing: unread comes from the server's count.
-      void known;
+      // A resumed channel continues from its own frontier (the replay follows); any other
+      // starts its stream here, with what came before fetched as history when opened.
+      if (!this.resumedChannels.has(channel.id)) store.timeline(channel.id).setBaseline(channel.last_seq);
     }
     for (const id of [...store.channels.keys()]) {
       if (!present.has(id)) store.removeChannel(id);
@@ -288,7 +285,7 @@ export class SyncEngine {
       for (;;) {
         const page = await this.api.events(channelId, after);
         for (const event of page.events) {
-          this.handleFrame(event, false);
+          this.handleFrame(event);
           if ("seq" in event && typeof event.seq === "number") after = Math.max(after, event.seq);
         }
         if (!page.has_more || page.events.length === 0) break;

@@ -45,7 +45,8 @@ export class RealtimeSocket {
 
   constructor(
     private readonly hooks: SocketHooks,
-    private readonly url: string = defaultUrl(),
+    /** Defaults to this page's own origin, computed when connecting. */
+    private readonly url?: string,
   ) {}
 
   start(): void {
@@ -102,7 +103,7 @@ export class RealtimeSocket {
     }
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.url);
+      ws = new WebSocket(this.url ?? defaultUrl());
     } catch {
       this.scheduleRetry();
       return;

@@ -68,6 +68,7 @@ describe("Xerrada web client in a real browser", () => {
     await page.goto(stack.webUrl + "/");
     const submit = page.locator('button[type="submit"]');
     assert.equal(await submit.innerText(), "Entra");
+    await screenshot(page, "login");
     assert.equal(await page.locator("html").getAttribute("lang"), "ca");
     await page.locator('[data-testid="language"]').selectOption("es");
     assert.equal(await submit.innerText(), "Entrar");
@@ -300,6 +301,45 @@ describe("Xerrada web client in a real browser", () => {
     await carol.context.close();
   });
 
+  it("is usable from the keyboard, with labelled controls and the list as an ARIA log", T, async () => {
+    const alice = await open("alice");
+    const { page } = alice;
+    await openChannel(page, "general");
+    const log = page.locator('[role="log"]');
+    assert.equal(await log.getAttribute("aria-live"), "polite");
+    // Every control has an accessible name.
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll("button, input, textarea, select, a[href]")]
+        .filter((el) => {
+          const labelled = el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.textContent.trim() || el.getAttribute("title");
+          const hasLabel = el.id && document.querySelector(`label[for="${el.id}"]`);
+          return !labelled && !hasLabel && !el.closest("label");
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unnamed, []);
+    // Arrow keys move between channels in the sidebar; Enter opens one.
+    await page.locator('.channel-item[data-channel="general"]').focus();
+    await page.keyboard.press("ArrowUp");
+    const focused = await page.evaluate(() => document.activeElement?.dataset.channel);
+    assert.notEqual(focused, "general");
+    await page.keyboard.press("Enter");
+    await page.locator(".channel-title-text").filter({ hasText: focused === "Urbanisme" ? "Urbanisme" : focused }).waitFor();
+    // Alt+ArrowDown goes to the next channel from anywhere.
+    await page.locator("#composer-input").focus();
+    await page.keyboard.press("Alt+ArrowDown");
+    await page.locator(".channel-title-text").filter({ hasText: "general" }).waitFor();
+    // In the message list, arrows move the focus from message to message.
+    await page.locator(".message-scroller").focus();
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("ArrowUp");
+    const active = await page.evaluate(() => document.activeElement?.classList.contains("message"));
+    assert.equal(active, true, "a message has the focus");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, "none", "focus is visible");
+    await alice.context.close();
+  });
+
   it("works on a 360 px phone: drawer, switching channels, sending", T, async () => {
     const phone = await open("bob", { viewport: { width: 360, height: 740 } });
     const { page } = phone;
@@ -330,6 +370,10 @@ describe("Xerrada web client in a real browser", () => {
     await alice.page.mouse.move(5, 5);
     await sleep(300);
     await screenshot(alice.page, "desktop");
+    await alice.page.getByRole("button", { name: "Explora els canals" }).click();
+    await alice.page.locator(".pick-item").first().waitFor();
+    await screenshot(alice.page, "desktop-browse");
+    await alice.page.keyboard.press("Escape");
     const phone = await open("bob", { viewport: { width: 360, height: 740 } });
     await openChannel(phone.page, "general");
     await phone.page.mouse.move(5, 5);

@@ -1,0 +1,132 @@
+//! Integration types: what a message posted by a webhook or a bot may carry besides its body,
+//! and the management bodies of incoming webhooks.
+//!
+//! Attachments and blocks follow Slack's shapes (the subset PROTOCOL.md names), so that tools
+//! that speak Slack's webhook format work unchanged. Their text fields are already converted
+//! from Slack mrkdwn to Xerrada's Markdown when stored.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Extra presentation of a message; absent on ordinary messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MessageExtras {
+    /// Name to show instead of the author's (webhook `username`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub username: Option<String>,
+    /// Icon the sender asked for. Clients must not fetch it from another origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub icon_url: Option<String>,
+    /// An emoji shortcode such as `:ghost:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub icon_emoji: Option<String>,
+    /// The incoming webhook that posted it, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub webhook_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Attachment>>", optional)]
+    pub attachments: Vec<Attachment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Block>>", optional)]
+    pub blocks: Vec<Block>,
+}
+
+impl MessageExtras {
+    /// True when there is nothing to store.
+    pub fn is_empty(&self) -> bool {
+        self == &MessageExtras::default()
+    }
+}
+
+/// A Slack-style attachment (legacy "secondary" content with a color bar).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Attachment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fallback: Option<String>,
+    /// `good`, `warning`, `danger` or a `#rrggbb` color.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub pretext: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub author_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub title_link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<AttachmentField>>", optional)]
+    pub fields: Vec<AttachmentField>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub footer: Option<String>,
+}
+
+/// A field of an attachment: a small title/value pair, shown two per row when `short`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AttachmentField {
+    pub title: String,
+    pub value: String,
+    #[serde(default)]
+    pub short: bool,
+}
+
+/// A Block Kit block of the supported kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// Text, optionally with fields shown in two columns.
+    Section {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        text: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<String>>", optional)]
+        fields: Vec<String>,
+    },
+    /// A large plain-text title.
+    Header { text: String },
+    /// Small, muted text elements.
+    Context { elements: Vec<String> },
+    /// A horizontal rule.
+    Divider,
+}
+
+/// An incoming webhook as listed to channel members (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Webhook {
+    pub id: String,
+    pub channel_id: String,
+    pub name: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// A webhook with its posting URL, answered only on creation and regeneration.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct WebhookWithUrl {
+    pub id: String,
+    pub channel_id: String,
+    pub name: String,
+    /// Path to POST to, e.g. `/hooks/<secret>`; the secret is shown only now.
+    pub url: String,
+}
+
+/// `POST /api/v1/channels/{id}/webhooks` and `PATCH /api/v1/webhooks/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct WebhookRequest {
+    pub name: String,
+}

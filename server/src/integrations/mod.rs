@@ -1,0 +1,4 @@
+//! Formats of the outside world that integrations speak.
+
+pub mod mrkdwn;
+pub mod slack;

@@ -84,6 +84,23 @@ pub enum ServerFrame {
         seq: i64,
         user_id: String,
     },
+    /// A message was edited (by its author, or a bot updating an interactive message). `seq`
+    /// is this event's; `message.seq` is the message's own. Replace the message by `id`.
+    MessageUpdated {
+        channel_id: String,
+        #[ts(type = "number")]
+        seq: i64,
+        message: Message,
+    },
+    /// A click on a button of a message this bot posted (sent to the bot's sockets only).
+    Action {
+        channel_id: String,
+        message_id: String,
+        action_id: String,
+        value: Option<String>,
+        /// Who clicked.
+        user_id: String,
+    },
     Ack {
         #[serde(rename = "ref")]
         reference: Option<String>,
@@ -149,6 +166,9 @@ impl ServerFrame {
                 channel_id, seq, ..
             }
             | ServerFrame::MemberLeft {
+                channel_id, seq, ..
+            }
+            | ServerFrame::MessageUpdated {
                 channel_id, seq, ..
             } => Some((channel_id, *seq)),
             _ => None,

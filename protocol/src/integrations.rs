@@ -33,6 +33,54 @@ pub struct MessageExtras {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<Block>>", optional)]
     pub blocks: Vec<Block>,
+    /// Buttons under the message. A click is sent to the bot that posted it (an `action`
+    /// frame), which answers by updating the message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<MessageAction>>", optional)]
+    pub actions: Vec<MessageAction>,
+}
+
+/// A button of an interactive message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MessageAction {
+    /// Identifies the button to the bot (e.g. `assign`).
+    pub id: String,
+    /// Text on the button.
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub style: Option<ActionStyle>,
+    /// Opaque data the bot gets back with the click (e.g. a ticket number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub value: Option<String>,
+}
+
+/// How a button looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStyle {
+    Default,
+    Primary,
+    Danger,
+}
+
+/// `POST /api/v1/channels/{id}/messages/{message_id}/actions`: a click on a button.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ActionRequest {
+    pub action_id: String,
+}
+
+/// `PATCH /api/v1/channels/{id}/messages/{message_id}`: the author changes its message.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct EditMessageRequest {
+    #[serde(default)]
+    #[ts(optional)]
+    pub body: Option<String>,
+    /// Replaces the message's extras (bots updating an interactive message).
+    #[serde(default)]
+    #[ts(optional)]
+    pub extras: Option<MessageExtras>,
 }
 
 impl MessageExtras {

@@ -92,6 +92,7 @@ pub fn convert(payload: Payload) -> Result<Converted, PayloadError> {
             webhook_id: None,
             attachments,
             blocks,
+            actions: Vec::new(),
         },
         channel: non_empty(payload.channel),
     })

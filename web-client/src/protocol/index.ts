@@ -75,7 +75,12 @@ icon_emoji?: string,
 /**
  * The incoming webhook that posted it, if one did.
  */
-webhook_id?: string, attachments?: Array<Attachment>, blocks?: Array<Block>, };
+webhook_id?: string, attachments?: Array<Attachment>, blocks?: Array<Block>, 
+/**
+ * Buttons under the message. A click is sent to the bot that posted it (an `action`
+ * frame), which answers by updating the message.
+ */
+actions?: Array<MessageAction>, };
 
 export type Attachment = { fallback?: string, 
 /**
@@ -86,6 +91,30 @@ color?: string, pretext?: string, author_name?: string, title?: string, title_li
 export type AttachmentField = { title: string, value: string, short: boolean, };
 
 export type Block = { "type": "section", text?: string, fields?: Array<string>, } | { "type": "header", text: string, } | { "type": "context", elements: Array<string>, } | { "type": "divider" };
+
+export type MessageAction = { 
+/**
+ * Identifies the button to the bot (e.g. `assign`).
+ */
+id: string, 
+/**
+ * Text on the button.
+ */
+label: string, style?: ActionStyle, 
+/**
+ * Opaque data the bot gets back with the click (e.g. a ticket number).
+ */
+value?: string, };
+
+export type ActionStyle = "default" | "primary" | "danger";
+
+export type ActionRequest = { action_id: string, };
+
+export type EditMessageRequest = { body?: string, 
+/**
+ * Replaces the message's extras (bots updating an interactive message).
+ */
+extras?: MessageExtras, };
 
 export type Webhook = { id: string, channel_id: string, name: string, created_by: string, created_at: string, };
 
@@ -115,5 +144,9 @@ export type ServerFrame = { "type": "ready", session_id: string, user: User, cha
 /**
  * Users with at least one open socket right now (additive to v1).
  */
-online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, } | { "type": "presence", user_id: string, status: PresenceStatus, } | { "type": "channel", channel: Channel, } | { "type": "channel_removed", channel_id: string, } | { "type": "ephemeral", channel_id: string, ref: string | null, text: string, attachments?: unknown[], } | { "type": "pong", ref?: string, };
+online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "message_updated", channel_id: string, seq: number, message: Message, } | { "type": "action", channel_id: string, message_id: string, action_id: string, value: string | null, 
+/**
+ * Who clicked.
+ */
+user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, } | { "type": "presence", user_id: string, status: PresenceStatus, } | { "type": "channel", channel: Channel, } | { "type": "channel_removed", channel_id: string, } | { "type": "ephemeral", channel_id: string, ref: string | null, text: string, attachments?: unknown[], } | { "type": "pong", ref?: string, };
 

@@ -203,6 +203,10 @@ pub struct SendMessageRequest {
     #[serde(default)]
     #[ts(optional, type = "number")]
     pub thread_root: Option<i64>,
+    /// Attachments, blocks and buttons (bots only; additive to v1).
+    #[serde(default)]
+    #[ts(optional)]
+    pub extras: Option<crate::integrations::MessageExtras>,
 }
 
 /// `GET /api/v1/channels/{id}/messages`.

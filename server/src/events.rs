@@ -14,6 +14,11 @@ pub fn event_frame(event: &ChannelEvent) -> ServerFrame {
             seq,
             message: message.clone(),
         },
+        EventKind::MessageUpdated(message) => ServerFrame::MessageUpdated {
+            channel_id,
+            seq,
+            message: message.clone(),
+        },
         EventKind::MemberJoined { user_id } => ServerFrame::MemberJoined {
             channel_id,
             seq,

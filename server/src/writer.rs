@@ -228,6 +228,11 @@ impl Sequencer {
                 ErrorCode::Conflict,
                 "client_msg_id was already used for a message in another channel".into(),
             ),
+            WriteOutcome::NotAuthor => send_error(
+                reply,
+                ErrorCode::Forbidden,
+                "only its author may change a message".into(),
+            ),
         }
     }
 
@@ -253,7 +258,9 @@ impl Sequencer {
     fn publish(&self, event: &ChannelEvent) {
         let frame = OutFrame::encode(&event_frame(event));
         match &event.kind {
-            EventKind::Message(_) => self.deliver_to_members(&event.channel_id, &frame),
+            EventKind::Message(_) | EventKind::MessageUpdated(_) => {
+                self.deliver_to_members(&event.channel_id, &frame)
+            }
             EventKind::MemberJoined { user_id } => {
                 self.memberships.add_member(&event.channel_id, user_id);
                 self.deliver_to_members(&event.channel_id, &frame);

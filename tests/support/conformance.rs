@@ -31,6 +31,7 @@ macro_rules! store_conformance {
             bot_tokens_are_found_by_hash_listed_and_revoked,
             webhooks_are_found_by_secret_until_regenerated_or_deleted,
             message_extras_round_trip,
+            edits_are_events_and_change_the_message_in_place,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -436,6 +437,7 @@ pub async fn events_include_membership_changes(store: Arc<dyn Store>) {
         .map(|e| {
             let kind = match &e.kind {
                 EventKind::Message(_) => "message",
+                EventKind::MessageUpdated(_) => "updated",
                 EventKind::MemberJoined { .. } => "joined",
                 EventKind::MemberLeft { .. } => "left",
             };
@@ -800,4 +802,77 @@ pub async fn message_extras_round_trip(store: Arc<dyn Store>) {
         .expect("history");
     assert_eq!(slice.messages[0].extras, Some(extras));
     assert_eq!(slice.messages[1].extras, None);
+}
+
+pub async fn edits_are_events_and_change_the_message_in_place(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let outcomes = store
+        .apply_batch(&[post(&channel, &anna.id, "first", None)])
+        .await
+        .expect("batch");
+    let WriteOutcome::Committed(ChannelEvent {
+        kind: EventKind::Message(original),
+        ..
+    }) = &outcomes[0]
+    else {
+        panic!("expected a message");
+    };
+    let edit = |editor: &str, body: &str| WriteOp::EditMessage {
+        channel_id: channel.clone(),
+        message_id: original.id.clone(),
+        editor_id: editor.into(),
+        body: Some(body.into()),
+        extras: None,
+        at: ids::now(),
+    };
+    let outcomes = store
+        .apply_batch(&[
+            edit(&bernat.id, "hijacked"),
+            edit(&anna.id, "second"),
+            post(&channel, &anna.id, "third", None),
+        ])
+        .await
+        .expect("batch");
+    assert_eq!(outcomes[0], WriteOutcome::NotAuthor);
+    let WriteOutcome::Committed(ChannelEvent {
+        seq: 2,
+        kind: EventKind::MessageUpdated(updated),
+        ..
+    }) = &outcomes[1]
+    else {
+        panic!("expected an update at seq 2, got {:?}", outcomes[1]);
+    };
+    assert_eq!((updated.seq, updated.body.as_str()), (1, "second"));
+    assert!(updated.edited_at.is_some());
+    assert_eq!(committed_seq(&outcomes[2]), 3);
+    let history = store
+        .messages(&channel, HistoryQuery::Latest { limit: 10 })
+        .await
+        .expect("history");
+    let bodies: Vec<&str> = history.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        ["second", "third"],
+        "edits change history in place and are not messages"
+    );
+    let events = store.events_after(&channel, 0, 10).await.expect("events");
+    assert!(
+        matches!(&events[1].kind, EventKind::MessageUpdated(m) if m.body == "second" && m.seq == 1)
+    );
+    assert_eq!(
+        store
+            .message(&channel, &original.id)
+            .await
+            .expect("q")
+            .map(|m| m.body),
+        Some("second".into())
+    );
+    let view = store
+        .channel_view(&channel, &bernat.id)
+        .await
+        .expect("q")
+        .expect("view");
+    assert_eq!(view.unread, 2, "an edit is not an unread message");
 }

@@ -7,8 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use xerrada_protocol::{
-    Channel, CreateChannelRequest, CreateDmRequest, EventPage, Message, MessagePage,
-    SendMessageRequest,
+    ActionRequest, Channel, CreateChannelRequest, CreateDmRequest, EditMessageRequest, EventPage,
+    Message, MessagePage, SendMessageRequest,
 };
 
 use super::error::HttpResult;
@@ -123,6 +123,27 @@ pub async fn post(
         StatusCode::OK
     };
     Ok((status, Json(message)))
+}
+
+pub async fn edit(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path((channel_id, message_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<EditMessageRequest>,
+) -> HttpResult<Json<Message>> {
+    Ok(Json(
+        messages::edit(&ctx, &caller, &channel_id, &message_id, req).await?,
+    ))
+}
+
+pub async fn click(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path((channel_id, message_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<ActionRequest>,
+) -> HttpResult<StatusCode> {
+    messages::click(&ctx, &caller, &channel_id, &message_id, &req.action_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]

@@ -49,6 +49,14 @@ pub fn router(ctx: Arc<Context>) -> Router {
             get(channels::history).post(channels::post),
         )
         .route("/channels/{id}/events", get(channels::events))
+        .route(
+            "/channels/{id}/messages/{message_id}",
+            axum::routing::patch(channels::edit),
+        )
+        .route(
+            "/channels/{id}/messages/{message_id}/actions",
+            post(channels::click),
+        )
         .route("/dms", post(channels::open_dm))
         .route(
             "/channels/{id}/webhooks",

@@ -142,6 +142,11 @@ impl Hub {
         }));
     }
 
+    /// Whether the user has an open socket on this node.
+    pub fn is_online(&self, user_id: &str) -> bool {
+        self.read().by_user.contains_key(user_id)
+    }
+
     /// Users with at least one open socket.
     pub fn online_user_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = self.read().by_user.keys().cloned().collect();

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use xerrada_protocol::{EventPage, Message, MessagePage, SendMessageRequest, ServerFrame, limits};
+use xerrada_protocol::{
+    EditMessageRequest, EventPage, Message, MessageExtras, MessagePage, SendMessageRequest,
+    ServerFrame, User, UserKind, limits,
+};
 
 use crate::auth::Caller;
 use crate::context::Context;
@@ -21,6 +24,8 @@ pub struct Draft {
     pub body: String,
     pub client_msg_id: Option<String>,
     pub thread_root: Option<i64>,
+    /// Presentation extras; only bots may send them.
+    pub extras: Option<MessageExtras>,
 }
 
 impl Draft {
@@ -30,6 +35,7 @@ impl Draft {
             body: req.body,
             client_msg_id: req.client_msg_id,
             thread_root: req.thread_root,
+            extras: req.extras,
         }
     }
 }
@@ -47,8 +53,21 @@ pub fn require_member(ctx: &Context, user_id: &str, channel_id: &str) -> AppResu
 }
 
 /// Checks a draft and turns it into the writer's operation.
-pub fn prepare(ctx: &Context, author_id: &str, draft: Draft) -> AppResult<WriteOp> {
+pub fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<WriteOp> {
+    let author_id = author.id.as_str();
     require_member(ctx, author_id, &draft.channel_id)?;
+    let extras = match draft.extras.filter(|e| !e.is_empty()) {
+        Some(_) if author.kind != UserKind::Bot => {
+            return Err(AppError::Forbidden(
+                "only bots may send message extras".into(),
+            ));
+        }
+        Some(extras) => {
+            check_extras_size(&extras)?;
+            Some(Box::new(extras))
+        }
+        None => None,
+    };
     let body = MessageBody::parse(draft.body, ctx.config.limits.max_body_bytes)?;
     let client_msg_id = draft.client_msg_id.map(ClientMsgId::parse).transpose()?;
     if draft.thread_root.is_some_and(|root| root < 1) {
@@ -64,14 +83,30 @@ pub fn prepare(ctx: &Context, author_id: &str, draft: Draft) -> AppResult<WriteO
         client_msg_id: client_msg_id.map(ClientMsgId::into_string),
         thread_root: draft.thread_root,
         created_at: ids::now(),
-        extras: None,
+        extras,
     })
+}
+
+/// Most bytes of extras (attachments, blocks, buttons) kept with one message.
+pub const MAX_EXTRAS_BYTES: usize = 64 * 1024;
+
+/// Refuses extras too large to store with a message.
+pub fn check_extras_size(extras: &MessageExtras) -> AppResult<()> {
+    let bytes = serde_json::to_vec(extras)
+        .map_err(AppError::internal)?
+        .len();
+    if bytes > MAX_EXTRAS_BYTES {
+        return Err(AppError::TooLarge(format!(
+            "extras take {bytes} bytes; the limit is {MAX_EXTRAS_BYTES}"
+        )));
+    }
+    Ok(())
 }
 
 /// Posts over REST. The boolean is false when `client_msg_id` repeated an earlier send and the
 /// original message is returned.
 pub async fn post(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<(Message, bool)> {
-    let op = prepare(ctx, &caller.user.id, draft)?;
+    let op = prepare(ctx, &caller.user, draft)?;
     let (event, created) = match ctx.writer.write(op).await? {
         WriteOutcome::Committed(event) => (event, true),
         WriteOutcome::Duplicate(event) => (event, false),
@@ -97,15 +132,101 @@ pub async fn post(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<(Me
 /// Posts from a socket: the `ack` or `error` goes to `outbox` once committed.
 pub async fn post_from_socket(
     ctx: &Context,
-    author_id: &str,
+    author: &User,
     draft: Draft,
     outbox: &Arc<Outbox>,
     reference: Option<String>,
 ) -> AppResult<()> {
-    let op = prepare(ctx, author_id, draft)?;
+    let op = prepare(ctx, author, draft)?;
     ctx.writer
         .write_for_socket(op, outbox.clone(), reference)
         .await
+}
+
+/// `PATCH /channels/{id}/messages/{message_id}`: the author changes its message. Only bots may
+/// set extras (a person could otherwise forge buttons or a webhook's look).
+pub async fn edit(
+    ctx: &Context,
+    caller: &Caller,
+    channel_id: &str,
+    message_id: &str,
+    req: EditMessageRequest,
+) -> AppResult<Message> {
+    require_member(ctx, &caller.user.id, channel_id)?;
+    if req.body.is_none() && req.extras.is_none() {
+        return Err(AppError::Invalid("give body, extras or both".into()));
+    }
+    if req.extras.is_some() && caller.user.kind != UserKind::Bot {
+        return Err(AppError::Forbidden(
+            "only bots may set message extras".into(),
+        ));
+    }
+    let body = req
+        .body
+        .map(|b| MessageBody::parse(b, ctx.config.limits.max_body_bytes))
+        .transpose()?
+        .map(MessageBody::into_string);
+    if let Some(extras) = &req.extras {
+        check_extras_size(extras)?;
+    }
+    let extras = req.extras.map(|e| (!e.is_empty()).then(|| Box::new(e)));
+    let op = WriteOp::EditMessage {
+        channel_id: channel_id.to_owned(),
+        message_id: message_id.to_owned(),
+        editor_id: caller.user.id.clone(),
+        body,
+        extras,
+        at: ids::now(),
+    };
+    match ctx.writer.write(op).await? {
+        WriteOutcome::Committed(event) => match event.kind {
+            EventKind::MessageUpdated(message) => Ok(message),
+            _ => Err(AppError::internal(
+                "an edit committed another kind of event",
+            )),
+        },
+        WriteOutcome::NotFound => Err(AppError::not_found("message")),
+        WriteOutcome::NotAuthor => Err(AppError::Forbidden(
+            "only its author may change a message".into(),
+        )),
+        other => Err(AppError::internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+/// `POST /channels/{id}/messages/{message_id}/actions`: a member clicks a button of a bot's
+/// message; the click goes to that bot's sockets as an `action` frame.
+pub async fn click(
+    ctx: &Context,
+    caller: &Caller,
+    channel_id: &str,
+    message_id: &str,
+    action_id: &str,
+) -> AppResult<()> {
+    require_member(ctx, &caller.user.id, channel_id)?;
+    let message = ctx
+        .store
+        .message(channel_id, message_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("message"))?;
+    let action = message
+        .extras
+        .as_ref()
+        .and_then(|e| e.actions.iter().find(|a| a.id == action_id))
+        .ok_or_else(|| AppError::NotFound(format!("the message has no action {action_id:?}")))?;
+    let frame = OutFrame::encode(&ServerFrame::Action {
+        channel_id: channel_id.to_owned(),
+        message_id: message_id.to_owned(),
+        action_id: action.id.clone(),
+        value: action.value.clone(),
+        user_id: caller.user.id.clone(),
+    });
+    if !ctx.hub.is_online(&message.author_id) {
+        return Err(AppError::Unavailable(
+            "the bot that posted this message is not connected; try again later".into(),
+        ));
+    }
+    ctx.hub.deliver_to_users([&message.author_id], &frame, None);
+    Ok(())
 }
 
 /// Which page of history a client asked for.

@@ -13,14 +13,12 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::integrations::slack::{self, PayloadError};
-use crate::services::messages::require_member;
+use crate::services::messages::{check_extras_size, require_member};
 use crate::store::{NewUser, StoreError, WebhookRecord, WriteOp, WriteOutcome};
 use crate::validate::Name;
 
 /// Username of the account webhook posts are authored by.
 pub const WEBHOOK_ACCOUNT: &str = "incoming-webhook";
-/// Most bytes of attachments and blocks kept with one message.
-const MAX_EXTRAS_BYTES: usize = 64 * 1024;
 
 /// The body of a POST to a hook, as it arrived.
 pub struct Delivery<'a> {
@@ -153,14 +151,7 @@ pub async fn deliver(ctx: &Context, secret: &str, delivery: Delivery<'_>) -> App
     let mut extras = converted.extras;
     extras.webhook_id = Some(hook.id.clone());
     extras.username = extras.username.or_else(|| Some(hook.name.clone()));
-    let extras_bytes = serde_json::to_vec(&extras)
-        .map_err(AppError::internal)?
-        .len();
-    if extras_bytes > MAX_EXTRAS_BYTES {
-        return Err(AppError::TooLarge(format!(
-            "attachments and blocks take {extras_bytes} bytes; the limit is {MAX_EXTRAS_BYTES}"
-        )));
-    }
+    check_extras_size(&extras)?;
     let channel_id = target_channel(ctx, &hook, converted.channel.as_deref()).await?;
     let op = WriteOp::PostMessage {
         channel_id,

@@ -82,7 +82,10 @@ pub trait Store: Send + Sync + 'static {
     async fn apply_batch(&self, ops: &[WriteOp]) -> StoreResult<Vec<WriteOutcome>>;
     /// Messages of a channel in ascending `seq`; see [`HistoryQuery`].
     async fn messages(&self, channel_id: &str, query: HistoryQuery) -> StoreResult<MessageSlice>;
-    /// Events with `seq > after`, ascending, at most `limit`.
+    /// One message of a channel by id.
+    async fn message(&self, channel_id: &str, message_id: &str) -> StoreResult<Option<Message>>;
+    /// Events with `seq > after`, ascending, at most `limit`. A `message_updated` event carries
+    /// the message as it is now.
     async fn events_after(
         &self,
         channel_id: &str,

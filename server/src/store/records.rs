@@ -96,6 +96,16 @@ pub enum WriteOp {
         /// operations are plain messages and should not carry its size.
         extras: Option<Box<MessageExtras>>,
     },
+    /// Change a message's body and/or extras (a `message_updated` event). Only its author may.
+    EditMessage {
+        channel_id: String,
+        message_id: String,
+        editor_id: String,
+        body: Option<String>,
+        /// `Some(None)` removes the extras; `None` leaves them.
+        extras: Option<Option<Box<MessageExtras>>>,
+        at: String,
+    },
     /// Add a member to a channel (a `member_joined` event unless already a member).
     AddMember {
         channel_id: String,
@@ -137,6 +147,8 @@ pub enum WriteOutcome {
     InvalidThreadRoot,
     /// The author already used this `client_msg_id` for a message in another channel.
     ClientMsgIdReused,
+    /// Only a message's author may edit it.
+    NotAuthor,
 }
 
 /// An event of a channel's sequence.
@@ -154,8 +166,14 @@ pub struct ChannelEvent {
 #[allow(clippy::large_enum_variant)]
 pub enum EventKind {
     Message(Message),
-    MemberJoined { user_id: String },
-    MemberLeft { user_id: String },
+    /// A message changed; this is its new version (with its own, original `seq`).
+    MessageUpdated(Message),
+    MemberJoined {
+        user_id: String,
+    },
+    MemberLeft {
+        user_id: String,
+    },
 }
 
 /// Which slice of history to read.

@@ -451,8 +451,16 @@ impl Store for SqliteStore {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<ChannelEvent>> {
+        // Each event joined with the message it is or names, as that message is now.
         let rows = sqlx::query(
-            "SELECT * FROM events WHERE channel_id = ?1 AND seq > ?2 ORDER BY seq ASC LIMIT ?3",
+            "SELECT e.channel_id, e.seq, e.kind, e.actor_id,
+                    m.channel_id AS m_channel_id, m.message_id AS m_message_id, m.seq AS m_seq,
+                    m.actor_id AS m_actor_id, m.body AS m_body, m.created_at AS m_created_at,
+                    m.client_msg_id AS m_client_msg_id, m.thread_root AS m_thread_root,
+                    m.edited_at AS m_edited_at, m.deleted AS m_deleted, m.extras AS m_extras
+             FROM events e
+             LEFT JOIN events m ON m.message_id = COALESCE(e.ref_message_id, e.message_id)
+             WHERE e.channel_id = ?1 AND e.seq > ?2 ORDER BY e.seq ASC LIMIT ?3",
         )
         .bind(channel_id)
         .bind(after)
@@ -460,7 +468,19 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        rows.iter().map(event_from_row).collect()
+        rows.iter().map(joined_event_from_row).collect()
+    }
+
+    async fn message(&self, channel_id: &str, message_id: &str) -> StoreResult<Option<Message>> {
+        let row = sqlx::query(
+            "SELECT * FROM events WHERE channel_id = ?1 AND message_id = ?2 AND kind = 'message'",
+        )
+        .bind(channel_id)
+        .bind(message_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(message_from_row).transpose()
     }
 
     async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64> {
@@ -850,6 +870,69 @@ async fn apply_one(
                 }),
             }))
         }
+        WriteOp::EditMessage {
+            channel_id,
+            message_id,
+            editor_id,
+            body,
+            extras,
+            at,
+        } => {
+            let row = sqlx::query(
+                "SELECT * FROM events WHERE channel_id = ?1 AND message_id = ?2 AND kind = 'message'",
+            )
+            .bind(channel_id)
+            .bind(message_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            let Some(row) = row else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            let mut message = message_from_row(&row)?;
+            if message.author_id != *editor_id {
+                return Ok(WriteOutcome::NotAuthor);
+            }
+            if let Some(body) = body {
+                message.body = body.clone();
+            }
+            if let Some(extras) = extras {
+                message.extras = extras.as_deref().cloned();
+            }
+            message.edited_at = Some(at.clone());
+            let Some(seq) = seqs.next(tx, channel_id).await? else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            sqlx::query(
+                "UPDATE events SET body = ?3, extras = ?4, edited_at = ?5
+                 WHERE channel_id = ?1 AND message_id = ?2",
+            )
+            .bind(channel_id)
+            .bind(message_id)
+            .bind(&message.body)
+            .bind(message.extras.as_ref().map(extras_json).transpose()?)
+            .bind(at)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            sqlx::query(
+                "INSERT INTO events (channel_id, seq, kind, actor_id, created_at, ref_message_id)
+                 VALUES (?1, ?2, 'message_updated', ?3, ?4, ?5)",
+            )
+            .bind(channel_id)
+            .bind(seq)
+            .bind(editor_id)
+            .bind(at)
+            .bind(message_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            Ok(WriteOutcome::Committed(ChannelEvent {
+                channel_id: channel_id.clone(),
+                seq,
+                kind: EventKind::MessageUpdated(message),
+            }))
+        }
         WriteOp::AddMember {
             channel_id,
             user_id,
@@ -1169,22 +1252,53 @@ fn channel_view_from_row(row: &SqliteRow) -> StoreResult<ChannelView> {
 }
 
 fn message_from_row(row: &SqliteRow) -> StoreResult<Message> {
+    message_from_columns(row, "")
+}
+
+/// A message from the columns named `<prefix>message_id`, `<prefix>seq`, ... of a row.
+fn message_from_columns(row: &SqliteRow, prefix: &str) -> StoreResult<Message> {
+    let col = |name: &str| format!("{prefix}{name}");
     Ok(Message {
-        id: row.try_get("message_id").map_err(db_error)?,
-        channel_id: row.try_get("channel_id").map_err(db_error)?,
-        seq: row.try_get("seq").map_err(db_error)?,
-        author_id: row.try_get("actor_id").map_err(db_error)?,
-        body: row.try_get("body").map_err(db_error)?,
-        created_at: row.try_get("created_at").map_err(db_error)?,
-        client_msg_id: row.try_get("client_msg_id").map_err(db_error)?,
-        thread_root: row.try_get("thread_root").map_err(db_error)?,
-        edited_at: row.try_get("edited_at").map_err(db_error)?,
-        deleted: row.try_get("deleted").map_err(db_error)?,
+        id: row.try_get(col("message_id").as_str()).map_err(db_error)?,
+        channel_id: row.try_get(col("channel_id").as_str()).map_err(db_error)?,
+        seq: row.try_get(col("seq").as_str()).map_err(db_error)?,
+        author_id: row.try_get(col("actor_id").as_str()).map_err(db_error)?,
+        body: row.try_get(col("body").as_str()).map_err(db_error)?,
+        created_at: row.try_get(col("created_at").as_str()).map_err(db_error)?,
+        client_msg_id: row
+            .try_get(col("client_msg_id").as_str())
+            .map_err(db_error)?,
+        thread_root: row.try_get(col("thread_root").as_str()).map_err(db_error)?,
+        edited_at: row.try_get(col("edited_at").as_str()).map_err(db_error)?,
+        deleted: row.try_get(col("deleted").as_str()).map_err(db_error)?,
         extras: row
-            .try_get::<Option<String>, _>("extras")
+            .try_get::<Option<String>, _>(col("extras").as_str())
             .map_err(db_error)?
             .map(|json| serde_json::from_str(&json).map_err(internal))
             .transpose()?,
+    })
+}
+
+/// An event from a row of the joined events query (see `events_after`).
+fn joined_event_from_row(row: &SqliteRow) -> StoreResult<ChannelEvent> {
+    let channel_id: String = row.try_get("channel_id").map_err(db_error)?;
+    let seq: i64 = row.try_get("seq").map_err(db_error)?;
+    let kind: String = row.try_get("kind").map_err(db_error)?;
+    let kind = match kind.as_str() {
+        "message" => EventKind::Message(message_from_columns(row, "m_")?),
+        "message_updated" => EventKind::MessageUpdated(message_from_columns(row, "m_")?),
+        "member_joined" => EventKind::MemberJoined {
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+        },
+        "member_left" => EventKind::MemberLeft {
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+        },
+        other => return Err(internal(format!("unknown event kind {other:?}"))),
+    };
+    Ok(ChannelEvent {
+        channel_id,
+        seq,
+        kind,
     })
 }
 

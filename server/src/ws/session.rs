@@ -366,9 +366,11 @@ async fn handle_text(ctx: &Context, caller: &Caller, connection: &Arc<Connection
                 body,
                 client_msg_id: Some(client_msg_id),
                 thread_root,
+                extras: None,
             };
             let result =
-                messages::post_from_socket(ctx, user_id, draft, outbox, reference.clone()).await;
+                messages::post_from_socket(ctx, &caller.user, draft, outbox, reference.clone())
+                    .await;
             (reference, result)
         }
         ClientFrame::Read { channel_id, seq } => {

@@ -53,7 +53,11 @@ export type CreateChannelRequest = { name: string, kind: NewChannelKind, departm
 
 export type CreateDmRequest = { user_ids: Array<string>, };
 
-export type SendMessageRequest = { body: string, client_msg_id?: string, thread_root?: number, };
+export type SendMessageRequest = { body: string, client_msg_id?: string, thread_root?: number, 
+/**
+ * Attachments, blocks and buttons (bots only; additive to v1).
+ */
+extras?: MessageExtras, };
 
 export type MessagePage = { messages: Array<Message>, has_more: boolean, };
 

@@ -145,8 +145,8 @@ pub enum ServerFrame {
         reference: Option<String>,
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional, type = "unknown[]")]
-        attachments: Option<Vec<serde_json::Value>>,
+        #[ts(optional)]
+        attachments: Option<Vec<crate::integrations::Attachment>>,
     },
     Pong {
         #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]

@@ -178,3 +178,46 @@ pub struct WebhookWithUrl {
 pub struct WebhookRequest {
     pub name: String,
 }
+
+/// `POST /api/v1/commands` (admins): registers an external slash command.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CreateCommandRequest {
+    /// Without the slash: `deploy` is invoked as `/deploy`.
+    pub name: String,
+    /// Where calls are POSTed; its host must be on the outbound allowlist.
+    pub url: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub description: Option<String>,
+}
+
+/// A registered slash command. `token` is shown to admins: the receiving service checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SlashCommand {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub token: String,
+    pub description: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// How an external command (or a late reply on its `response_url`) answers.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct CommandResponse {
+    /// `ephemeral` (the default: only the caller sees it) or `in_channel` (posted).
+    #[serde(default)]
+    #[ts(optional)]
+    pub response_type: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub text: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub attachments: Option<Vec<Attachment>>,
+    /// Name to show for an `in_channel` answer.
+    #[serde(default)]
+    #[ts(optional)]
+    pub username: Option<String>,
+}

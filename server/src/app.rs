@@ -78,6 +78,10 @@ impl Node {
             memberships,
             writer,
             auth,
+            outbound: reqwest::Client::builder()
+                .user_agent(concat!("Xerrada/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| StartError::App(AppError::internal(e)))?,
             webhook_author: tokio::sync::OnceCell::new(),
         });
         Ok(Node { ctx, writer_task })
@@ -129,6 +133,14 @@ impl Application {
         config: Config,
         listener: TcpListener,
     ) -> Result<Application, StartError> {
+        let mut config = config;
+        if config.public_url.is_none() {
+            let addr = listener.local_addr().map_err(|source| StartError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+            config.public_url = Some(format!("http://{addr}"));
+        }
         let node = Node::open(config).await?;
         crate::bootstrap::ensure_admin(&node.ctx).await?;
         let interval = Duration::from_millis(node.ctx.config.realtime.sync_interval_ms.max(10));

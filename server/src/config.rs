@@ -26,9 +26,32 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Reverse proxies whose `X-Forwarded-Proto`/`X-Forwarded-Host` are believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// The address users and integrations reach this server at (for `response_url`s);
+    /// default `http://<bind address>`.
+    pub public_url: Option<String>,
     pub limits: Limits,
     pub auth: AuthSettings,
     pub realtime: RealtimeSettings,
+    pub integrations: IntegrationSettings,
+}
+
+/// Outbound calls of integrations (slash commands).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IntegrationSettings {
+    /// Hosts (`host` or `host:port`) slash commands may call. Empty: no outbound call at all.
+    pub outbound_allowlist: Vec<String>,
+    /// How long an external command has to answer.
+    pub command_timeout_ms: u64,
+}
+
+impl Default for IntegrationSettings {
+    fn default() -> Self {
+        IntegrationSettings {
+            outbound_allowlist: Vec::new(),
+            command_timeout_ms: 3_000,
+        }
+    }
 }
 
 /// Size limits of requests and frames.
@@ -126,9 +149,11 @@ impl Config {
             admin_password: None,
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
+            public_url: None,
             limits: Limits::default(),
             auth: AuthSettings::default(),
             realtime: RealtimeSettings::default(),
+            integrations: IntegrationSettings::default(),
         }
     }
 
@@ -151,7 +176,9 @@ pub struct FileConfig {
     pub log_json: Option<bool>,
     pub allowed_origins: Option<Vec<String>>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
+    pub public_url: Option<String>,
     pub limits: Option<Limits>,
+    pub integrations: Option<IntegrationSettings>,
     pub auth: Option<AuthSettings>,
     pub realtime: Option<RealtimeSettings>,
 }
@@ -225,6 +252,8 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
         overrides.allowed_origins
     };
     config.trusted_proxies = file.trusted_proxies.unwrap_or_default();
+    config.public_url = file.public_url;
+    config.integrations = file.integrations.unwrap_or_default();
     config.limits = file.limits.unwrap_or_default();
     config.auth = file.auth.unwrap_or_default();
     config.realtime = file.realtime.unwrap_or_default();

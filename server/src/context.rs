@@ -17,6 +17,8 @@ pub struct Context {
     pub memberships: Arc<Memberships>,
     pub writer: Writer,
     pub auth: Auth,
+    /// HTTP client for outbound calls of integrations (only to allowlisted hosts).
+    pub outbound: reqwest::Client,
     /// Id of the account incoming webhooks post as (created on first use).
     pub webhook_author: tokio::sync::OnceCell<String>,
 }

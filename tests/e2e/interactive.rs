@@ -112,8 +112,10 @@ async fn a_click_reaches_the_bot_and_its_update_reaches_everyone_in_order() {
         (history.len(), history[0]["body"].as_str()),
         (1, Some("Aprovat"))
     );
-        let before_card = posted["seq"].as_i64().expect("seq") - 1;
-    let mut late = app.connect_resuming(&anna, json!({ channel.clone(): before_card })).await;
+    let before_card = posted["seq"].as_i64().expect("seq") - 1;
+    let mut late = app
+        .connect_resuming(&anna, json!({ channel.clone(): before_card }))
+        .await;
     let replayed: Vec<Value> = vec![late.next_significant().await, late.next_significant().await];
     assert_eq!(replayed[0]["type"], "message");
     assert_eq!(replayed[1]["type"], "message_updated");

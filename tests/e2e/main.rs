@@ -5,6 +5,7 @@ mod auth;
 mod bad_input;
 mod bots;
 mod channels;
+mod commands;
 mod interactive;
 mod lifecycle;
 mod messaging;

@@ -32,6 +32,7 @@ macro_rules! store_conformance {
             webhooks_are_found_by_secret_until_regenerated_or_deleted,
             message_extras_round_trip,
             edits_are_events_and_change_the_message_in_place,
+            slash_commands_and_response_grants,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -875,4 +876,81 @@ pub async fn edits_are_events_and_change_the_message_in_place(store: Arc<dyn Sto
         .expect("q")
         .expect("view");
     assert_eq!(view.unread, 2, "an edit is not an unread message");
+}
+
+pub async fn slash_commands_and_response_grants(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let command = SlashCommand {
+        id: ids::new_id(),
+        name: "deploy".into(),
+        url: "http://127.0.0.1:9/x".into(),
+        token: "t".into(),
+        description: "d".into(),
+        created_by: anna.id.clone(),
+        created_at: ids::now(),
+    };
+    store
+        .create_command(command.clone())
+        .await
+        .expect("command");
+    assert!(matches!(
+        store
+            .create_command(SlashCommand {
+                id: ids::new_id(),
+                ..command.clone()
+            })
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.command_by_name("deploy").await.expect("q"),
+        Some(command.clone())
+    );
+    assert_eq!(store.commands().await.expect("q"), vec![command.clone()]);
+    let grant = ResponseGrant {
+        token_hash: "g".into(),
+        command_id: command.id.clone(),
+        channel_id: channel.clone(),
+        user_id: anna.id.clone(),
+        expires_at: "2999-01-01T00:00:00.000Z".into(),
+        uses: 2,
+    };
+    store
+        .create_response_grant(grant.clone())
+        .await
+        .expect("grant");
+    let now = ids::now();
+    assert!(
+        store
+            .use_response_grant("g", &now)
+            .await
+            .expect("use")
+            .is_some()
+    );
+    assert!(
+        store
+            .use_response_grant("g", &now)
+            .await
+            .expect("use")
+            .is_some()
+    );
+    assert_eq!(
+        store.use_response_grant("g", &now).await.expect("use"),
+        None,
+        "uses run out"
+    );
+    let expired = ResponseGrant {
+        token_hash: "old".into(),
+        expires_at: "2000-01-01T00:00:00.000Z".into(),
+        ..grant
+    };
+    store.create_response_grant(expired).await.expect("grant");
+    assert_eq!(
+        store.use_response_grant("old", &now).await.expect("use"),
+        None,
+        "grants expire"
+    );
+    assert!(store.delete_command(&command.id).await.expect("delete"));
+    assert_eq!(store.command_by_name("deploy").await.expect("q"), None);
 }

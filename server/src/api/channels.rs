@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use xerrada_protocol::{
     ActionRequest, Channel, CreateChannelRequest, CreateDmRequest, EditMessageRequest, EventPage,
@@ -16,7 +17,7 @@ use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::services::channels;
-use crate::services::messages::{self, Draft, HistoryParams};
+use crate::services::messages::{self, Draft, HistoryParams, Sent};
 
 pub async fn list(
     State(ctx): State<Arc<Context>>,
@@ -114,15 +115,19 @@ pub async fn post(
     caller: Caller,
     Path(channel_id): Path<String>,
     ApiJson(req): ApiJson<SendMessageRequest>,
-) -> HttpResult<(StatusCode, Json<Message>)> {
-    let (message, created) =
-        messages::post(&ctx, &caller, Draft::from_rest(&channel_id, req)).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(message)))
+) -> HttpResult<Response> {
+    let sent = messages::send(&ctx, &caller, Draft::from_rest(&channel_id, req)).await?;
+    Ok(match sent {
+        Sent::Message { message, created } => {
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            (status, Json(message)).into_response()
+        }
+        Sent::CommandAnswer(frame) => (StatusCode::OK, Json(frame)).into_response(),
+    })
 }
 
 pub async fn edit(

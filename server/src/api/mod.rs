@@ -3,6 +3,7 @@
 mod auth;
 mod bots;
 mod channels;
+mod commands;
 pub mod error;
 pub mod extract;
 mod health;
@@ -67,6 +68,8 @@ pub fn router(ctx: Arc<Context>) -> Router {
             axum::routing::patch(webhooks::rename).delete(webhooks::delete),
         )
         .route("/webhooks/{id}/regenerate", post(webhooks::regenerate))
+        .route("/commands", get(commands::list).post(commands::register))
+        .route("/commands/{id}", axum::routing::delete(commands::remove))
         .route("/bots", get(bots::list).post(bots::create))
         .route("/bots/{id}/tokens", get(bots::tokens).post(bots::add_token))
         .route(
@@ -79,6 +82,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
     // Posting endpoints of incoming webhooks; anything else under /hooks is a JSON 404.
     let hooks = Router::new()
         .route("/{secret}", post(webhooks::deliver))
+        .route("/commands/{token}", post(commands::late_reply))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
     let router = Router::new()

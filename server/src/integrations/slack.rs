@@ -76,7 +76,7 @@ pub fn convert(payload: Payload) -> Result<Converted, PayloadError> {
         .map(|t| to_markdown(&t));
     let (body, body_is_text) = match text {
         Some(text) => (text, true),
-        None => (fallback(&attachments, &blocks), false),
+        None => (fallback_body(&attachments, &blocks), false),
     };
     if body.trim().is_empty() {
         return Err(PayloadError::Empty);
@@ -198,8 +198,8 @@ fn block(value: &Value) -> Option<Block> {
     }
 }
 
-/// A plain-text rendering of attachments and blocks, for a payload without `text`.
-fn fallback(attachments: &[Attachment], blocks: &[Block]) -> String {
+/// A plain-text rendering of attachments and blocks, for a message without text.
+pub fn fallback_body(attachments: &[Attachment], blocks: &[Block]) -> String {
     let mut lines: Vec<String> = Vec::new();
     for block in blocks {
         match block {

@@ -15,6 +15,7 @@ use crate::events::event_frame;
 use crate::hub::{OutFrame, Outbox};
 use crate::ids;
 use crate::memberships::Access;
+use crate::services::commands::{self, Answer, Parsed};
 use crate::store::{EventKind, HistoryQuery, WriteOp, WriteOutcome};
 use crate::validate::{ClientMsgId, MessageBody};
 
@@ -101,6 +102,90 @@ pub fn check_extras_size(extras: &MessageExtras) -> AppResult<()> {
         )));
     }
     Ok(())
+}
+
+/// What a send over REST produced.
+pub enum Sent {
+    /// A message was stored (`created` is false for a repeated `client_msg_id`).
+    Message { message: Message, created: bool },
+    /// A command answered privately: the `ephemeral` frame, also pushed to the caller's sockets.
+    CommandAnswer(ServerFrame),
+}
+
+/// `POST /channels/{id}/messages`: a message, or a slash command.
+pub async fn send(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<Sent> {
+    match commands::parse(&draft.body) {
+        Parsed::Command { name, text } => {
+            let channel_id = draft.channel_id.clone();
+            match commands::invoke(ctx, &caller.user, &channel_id, &name, &text).await? {
+                Answer::Posted(message) => Ok(Sent::Message {
+                    message: *message,
+                    created: true,
+                }),
+                Answer::Ephemeral { text, attachments } => {
+                    let frame = ephemeral(&channel_id, None, text, attachments);
+                    let shared = OutFrame::encode(&frame);
+                    ctx.hub.deliver_to_users([&caller.user.id], &shared, None);
+                    Ok(Sent::CommandAnswer(frame))
+                }
+            }
+        }
+        Parsed::Escaped(body) => {
+            let (message, created) = post(ctx, caller, Draft { body, ..draft }).await?;
+            Ok(Sent::Message { message, created })
+        }
+        Parsed::Plain => {
+            let (message, created) = post(ctx, caller, draft).await?;
+            Ok(Sent::Message { message, created })
+        }
+    }
+}
+
+/// An `ephemeral` frame.
+pub fn ephemeral(
+    channel_id: &str,
+    reference: Option<String>,
+    text: String,
+    attachments: Vec<xerrada_protocol::Attachment>,
+) -> ServerFrame {
+    ServerFrame::Ephemeral {
+        channel_id: channel_id.to_owned(),
+        reference,
+        text,
+        attachments: (!attachments.is_empty()).then_some(attachments),
+    }
+}
+
+/// Runs a command sent over a socket without holding up the socket's other frames; the answer
+/// goes back to that socket: `ephemeral` (echoing `ref`), `ack` for a posted answer, or `error`.
+pub fn command_from_socket(
+    ctx: Arc<Context>,
+    user: User,
+    channel_id: String,
+    name: String,
+    text: String,
+    outbox: Arc<Outbox>,
+    reference: Option<String>,
+) {
+    tokio::spawn(async move {
+        let frame = match commands::invoke(&ctx, &user, &channel_id, &name, &text).await {
+            Ok(Answer::Ephemeral { text, attachments }) => {
+                ephemeral(&channel_id, reference, text, attachments)
+            }
+            Ok(Answer::Posted(message)) => ServerFrame::Ack {
+                reference,
+                channel_id: message.channel_id.clone(),
+                seq: message.seq,
+                message_id: message.id.clone(),
+            },
+            Err(e) => ServerFrame::Error {
+                reference,
+                code: e.code(),
+                message: e.client_message(),
+            },
+        };
+        outbox.push_frame(&frame);
+    });
 }
 
 /// Posts over REST. The boolean is false when `client_msg_id` repeated an earlier send and the

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bots;
 pub mod channels;
+pub mod commands;
 pub mod departments;
 pub mod messages;
 pub mod webhooks;

@@ -155,7 +155,7 @@ pub async fn deliver(ctx: &Context, secret: &str, delivery: Delivery<'_>) -> App
     let channel_id = target_channel(ctx, &hook, converted.channel.as_deref()).await?;
     let op = WriteOp::PostMessage {
         channel_id,
-        author_id: webhook_author(ctx).await?,
+        author_id: integration_author(ctx).await?,
         message_id: ids::new_id(),
         body,
         client_msg_id: None,
@@ -216,8 +216,9 @@ async fn target_channel(
     Ok(hook.channel_id.clone())
 }
 
-/// The id of the `incoming-webhook` account, created on first use.
-async fn webhook_author(ctx: &Context) -> AppResult<String> {
+/// The id of the `incoming-webhook` account, created on first use. Integrations without a bot
+/// of their own (webhooks, slash command replies) post as it, with a name override.
+pub async fn integration_author(ctx: &Context) -> AppResult<String> {
     ctx.webhook_author
         .get_or_try_init(|| async {
             if let Some(found) = ctx.store.credentials_by_username(WEBHOOK_ACCOUNT).await? {

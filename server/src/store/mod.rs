@@ -113,6 +113,21 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes a webhook (its secret stops working); false when it was gone.
     async fn delete_webhook(&self, id: &str, at: &str) -> StoreResult<bool>;
 
+    // --- slash commands -------------------------------------------------------------------
+    /// Registers a command; `Conflict` when the name is taken.
+    async fn create_command(&self, command: SlashCommand) -> StoreResult<()>;
+    async fn commands(&self) -> StoreResult<Vec<SlashCommand>>;
+    async fn command_by_name(&self, name: &str) -> StoreResult<Option<SlashCommand>>;
+    /// Removes a command (and its pending response grants); false when it was gone.
+    async fn delete_command(&self, id: &str) -> StoreResult<bool>;
+    async fn create_response_grant(&self, grant: ResponseGrant) -> StoreResult<()>;
+    /// Uses one of a grant's uses if it is still valid at `now`; the grant as it was.
+    async fn use_response_grant(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> StoreResult<Option<ResponseGrant>>;
+
     // --- sessions -------------------------------------------------------------------------
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// Creates a bot account with its first token, in one transaction.

@@ -2,7 +2,7 @@
 //! the `protocol` type itself; the rest are defined here.
 
 pub use xerrada_protocol::{
-    ChannelKind, Department, Message, MessageExtras, Role, User, UserKind, Webhook,
+    ChannelKind, Department, Message, MessageExtras, Role, SlashCommand, User, UserKind, Webhook,
 };
 
 /// A new account. The password is already hashed.
@@ -236,6 +236,17 @@ pub struct TokenSessionInfo {
 pub struct WebhookRecord {
     pub webhook: Webhook,
     pub secret_hash: String,
+}
+
+/// A grant to answer a command later through its `response_url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseGrant {
+    pub token_hash: String,
+    pub command_id: String,
+    pub channel_id: String,
+    pub user_id: String,
+    pub expires_at: String,
+    pub uses: i64,
 }
 
 /// Result of presenting a refresh token.

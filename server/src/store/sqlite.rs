@@ -601,6 +601,105 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn create_command(&self, command: SlashCommand) -> StoreResult<()> {
+        let result = sqlx::query(
+            "INSERT INTO slash_commands (id, name, url, token, description, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(&command.id)
+        .bind(&command.name)
+        .bind(&command.url)
+        .bind(&command.token)
+        .bind(&command.description)
+        .bind(&command.created_by)
+        .bind(&command.created_at)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("command")),
+            Err(e) => Err(db_error(e)),
+        }
+    }
+
+    async fn commands(&self) -> StoreResult<Vec<SlashCommand>> {
+        let rows = sqlx::query("SELECT * FROM slash_commands ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(command_from_row).collect()
+    }
+
+    async fn command_by_name(&self, name: &str) -> StoreResult<Option<SlashCommand>> {
+        let row = sqlx::query("SELECT * FROM slash_commands WHERE name = ?1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(command_from_row).transpose()
+    }
+
+    async fn delete_command(&self, id: &str) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM command_responses WHERE command_id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let done = sqlx::query("DELETE FROM slash_commands WHERE id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn create_response_grant(&self, grant: ResponseGrant) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO command_responses (token_hash, command_id, channel_id, user_id, expires_at, uses_left)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&grant.token_hash)
+        .bind(&grant.command_id)
+        .bind(&grant.channel_id)
+        .bind(&grant.user_id)
+        .bind(&grant.expires_at)
+        .bind(grant.uses)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn use_response_grant(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> StoreResult<Option<ResponseGrant>> {
+        let row = sqlx::query(
+            "UPDATE command_responses SET uses_left = uses_left - 1
+             WHERE token_hash = ?1 AND uses_left > 0 AND expires_at > ?2
+             RETURNING token_hash, command_id, channel_id, user_id, expires_at, uses_left + 1 AS uses",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| {
+            Ok(ResponseGrant {
+                token_hash: r.try_get("token_hash").map_err(db_error)?,
+                command_id: r.try_get("command_id").map_err(db_error)?,
+                channel_id: r.try_get("channel_id").map_err(db_error)?,
+                user_id: r.try_get("user_id").map_err(db_error)?,
+                expires_at: r.try_get("expires_at").map_err(db_error)?,
+                uses: r.try_get("uses").map_err(db_error)?,
+            })
+        })
+        .transpose()
+    }
+
     async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         let result = sqlx::query(
@@ -1304,6 +1403,18 @@ fn joined_event_from_row(row: &SqliteRow) -> StoreResult<ChannelEvent> {
 
 fn extras_json(extras: &MessageExtras) -> StoreResult<String> {
     serde_json::to_string(extras).map_err(internal)
+}
+
+fn command_from_row(row: &SqliteRow) -> StoreResult<SlashCommand> {
+    Ok(SlashCommand {
+        id: row.try_get("id").map_err(db_error)?,
+        name: row.try_get("name").map_err(db_error)?,
+        url: row.try_get("url").map_err(db_error)?,
+        token: row.try_get("token").map_err(db_error)?,
+        description: row.try_get("description").map_err(db_error)?,
+        created_by: row.try_get("created_by").map_err(db_error)?,
+        created_at: row.try_get("created_at").map_err(db_error)?,
+    })
 }
 
 fn webhook_from_row(row: &SqliteRow) -> StoreResult<Webhook> {

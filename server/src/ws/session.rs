@@ -25,6 +25,7 @@ use crate::error::AppError;
 use crate::events::{channel_resource, event_frame};
 use crate::hub::{CloseReason, Connection, OutFrame, Outbox, OutboxReceiver};
 use crate::memberships::Access;
+use crate::services::commands::{self, Parsed};
 use crate::services::messages::{self, Draft};
 
 /// How long a closing socket may take to flush its close frame to a client that is not
@@ -275,7 +276,7 @@ async fn send_frame(sink: &mut Sink, frame: &ServerFrame) -> Result<(), AppError
 
 /// Handles client frames until the client goes away or the socket is closed.
 async fn read_loop(
-    ctx: &Context,
+    ctx: &Arc<Context>,
     caller: &Caller,
     connection: &Arc<Connection>,
     stream: &mut Stream,
@@ -338,7 +339,12 @@ fn reference_of(text: &str) -> Option<String> {
     value.get("ref")?.as_str().map(str::to_owned)
 }
 
-async fn handle_text(ctx: &Context, caller: &Caller, connection: &Arc<Connection>, text: &str) {
+async fn handle_text(
+    ctx: &Arc<Context>,
+    caller: &Caller,
+    connection: &Arc<Connection>,
+    text: &str,
+) {
     let outbox = &connection.outbox;
     let frame = match serde_json::from_str::<ClientFrame>(text) {
         Ok(frame) => frame,
@@ -361,6 +367,18 @@ async fn handle_text(ctx: &Context, caller: &Caller, connection: &Arc<Connection
             body,
             thread_root,
         } => {
+            let body = match commands::parse(&body) {
+                Parsed::Command { name, text } => {
+                    let user = caller.user.clone();
+                    let (ctx, outbox) = (ctx.clone(), outbox.clone());
+                    messages::command_from_socket(
+                        ctx, user, channel_id, name, text, outbox, reference,
+                    );
+                    return;
+                }
+                Parsed::Escaped(body) => body,
+                Parsed::Plain => body,
+            };
             let draft = Draft {
                 channel_id,
                 body,

@@ -120,6 +120,28 @@ export type EditMessageRequest = { body?: string,
  */
 extras?: MessageExtras, };
 
+export type CreateCommandRequest = { 
+/**
+ * Without the slash: `deploy` is invoked as `/deploy`.
+ */
+name: string, 
+/**
+ * Where calls are POSTed; its host must be on the outbound allowlist.
+ */
+url: string, description?: string, };
+
+export type SlashCommand = { id: string, name: string, url: string, token: string, description: string, created_by: string, created_at: string, };
+
+export type CommandResponse = { 
+/**
+ * `ephemeral` (the default: only the caller sees it) or `in_channel` (posted).
+ */
+response_type?: string, text?: string, attachments?: Array<Attachment>, 
+/**
+ * Name to show for an `in_channel` answer.
+ */
+username?: string, };
+
 export type Webhook = { id: string, channel_id: string, name: string, created_by: string, created_at: string, };
 
 export type WebhookWithUrl = { id: string, channel_id: string, name: string, 
@@ -152,5 +174,5 @@ online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq
 /**
  * Who clicked.
  */
-user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, } | { "type": "presence", user_id: string, status: PresenceStatus, } | { "type": "channel", channel: Channel, } | { "type": "channel_removed", channel_id: string, } | { "type": "ephemeral", channel_id: string, ref: string | null, text: string, attachments?: unknown[], } | { "type": "pong", ref?: string, };
+user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, } | { "type": "presence", user_id: string, status: PresenceStatus, } | { "type": "channel", channel: Channel, } | { "type": "channel_removed", channel_id: string, } | { "type": "ephemeral", channel_id: string, ref: string | null, text: string, attachments?: Array<Attachment>, } | { "type": "pong", ref?: string, };
 

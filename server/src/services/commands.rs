@@ -1,0 +1,385 @@
+//! Slash commands: a message body starting with `/name` is a command, never posted as text
+//! (`//text` posts `/text`).
+//!
+//! Built-in commands answer at once. Commands registered by an admin are sent to their URL as
+//! a Mattermost-compatible form POST and answer with `{"response_type","text","attachments"}`:
+//! `ephemeral` (the default) is shown only to the caller, `in_channel` is posted. The service
+//! may answer later, a few times, through the `response_url` it was given. Outbound calls go
+//! only to hosts on the admin's allowlist; a refused or failing call is an ephemeral error.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use xerrada_protocol::{
+    Attachment, CommandResponse, CreateCommandRequest, Message, MessageExtras, SlashCommand, User,
+};
+
+use crate::auth::Caller;
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use crate::integrations::slack;
+use crate::services::accounts::require_admin;
+use crate::services::messages::require_member;
+use crate::services::webhooks::integration_author;
+use crate::store::{EventKind, ResponseGrant, WriteOp, WriteOutcome};
+
+/// Built-in commands and what they do (shown by `/help`).
+const BUILT_INS: &[(&str, &str)] = &[("help", "mostra les ordres disponibles en aquest canal")];
+/// How long and how often a command may answer through its `response_url`.
+const RESPONSE_URL_MINUTES: i64 = 30;
+const RESPONSE_URL_USES: i64 = 5;
+
+/// What a message body is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// `/name text`.
+    Command { name: String, text: String },
+    /// `//text`: post `/text` as a message.
+    Escaped(String),
+    /// An ordinary message.
+    Plain,
+}
+
+/// Reads a body as a command, an escaped slash, or plain text.
+pub fn parse(body: &str) -> Parsed {
+    if let Some(rest) = body.strip_prefix("//") {
+        return Parsed::Escaped(format!("/{rest}"));
+    }
+    let Some(rest) = body.strip_prefix('/') else {
+        return Parsed::Plain;
+    };
+    let (name, text) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        return Parsed::Plain;
+    }
+    Parsed::Command {
+        name: name.to_lowercase(),
+        text: text.trim().to_owned(),
+    }
+}
+
+/// What the caller gets back from a command.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// Shown only to the caller.
+    Ephemeral {
+        text: String,
+        attachments: Vec<Attachment>,
+    },
+    /// Posted in the channel.
+    Posted(Box<Message>),
+}
+
+impl Answer {
+    fn note(text: impl Into<String>) -> Self {
+        Answer::Ephemeral {
+            text: text.into(),
+            attachments: Vec::new(),
+        }
+    }
+}
+
+/// Runs `/name text` for `caller` in a channel it belongs to.
+pub async fn invoke(
+    ctx: &Context,
+    caller: &User,
+    channel_id: &str,
+    name: &str,
+    text: &str,
+) -> AppResult<Answer> {
+    require_member(ctx, &caller.id, channel_id)?;
+    if name == "help" {
+        return help(ctx).await;
+    }
+    match ctx.store.command_by_name(name).await? {
+        Some(command) => call_external(ctx, caller, channel_id, &command, text).await,
+        None => Ok(Answer::note(format!(
+            "L'ordre `/{name}` no existeix. Escriu `/help` per veure les ordres disponibles."
+        ))),
+    }
+}
+
+async fn help(ctx: &Context) -> AppResult<Answer> {
+    let mut lines = vec!["**Ordres disponibles**".to_owned()];
+    for (name, description) in BUILT_INS {
+        lines.push(format!("- `/{name}`: {description}"));
+    }
+    for command in ctx.store.commands().await? {
+        let description = if command.description.is_empty() {
+            "ordre externa".to_owned()
+        } else {
+            command.description.clone()
+        };
+        lines.push(format!("- `/{}`: {description}", command.name));
+    }
+    lines.push("Per enviar un missatge que comenci amb `/`, escriu `//`.".into());
+    Ok(Answer::note(lines.join("\n")))
+}
+
+/// Whether the admin's allowlist lets the server call `url`.
+fn allowed(ctx: &Context, url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let with_port = url
+        .port_or_known_default()
+        .map(|port| format!("{host}:{port}"));
+    ctx.config
+        .integrations
+        .outbound_allowlist
+        .iter()
+        .any(|entry| {
+            entry.eq_ignore_ascii_case(host)
+                || Some(entry.to_ascii_lowercase())
+                    == with_port.as_ref().map(|w| w.to_ascii_lowercase())
+        })
+}
+
+async fn call_external(
+    ctx: &Context,
+    caller: &User,
+    channel_id: &str,
+    command: &SlashCommand,
+    text: &str,
+) -> AppResult<Answer> {
+    let name = &command.name;
+    let Ok(url) = reqwest::Url::parse(&command.url) else {
+        return Ok(Answer::note(format!(
+            "L'ordre `/{name}` té una adreça no vàlida."
+        )));
+    };
+    if !allowed(ctx, &url) {
+        tracing::warn!(command = %name, url = %command.url, "outbound call refused: host not allowed");
+        return Ok(Answer::note(format!(
+            "L'ordre `/{name}` no es pot executar: l'administrador no ha permès connectar amb {}.",
+            url.host_str().unwrap_or("aquest servidor")
+        )));
+    }
+    let channel = ctx
+        .store
+        .channel_by_id(channel_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("channel"))?;
+    let grant_token = ids::random_token(32);
+    let expires = OffsetDateTime::now_utc() + time::Duration::minutes(RESPONSE_URL_MINUTES);
+    ctx.store
+        .create_response_grant(ResponseGrant {
+            token_hash: ids::sha256_hex(&grant_token),
+            command_id: command.id.clone(),
+            channel_id: channel_id.to_owned(),
+            user_id: caller.id.clone(),
+            expires_at: ids::format_time(expires),
+            uses: RESPONSE_URL_USES,
+        })
+        .await?;
+    let public_url = ctx.config.public_url.as_deref().unwrap_or("");
+    let response_url = format!("{public_url}/hooks/commands/{grant_token}");
+    let form = [
+        ("channel_id", channel_id),
+        ("channel_name", channel.name.as_str()),
+        ("user_id", caller.id.as_str()),
+        ("user_name", caller.username.as_str()),
+        ("command", &format!("/{name}")),
+        ("text", text),
+        ("token", command.token.as_str()),
+        ("response_url", response_url.as_str()),
+        ("trigger_id", &ids::new_id()),
+    ];
+    let timeout = Duration::from_millis(ctx.config.integrations.command_timeout_ms);
+    let sent = ctx
+        .outbound
+        .post(url)
+        .form(&form)
+        .timeout(timeout)
+        .send()
+        .await;
+    let response = match sent {
+        Ok(response) if response.status().is_success() => response,
+        Ok(response) => {
+            return Ok(Answer::note(format!(
+                "L'ordre `/{name}` ha fallat (HTTP {}).",
+                response.status().as_u16()
+            )));
+        }
+        Err(e) if e.is_timeout() => {
+            return Ok(Answer::note(format!(
+                "L'ordre `/{name}` no ha respost a temps."
+            )));
+        }
+        Err(e) => {
+            tracing::warn!(command = %name, error = %e, "command call failed");
+            return Ok(Answer::note(format!(
+                "No s'ha pogut contactar amb l'ordre `/{name}`."
+            )));
+        }
+    };
+    let body = response.bytes().await.unwrap_or_default();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        // Accepted without an answer now (it may answer later on its response_url).
+        return Ok(Answer::note(format!("`/{name} {text}`")));
+    }
+    match serde_json::from_slice::<CommandResponse>(&body) {
+        Ok(reply) => answer(ctx, channel_id, name, reply).await,
+        Err(_) => Ok(Answer::note(format!(
+            "L'ordre `/{name}` ha respost una cosa que no s'entén."
+        ))),
+    }
+}
+
+/// Turns a command's reply into what the caller sees.
+async fn answer(
+    ctx: &Context,
+    channel_id: &str,
+    name: &str,
+    reply: CommandResponse,
+) -> AppResult<Answer> {
+    let text = reply.text.unwrap_or_default();
+    let attachments = reply.attachments.unwrap_or_default();
+    if reply.response_type.as_deref() != Some("in_channel") {
+        if text.trim().is_empty() && attachments.is_empty() {
+            return Ok(Answer::note(format!("`/{name}`")));
+        }
+        return Ok(Answer::Ephemeral { text, attachments });
+    }
+    let body = if text.trim().is_empty() {
+        slack::fallback_body(&attachments, &[])
+    } else {
+        text
+    };
+    if body.trim().is_empty() {
+        return Ok(Answer::note(format!(
+            "L'ordre `/{name}` no ha retornat res per publicar."
+        )));
+    }
+    if body.len() > ctx.config.limits.max_body_bytes {
+        return Ok(Answer::note(format!(
+            "La resposta de `/{name}` és massa llarga."
+        )));
+    }
+    let extras = MessageExtras {
+        username: Some(reply.username.unwrap_or_else(|| format!("/{name}"))),
+        attachments,
+        ..MessageExtras::default()
+    };
+    let op = WriteOp::PostMessage {
+        channel_id: channel_id.to_owned(),
+        author_id: integration_author(ctx).await?,
+        message_id: ids::new_id(),
+        body,
+        client_msg_id: None,
+        thread_root: None,
+        created_at: ids::now(),
+        extras: Some(Box::new(extras)),
+    };
+    match ctx.writer.write(op).await? {
+        WriteOutcome::Committed(event) => match event.kind {
+            EventKind::Message(message) => Ok(Answer::Posted(Box::new(message))),
+            _ => Err(AppError::internal("a post committed another kind of event")),
+        },
+        WriteOutcome::NotFound => Err(AppError::not_found("channel")),
+        other => Err(AppError::internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+/// `POST /hooks/commands/{token}`: a late reply. Returns the user and channel to tell when the
+/// reply is ephemeral.
+pub async fn late_reply(
+    ctx: &Context,
+    token: &str,
+    body: &[u8],
+) -> AppResult<(String, String, Answer)> {
+    let grant = ctx
+        .store
+        .use_response_grant(&ids::sha256_hex(token), &ids::now())
+        .await?
+        .ok_or_else(|| AppError::NotFound("unknown, expired or used-up response_url".into()))?;
+    let reply: CommandResponse = serde_json::from_slice(body)
+        .map_err(|e| AppError::Invalid(format!("invalid reply: {e}")))?;
+    let name = ctx
+        .store
+        .commands()
+        .await?
+        .into_iter()
+        .find(|c| c.id == grant.command_id)
+        .map(|c| c.name)
+        .unwrap_or_else(|| "ordre".into());
+    let answer = answer(ctx, &grant.channel_id, &name, reply).await?;
+    Ok((grant.user_id, grant.channel_id, answer))
+}
+
+/// `POST /commands` (admins).
+pub async fn register(
+    ctx: &Context,
+    caller: &Caller,
+    req: CreateCommandRequest,
+) -> AppResult<SlashCommand> {
+    require_admin(caller)?;
+    let name = req.name.trim_start_matches('/').to_lowercase();
+    let valid_name = !name.is_empty()
+        && name.len() <= 32
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid_name {
+        return Err(AppError::Invalid(
+            "name must be 1-32 characters of letters, digits, '_' or '-'".into(),
+        ));
+    }
+    if BUILT_INS.iter().any(|(built_in, _)| *built_in == name) {
+        return Err(AppError::Conflict(format!("/{name} is a built-in command")));
+    }
+    let url = reqwest::Url::parse(&req.url)
+        .map_err(|e| AppError::Invalid(format!("url is not valid: {e}")))?;
+    if url.scheme() != "http" {
+        return Err(AppError::Invalid(
+            "url must be http:// (this build makes no TLS calls; put a local proxy in front of \
+             an https service)"
+                .into(),
+        ));
+    }
+    let description = req.description.unwrap_or_default();
+    if description.chars().count() > 200 {
+        return Err(AppError::Invalid(
+            "description must be at most 200 characters".into(),
+        ));
+    }
+    let command = SlashCommand {
+        id: ids::new_id(),
+        name,
+        url: url.to_string(),
+        token: ids::random_token(24),
+        description,
+        created_by: caller.user.id.clone(),
+        created_at: ids::now(),
+    };
+    ctx.store
+        .create_command(command.clone())
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => {
+                AppError::Conflict(format!("/{} already exists", command.name))
+            }
+            other => other,
+        })?;
+    Ok(command)
+}
+
+/// `GET /commands` (admins: they see the tokens).
+pub async fn list(ctx: &Context, caller: &Caller) -> AppResult<Vec<SlashCommand>> {
+    require_admin(caller)?;
+    Ok(ctx.store.commands().await?)
+}
+
+/// `DELETE /commands/{id}` (admins).
+pub async fn remove(ctx: &Context, caller: &Caller, id: &str) -> AppResult<()> {
+    require_admin(caller)?;
+    if !ctx.store.delete_command(id).await? {
+        return Err(AppError::not_found("command"));
+    }
+    Ok(())
+}

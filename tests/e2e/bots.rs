@@ -193,3 +193,74 @@ async fn bot_creation_is_for_admins_and_checks_its_input() {
         .await;
     assert_eq!(status, 404, "a person is not a bot");
 }
+
+#[tokio::test]
+async fn the_example_bot_posts_and_answers_in_a_channel_across_a_reconnect() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let (_, token) = create_bot(&app, &admin, "notify").await;
+    let channel = app.create_channel(&anna, "sistemes", "public").await;
+    let bot = notify_bot::Bot::new(&app.base_url, &token);
+    bot.join(&channel).await.expect("join");
+    let first = bot
+        .post(&channel, "Còpia feta", "backup-1")
+        .await
+        .expect("post");
+    let again = bot
+        .post(&channel, "Còpia feta", "backup-1")
+        .await
+        .expect("retry");
+    assert_eq!(first.id, again.id, "a retried notification is stored once");
+
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let follower = {
+        let (bot, channel) = (bot.clone(), channel.clone());
+        tokio::spawn(async move {
+            bot.follow(&channel, || "Tot en ordre".into(), async {
+                let _ = stop_rx.await;
+            })
+            .await
+            .expect("follow")
+        })
+    };
+    let mut anna_ws = app.connect(&anna).await;
+    // Wait until the bot is connected, then ask.
+    assert!(
+        xerrada_tests::eventually(std::time::Duration::from_secs(10), || app
+            .ctx
+            .hub
+            .is_online(&first.author_id))
+        .await
+    );
+    app.send(&anna, &channel, "!estat").await;
+    let reply = loop {
+        let frame = anna_ws.next_of_type("message").await;
+        if frame["message"]["author_id"] == first.author_id.as_str() {
+            break frame;
+        }
+    };
+    assert_eq!(reply["message"]["body"], "Tot en ordre");
+
+    // The server drops the bot's socket; a command sent meanwhile is answered after resume.
+    app.ctx
+        .hub
+        .close_user(&first.author_id, 1001, "test restart");
+    assert!(
+        xerrada_tests::eventually(std::time::Duration::from_secs(5), || !app
+            .ctx
+            .hub
+            .is_online(&first.author_id))
+        .await
+    );
+    app.send(&anna, &channel, "!estat").await;
+    let second = loop {
+        let frame = anna_ws.next_of_type("message").await;
+        if frame["message"]["author_id"] == first.author_id.as_str() {
+            break frame;
+        }
+    };
+    assert_eq!(second["message"]["body"], "Tot en ordre");
+    let _ = stop_tx.send(());
+    assert_eq!(follower.await.expect("follower"), 2);
+}

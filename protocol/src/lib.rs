@@ -10,12 +10,14 @@ pub mod frames;
 pub mod integrations;
 pub mod limits;
 pub mod rest;
+pub mod support;
 pub mod typescript;
 
 pub use error::{ApiError, ErrorCode};
 pub use frames::{ClientFrame, ServerFrame};
 pub use integrations::*;
 pub use rest::*;
+pub use support::*;
 
 /// WebSocket close codes of the contract.
 pub mod close_code {

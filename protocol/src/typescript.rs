@@ -10,6 +10,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::frames::{ClientFrame, PresenceStatus, ServerFrame};
 use crate::integrations::*;
 use crate::rest::*;
+use crate::support::*;
 
 /// Every exported type's declaration, in a stable order, as one TypeScript module.
 pub fn render() -> String {
@@ -50,6 +51,14 @@ pub fn render() -> String {
         Webhook::decl(&cfg),
         WebhookWithUrl::decl(&cfg),
         WebhookRequest::decl(&cfg),
+        TicketStatus::decl(&cfg),
+        TicketPriority::decl(&cfg),
+        Ticket::decl(&cfg),
+        TicketEvent::decl(&cfg),
+        TicketDetail::decl(&cfg),
+        TicketList::decl(&cfg),
+        OpenTicketRequest::decl(&cfg),
+        UpdateTicketRequest::decl(&cfg),
         CreateBotRequest::decl(&cfg),
         CreatedBot::decl(&cfg),
         CreateBotTokenRequest::decl(&cfg),

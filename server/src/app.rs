@@ -78,11 +78,15 @@ impl Node {
             memberships,
             writer,
             auth,
+            // Redirects are not followed: one could lead off the allowlist, carrying the
+            // command's token.
             outbound: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(concat!("Xerrada/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| StartError::App(AppError::internal(e)))?,
             webhook_author: tokio::sync::OnceCell::new(),
+            support_bot: tokio::sync::OnceCell::new(),
         });
         Ok(Node { ctx, writer_task })
     }
@@ -114,6 +118,7 @@ pub struct Application {
     listener: TcpListener,
     node: Node,
     sync_task: JoinHandle<()>,
+    support_bot: JoinHandle<()>,
 }
 
 impl Application {
@@ -145,10 +150,12 @@ impl Application {
         crate::bootstrap::ensure_admin(&node.ctx).await?;
         let interval = Duration::from_millis(node.ctx.config.realtime.sync_interval_ms.max(10));
         let sync_task = crate::sync::start(&node.ctx, interval);
+        let support_bot = crate::support::bot::start(node.ctx.clone());
         Ok(Application {
             listener,
             node,
             sync_task,
+            support_bot,
         })
     }
 
@@ -174,6 +181,7 @@ impl Application {
             listener,
             node,
             sync_task,
+            support_bot,
         } = self;
         let ctx = node.ctx.clone();
         let router = crate::api::router(ctx.clone());
@@ -198,6 +206,7 @@ impl Application {
             tracing::warn!("some sockets did not close in time");
         }
         sync_task.abort();
+        support_bot.abort();
         node.close().await;
         tracing::info!("stopped");
         served

@@ -33,6 +33,35 @@ pub struct Config {
     pub auth: AuthSettings,
     pub realtime: RealtimeSettings,
     pub integrations: IntegrationSettings,
+    pub support: SupportSettings,
+}
+
+/// The support desk.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupportSettings {
+    /// Slug of the department whose channel is the support team's (its members are the team).
+    pub department: String,
+    /// Ticket categories; the last one is the default.
+    pub categories: Vec<String>,
+}
+
+impl Default for SupportSettings {
+    fn default() -> Self {
+        SupportSettings {
+            department: "tic".into(),
+            categories: [
+                "maquinari",
+                "programari",
+                "xarxa/VPN",
+                "accessos",
+                "telefonia",
+                "altres",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
 }
 
 /// Outbound calls of integrations (slash commands).
@@ -154,6 +183,7 @@ impl Config {
             auth: AuthSettings::default(),
             realtime: RealtimeSettings::default(),
             integrations: IntegrationSettings::default(),
+            support: SupportSettings::default(),
         }
     }
 
@@ -179,6 +209,7 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub limits: Option<Limits>,
     pub integrations: Option<IntegrationSettings>,
+    pub support: Option<SupportSettings>,
     pub auth: Option<AuthSettings>,
     pub realtime: Option<RealtimeSettings>,
 }
@@ -254,6 +285,12 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
     config.trusted_proxies = file.trusted_proxies.unwrap_or_default();
     config.public_url = file.public_url;
     config.integrations = file.integrations.unwrap_or_default();
+    config.support = file.support.unwrap_or_default();
+    if config.support.categories.is_empty() {
+        return Err(ConfigError::Invalid(
+            "support.categories must not be empty".into(),
+        ));
+    }
     config.limits = file.limits.unwrap_or_default();
     config.auth = file.auth.unwrap_or_default();
     config.realtime = file.realtime.unwrap_or_default();

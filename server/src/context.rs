@@ -8,6 +8,7 @@ use crate::hub::Hub;
 use crate::memberships::Memberships;
 use crate::store::Store;
 use crate::writer::Writer;
+use xerrada_protocol::User;
 
 /// Services and shared state of one running node.
 pub struct Context {
@@ -19,6 +20,8 @@ pub struct Context {
     pub auth: Auth,
     /// HTTP client for outbound calls of integrations (only to allowlisted hosts).
     pub outbound: reqwest::Client,
-    /// Id of the account incoming webhooks post as (created on first use).
-    pub webhook_author: tokio::sync::OnceCell<String>,
+    /// The account incoming webhooks post as (created on first use).
+    pub webhook_author: tokio::sync::OnceCell<User>,
+    /// The `@suport` bot account (created on first use).
+    pub support_bot: tokio::sync::OnceCell<User>,
 }

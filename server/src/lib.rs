@@ -30,6 +30,7 @@ pub mod integrations;
 pub mod memberships;
 pub mod services;
 pub mod store;
+pub mod support;
 pub mod sync;
 pub mod telemetry;
 pub mod validate;

@@ -28,6 +28,11 @@ async fn command_service() -> (std::net::SocketAddr, Calls) {
                 tokio::time::sleep(Duration::from_secs(3)).await;
                 Json(json!({"text": "massa tard"})).into_response()
             }
+            Some("redirect") => (
+                axum::http::StatusCode::TEMPORARY_REDIRECT,
+                [("location", "http://127.0.0.1:9/elsewhere")],
+            )
+                .into_response(),
             Some("late") => {
                 let url = form["response_url"].clone();
                 tokio::spawn(async move {
@@ -161,6 +166,16 @@ async fn external_commands_answer_privately_publicly_and_later() {
             .as_str()
             .expect("text")
             .contains("no ha respost a temps")
+    );
+    ws.send_message("r6", &channel, "c6", "/deploy redirect")
+        .await;
+    let redirected = ws.next_of_type("ephemeral").await;
+    assert!(
+        redirected["text"]
+            .as_str()
+            .expect("text")
+            .contains("HTTP 307"),
+        "redirects are not followed: {redirected}"
     );
     ws.send_message("r5", &channel, "c5", "/deploy crash").await;
     assert!(

@@ -198,6 +198,44 @@ async fn only_authors_edit_and_only_bots_send_extras() {
         )
         .await;
     assert_eq!(status, 403, "people cannot impersonate with extras");
+    let (_, created) = app
+        .post(
+            "/api/v1/bots",
+            &admin.token,
+            json!({"username": "forger", "display_name": "F"}),
+        )
+        .await;
+    let bot = created["token"].as_str().expect("token").to_owned();
+    app.post(&format!("/api/v1/channels/{channel}/join"), &bot, json!({}))
+        .await;
+    let sneaky = json!({"webhook_id": "someone-elses-hook", "attachments": [{"title": "x", "title_link": "javascript:alert(1)"}]});
+    let (status, posted) = app
+        .post(
+            &format!("/api/v1/channels/{channel}/messages"),
+            &bot,
+            json!({"body": "x", "extras": sneaky}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert!(
+        posted["extras"].get("webhook_id").is_none(),
+        "bots cannot pose as a webhook"
+    );
+    assert!(
+        posted["extras"]["attachments"][0]
+            .get("title_link")
+            .is_none(),
+        "script links are dropped"
+    );
+    let many: Vec<Value> = (0..21).map(|_| json!({"text": "x"})).collect();
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/channels/{channel}/messages"),
+            &bot,
+            json!({"body": "x", "extras": {"attachments": many}}),
+        )
+        .await;
+    assert_eq!(status, 400);
     let missing = format!("/api/v1/channels/{channel}/messages/nope");
     assert_eq!(
         app.call(

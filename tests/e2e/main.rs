@@ -10,5 +10,6 @@ mod interactive;
 mod lifecycle;
 mod messaging;
 mod store_sqlite;
+mod support;
 mod web;
 mod webhooks;

@@ -202,6 +202,11 @@ async fn bad_webhook_requests_get_their_errors() {
         .await
         .expect("sent");
     assert_eq!(huge.status().as_u16(), 413);
+    let body: Value = huge
+        .json()
+        .await
+        .expect("a JSON error body under /hooks too");
+    assert_eq!(body["code"], "too_large");
     let (status, body) = post_json(&app, "/hooks/not-a-real-secret", &json!({"text": "hi"})).await;
     assert_eq!((status, code(body)), (404, Some("not_found".into())));
     let get = app.http.get(app.url(&url)).send().await.expect("sent");

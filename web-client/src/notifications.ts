@@ -41,7 +41,7 @@ export class Notifications {
     if (!me) return;
     const isDm = channel.kind === "direct";
     if (!isDm && !mentions(message.body, me.username)) return;
-    const author = this.store.displayName(message.author_id);
+    const author = message.extras?.username || this.store.displayName(message.author_id);
     const title = isDm ? author : t("notify.mention", { author, channel: channel.name });
     const body = message.body.length > 140 ? `${message.body.slice(0, 139)}…` : message.body;
     try {

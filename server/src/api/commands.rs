@@ -3,13 +3,12 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use xerrada_protocol::{CreateCommandRequest, SlashCommand};
 
 use super::error::HttpResult;
-use super::extract::ApiJson;
+use super::extract::{ApiBytes, ApiJson};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::hub::OutFrame;
@@ -45,7 +44,7 @@ pub async fn remove(
 pub async fn late_reply(
     State(ctx): State<Arc<Context>>,
     Path(token): Path<String>,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> HttpResult<&'static str> {
     let (user_id, channel_id, answer) = commands::late_reply(&ctx, &token, &body).await?;
     if let Answer::Ephemeral { text, attachments } = answer {

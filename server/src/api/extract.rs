@@ -53,6 +53,34 @@ fn json_rejection(rejection: JsonRejection) -> HttpError {
     }
 }
 
+/// A raw body (webhook payloads); over the HTTP limit it is 413 `too_large` in JSON.
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S> FromRequest<S> for ApiBytes
+where
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::body::Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(ApiBytes(bytes)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(HttpError::new(
+                    rejection.status(),
+                    ErrorCode::TooLarge,
+                    "request body too large",
+                ))
+            }
+            Err(rejection) => Err(HttpError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidRequest,
+                rejection.body_text(),
+            )),
+        }
+    }
+}
+
 /// Query parameters; unparsable ones are 400 `invalid_request`.
 pub struct ApiQuery<T>(pub T);
 

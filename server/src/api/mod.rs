@@ -7,6 +7,7 @@ mod commands;
 pub mod error;
 pub mod extract;
 mod health;
+mod tickets;
 mod users;
 mod webhooks;
 
@@ -70,6 +71,11 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/webhooks/{id}/regenerate", post(webhooks::regenerate))
         .route("/commands", get(commands::list).post(commands::register))
         .route("/commands/{id}", axum::routing::delete(commands::remove))
+        .route("/tickets", get(tickets::list).post(tickets::open))
+        .route(
+            "/tickets/{number}",
+            get(tickets::detail).patch(tickets::update),
+        )
         .route("/bots", get(bots::list).post(bots::create))
         .route("/bots/{id}/tokens", get(bots::tokens).post(bots::add_token))
         .route(

@@ -3,13 +3,12 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use xerrada_protocol::{Webhook, WebhookRequest, WebhookWithUrl};
 
 use super::error::HttpResult;
-use super::extract::ApiJson;
+use super::extract::{ApiBytes, ApiJson};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::services::webhooks::{self, Delivery};
@@ -65,7 +64,7 @@ pub async fn deliver(
     State(ctx): State<Arc<Context>>,
     Path(secret): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> HttpResult<&'static str> {
     let content_type = headers
         .get(header::CONTENT_TYPE)

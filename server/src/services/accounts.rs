@@ -169,6 +169,42 @@ pub async fn deactivate_account(ctx: &Context, user_id: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// A bot account the server itself runs (`incoming-webhook`, `suport`): found by username, or
+/// created on first use; `cell` remembers it. Safe when several processes race to create it.
+pub async fn system_account(
+    ctx: &Context,
+    cell: &tokio::sync::OnceCell<User>,
+    username: &str,
+    display_name: &str,
+) -> AppResult<User> {
+    cell.get_or_try_init(|| async {
+        if let Some(found) = ctx.store.credentials_by_username(username).await? {
+            return Ok(found.user);
+        }
+        let account = NewUser {
+            id: ids::new_id(),
+            username: username.into(),
+            display_name: display_name.into(),
+            kind: UserKind::Bot,
+            role: Role::Member,
+            password_hash: None,
+            created_at: ids::now(),
+        };
+        match ctx.store.create_user(account).await {
+            Ok(user) => Ok(user),
+            Err(crate::store::StoreError::Conflict(_)) => ctx
+                .store
+                .credentials_by_username(username)
+                .await?
+                .map(|c| c.user)
+                .ok_or_else(|| AppError::internal("system account vanished")),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+    .cloned()
+}
+
 /// Refuses non-admins.
 pub fn require_admin(caller: &Caller) -> AppResult<()> {
     if caller.is_admin() {

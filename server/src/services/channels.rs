@@ -187,6 +187,12 @@ pub async fn open_dm(ctx: &Context, caller: &Caller, req: CreateDmRequest) -> Ap
             "a direct conversation has at most {MAX_DM_OTHERS} other people"
         )));
     }
+    let channel_id = direct_channel(ctx, member_ids).await?;
+    view(ctx, &channel_id, &caller.user.id).await
+}
+
+/// The direct channel of exactly these people, created (and announced) on first use.
+pub async fn direct_channel(ctx: &Context, member_ids: BTreeSet<String>) -> AppResult<String> {
     let mut usernames = Vec::with_capacity(member_ids.len());
     for member in &member_ids {
         let user = ctx
@@ -214,7 +220,7 @@ pub async fn open_dm(ctx: &Context, caller: &Caller, req: CreateDmRequest) -> Ap
     if created {
         remember_and_announce(ctx, &channel, member_ids).await?;
     }
-    view(ctx, &channel_id, &caller.user.id).await
+    Ok(channel_id)
 }
 
 /// The channel's membership, if the caller may see the channel.

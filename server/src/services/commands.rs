@@ -20,12 +20,26 @@ use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::integrations::slack;
 use crate::services::accounts::require_admin;
-use crate::services::messages::require_member;
+use crate::services::messages::{require_member, sanitize_extras};
 use crate::services::webhooks::integration_author;
 use crate::store::{EventKind, ResponseGrant, WriteOp, WriteOutcome};
 
 /// Built-in commands and what they do (shown by `/help`).
-const BUILT_INS: &[(&str, &str)] = &[("help", "mostra les ordres disponibles en aquest canal")];
+const BUILT_INS: &[(&str, &str)] = &[
+    ("help", "mostra les ordres disponibles en aquest canal"),
+    (
+        "suport",
+        "`/suport <descripció>` obre una petició de suport a TIC",
+    ),
+    (
+        "ticket",
+        "`/ticket <n> [assign | status <estat> | priority <prioritat> | comment <text> | note <text> | close | reopen]`",
+    ),
+    (
+        "tickets",
+        "les teves peticions obertes (l'equip de suport: `/tickets all`, `status:<estat>`, `assignee:me`)",
+    ),
+];
 /// How long and how often a command may answer through its `response_url`.
 const RESPONSE_URL_MINUTES: i64 = 30;
 const RESPONSE_URL_USES: i64 = 5;
@@ -76,7 +90,7 @@ pub enum Answer {
 }
 
 impl Answer {
-    fn note(text: impl Into<String>) -> Self {
+    pub fn note(text: impl Into<String>) -> Self {
         Answer::Ephemeral {
             text: text.into(),
             attachments: Vec::new(),
@@ -93,8 +107,14 @@ pub async fn invoke(
     text: &str,
 ) -> AppResult<Answer> {
     require_member(ctx, &caller.id, channel_id)?;
-    if name == "help" {
-        return help(ctx).await;
+    match name {
+        "help" => return help(ctx).await,
+        "suport" | "ticket" | "tickets" => {
+            return crate::support::commands::run(ctx, caller, name, text)
+                .await
+                .map(Answer::note);
+        }
+        _ => {}
     }
     match ctx.store.command_by_name(name).await? {
         Some(command) => call_external(ctx, caller, channel_id, &command, text).await,
@@ -244,7 +264,15 @@ async fn answer(
         if text.trim().is_empty() && attachments.is_empty() {
             return Ok(Answer::note(format!("`/{name}`")));
         }
-        return Ok(Answer::Ephemeral { text, attachments });
+        let mut checked = MessageExtras {
+            attachments,
+            ..MessageExtras::default()
+        };
+        sanitize_extras(&mut checked)?;
+        return Ok(Answer::Ephemeral {
+            text,
+            attachments: checked.attachments,
+        });
     }
     let body = if text.trim().is_empty() {
         slack::fallback_body(&attachments, &[])
@@ -261,11 +289,12 @@ async fn answer(
             "La resposta de `/{name}` és massa llarga."
         )));
     }
-    let extras = MessageExtras {
-        username: Some(reply.username.unwrap_or_else(|| format!("/{name}"))),
+    let mut extras = MessageExtras {
         attachments,
         ..MessageExtras::default()
     };
+    sanitize_extras(&mut extras)?;
+    extras.username = Some(reply.username.unwrap_or_else(|| format!("/{name}")));
     let op = WriteOp::PostMessage {
         channel_id: channel_id.to_owned(),
         author_id: integration_author(ctx).await?,

@@ -63,8 +63,8 @@ pub fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<WriteOp>
                 "only bots may send message extras".into(),
             ));
         }
-        Some(extras) => {
-            check_extras_size(&extras)?;
+        Some(mut extras) => {
+            sanitize_extras(&mut extras)?;
             Some(Box::new(extras))
         }
         None => None,
@@ -90,6 +90,45 @@ pub fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<WriteOp>
 
 /// Most bytes of extras (attachments, blocks, buttons) kept with one message.
 pub const MAX_EXTRAS_BYTES: usize = 64 * 1024;
+
+/// Most attachments, blocks and buttons one message may carry.
+pub const MAX_ATTACHMENTS: usize = 20;
+pub const MAX_BLOCKS: usize = 50;
+pub const MAX_ACTIONS: usize = 10;
+
+/// Makes extras from a bot or a command safe to store: counts within limits, links only to
+/// web or mail addresses, and no claim to be a webhook (only webhooks set `webhook_id`).
+pub fn sanitize_extras(extras: &mut MessageExtras) -> AppResult<()> {
+    if extras.attachments.len() > MAX_ATTACHMENTS
+        || extras.blocks.len() > MAX_BLOCKS
+        || extras.actions.len() > MAX_ACTIONS
+    {
+        return Err(AppError::Invalid(format!(
+            "at most {MAX_ATTACHMENTS} attachments, {MAX_BLOCKS} blocks and {MAX_ACTIONS} buttons"
+        )));
+    }
+    extras.webhook_id = None;
+    for attachment in &mut extras.attachments {
+        let web = attachment.title_link.as_deref().is_some_and(|l| {
+            ["http://", "https://", "mailto:"]
+                .iter()
+                .any(|s| l.starts_with(s))
+        });
+        if !web {
+            attachment.title_link = None;
+        }
+    }
+    if extras
+        .actions
+        .iter()
+        .any(|a| a.id.is_empty() || a.label.trim().is_empty())
+    {
+        return Err(AppError::Invalid(
+            "every button needs an id and a label".into(),
+        ));
+    }
+    check_extras_size(extras)
+}
 
 /// Refuses extras too large to store with a message.
 pub fn check_extras_size(extras: &MessageExtras) -> AppResult<()> {
@@ -251,10 +290,11 @@ pub async fn edit(
         .map(|b| MessageBody::parse(b, ctx.config.limits.max_body_bytes))
         .transpose()?
         .map(MessageBody::into_string);
-    if let Some(extras) = &req.extras {
-        check_extras_size(extras)?;
+    let mut extras = req.extras;
+    if let Some(extras) = &mut extras {
+        sanitize_extras(extras)?;
     }
-    let extras = req.extras.map(|e| (!e.is_empty()).then(|| Box::new(e)));
+    let extras = extras.map(|e| (!e.is_empty()).then(|| Box::new(e)));
     let op = WriteOp::EditMessage {
         channel_id: channel_id.to_owned(),
         message_id: message_id.to_owned(),

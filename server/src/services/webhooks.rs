@@ -6,15 +6,16 @@
 //! carry the hook's id and the sender's name and icon overrides, so clients mark them "via
 //! webhook". A payload's `channel` is honoured only for a channel the hook's creator is in.
 
-use xerrada_protocol::{Role, UserKind, Webhook, WebhookWithUrl};
+use xerrada_protocol::{Webhook, WebhookWithUrl};
 
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::integrations::slack::{self, PayloadError};
+use crate::services::accounts::system_account;
 use crate::services::messages::{check_extras_size, require_member};
-use crate::store::{NewUser, StoreError, WebhookRecord, WriteOp, WriteOutcome};
+use crate::store::{WebhookRecord, WriteOp, WriteOutcome};
 use crate::validate::Name;
 
 /// Username of the account webhook posts are authored by.
@@ -219,34 +220,8 @@ async fn target_channel(
 /// The id of the `incoming-webhook` account, created on first use. Integrations without a bot
 /// of their own (webhooks, slash command replies) post as it, with a name override.
 pub async fn integration_author(ctx: &Context) -> AppResult<String> {
-    ctx.webhook_author
-        .get_or_try_init(|| async {
-            if let Some(found) = ctx.store.credentials_by_username(WEBHOOK_ACCOUNT).await? {
-                return Ok(found.user.id);
-            }
-            let account = NewUser {
-                id: ids::new_id(),
-                username: WEBHOOK_ACCOUNT.into(),
-                display_name: "Webhook".into(),
-                kind: UserKind::Bot,
-                role: Role::Member,
-                password_hash: None,
-                created_at: ids::now(),
-            };
-            match ctx.store.create_user(account).await {
-                Ok(user) => Ok(user.id),
-                // Another process created it first.
-                Err(StoreError::Conflict(_)) => ctx
-                    .store
-                    .credentials_by_username(WEBHOOK_ACCOUNT)
-                    .await?
-                    .map(|c| c.user.id)
-                    .ok_or_else(|| AppError::internal("webhook account vanished")),
-                Err(e) => Err(e.into()),
-            }
-        })
-        .await
-        .cloned()
+    let user = system_account(ctx, &ctx.webhook_author, WEBHOOK_ACCOUNT, "Webhook").await?;
+    Ok(user.id)
 }
 
 /// Cuts `text` to at most `max_bytes`, on a character boundary, marking the cut.

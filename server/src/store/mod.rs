@@ -128,6 +128,34 @@ pub trait Store: Send + Sync + 'static {
         now: &str,
     ) -> StoreResult<Option<ResponseGrant>>;
 
+    // --- support desk ---------------------------------------------------------------------
+    /// Opens a ticket (with its `opened` history line) and returns it with its number.
+    async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<Ticket>;
+    async fn ticket(&self, number: i64) -> StoreResult<Option<Ticket>>;
+    /// Tickets matching `filter`, newest first.
+    async fn tickets(&self, filter: TicketFilter) -> StoreResult<Vec<Ticket>>;
+    /// Applies `change` and appends `history` lines (kind, detail) by `actor_id`, in one
+    /// transaction; the ticket as it is now, or `None` when it does not exist.
+    async fn update_ticket(
+        &self,
+        number: i64,
+        change: TicketChange,
+        history: &[(String, String)],
+        actor_id: &str,
+        at: &str,
+    ) -> StoreResult<Option<Ticket>>;
+    /// A ticket's history, oldest first.
+    async fn ticket_history(&self, number: i64) -> StoreResult<Vec<TicketEvent>>;
+    /// Remembers the card message of a ticket.
+    async fn set_ticket_card(
+        &self,
+        number: i64,
+        channel_id: &str,
+        message_id: &str,
+    ) -> StoreResult<()>;
+    /// The card message of a ticket: (channel id, message id).
+    async fn ticket_card(&self, number: i64) -> StoreResult<Option<(String, String)>>;
+
     // --- sessions -------------------------------------------------------------------------
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// Creates a bot account with its first token, in one transaction.

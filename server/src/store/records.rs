@@ -2,7 +2,8 @@
 //! the `protocol` type itself; the rest are defined here.
 
 pub use xerrada_protocol::{
-    ChannelKind, Department, Message, MessageExtras, Role, SlashCommand, User, UserKind, Webhook,
+    ChannelKind, Department, Message, MessageExtras, Role, SlashCommand, Ticket, TicketEvent,
+    TicketPriority, TicketStatus, User, UserKind, Webhook,
 };
 
 /// A new account. The password is already hashed.
@@ -247,6 +248,37 @@ pub struct ResponseGrant {
     pub user_id: String,
     pub expires_at: String,
     pub uses: i64,
+}
+
+/// A ticket to open.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub requester_id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub priority: TicketPriority,
+    pub created_at: String,
+}
+
+/// Which tickets to list; `None` does not filter.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub status: Option<TicketStatus>,
+    pub assignee_id: Option<String>,
+    pub category: Option<String>,
+    pub requester_id: Option<String>,
+    /// Leave out closed tickets.
+    pub open_only: bool,
+}
+
+/// A change of a ticket's fields; `None` leaves a field, `assignee_id: Some(None)` unassigns.
+#[derive(Debug, Clone, Default)]
+pub struct TicketChange {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<TicketPriority>,
+    pub assignee_id: Option<Option<String>>,
+    pub category: Option<String>,
 }
 
 /// Result of presenting a refresh token.

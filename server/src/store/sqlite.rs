@@ -700,6 +700,163 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<Ticket> {
+        let mut tx = self.begin_write().await?;
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO tickets (requester_id, title, description, category, priority, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6) RETURNING number",
+        )
+        .bind(&ticket.requester_id)
+        .bind(&ticket.title)
+        .bind(&ticket.description)
+        .bind(&ticket.category)
+        .bind(ticket.priority.as_str())
+        .bind(&ticket.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        insert_ticket_history(
+            &mut tx,
+            number,
+            &ticket.requester_id,
+            "opened",
+            &ticket.title,
+            &ticket.created_at,
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        self.ticket(number)
+            .await?
+            .ok_or_else(|| internal("ticket vanished after insert"))
+    }
+
+    async fn ticket(&self, number: i64) -> StoreResult<Option<Ticket>> {
+        let row = sqlx::query("SELECT * FROM tickets WHERE number = ?1")
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(ticket_from_row).transpose()
+    }
+
+    async fn tickets(&self, filter: TicketFilter) -> StoreResult<Vec<Ticket>> {
+        let rows = sqlx::query(
+            "SELECT * FROM tickets
+             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR assignee_id = ?2)
+               AND (?3 IS NULL OR category = ?3) AND (?4 IS NULL OR requester_id = ?4)
+               AND (?5 = 0 OR status <> 'closed')
+             ORDER BY number DESC LIMIT 500",
+        )
+        .bind(filter.status.map(TicketStatus::as_str))
+        .bind(&filter.assignee_id)
+        .bind(&filter.category)
+        .bind(&filter.requester_id)
+        .bind(filter.open_only)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(ticket_from_row).collect()
+    }
+
+    async fn update_ticket(
+        &self,
+        number: i64,
+        change: TicketChange,
+        history: &[(String, String)],
+        actor_id: &str,
+        at: &str,
+    ) -> StoreResult<Option<Ticket>> {
+        let mut tx = self.begin_write().await?;
+        let (set_assignee, assignee) = match &change.assignee_id {
+            Some(assignee) => (true, assignee.clone()),
+            None => (false, None),
+        };
+        let done = sqlx::query(
+            "UPDATE tickets SET
+                status = COALESCE(?2, status),
+                priority = COALESCE(?3, priority),
+                assignee_id = CASE WHEN ?4 THEN ?5 ELSE assignee_id END,
+                category = COALESCE(?6, category),
+                updated_at = ?7
+             WHERE number = ?1",
+        )
+        .bind(number)
+        .bind(change.status.map(TicketStatus::as_str))
+        .bind(change.priority.map(TicketPriority::as_str))
+        .bind(set_assignee)
+        .bind(assignee)
+        .bind(&change.category)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        for (kind, detail) in history {
+            insert_ticket_history(&mut tx, number, actor_id, kind, detail, at).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        self.ticket(number).await
+    }
+
+    async fn ticket_history(&self, number: i64) -> StoreResult<Vec<TicketEvent>> {
+        let rows = sqlx::query(
+            "SELECT created_at, actor_id, kind, detail FROM ticket_history
+             WHERE ticket_number = ?1 ORDER BY id",
+        )
+        .bind(number)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TicketEvent {
+                    at: r.try_get("created_at").map_err(db_error)?,
+                    actor_id: r.try_get("actor_id").map_err(db_error)?,
+                    kind: r.try_get("kind").map_err(db_error)?,
+                    detail: r.try_get("detail").map_err(db_error)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_ticket_card(
+        &self,
+        number: i64,
+        channel_id: &str,
+        message_id: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE tickets SET card_channel_id = ?2, card_message_id = ?3 WHERE number = ?1",
+        )
+        .bind(number)
+        .bind(channel_id)
+        .bind(message_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn ticket_card(&self, number: i64) -> StoreResult<Option<(String, String)>> {
+        let row = sqlx::query(
+            "SELECT card_channel_id, card_message_id FROM tickets
+             WHERE number = ?1 AND card_message_id IS NOT NULL",
+        )
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|r| {
+            Ok((
+                r.try_get("card_channel_id").map_err(db_error)?,
+                r.try_get("card_message_id").map_err(db_error)?,
+            ))
+        })
+        .transpose()
+    }
+
     async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         let result = sqlx::query(
@@ -1403,6 +1560,48 @@ fn joined_event_from_row(row: &SqliteRow) -> StoreResult<ChannelEvent> {
 
 fn extras_json(extras: &MessageExtras) -> StoreResult<String> {
     serde_json::to_string(extras).map_err(internal)
+}
+
+fn ticket_from_row(row: &SqliteRow) -> StoreResult<Ticket> {
+    let priority: String = row.try_get("priority").map_err(db_error)?;
+    let status: String = row.try_get("status").map_err(db_error)?;
+    Ok(Ticket {
+        number: row.try_get("number").map_err(db_error)?,
+        requester_id: row.try_get("requester_id").map_err(db_error)?,
+        title: row.try_get("title").map_err(db_error)?,
+        description: row.try_get("description").map_err(db_error)?,
+        category: row.try_get("category").map_err(db_error)?,
+        priority: TicketPriority::parse(&priority)
+            .ok_or_else(|| internal(format!("unknown priority {priority:?}")))?,
+        status: TicketStatus::parse(&status)
+            .ok_or_else(|| internal(format!("unknown status {status:?}")))?,
+        assignee_id: row.try_get("assignee_id").map_err(db_error)?,
+        created_at: row.try_get("created_at").map_err(db_error)?,
+        updated_at: row.try_get("updated_at").map_err(db_error)?,
+    })
+}
+
+async fn insert_ticket_history(
+    tx: &mut Transaction<'static, Sqlite>,
+    number: i64,
+    actor_id: &str,
+    kind: &str,
+    detail: &str,
+    at: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO ticket_history (ticket_number, actor_id, kind, detail, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(number)
+    .bind(actor_id)
+    .bind(kind)
+    .bind(detail)
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
 }
 
 fn command_from_row(row: &SqliteRow) -> StoreResult<SlashCommand> {

@@ -2,6 +2,7 @@
 // refresh (through the auth session) and one retry, so a token that expired while the laptop
 // slept does not surface as an error.
 import type {
+  ActionRequest,
   ApiError as ApiErrorBody,
   Channel,
   CreateChannelRequest,
@@ -140,6 +141,14 @@ export class Api {
   }
   messages(id: string, params: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
     return this.request("GET", `/channels/${encodeURIComponent(id)}/messages${query(params)}`);
+  }
+  /** A click on a message's button; the bot that owns the message answers by updating it. */
+  action(channelId: string, messageId: string, actionId: string): Promise<void> {
+    return this.request(
+      "POST",
+      `/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}/actions`,
+      { action_id: actionId } satisfies ActionRequest,
+    );
   }
   events(id: string, after: number, limit = 500): Promise<EventPage> {
     return this.request("GET", `/channels/${encodeURIComponent(id)}/events${query({ after, limit })}`);

@@ -102,10 +102,17 @@ function Chat({ auth, onLoggedOut }: { auth: AuthSession; onLoggedOut: (ended: b
       store.reset();
       onLoggedOut(ended);
     };
-    const engine = new SyncEngine(store, api, auth, notifications, () => {
-      auth.clear();
-      finish(true);
-    });
+    const engine = new SyncEngine(
+      store,
+      api,
+      auth,
+      notifications,
+      () => {
+        auth.clear();
+        finish(true);
+      },
+      localStorageOrNull(),
+    );
     notifications.onOpen = (channelId) => engine.openChannel(channelId);
     return {
       store,
@@ -115,6 +122,8 @@ function Chat({ auth, onLoggedOut }: { auth: AuthSession; onLoggedOut: (ended: b
       logout: () => {
         // Stop the socket first, so the server's 4003 for this logout is not taken as an error.
         engine.stop();
+        // Nothing this user typed stays on the device after an explicit logout.
+        engine.forgetLocalData();
         void auth.logout().then(() => finish(false));
       },
     };
@@ -123,9 +132,14 @@ function Chat({ auth, onLoggedOut }: { auth: AuthSession; onLoggedOut: (ended: b
 
   useEffect(() => {
     services.engine.start();
-    // Test hook: lets the browser tests cut the socket the way a network drop would.
-    (window as unknown as { __xerrada?: unknown }).__xerrada = { reconnect: () => services.engine.reconnect() };
-    return () => services.engine.stop();
+    // Test hook, only in test builds or when the browser tests open the page with `?e2e`: lets
+    // them cut the socket the way a network drop would. Absent in normal use.
+    const hooks = window as unknown as { __xerrada?: unknown };
+    if (testHooksEnabled()) hooks.__xerrada = { reconnect: () => services.engine.reconnect() };
+    return () => {
+      services.engine.stop();
+      delete hooks.__xerrada;
+    };
   }, [services]);
 
   return (
@@ -133,4 +147,23 @@ function Chat({ auth, onLoggedOut }: { auth: AuthSession; onLoggedOut: (ended: b
       <Shell />
     </ServicesContext.Provider>
   );
+}
+
+/** Whether the browser-test hook is exposed (test builds, or a page opened with `?e2e`). */
+export function testHooksEnabled(): boolean {
+  if (import.meta.env.MODE === "test") return true;
+  try {
+    return new URLSearchParams(window.location.search).has("e2e");
+  } catch {
+    return false;
+  }
+}
+
+function localStorageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    // Storage disabled (privacy settings): nothing survives a reload, everything else works.
+    return null;
+  }
 }

@@ -4,7 +4,7 @@ import { Composer } from "./Composer";
 import { useServices, useStore } from "./context";
 import { BuildingIcon, HashIcon, LockIcon, MenuIcon, UsersIcon } from "./icons";
 import { MessageList } from "./MessageList";
-import { PresenceDot } from "./people";
+import { BotBadge, PresenceDot } from "./people";
 
 export function ChannelView({ onMenu }: { onMenu: () => void }) {
   const store = useStore();
@@ -59,6 +59,7 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
               )}
             </span>
             <span class="channel-title-text">{label}</span>
+            {partners.length > 0 && partners.every((id) => store.users.get(id)?.kind === "bot") && <BotBadge />}
           </h1>
           {channel.topic && <p class="channel-topic">{channel.topic}</p>}
         </div>

@@ -1,16 +1,44 @@
 // The message box: Enter sends, Shift+Enter starts a new line; the draft of each channel is
-// kept (in memory) when switching channels.
+// kept when switching channels and across reloads. Typing "/" at the start offers the
+// built-in slash commands (arrows choose, Tab or Enter completes, Escape closes); a command is
+// sent like any message and the server answers it.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Channel } from "../protocol";
-import { t } from "../i18n";
+import { type MessageKey, t } from "../i18n";
 import { useServices } from "./context";
 import { SendIcon } from "./icons";
 
 const MAX_ROWS = 8;
 
+interface CommandInfo {
+  name: string;
+  description: MessageKey;
+  args?: MessageKey;
+}
+
+/** The server's built-in commands (PROTOCOL.md, "Slash commands"). */
+export const BUILTIN_COMMANDS: readonly CommandInfo[] = [
+  { name: "help", description: "commands.help" },
+  { name: "suport", description: "commands.suport", args: "commands.suport.args" },
+  { name: "ticket", description: "commands.ticket", args: "commands.ticket.args" },
+  { name: "tickets", description: "commands.tickets" },
+  { name: "info", description: "commands.info", args: "commands.info.args" },
+];
+
+/** The commands to offer for the composer's text: only while the first word is being typed. */
+export function commandMatches(text: string): readonly CommandInfo[] {
+  const m = /^\/([\w-]*)$/.exec(text);
+  if (!m) return [];
+  const prefix = m[1]!.toLowerCase();
+  return BUILTIN_COMMANDS.filter((c) => c.name.startsWith(prefix));
+}
+
 export function Composer({ channel, label, onSend }: { channel: Channel; label: string; onSend: (body: string) => void }) {
   const { store, engine } = useServices();
   const [text, setText] = useState(() => store.drafts.get(channel.id) ?? "");
+  const [active, setActive] = useState(0);
+  /** The text for which the user closed the suggestions (Escape); they stay closed for it. */
+  const [dismissedFor, setDismissedFor] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
@@ -18,11 +46,15 @@ export function Composer({ channel, label, onSend }: { channel: Channel; label: 
     if (!window.matchMedia("(pointer: coarse)").matches) input.current?.focus();
   }, [channel.id]);
 
+  const matches = dismissedFor === text ? [] : commandMatches(text);
+  const open = matches.length > 0;
+  const current = open ? matches[Math.min(active, matches.length - 1)]! : null;
+
   const update = (value: string) => {
     setText(value);
-    if (value) store.drafts.set(channel.id, value);
-    else store.drafts.delete(channel.id);
-    if (value.trim()) engine.typing(channel.id);
+    setActive(0);
+    engine.setDraft(channel.id, value);
+    if (value.trim() && !value.startsWith("/")) engine.typing(channel.id);
   };
 
   const send = () => {
@@ -32,9 +64,35 @@ export function Composer({ channel, label, onSend }: { channel: Channel; label: 
     input.current?.focus();
   };
 
+  const complete = (command: CommandInfo) => {
+    update(`/${command.name} `);
+    input.current?.focus();
+  };
+
   const onKeyDown = (event: KeyboardEvent) => {
-    // While an input method is composing (e.g. accents on some keyboards), Enter confirms it.
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    // While an input method is composing (e.g. accents on some keyboards), keys belong to it.
+    if (event.isComposing) return;
+    if (open && current) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive((Math.min(active, matches.length - 1) + step + matches.length) % matches.length);
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        setDismissedFor(text);
+        return;
+      }
+      // Tab completes; so does Enter, unless the command is already typed in full.
+      if (event.key === "Tab" || (event.key === "Enter" && !event.shiftKey && text !== `/${current.name}`)) {
+        event.preventDefault();
+        complete(current);
+        return;
+      }
+    }
+    if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       send();
     }
@@ -42,6 +100,7 @@ export function Composer({ channel, label, onSend }: { channel: Channel; label: 
 
   const rows = Math.min(MAX_ROWS, text.split("\n").length);
   const placeholder = channel.kind === "direct" ? t("composer.placeholderDm", { name: label }) : t("composer.placeholder", { channel: label });
+  const optionId = (name: string) => `command-${name}`;
 
   return (
     <form
@@ -51,6 +110,31 @@ export function Composer({ channel, label, onSend }: { channel: Channel; label: 
         send();
       }}
     >
+      {open && (
+        <div class="command-popup">
+          <ul id="command-list" class="command-list" role="listbox" aria-label={t("commands.label")}>
+            {matches.map((c) => (
+              <li
+                key={c.name}
+                id={optionId(c.name)}
+                role="option"
+                aria-selected={c === current}
+                class={c === current ? "command-option active" : "command-option"}
+                // Keep the focus in the textarea: a click completes without blurring it.
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => complete(c)}
+              >
+                <span class="command-name">{`/${c.name}`}</span>
+                {c.args && <span class="command-args">{`[${t(c.args)}]`}</span>}
+                <span class="command-description">{t(c.description)}</span>
+              </li>
+            ))}
+          </ul>
+          <p class="command-hint" aria-hidden="true">
+            {t("commands.hint")}
+          </p>
+        </div>
+      )}
       <label for="composer-input" class="visually-hidden">
         {placeholder}
       </label>
@@ -62,11 +146,15 @@ export function Composer({ channel, label, onSend }: { channel: Channel; label: 
         placeholder={placeholder}
         onInput={(e) => update(e.currentTarget.value)}
         onKeyDown={onKeyDown}
+        onBlur={() => setActive(0)}
         enterkeyhint="send"
         aria-describedby="composer-hint"
+        aria-autocomplete="list"
+        aria-controls={open ? "command-list" : undefined}
+        aria-activedescendant={current ? optionId(current.name) : undefined}
       />
       <span id="composer-hint" class="visually-hidden">
-        {t("composer.hint")}
+        {open ? t("commands.hint") : t("composer.hint")}
       </span>
       <button type="submit" class="send-button" aria-label={t("composer.send")} title={t("composer.send")} disabled={!text.trim()}>
         <SendIcon />

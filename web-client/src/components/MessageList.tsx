@@ -11,8 +11,12 @@ import type { Channel } from "../protocol";
 import { formatDay, formatFull, formatTime, t } from "../i18n";
 import { renderMarkdown } from "../markdown/render";
 import type { TimelineEntry } from "../store/timeline";
+import { senderKey, showBody, shownExtras } from "../extras/extras";
 import { useServices, useStore } from "./context";
-import { Avatar } from "./people";
+import { errorText } from "./errors";
+import { ActionButtons, AttachmentList, BlockList } from "./Extras";
+import { CloseIcon } from "./icons";
+import { Avatar, BotBadge } from "./people";
 import { type Row, buildRows, estimateHeight } from "./rows";
 
 const OVERSCAN_PX = 900;
@@ -225,6 +229,11 @@ export function MessageList({ channel }: { channel: Channel }) {
   const isMe = useCallback((username: string) => username.toLowerCase() === myName, [myName]);
   const onRetry = useCallback((id: string) => engine.retry(channel.id, id), [engine, channel.id]);
   const onDiscard = useCallback((id: string) => engine.discard(channel.id, id), [engine, channel.id]);
+  const onAction = useCallback(
+    (messageId: string, actionId: string) => void engine.clickAction(channel.id, messageId, actionId),
+    [engine, channel.id],
+  );
+  const onDismissNote = useCallback((noteId: string) => engine.dismissNote(channel.id, noteId), [engine, channel.id]);
 
   const visible: Row[] = rows.slice(first, last + 1);
   return (
@@ -250,6 +259,8 @@ export function MessageList({ channel }: { channel: Channel }) {
                 <RowView
                   row={row}
                   authorName={row.kind === "message" ? store.displayName(row.entry.message.author_id) : ""}
+                  isBot={row.kind === "message" && store.users.get(row.entry.message.author_id)?.kind === "bot"}
+                  busyActions={row.kind === "message" ? store.actionsInFlight.get(row.entry.message.id) : undefined}
                   mine={row.kind === "message" && row.entry.message.author_id === meId}
                   focusable={row.key === focusedKey}
                   loadingOlder={loadingOlder}
@@ -257,6 +268,8 @@ export function MessageList({ channel }: { channel: Channel }) {
                   isMe={isMe}
                   onRetry={onRetry}
                   onDiscard={onDiscard}
+                  onAction={onAction}
+                  onDismissNote={onDismissNote}
                   onFocusRow={setFocusedKey}
                 />
               </div>
@@ -289,6 +302,9 @@ function findRow(offsets: number[], y: number): number {
 interface RowProps {
   row: Row;
   authorName: string;
+  /** The author's account is a bot (marked "BOT"). */
+  isBot: boolean;
+  busyActions: ReadonlySet<string> | undefined;
   mine: boolean;
   focusable: boolean;
   loadingOlder: boolean;
@@ -296,6 +312,8 @@ interface RowProps {
   isMe: (username: string) => boolean;
   onRetry: (clientMsgId: string) => void;
   onDiscard: (clientMsgId: string) => void;
+  onAction: (messageId: string, actionId: string) => void;
+  onDismissNote: (noteId: string) => void;
   onFocusRow: (key: string) => void;
 }
 
@@ -321,22 +339,43 @@ const RowView = memo(function RowView(props: RowProps) {
         </div>
       );
     case "note":
-      return <NoteView entry={row.entry} />;
+      return <NoteView entry={row.entry} onDismiss={props.onDismissNote} isMe={props.isMe} />;
     case "message":
       return <MessageView {...props} entry={row.entry} grouped={row.grouped} />;
   }
 });
 
-function NoteView({ entry }: { entry: Extract<TimelineEntry, { kind: "ephemeral" }> }) {
+/** A reply only this user sees (a command's answer, a bot's private note); gone on reload. */
+function NoteView({
+  entry,
+  onDismiss,
+  isMe,
+}: {
+  entry: Extract<TimelineEntry, { kind: "ephemeral" }>;
+  onDismiss: (noteId: string) => void;
+  isMe: (username: string) => boolean;
+}) {
+  const note = entry.note;
+  const options = useMemo(() => ({ isMe }), [isMe]);
   return (
-    <div class="message note">
+    <div class="message note" data-note={note.id}>
       <div class="message-gutter" />
       <div class="message-content">
         <div class="message-meta">
           <span class="author">{t("messages.systemAuthor")}</span>
           <span class="note-tag">{t("messages.onlyYou")}</span>
+          <button
+            type="button"
+            class="icon-button small note-dismiss"
+            aria-label={t("messages.dismissLabel")}
+            title={t("messages.dismiss")}
+            onClick={() => onDismiss(note.id)}
+          >
+            <CloseIcon />
+          </button>
         </div>
-        <div class="message-text">{renderMarkdown(entry.note.text)}</div>
+        {note.text.trim() !== "" && <div class="message-text">{renderMarkdown(note.text, options)}</div>}
+        {note.attachments && <AttachmentList attachments={note.attachments} options={options} />}
       </div>
     </div>
   );
@@ -345,9 +384,15 @@ function NoteView({ entry }: { entry: Extract<TimelineEntry, { kind: "ephemeral"
 function MessageView(
   props: RowProps & { entry: Extract<TimelineEntry, { kind: "message" }>; grouped: boolean },
 ) {
-  const { entry, grouped, authorName, mine, isMe } = props;
+  const { entry, grouped, mine, isMe } = props;
   const message = entry.message;
-  const body = useMemo(() => renderMarkdown(message.body, { isMe }), [message.body, isMe]);
+  const extras = useMemo(() => shownExtras(message.extras), [message.extras]);
+  const options = useMemo(() => ({ isMe }), [isMe]);
+  const bodyShown = useMemo(() => showBody(message), [message.body, message.extras]);
+  const body = useMemo(() => (bodyShown ? renderMarkdown(message.body, options) : null), [bodyShown, message.body, options]);
+  // A webhook's (or bot's) own name for the post; the account is still marked as a bot. The
+  // avatar's colour follows the sender, so two webhooks posting through one account differ.
+  const authorName = extras?.username ?? props.authorName;
   const delivery = entry.delivery;
   const classes = ["message"];
   if (grouped) classes.push("grouped");
@@ -369,7 +414,7 @@ function MessageView(
             {time}
           </time>
         ) : (
-          <Avatar userId={message.author_id} name={authorName} size="lg" />
+          <Avatar userId={senderKey(message)} name={authorName} size="lg" emoji={extras?.emoji ?? null} />
         )}
       </div>
       <div class="message-content">
@@ -378,12 +423,28 @@ function MessageView(
         ) : (
           <div class="message-meta">
             <span class="author">{authorName}</span>
+            {props.isBot && <BotBadge />}
+            {extras?.viaWebhook && (
+              <span class="via-webhook" title={t("messages.viaWebhookTitle", { name: props.authorName })}>
+                {t("messages.viaWebhook")}
+              </span>
+            )}
             <time dateTime={message.created_at} title={formatFull(message.created_at)}>
               {time}
             </time>
           </div>
         )}
-        <div class="message-text">{body}</div>
+        {body && <div class="message-text">{body}</div>}
+        {extras && extras.blocks.length > 0 && <BlockList blocks={extras.blocks} options={options} />}
+        {extras && extras.attachments.length > 0 && <AttachmentList attachments={extras.attachments} options={options} />}
+        {extras && extras.actions.length > 0 && (
+          <ActionButtons
+            actions={extras.actions}
+            busy={props.busyActions}
+            disabled={delivery !== "sent"}
+            onAction={(actionId) => props.onAction(message.id, actionId)}
+          />
+        )}
         {delivery === "pending" && <div class="delivery">{t("messages.sending")}</div>}
         {delivery === "failed" && (
           <div class="delivery failed-line" role="alert">
@@ -399,19 +460,4 @@ function MessageView(
       </div>
     </div>
   );
-}
-
-function errorText(code: string | undefined): string {
-  switch (code) {
-    case "too_large":
-      return t("errors.too_large");
-    case "forbidden":
-      return t("errors.forbidden");
-    case "not_found":
-      return t("errors.not_found");
-    case "invalid_request":
-      return t("errors.invalid_request");
-    default:
-      return t("errors.other");
-  }
 }

@@ -7,6 +7,7 @@ import { ChannelView } from "./ChannelView";
 import { useServices, useStore } from "./context";
 import { OfflineBanner } from "./OfflineBanner";
 import { Sidebar, sidebarOrder } from "./Sidebar";
+import { Toast } from "./Toast";
 
 export type DialogName = "browse" | "create" | "dm" | "settings" | null;
 
@@ -65,6 +66,7 @@ export function Shell() {
       {dialog === "create" && <CreateChannelDialog onClose={() => setDialog(null)} onOpen={open} />}
       {dialog === "dm" && <NewDmDialog onClose={() => setDialog(null)} onOpen={open} />}
       {dialog === "settings" && <SettingsDialog onClose={() => setDialog(null)} />}
+      <Toast />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { t } from "../i18n";
 import { useServices, useStore } from "./context";
 import type { DialogName } from "./Shell";
 import { BuildingIcon, HashIcon, LockIcon, LogoutIcon, PlusIcon, SearchIcon, SettingsIcon } from "./icons";
-import { Avatar, PresenceDot } from "./people";
+import { Avatar, BotBadge, PresenceDot } from "./people";
 
 interface Sections {
   departments: Channel[];
@@ -80,6 +80,7 @@ export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; on
         >
           <span class="channel-icon">{icon}</span>
           <span class="channel-name">{label}</span>
+          {partners.length > 0 && partners.every((id) => store.users.get(id)?.kind === "bot") && <BotBadge />}
           {unread && (
             <span class="badge" aria-label={t("sidebar.unread", { count: channel.unread })}>
               {channel.unread > 99 ? "99+" : channel.unread}

@@ -9,7 +9,7 @@ import type { NotificationState } from "../notifications";
 import { useServices, useStore } from "./context";
 import { CloseIcon, HashIcon, LockIcon } from "./icons";
 import { LanguagePicker } from "./LanguagePicker";
-import { Avatar } from "./people";
+import { Avatar, BotBadge } from "./people";
 
 function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -208,6 +208,7 @@ export function NewDmDialog({ onClose, onOpen }: { onClose: () => void; onOpen: 
                   <span class="pick-title">
                     {u.display_name}
                     {u.id === store.me?.id ? ` ${t("dm.you")}` : ""}
+                    {u.kind === "bot" && <BotBadge />}
                   </span>
                   <span class="pick-sub">@{u.username}</span>
                 </span>

@@ -22,11 +22,25 @@ export function PresenceDot({ status }: { status: PresenceStatus }) {
   return <span class={`presence presence-${status}`} role="img" aria-label={label} title={label} />;
 }
 
-export function Avatar({ userId, name, status, size = "md" }: { userId: string; name: string; status?: PresenceStatus; size?: "md" | "lg" }) {
+/**
+ * A person's initials on their colour. `emoji` (a webhook's `icon_emoji`, already mapped to a
+ * character) replaces the initials; a picture URL is never loaded, so there is no `src` here.
+ */
+export function Avatar({ userId, name, status, size = "md", emoji }: { userId: string; name: string; status?: PresenceStatus; size?: "md" | "lg"; emoji?: string | null }) {
+  const classes = emoji ? `avatar avatar-${size} avatar-emoji` : `avatar avatar-${size} avatar-c${colourIndex(userId)}`;
   return (
-    <span class={`avatar avatar-${size} avatar-c${colourIndex(userId)}`} aria-hidden={status ? undefined : "true"}>
-      <span aria-hidden="true">{initials(name)}</span>
+    <span class={classes} aria-hidden={status ? undefined : "true"}>
+      <span aria-hidden="true">{emoji ?? initials(name)}</span>
       {status && <PresenceDot status={status} />}
+    </span>
+  );
+}
+
+/** The "BOT" mark next to a bot account's name, wherever people are listed. */
+export function BotBadge() {
+  return (
+    <span class="bot-badge" title={t("people.botTitle")}>
+      {t("people.bot")}
     </span>
   );
 }

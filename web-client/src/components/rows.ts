@@ -2,6 +2,7 @@
 // under one header when the same person writes again within a few minutes), ephemeral notes.
 import type { TimelineEntry } from "../store/timeline";
 import { dayKey } from "../i18n";
+import { senderKey } from "../extras/extras";
 
 /** Consecutive messages by one author closer than this share a header. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -31,9 +32,10 @@ export function buildRows(entries: readonly TimelineEntry[], top: "start" | "loa
       previous = null;
       continue;
     }
+    // One header per sender: a webhook's posts (one bot account) differ by their name and icon.
     const grouped =
       previous !== null &&
-      previous.message.author_id === entry.message.author_id &&
+      senderKey(previous.message) === senderKey(entry.message) &&
       Date.parse(entry.message.created_at) - Date.parse(previous.message.created_at) < GROUP_WINDOW_MS;
     rows.push({ kind: "message", key: entry.key, entry, grouped });
     previous = entry;
@@ -46,10 +48,17 @@ export function estimateHeight(row: Row): number {
   switch (row.kind) {
     case "day":
       return 44;
-    case "message":
-      return row.grouped ? 26 : 58;
+    case "message": {
+      const extras = row.entry.message.extras;
+      let height = row.grouped ? 26 : 58;
+      // Attachments, blocks and buttons make a row taller; a closer guess means less jumping.
+      for (const a of extras?.attachments ?? []) height += 40 + 22 * Math.ceil((a.fields?.length ?? 0) / 2);
+      height += 28 * (extras?.blocks?.length ?? 0);
+      if (extras?.actions?.length) height += 48;
+      return height;
+    }
     case "note":
-      return 56;
+      return 56 + 60 * (row.entry.note.attachments?.length ?? 0);
     default:
       return 72;
   }

@@ -5,14 +5,17 @@
 //
 // Blocks: paragraphs (single newlines kept as line breaks), ``` fenced code ```, > quotes,
 // "- " / "* " / "1. " lists. Inline: **bold**, *italic* / _italic_, ~~strike~~, `code`,
-// autolinks, @mentions, and backslash escapes.
+// autolinks, [label](url) links (webhook text arrives in this form: the server converts
+// Slack's `<url|label>`), @mentions, and backslash escapes. A labelled link whose URL is not
+// http:, https: or mailto: stays plain text, exactly as typed.
 
 export type Inline =
   | { t: "text"; v: string }
   | { t: "br" }
   | { t: "code"; v: string }
   | { t: "strong" | "em" | "del"; c: Inline[] }
-  | { t: "link"; href: string; v: string }
+  /** `v` is the URL as written; `c`, when present, is the label shown instead. */
+  | { t: "link"; href: string; v: string; c?: Inline[] }
   | { t: "mention"; v: string };
 
 export type Block =
@@ -25,6 +28,9 @@ export type Block =
 const MAX_QUOTE_DEPTH = 4;
 /** Emphasis nesting limit, so crafted input cannot exhaust the stack. */
 const MAX_INLINE_DEPTH = 6;
+/** Longest label and URL of a `[label](url)` link. */
+const MAX_LABEL = 1000;
+const MAX_URL = 2048;
 
 const FENCE = /^\s{0,3}```\s*([\w+#.-]*)\s*$/;
 const QUOTE = /^\s{0,3}>\s?(.*)$/;
@@ -110,6 +116,8 @@ export function parseInline(text: string): Inline[] {
 class InlineParser {
   /** Per delimiter, a start position from which no closer exists up to the text's end. */
   private noCloser = new Map<string, number>();
+  /** True while parsing a link's label: links do not nest. */
+  private inLabel = false;
 
   constructor(private readonly s: string) {}
 
@@ -159,8 +167,27 @@ class InlineParser {
           continue;
         }
       }
+      if (c === "[" && !this.inLabel) {
+        const link = this.labelledLink(i, to);
+        if (link) {
+          pushText();
+          if (link.href === null) {
+            // Not a web or mail link (javascript:, data:, relative...): shown as typed.
+            text += s.slice(i, link.end);
+          } else {
+            this.inLabel = true;
+            const label = depth < MAX_INLINE_DEPTH ? this.parse(link.labelFrom, link.labelTo, depth + 1) : [{ t: "text" as const, v: s.slice(link.labelFrom, link.labelTo) }];
+            this.inLabel = false;
+            const node: Inline = { t: "link", href: link.href, v: link.url };
+            if (label.length > 0) node.c = label;
+            out.push(node);
+          }
+          i = link.end;
+          continue;
+        }
+      }
       const prev = i > 0 ? s[i - 1]! : " ";
-      if ((c === "h" || c === "H" || c === "m" || c === "M") && !WORD_CHAR.test(prev)) {
+      if (!this.inLabel && (c === "h" || c === "H" || c === "m" || c === "M") && !WORD_CHAR.test(prev)) {
         const link = this.autolink(i, to);
         if (link) {
           pushText();
@@ -259,6 +286,55 @@ class InlineParser {
     if (to !== this.s.length) return;
     const known = this.noCloser.get(key);
     if (known === undefined || from < known) this.noCloser.set(key, from);
+  }
+
+  /**
+   * `[label](url)` starting at `i`: the label's bounds, the URL, where it ends, and the href
+   * (null when the URL is not a safe link). Null when the text there is not that shape.
+   */
+  private labelledLink(i: number, to: number): { labelFrom: number; labelTo: number; url: string; href: string | null; end: number } | null {
+    const s = this.s;
+    // The label: up to the matching "]" (brackets may nest; backslash escapes skip a char).
+    let level = 0;
+    let j = i + 1;
+    let labelTo = -1;
+    // Bounded scans keep crafted input ("[[[[..." or "[a](((...") from going quadratic.
+    const labelLimit = Math.min(to, i + 1 + MAX_LABEL);
+    for (; j < labelLimit; j++) {
+      const ch = s[j]!;
+      if (ch === "\\") {
+        j += 1;
+        continue;
+      }
+      if (ch === "\n") return null;
+      if (ch === "[") level += 1;
+      else if (ch === "]") {
+        if (level === 0) {
+          labelTo = j;
+          break;
+        }
+        level -= 1;
+      }
+    }
+    if (labelTo < 0 || s[labelTo + 1] !== "(") return null;
+    // The URL: no spaces, parentheses balanced (Wikipedia-style URLs keep theirs).
+    let depthParen = 0;
+    let k = labelTo + 2;
+    const urlLimit = Math.min(to, k + MAX_URL);
+    for (; k < urlLimit; k++) {
+      const code = s.charCodeAt(k);
+      // Space and control characters, "<", ">", '"' (Unicode spaces are refused by safeHref).
+      if (code <= 32 || code === 60 || code === 62 || code === 34) return null;
+      if (code === 40) depthParen += 1;
+      else if (code === 41) {
+        if (depthParen === 0) break;
+        depthParen -= 1;
+      }
+    }
+    if (k >= urlLimit) return null;
+    const url = s.slice(labelTo + 2, k);
+    if (url === "") return null;
+    return { labelFrom: i + 1, labelTo, url, href: safeHref(url), end: k + 1 };
   }
 
   /** An http(s) or mailto URL starting at `i`, trimmed of trailing punctuation, or null. */

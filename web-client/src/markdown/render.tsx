@@ -63,7 +63,12 @@ function renderInline(node: Inline, key: number, options: RenderOptions): Compon
     case "del":
       return <del key={key}>{renderInlines(node.c, options)}</del>;
     case "link":
-      return (
+      // A labelled link shows where it really goes on hover (the label may be any text).
+      return node.c ? (
+        <a key={key} href={node.href} target="_blank" rel="noopener noreferrer" title={node.href}>
+          {renderInlines(node.c, options)}
+        </a>
+      ) : (
         <a key={key} href={node.href} target="_blank" rel="noopener noreferrer">
           {node.v}
         </a>
@@ -89,7 +94,7 @@ export function mentions(body: string, username: string): boolean {
         const v = n.v.toLowerCase();
         return v === wanted || BROADCAST_MENTIONS.has(v);
       }
-      return "c" in n && found(n.c);
+      return "c" in n && n.c !== undefined && found(n.c);
     });
   const inBlocks = (blocks: Block[]): boolean =>
     blocks.some((b) => {

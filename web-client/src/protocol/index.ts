@@ -152,6 +152,42 @@ url: string, };
 
 export type WebhookRequest = { name: string, };
 
+export type TicketStatus = "open" | "in_progress" | "waiting" | "resolved" | "closed";
+
+export type TicketPriority = "baixa" | "normal" | "alta" | "urgent";
+
+export type Ticket = { number: number, requester_id: string, title: string, description: string, category: string, priority: TicketPriority, status: TicketStatus, assignee_id: string | null, created_at: string, updated_at: string, };
+
+export type TicketEvent = { at: string, actor_id: string, 
+/**
+ * `opened`, `status`, `priority`, `category`, `assigned`, `comment` or `note`.
+ */
+kind: string, 
+/**
+ * The new value, or the text of a comment or note.
+ */
+detail: string, };
+
+export type TicketDetail = { history: Array<TicketEvent>, number: number, requester_id: string, title: string, description: string, category: string, priority: TicketPriority, status: TicketStatus, assignee_id: string | null, created_at: string, updated_at: string, };
+
+export type TicketList = { tickets: Array<Ticket>, };
+
+export type OpenTicketRequest = { description: string, title?: string, category?: string, priority?: TicketPriority, };
+
+export type UpdateTicketRequest = { status?: TicketStatus, priority?: TicketPriority, 
+/**
+ * A user id; `""` unassigns.
+ */
+assignee_id?: string, category?: string, 
+/**
+ * A comment, seen by the requester.
+ */
+comment?: string, 
+/**
+ * An internal note, seen only by the support team.
+ */
+note?: string, };
+
 export type CreateBotRequest = { username: string, display_name: string, };
 
 export type CreatedBot = { bot: User, token: string, };

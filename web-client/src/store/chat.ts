@@ -23,6 +23,10 @@ export class ChatStore {
   typing = new Map<string, Map<string, number>>();
   timelines = new Map<string, Timeline>();
   drafts = new Map<string, string>();
+  /** message id -> ids of its buttons clicked and not yet answered (disabled meanwhile). */
+  actionsInFlight = new Map<string, ReadonlySet<string>>();
+  /** A short-lived notice (an action that failed), with the error code to explain. */
+  toast: { id: number; code: string } | null = null;
   currentChannelId: string | null = null;
   connection: ConnectionState = "connecting";
   /** True once the first `ready` arrived (the sidebar has real data). */
@@ -142,6 +146,8 @@ export class ChatStore {
     this.typing.clear();
     this.timelines.clear();
     this.drafts.clear();
+    this.actionsInFlight.clear();
+    this.toast = null;
     this.currentChannelId = null;
     this.connection = "connecting";
     this.synced = false;

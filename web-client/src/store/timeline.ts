@@ -8,7 +8,8 @@
 // connection lost in the middle of a resync never skips the part not yet fetched.
 //
 // Pure logic with no I/O, unit-tested in tests/unit/timeline.test.ts.
-import type { Message } from "../protocol";
+import type { Attachment, Message } from "../protocol";
+import { isCommand } from "../extras/extras";
 
 /** A message typed here and not yet acknowledged by the server. */
 export interface PendingMessage {
@@ -23,12 +24,20 @@ export interface PendingMessage {
   error?: string;
   /** `Date.now()` of the last transmission, 0 when not sent on the current socket. */
   lastSentAt: number;
+  /** A slash command: answered by an `ephemeral` (or an ack, or an error), never stored as typed. */
+  command: boolean;
+  /**
+   * Whether it was ever put on the wire. A command is never sent twice automatically (running
+   * `/suport` twice would open two requests): once sent, it waits for its answer or fails.
+   */
+  sentOnce: boolean;
 }
 
 /** A reply meant for this user only (a command's answer); never stored by the server. */
 export interface EphemeralNote {
   id: string;
   text: string;
+  attachments?: Attachment[];
   /** Shown after the message with this seq (the channel's end when it arrived). */
   afterSeq: number;
   createdAt: string;
@@ -43,6 +52,8 @@ export class Timeline {
   private messages: Message[] = [];
   private pendingList: PendingMessage[] = [];
   private notes: EphemeralNote[] = [];
+  /** message id -> seq of the newest `message_updated` event applied to it. */
+  private updates = new Map<string, number>();
   private contiguous = 0;
   private ahead = new Set<number>();
   private cachedEntries: TimelineEntry[] | null = null;
@@ -125,7 +136,9 @@ export class Timeline {
       const index = this.indexOf(message.seq);
       const existing = this.messages[index];
       if (existing && existing.seq === message.seq) {
-        this.messages[index] = message;
+        // Once a `message_updated` event changed it, only a later update replaces it: a
+        // replayed `message` frame or a history page fetched earlier holds an older version.
+        if (!(existing.id === message.id && this.updates.has(message.id))) this.messages[index] = message;
         continue;
       }
       this.messages.splice(index, 0, message);
@@ -150,8 +163,35 @@ export class Timeline {
     this.changed();
   }
 
-  addPending(message: Omit<PendingMessage, "state" | "lastSentAt">): PendingMessage {
-    const pending: PendingMessage = { ...message, state: "pending", lastSentAt: 0 };
+  /**
+   * A `message_updated` event (`eventSeq` is the event's own seq): the new version replaces the
+   * message with the same id where it is, never moving it. Returns false when that message is
+   * not loaded here (history fetched later will have the new version) or the event is older
+   * than an update already applied.
+   */
+  update(message: Message, eventSeq: number): boolean {
+    if (message.channel_id !== this.channelId) return false;
+    let index = this.indexOf(message.seq);
+    if (this.messages[index]?.id !== message.id) index = this.messages.findIndex((m) => m.id === message.id);
+    const existing = this.messages[index];
+    if (index < 0 || !existing) return false;
+    if (eventSeq < (this.updates.get(message.id) ?? 0)) return false;
+    this.messages[index] = { ...message, seq: existing.seq };
+    this.updates.set(message.id, eventSeq);
+    this.changed();
+    return true;
+  }
+
+  addPending(
+    message: Omit<PendingMessage, "state" | "lastSentAt" | "command" | "sentOnce"> & Partial<Pick<PendingMessage, "state" | "error" | "sentOnce">>,
+  ): PendingMessage {
+    const pending: PendingMessage = {
+      state: "pending",
+      sentOnce: false,
+      ...message,
+      lastSentAt: 0,
+      command: isCommand(message.body),
+    };
     this.pendingList.push(pending);
     this.changed();
     return pending;
@@ -202,6 +242,7 @@ export class Timeline {
     pending.state = "pending";
     delete pending.error;
     pending.lastSentAt = 0;
+    pending.sentOnce = false;
     this.changed();
     return pending;
   }
@@ -214,7 +255,9 @@ export class Timeline {
   /** Marks a pending message as transmitted now (for the retry timer). */
   markSent(clientMsgId: string, now: number): void {
     const pending = this.findPending(clientMsgId);
-    if (pending) pending.lastSentAt = now;
+    if (!pending) return;
+    pending.lastSentAt = now;
+    pending.sentOnce = true;
   }
 
   /** After a reconnect every pending message must be sent again on the new socket. */
@@ -225,6 +268,17 @@ export class Timeline {
   addNote(note: Omit<EphemeralNote, "afterSeq">): void {
     this.notes.push({ ...note, afterSeq: this.latestSeq });
     this.changed();
+  }
+
+  /** The user closed an ephemeral note. */
+  dismissNote(id: string): void {
+    const before = this.notes.length;
+    this.notes = this.notes.filter((n) => n.id !== id);
+    if (this.notes.length !== before) this.changed();
+  }
+
+  get ephemeralNotes(): readonly EphemeralNote[] {
+    return this.notes;
   }
 
   /** Confirmed messages, ephemeral notes in their place, then pending and failed ones. */

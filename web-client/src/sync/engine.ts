@@ -10,9 +10,11 @@
 // - after a reconnect, `resume` asks for everything after each channel's contiguous frontier,
 //   and `resync` is followed over REST page by page.
 import type { Channel, ClientFrame, Message, ServerFrame } from "../protocol";
-import type { Api } from "../api/client";
+import { type Api, ApiError, NetworkError } from "../api/client";
 import type { AuthSession } from "../auth/session";
 import type { ChatStore } from "../store/chat";
+import { cleanAttachments } from "../extras/extras";
+import { OutboxSaver, restore, snapshot } from "../store/persist";
 import { RealtimeSocket } from "./socket";
 
 /** Resend a message not acknowledged after this long on a live socket. */
@@ -26,6 +28,12 @@ export const PAGE_SIZE = 50;
 const NOTIFY_MAX_AGE_MS = 5 * 60_000;
 /** Error codes worth retrying automatically: the server will likely accept later. */
 const TRANSIENT_CODES = new Set(["rate_limited", "unavailable"]);
+/** A command sent this long ago without an answer is shown as failed (never resent by itself). */
+export const COMMAND_ANSWER_MS = 20_000;
+/** A clicked button stays disabled until its message is updated, or this long. */
+export const ACTION_WAIT_MS = 10_000;
+/** How long an action's error stays on screen. */
+const TOAST_MS = 6_000;
 
 export interface Notifier {
   /** A new message from someone else arrived (live or replayed). */
@@ -45,6 +53,12 @@ export class SyncEngine {
   private fetchingUsers = new Set<string>();
   private directoryLoaded = false;
   private unknownUsers = new Set<string>();
+  private saver: OutboxSaver | null = null;
+  private unsubscribeSaver: (() => void) | null = null;
+  private actionTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private toastTimer: ReturnType<typeof setTimeout> | null = null;
+  private toastCounter = 0;
+  private readonly onPageHide = () => this.saver?.saveNow();
 
   constructor(
     private readonly store: ChatStore,
@@ -52,6 +66,8 @@ export class SyncEngine {
     private readonly auth: AuthSession,
     private readonly notifier: Notifier,
     private readonly onSessionEnded: () => void,
+    /** Where the outbox and drafts survive a reload (null: they do not). */
+    private readonly storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null = null,
   ) {
     this.socket = new RealtimeSocket({
       token: async () => {
@@ -76,6 +92,7 @@ export class SyncEngine {
     if (this.auth.user) {
       this.store.me = this.auth.user;
       this.store.rememberUsers([this.auth.user]);
+      this.restoreOutbox(this.auth.user.id);
     }
     this.socket.start();
     this.outboxTimer = setInterval(() => this.flushOutbox(), OUTBOX_TICK_MS);
@@ -85,6 +102,41 @@ export class SyncEngine {
     this.socket.stop();
     if (this.outboxTimer) clearInterval(this.outboxTimer);
     this.outboxTimer = null;
+    this.saver?.saveNow();
+    this.saver?.stop();
+    this.unsubscribeSaver?.();
+    this.unsubscribeSaver = null;
+    if (typeof window !== "undefined") window.removeEventListener("pagehide", this.onPageHide);
+    for (const timer of this.actionTimers.values()) clearTimeout(timer);
+    this.actionTimers.clear();
+    if (this.toastTimer) clearTimeout(this.toastTimer);
+  }
+
+  /** Logout: the saved outbox and drafts of this user are removed from the device. */
+  forgetLocalData(): void {
+    this.unsubscribeSaver?.();
+    this.unsubscribeSaver = null;
+    this.saver?.clear();
+    this.saver = null;
+  }
+
+  /** Brings back what was typed and not delivered before a reload, and keeps saving it. */
+  private restoreOutbox(userId: string): void {
+    if (!this.storage || this.saver) return;
+    const saver = new OutboxSaver(this.storage, userId, () => snapshot(this.store));
+    this.saver = saver;
+    for (const p of restore(this.store, saver.load(), userId)) {
+      if (p.state === "pending") this.outbox.set(p.clientMsgId, p.channelId);
+    }
+    this.unsubscribeSaver = this.store.subscribe(() => saver.schedule());
+    if (typeof window !== "undefined") window.addEventListener("pagehide", this.onPageHide);
+  }
+
+  /** The composer's text for a channel (kept across channel switches and reloads). */
+  setDraft(channelId: string, text: string): void {
+    if (text) this.store.drafts.set(channelId, text);
+    else this.store.drafts.delete(channelId);
+    this.saver?.schedule();
   }
 
   /** For tests and diagnostics: drop the socket and reconnect with resume. */
@@ -126,6 +178,19 @@ export class SyncEngine {
         store.changed();
         break;
       }
+      case "message_updated": {
+        // `seq` is the update event's own; the message keeps its original seq and place.
+        const timeline = store.timeline(frame.channel_id);
+        timeline.noteEvent(frame.seq);
+        this.bumpLastSeq(frame.channel_id, frame.seq);
+        if (timeline.update(frame.message, frame.seq)) this.ensureUsers([frame.message.author_id]);
+        this.settleActions(frame.message.id);
+        store.changed();
+        break;
+      }
+      case "action":
+        // For the bot that owns the message; a person's client has nothing to do with it.
+        break;
       case "member_joined":
       case "member_left": {
         const timeline = store.timeline(frame.channel_id);
@@ -145,7 +210,14 @@ export class SyncEngine {
         if (!clientMsgId) break;
         const channelId = this.outbox.get(clientMsgId) ?? frame.channel_id;
         this.outbox.delete(clientMsgId);
-        store.timeline(channelId).ack(clientMsgId, frame.seq, frame.message_id);
+        const timeline = store.timeline(channelId);
+        if (timeline.findPending(clientMsgId)?.command) {
+          // A command that posted something visible: what it posted arrives as a message
+          // frame; the command text itself is never stored, so there is nothing to show.
+          timeline.discard(clientMsgId);
+        } else {
+          timeline.ack(clientMsgId, frame.seq, frame.message_id);
+        }
         store.changed();
         break;
       }
@@ -175,11 +247,14 @@ export class SyncEngine {
         store.removeChannel(frame.channel_id);
         break;
       case "ephemeral": {
-        // A command's answer: the "message" that caused it was consumed, not posted.
+        // For this user only (a command's answer, a bot's private note). When it answers a
+        // send of ours, that send was consumed, not posted: its pending copy goes.
         if (frame.ref) this.forget(frame.ref);
+        const attachments = cleanAttachments(frame.attachments);
         store.timeline(frame.channel_id).addNote({
           id: crypto.randomUUID(),
-          text: frame.text,
+          text: typeof frame.text === "string" ? frame.text : "",
+          ...(attachments.length > 0 ? { attachments } : {}),
           createdAt: new Date().toISOString(),
         });
         store.changed();
@@ -245,10 +320,11 @@ export class SyncEngine {
       console.warn("xerrada: server error", code, message);
       return;
     }
-    const channelId = this.outbox.get(ref);
+    const channelId = this.outbox.get(ref) ?? this.findPendingChannel(ref);
     if (!channelId) return;
     const timeline = this.store.timeline(channelId);
-    if (TRANSIENT_CODES.has(code)) {
+    // A command is never resent by itself, so a transient refusal fails it too (retry is a click).
+    if (TRANSIENT_CODES.has(code) && !timeline.findPending(ref)?.command) {
       // Leave it pending: the outbox timer sends it again later with the same id.
       timeline.markSent(ref, Date.now());
       return;
@@ -383,10 +459,18 @@ export class SyncEngine {
   }
 
   private forget(clientMsgId: string): void {
-    const channelId = this.outbox.get(clientMsgId);
+    const channelId = this.outbox.get(clientMsgId) ?? this.findPendingChannel(clientMsgId);
     if (!channelId) return;
     this.outbox.delete(clientMsgId);
     this.store.timeline(channelId).discard(clientMsgId);
+  }
+
+  /** The channel holding a pending message with this id, if any. */
+  private findPendingChannel(clientMsgId: string): string | undefined {
+    for (const timeline of this.store.timelines.values()) {
+      if (timeline.findPending(clientMsgId)) return timeline.channelId;
+    }
+    return undefined;
   }
 
   private transmit(channelId: string, clientMsgId: string): void {
@@ -408,13 +492,85 @@ export class SyncEngine {
     if (!this.socket.isReady()) return;
     const now = Date.now();
     for (const timeline of this.store.timelines.values()) {
-      for (const pending of timeline.pending) {
+      for (const pending of [...timeline.pending]) {
         if (pending.state !== "pending") continue;
+        if (pending.command && pending.sentOnce) {
+          // Sent on an earlier socket (or page) and never answered, or waiting too long: it may
+          // or may not have run, so it is not repeated behind the user's back.
+          if (pending.lastSentAt === 0 || now - pending.lastSentAt > COMMAND_ANSWER_MS) {
+            timeline.fail(pending.clientMsgId, "no_answer");
+            this.outbox.delete(pending.clientMsgId);
+            this.store.changed();
+          }
+          continue;
+        }
         if (pending.lastSentAt !== 0 && now - pending.lastSentAt < RESEND_AFTER_MS) continue;
         this.outbox.set(pending.clientMsgId, timeline.channelId);
         this.transmit(timeline.channelId, pending.clientMsgId);
       }
     }
+  }
+
+  /**
+   * A click on a message's button: POST it; the button stays disabled until the bot updates
+   * the message (`message_updated`) or ACTION_WAIT_MS pass. A refusal shows as a toast.
+   */
+  async clickAction(channelId: string, messageId: string, actionId: string): Promise<void> {
+    const store = this.store;
+    const busy = store.actionsInFlight.get(messageId);
+    if (busy?.has(actionId)) return;
+    store.actionsInFlight.set(messageId, new Set([...(busy ?? []), actionId]));
+    const key = `${messageId}\u0000${actionId}`;
+    const timer = this.actionTimers.get(key);
+    if (timer) clearTimeout(timer);
+    this.actionTimers.set(key, setTimeout(() => this.settleAction(messageId, actionId), ACTION_WAIT_MS));
+    store.changed();
+    try {
+      await this.api.action(channelId, messageId, actionId);
+    } catch (e) {
+      this.settleAction(messageId, actionId);
+      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other");
+    }
+  }
+
+  private settleAction(messageId: string, actionId: string): void {
+    const key = `${messageId}\u0000${actionId}`;
+    const timer = this.actionTimers.get(key);
+    if (timer) clearTimeout(timer);
+    this.actionTimers.delete(key);
+    const busy = this.store.actionsInFlight.get(messageId);
+    if (!busy?.has(actionId)) return;
+    const rest = new Set(busy);
+    rest.delete(actionId);
+    if (rest.size === 0) this.store.actionsInFlight.delete(messageId);
+    else this.store.actionsInFlight.set(messageId, rest);
+    this.store.changed();
+  }
+
+  /** The message was updated: every button of it is usable again. */
+  private settleActions(messageId: string): void {
+    for (const actionId of [...(this.store.actionsInFlight.get(messageId) ?? [])]) this.settleAction(messageId, actionId);
+  }
+
+  private showToast(code: string): void {
+    this.store.toast = { id: ++this.toastCounter, code };
+    if (this.toastTimer) clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => this.dismissToast(), TOAST_MS);
+    this.store.changed();
+  }
+
+  dismissToast(): void {
+    if (this.toastTimer) clearTimeout(this.toastTimer);
+    this.toastTimer = null;
+    if (!this.store.toast) return;
+    this.store.toast = null;
+    this.store.changed();
+  }
+
+  /** The user closed an ephemeral note. */
+  dismissNote(channelId: string, noteId: string): void {
+    this.store.timelines.get(channelId)?.dismissNote(noteId);
+    this.store.changed();
   }
 
   /** Moves the read marker to the newest event, when the user has seen it. */

@@ -252,7 +252,8 @@ export async function openAs(stack, username, { viewport = { width: 1280, height
   const context = await stack.browser.newContext({ viewport, locale, serviceWorkers: "block" });
   const page = await context.newPage();
   const problems = watchPage(page, stack.webUrl);
-  await page.goto(stack.webUrl + "/");
+  // `?e2e` exposes the client's test hook (window.__xerrada), absent in normal use.
+  await page.goto(stack.webUrl + "/?e2e");
   await login(page, username, password);
   return { context, page, problems };
 }
@@ -293,5 +294,5 @@ export async function screenshot(page, name) {
 
 /** The text of the messages rendered in the open channel, in order. */
 export async function messageTexts(page) {
-  return page.locator(".message[data-delivery] .message-text").allInnerTexts();
+  return page.locator(".message[data-delivery] .message-content > .message-text").allInnerTexts();
 }

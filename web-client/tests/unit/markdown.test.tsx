@@ -66,6 +66,47 @@ describe("links and mentions", () => {
     expect(html("(http://example.org/x)")).toContain('href="http://example.org/x"');
   });
 
+  it("renders [label](url) links for http, https and mailto, with the target as a title", () => {
+    expect(html("Panell: [CPU alta](https://grafana.example.org/d/abc?from=now-1h)")).toBe(
+      '<div><p>Panell: <a href="https://grafana.example.org/d/abc?from=now-1h" target="_blank" rel="noopener noreferrer" title="https://grafana.example.org/d/abc?from=now-1h">CPU alta</a></p></div>',
+    );
+    expect(html("[escriu-nos](mailto:suport@ajuntament.cat)")).toContain('href="mailto:suport@ajuntament.cat"');
+    expect(html("[Wiki](https://ca.wikipedia.org/wiki/Girona_(ciutat)) ok")).toContain(
+      'href="https://ca.wikipedia.org/wiki/Girona_(ciutat)"',
+    );
+    // Formatting inside the label, an escaped bracket (the server escapes "]" in labels).
+    expect(html("[**urgent** a\\]b](http://x.org/)")).toBe(
+      '<div><p><a href="http://x.org/" target="_blank" rel="noopener noreferrer" title="http://x.org/"><strong>urgent</strong> a]b</a></p></div>',
+    );
+    // Inside emphasis, and a URL as the label is not linked twice.
+    expect(html("**[a](https://a.org)**")).toBe(
+      '<div><p><strong><a href="https://a.org" target="_blank" rel="noopener noreferrer" title="https://a.org">a</a></strong></p></div>',
+    );
+    expect(html("[https://b.org](https://a.org)").match(/<a /g)).toHaveLength(1);
+  });
+
+  it("renders a labelled link to any other scheme as plain text", () => {
+    expect(html("[x](javascript:alert(1))")).toBe("<div><p>[x](javascript:alert(1))</p></div>");
+    expect(html("[x](JavaScript:alert(1)) and [y](data:text/html,hi) and [z](/relative)")).toBe(
+      "<div><p>[x](JavaScript:alert(1)) and [y](data:text/html,hi) and [z](/relative)</p></div>",
+    );
+    expect(html("[x](vbscript:msgbox)")).not.toContain("<a");
+    // Not a link at all: brackets without a URL, a space in the URL, an unclosed paren.
+    expect(html("[nota] (https://a.org)")).toContain('<a href="https://a.org"');
+    expect(html("[a](https://a.org b)")).toBe(
+      '<div><p>[a](<a href="https://a.org" target="_blank" rel="noopener noreferrer">https://a.org</a> b)</p></div>',
+    );
+    expect(html("[a](https://a.org")).not.toContain("title=");
+  });
+
+  it("keeps labelled links linear on crafted input", () => {
+    const start = performance.now();
+    html("[".repeat(16_000));
+    html("[a](".repeat(4000));
+    html("[a](" + "(".repeat(16_000));
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
   it("highlights mentions, more strongly for me and everyone", () => {
     expect(html("hi @bob and @alice and @channel")).toBe(
       '<div><p>hi <span class="mention">@bob</span> and <span class="mention mention-me">@alice</span> and <span class="mention mention-me">@channel</span></p></div>',
@@ -95,6 +136,9 @@ describe("XSS attempts render as text", () => {
     "`</code><script>alert(1)</script>`",
     "```\n</pre><script>alert(1)</script>\n```",
     "[click](javascript:alert(1))",
+    "[click](javascript:alert(1)//https://x.org)",
+    "[click](  javascript:alert(1))",
+    "[<img src=x onerror=alert(1)>](https://x.org)",
     "vbscript:msgbox(1)",
   ];
   for (const attempt of attempts) {

@@ -163,3 +163,54 @@ describe("Timeline pending, acked and failed messages", () => {
     expect(t.entries()).toBe(entries);
   });
 });
+
+describe("Timeline message_updated", () => {
+  const extras = { actions: [{ id: "assign", label: "Assigna-me-la" }] };
+
+  it("replaces the message with the same id in place: no new row, no reordering", () => {
+    const t = new Timeline(CH);
+    t.merge([msg(1), msg(2, { extras }), msg(3)]);
+    const keys = t.entries().map((e) => e.key);
+    expect(t.update(msg(2, { body: "assignada a Alícia", edited_at: "2026-01-01T10:00:00Z" }), 4)).toBe(true);
+    expect(t.entries().map((e) => e.key)).toEqual(keys);
+    expect(t.confirmed.map((m) => m.body)).toEqual(["message 1", "assignada a Alícia", "message 3"]);
+    expect(t.confirmed[1]!.extras).toBeUndefined();
+  });
+
+  it("finds the message by id even if the update carried another seq, and keeps its place", () => {
+    const t = new Timeline(CH);
+    t.merge([msg(1), msg(2)]);
+    expect(t.update({ ...msg(2, { body: "nou" }), seq: 9 }, 10)).toBe(true);
+    expect(seqs(t)).toEqual([1, 2]);
+    expect(t.confirmed[1]!.body).toBe("nou");
+  });
+
+  it("ignores an update for a message not loaded (history will bring the new version)", () => {
+    const t = new Timeline(CH);
+    t.merge([msg(5)]);
+    expect(t.update(msg(2, { body: "x" }), 6)).toBe(false);
+    expect(t.update(msg(5, { channel_id: "other", body: "x" }), 6)).toBe(false);
+    expect(seqs(t)).toEqual([5]);
+    expect(t.confirmed[0]!.body).toBe("message 5");
+  });
+
+  it("keeps the newest version: older updates and replayed or stale copies do not win", () => {
+    const t = new Timeline(CH);
+    t.merge([msg(2)]);
+    t.update(msg(2, { body: "v2" }), 7);
+    expect(t.update(msg(2, { body: "v1" }), 5)).toBe(false);
+    // A replay of the original message frame, or a history page fetched before the update.
+    t.merge([msg(2)]);
+    t.mergeLatest([msg(2, { body: "stale" })], false);
+    expect(t.confirmed[0]!.body).toBe("v2");
+    t.update(msg(2, { body: "v3" }), 9);
+    expect(t.confirmed[0]!.body).toBe("v3");
+  });
+
+  it("dismisses an ephemeral note", () => {
+    const t = new Timeline(CH);
+    t.addNote({ id: "n1", text: "x", createdAt: "2026-01-01T10:00:00Z" });
+    t.dismissNote("n1");
+    expect(t.entries()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,173 @@
+//! The support desk: tickets of the IT support requests staff open with `/suport`.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Where a ticket is in its life. `closed` tickets may be reopened (back to `open`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Open,
+    InProgress,
+    Waiting,
+    Resolved,
+    Closed,
+}
+
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 5] = [
+        TicketStatus::Open,
+        TicketStatus::InProgress,
+        TicketStatus::Waiting,
+        TicketStatus::Resolved,
+        TicketStatus::Closed,
+    ];
+
+    /// The wire (and command) spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Open => "open",
+            TicketStatus::InProgress => "in_progress",
+            TicketStatus::Waiting => "waiting",
+            TicketStatus::Resolved => "resolved",
+            TicketStatus::Closed => "closed",
+        }
+    }
+
+    /// Reads a status as typed in a command: the wire name or its Catalan label.
+    pub fn parse(text: &str) -> Option<TicketStatus> {
+        let text = text.trim().to_lowercase().replace([' ', '-'], "_");
+        TicketStatus::ALL.into_iter().find(|s| {
+            s.as_str() == text
+                || s.label_ca().to_lowercase().replace([' ', '-'], "_") == text
+                || (text == "obert" && *s == TicketStatus::Open)
+        })
+    }
+
+    /// Catalan label, as the support bot writes it.
+    pub fn label_ca(self) -> &'static str {
+        match self {
+            TicketStatus::Open => "obert",
+            TicketStatus::InProgress => "en curs",
+            TicketStatus::Waiting => "en espera",
+            TicketStatus::Resolved => "resolt",
+            TicketStatus::Closed => "tancat",
+        }
+    }
+}
+
+/// How urgent a ticket is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketPriority {
+    Baixa,
+    Normal,
+    Alta,
+    Urgent,
+}
+
+impl TicketPriority {
+    pub const ALL: [TicketPriority; 4] = [
+        TicketPriority::Baixa,
+        TicketPriority::Normal,
+        TicketPriority::Alta,
+        TicketPriority::Urgent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketPriority::Baixa => "baixa",
+            TicketPriority::Normal => "normal",
+            TicketPriority::Alta => "alta",
+            TicketPriority::Urgent => "urgent",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TicketPriority> {
+        let text = text.trim().to_lowercase();
+        TicketPriority::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+/// A support request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Ticket {
+    #[ts(type = "number")]
+    pub number: i64,
+    pub requester_id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub priority: TicketPriority,
+    pub status: TicketStatus,
+    pub assignee_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One line of a ticket's history: who did what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TicketEvent {
+    pub at: String,
+    pub actor_id: String,
+    /// `opened`, `status`, `priority`, `category`, `assigned`, `comment` or `note`.
+    pub kind: String,
+    /// The new value, or the text of a comment or note.
+    pub detail: String,
+}
+
+/// `GET /api/v1/tickets/{number}`: the ticket with its history (internal notes only for the
+/// support team).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TicketDetail {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    pub history: Vec<TicketEvent>,
+}
+
+/// `GET /api/v1/tickets`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TicketList {
+    pub tickets: Vec<Ticket>,
+}
+
+/// `POST /api/v1/tickets`: opens a ticket (what `/suport` does).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct OpenTicketRequest {
+    pub description: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub category: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub priority: Option<TicketPriority>,
+}
+
+/// `PATCH /api/v1/tickets/{number}`: any subset of changes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct UpdateTicketRequest {
+    #[serde(default)]
+    #[ts(optional)]
+    pub status: Option<TicketStatus>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub priority: Option<TicketPriority>,
+    /// A user id; `""` unassigns.
+    #[serde(default)]
+    #[ts(optional)]
+    pub assignee_id: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub category: Option<String>,
+    /// A comment, seen by the requester.
+    #[serde(default)]
+    #[ts(optional)]
+    pub comment: Option<String>,
+    /// An internal note, seen only by the support team.
+    #[serde(default)]
+    #[ts(optional)]
+    pub note: Option<String>,
+}

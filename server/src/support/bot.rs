@@ -1,0 +1,355 @@
+//! `@suport`, the support desk's bot.
+//!
+//! It is a bot account like any other and takes part through the same frames: it registers a
+//! connection with the hub, so it receives the `action` frames of its cards' buttons and the
+//! messages of its direct channels, exactly as a third-party bot's socket would. It answers by
+//! posting and editing its messages under its own account.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use tokio::task::JoinHandle;
+use xerrada_protocol::{
+    ActionStyle, ChannelKind, MessageAction, MessageExtras, OpenTicketRequest, ServerFrame, Ticket,
+    TicketStatus, UpdateTicketRequest, User,
+};
+
+use super::cards;
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+use crate::hub::OutFrame;
+use crate::ids;
+use crate::services::accounts::system_account;
+use crate::services::channels::direct_channel;
+use crate::services::messages::ephemeral;
+use crate::store::{EventKind, WriteOp, WriteOutcome};
+
+/// Username of the support bot.
+pub const SUPPORT_BOT: &str = "suport";
+
+/// The `@suport` account.
+pub async fn bot_user(ctx: &Context) -> AppResult<User> {
+    system_account(ctx, &ctx.support_bot, SUPPORT_BOT, "Suport TIC").await
+}
+
+/// Posts the card of a new ticket and tells the requester. Failures are logged: the ticket
+/// itself is stored already.
+pub async fn announce_new(ctx: &Context, ticket: &Ticket) {
+    if let Err(e) = post_card(ctx, ticket).await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not post the ticket card");
+    }
+    let text = format!(
+        "He obert el tiquet **#{}**: {}\nT'aviso aquí de cada canvi. Pots comentar-lo amb `/ticket {} comment <text>`.",
+        ticket.number, ticket.title, ticket.number
+    );
+    if let Err(e) = tell(ctx, &ticket.requester_id, &text, None).await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
+    }
+}
+
+/// Refreshes the card and tells the requester what changed.
+pub async fn announce_change(
+    ctx: &Context,
+    ticket: &Ticket,
+    actor: &User,
+    history: &[(String, String)],
+) {
+    if let Err(e) = refresh_card(ctx, ticket).await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not refresh the ticket card");
+    }
+    if actor.id == ticket.requester_id {
+        // People are not told about their own actions; the command already confirmed them.
+        return;
+    }
+    let lines: Vec<String> = history
+        .iter()
+        .filter_map(|(kind, detail)| {
+            cards::change_line(ticket.number, &actor.display_name, kind, detail)
+        })
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    if let Err(e) = tell(ctx, &ticket.requester_id, &lines.join("\n"), None).await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
+    }
+}
+
+async fn display_name(ctx: &Context, user_id: Option<&str>) -> AppResult<Option<String>> {
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    Ok(ctx.store.user_by_id(user_id).await?.map(|u| u.display_name))
+}
+
+async fn card_for(ctx: &Context, ticket: &Ticket) -> AppResult<(String, MessageExtras)> {
+    let requester = display_name(ctx, Some(&ticket.requester_id))
+        .await?
+        .unwrap_or_default();
+    let assignee = display_name(ctx, ticket.assignee_id.as_deref()).await?;
+    Ok(cards::card(ticket, &requester, assignee.as_deref()))
+}
+
+async fn post_card(ctx: &Context, ticket: &Ticket) -> AppResult<()> {
+    let Some(channel) = super::support_channel(ctx).await? else {
+        return Ok(());
+    };
+    let (body, extras) = card_for(ctx, ticket).await?;
+    let message_id = post_as_bot(ctx, &channel, body, Some(extras)).await?;
+    ctx.store
+        .set_ticket_card(ticket.number, &channel, &message_id)
+        .await?;
+    Ok(())
+}
+
+async fn refresh_card(ctx: &Context, ticket: &Ticket) -> AppResult<()> {
+    let Some((channel_id, message_id)) = ctx.store.ticket_card(ticket.number).await? else {
+        return Ok(());
+    };
+    let bot = bot_user(ctx).await?;
+    let (body, extras) = card_for(ctx, ticket).await?;
+    let op = WriteOp::EditMessage {
+        channel_id,
+        message_id,
+        editor_id: bot.id,
+        body: Some(body),
+        extras: Some(Some(Box::new(extras))),
+        at: ids::now(),
+    };
+    ctx.writer.write(op).await?;
+    Ok(())
+}
+
+/// Posts in a channel as the bot; returns the message id.
+async fn post_as_bot(
+    ctx: &Context,
+    channel_id: &str,
+    body: String,
+    extras: Option<MessageExtras>,
+) -> AppResult<String> {
+    let bot = bot_user(ctx).await?;
+    let op = WriteOp::PostMessage {
+        channel_id: channel_id.to_owned(),
+        author_id: bot.id,
+        message_id: ids::new_id(),
+        body,
+        client_msg_id: None,
+        thread_root: None,
+        created_at: ids::now(),
+        extras: extras.map(Box::new),
+    };
+    match ctx.writer.write(op).await? {
+        WriteOutcome::Committed(event) => match event.kind {
+            EventKind::Message(message) => Ok(message.id),
+            _ => Err(AppError::internal("a post committed another kind of event")),
+        },
+        other => Err(AppError::internal(format!("bot post failed: {other:?}"))),
+    }
+}
+
+/// Writes to a user in the bot's direct channel with them.
+async fn tell(
+    ctx: &Context,
+    user_id: &str,
+    text: &str,
+    extras: Option<MessageExtras>,
+) -> AppResult<()> {
+    let bot = bot_user(ctx).await?;
+    let members: BTreeSet<String> = [bot.id.clone(), user_id.to_owned()].into();
+    let channel = direct_channel(ctx, members).await?;
+    post_as_bot(ctx, &channel, text.to_owned(), extras).await?;
+    Ok(())
+}
+
+/// Tells one user something privately in a channel (an `ephemeral` frame).
+fn whisper(ctx: &Context, user_id: &str, channel_id: &str, text: String) {
+    let frame = OutFrame::encode(&ephemeral(channel_id, None, text, Vec::new()));
+    ctx.hub
+        .deliver_to_users([&user_id.to_owned()], &frame, None);
+}
+
+/// Starts the bot: it stays connected to the hub for the life of the server.
+pub fn start(ctx: Arc<Context>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = run(&ctx).await {
+                tracing::warn!(error = %e, "support bot stopped; restarting");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    })
+}
+
+/// One connection of the bot: handles frames until its queue is closed.
+async fn run(ctx: &Arc<Context>) -> AppResult<()> {
+    let bot = bot_user(ctx).await?;
+    let (outbox, mut receiver) = ctx.hub.new_outbox();
+    let (connection, _) = ctx.hub.register(&bot.id, "support-bot", outbox);
+    while let Some(frame) = receiver.recv().await {
+        let Ok(frame) = serde_json::from_str::<ServerFrame>(frame.text.as_str()) else {
+            continue;
+        };
+        let handled = match frame {
+            ServerFrame::Action {
+                channel_id,
+                message_id,
+                action_id,
+                value,
+                user_id,
+            } => {
+                on_action(
+                    ctx,
+                    &channel_id,
+                    &message_id,
+                    &action_id,
+                    value.as_deref(),
+                    &user_id,
+                )
+                .await
+            }
+            ServerFrame::Message { message, .. } if message.author_id != bot.id => {
+                on_message(ctx, &bot, &message).await
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = handled {
+            tracing::warn!(error = %e, "support bot could not handle a frame");
+        }
+    }
+    ctx.hub.unregister(&connection);
+    Ok(())
+}
+
+/// A direct message to the bot: it answers with its menu.
+async fn on_message(
+    ctx: &Context,
+    bot: &User,
+    message: &xerrada_protocol::Message,
+) -> AppResult<()> {
+    let direct = ctx
+        .memberships
+        .get(&message.channel_id)
+        .is_some_and(|info| info.kind == ChannelKind::Direct && info.members.contains(&bot.id));
+    if !direct {
+        return Ok(());
+    }
+    let menu = MessageExtras {
+        actions: vec![
+            MessageAction {
+                id: "open".into(),
+                label: "Obre una petició amb aquest missatge".into(),
+                style: Some(ActionStyle::Primary),
+                value: Some(message.id.clone()),
+            },
+            MessageAction {
+                id: "mine".into(),
+                label: "Les meves peticions".into(),
+                style: None,
+                value: None,
+            },
+        ],
+        ..MessageExtras::default()
+    };
+    let text = "Hola! Sóc el bot de suport de TIC. Què vols fer?\n\
+                També pots escriure `/suport <descripció>` des de qualsevol canal, i `/tickets` per veure les teves peticions.";
+    post_as_bot(ctx, &message.channel_id, text.into(), Some(menu)).await?;
+    Ok(())
+}
+
+/// A click on one of the bot's buttons.
+async fn on_action(
+    ctx: &Context,
+    channel_id: &str,
+    message_id: &str,
+    action_id: &str,
+    value: Option<&str>,
+    user_id: &str,
+) -> AppResult<()> {
+    let Some(user) = ctx.store.user_by_id(user_id).await? else {
+        return Ok(());
+    };
+    let result = match action_id {
+        "open" => open_from_dm(ctx, &user, channel_id, value.unwrap_or(message_id)).await,
+        "mine" => list_mine(ctx, &user, channel_id).await,
+        "comment" => {
+            let number = value.unwrap_or("?");
+            whisper(
+                ctx,
+                user_id,
+                channel_id,
+                format!("Escriu `/ticket {number} comment <text>` per comentar el tiquet."),
+            );
+            Ok(())
+        }
+        _ => card_action(ctx, &user, action_id, value).await,
+    };
+    if let Err(e) = result {
+        whisper(ctx, user_id, channel_id, e.client_message());
+    }
+    Ok(())
+}
+
+async fn open_from_dm(
+    ctx: &Context,
+    user: &User,
+    channel_id: &str,
+    source_id: &str,
+) -> AppResult<()> {
+    let source = ctx
+        .store
+        .message(channel_id, source_id)
+        .await?
+        .filter(|m| m.author_id == user.id)
+        .ok_or_else(|| AppError::Invalid("escriu primer la teva petició en un missatge".into()))?;
+    let request = OpenTicketRequest {
+        description: source.body,
+        title: None,
+        category: None,
+        priority: None,
+    };
+    super::open(ctx, user, request).await?;
+    Ok(())
+}
+
+async fn list_mine(ctx: &Context, user: &User, channel_id: &str) -> AppResult<()> {
+    let query = super::ListQuery {
+        mine: true,
+        ..super::ListQuery::default()
+    };
+    let tickets = super::list(ctx, user, query).await?;
+    let open: Vec<String> = tickets
+        .iter()
+        .filter(|t| t.status != TicketStatus::Closed)
+        .map(|t| format!("- **#{}** {} ({})", t.number, t.title, t.status.label_ca()))
+        .collect();
+    let text = if open.is_empty() {
+        "No tens cap petició oberta.".to_owned()
+    } else {
+        format!("Les teves peticions obertes:\n{}", open.join("\n"))
+    };
+    post_as_bot(ctx, channel_id, text, None).await?;
+    Ok(())
+}
+
+async fn card_action(
+    ctx: &Context,
+    user: &User,
+    action_id: &str,
+    value: Option<&str>,
+) -> AppResult<()> {
+    let number: i64 = value
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::Invalid("this button names no ticket".into()))?;
+    let mut change = UpdateTicketRequest::default();
+    match action_id {
+        "assign" => change.assignee_id = Some(user.id.clone()),
+        status => {
+            change.status = Some(
+                TicketStatus::parse(status)
+                    .ok_or_else(|| AppError::Invalid(format!("unknown action {status:?}")))?,
+            );
+        }
+    }
+    super::update(ctx, user, number, change).await?;
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! What the support bot writes: the ticket card in the support channel and its DM lines.
+
+use xerrada_protocol::{
+    ActionStyle, Attachment, AttachmentField, MessageAction, MessageExtras, Ticket, TicketStatus,
+};
+
+/// The card of a ticket: a one-line body (what notifications and other clients show) and the
+/// attachment with the details and the team's buttons.
+pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String, MessageExtras) {
+    let number = ticket.number;
+    let field = |title: &str, value: String| AttachmentField {
+        title: title.into(),
+        value,
+        short: true,
+    };
+    let color = match ticket.status {
+        TicketStatus::Open => "warning",
+        TicketStatus::InProgress => "#2F80ED",
+        TicketStatus::Waiting => "#9B51E0",
+        TicketStatus::Resolved => "good",
+        TicketStatus::Closed => "#8A8F98",
+    };
+    let attachment = Attachment {
+        color: Some(color.into()),
+        title: Some(format!("#{number} · {}", ticket.title)),
+        text: Some(ticket.description.clone()),
+        fields: vec![
+            field("Sol·licitant", requester.into()),
+            field("Estat", ticket.status.label_ca().into()),
+            field("Prioritat", ticket.priority.as_str().into()),
+            field("Categoria", ticket.category.clone()),
+            field("Assignat a", assignee.unwrap_or("ningú").into()),
+        ],
+        footer: Some(format!("Obert {}", ticket.created_at)),
+        ..Attachment::default()
+    };
+    let button = |id: &str, label: &str, style: Option<ActionStyle>| MessageAction {
+        id: id.into(),
+        label: label.into(),
+        style,
+        value: Some(number.to_string()),
+    };
+    let actions = if ticket.status == TicketStatus::Closed {
+        Vec::new()
+    } else {
+        vec![
+            button("assign", "Assigna-me-la", Some(ActionStyle::Primary)),
+            button("in_progress", "En curs", None),
+            button("waiting", "En espera", None),
+            button("resolved", "Resolta", None),
+            button("comment", "Comenta", None),
+        ]
+    };
+    let body = format!(
+        "Tiquet #{number} ({}): {}",
+        ticket.status.label_ca(),
+        ticket.title
+    );
+    let extras = MessageExtras {
+        attachments: vec![attachment],
+        actions,
+        ..MessageExtras::default()
+    };
+    (body, extras)
+}
+
+/// What the requester is told about a change, or `None` when it is internal only.
+pub fn change_line(number: i64, actor: &str, kind: &str, detail: &str) -> Option<String> {
+    let line = match kind {
+        "status" => {
+            let label =
+                TicketStatus::parse(detail).map_or(detail.to_owned(), |s| s.label_ca().to_owned());
+            format!("El tiquet #{number} ara és **{label}** (per {actor}).")
+        }
+        "priority" => {
+            format!("La prioritat del tiquet #{number} ara és **{detail}** (per {actor}).")
+        }
+        "category" => format!("El tiquet #{number} ara és de la categoria **{detail}**."),
+        "assigned" if detail.is_empty() => format!("El tiquet #{number} ja no té ningú assignat."),
+        "assigned" => format!("{actor} s'ocupa del tiquet #{number}."),
+        "comment" => format!("Comentari de {actor} al tiquet #{number}:\n> {detail}"),
+        _ => return None,
+    };
+    Some(line)
+}

@@ -1,0 +1,265 @@
+//! The IT support desk: tickets staff open with `/suport`, worked by the support team.
+//!
+//! The team is the support department's members (by default `tic`) plus admins; the
+//! department's channel gets a card per ticket, kept up to date, with buttons. Requesters
+//! hear of every change others make from the `@suport` bot in a DM, and may comment, close and
+//! reopen their own tickets; everything else is the team's. Every change is a history line.
+
+pub mod bot;
+mod cards;
+pub mod commands;
+
+use xerrada_protocol::{
+    OpenTicketRequest, Role, Ticket, TicketDetail, TicketPriority, TicketStatus,
+    UpdateTicketRequest, User,
+};
+
+use crate::context::Context;
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use crate::store::{NewTicket, TicketChange, TicketFilter};
+
+/// Longest ticket description, in characters.
+const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// Longest title, in characters (taken from the first line when none is given).
+const MAX_TITLE_CHARS: usize = 80;
+
+/// The support channel (the support department's channel), if that department exists.
+pub async fn support_channel(ctx: &Context) -> AppResult<Option<String>> {
+    let department = ctx
+        .store
+        .department_by_slug(&ctx.config.support.department)
+        .await?;
+    Ok(department.map(|d| d.channel_id))
+}
+
+/// Whether `user` is on the support team.
+pub async fn is_team(ctx: &Context, user: &User) -> AppResult<bool> {
+    if user.role == Role::Admin {
+        return Ok(true);
+    }
+    let Some(channel) = support_channel(ctx).await? else {
+        return Ok(false);
+    };
+    Ok(ctx
+        .memberships
+        .get(&channel)
+        .is_some_and(|info| info.members.contains(&user.id)))
+}
+
+/// Opens a ticket for `requester`, posts its card and tells the requester.
+pub async fn open(ctx: &Context, requester: &User, req: OpenTicketRequest) -> AppResult<Ticket> {
+    let description = req.description.trim().to_owned();
+    if description.is_empty() || description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(AppError::Invalid(format!(
+            "describe the problem in 1-{MAX_DESCRIPTION_CHARS} characters"
+        )));
+    }
+    let title = match req
+        .title
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+    {
+        Some(title) => title,
+        None => description.lines().next().unwrap_or_default().to_owned(),
+    };
+    let title: String = if title.chars().count() > MAX_TITLE_CHARS {
+        let cut: String = title.chars().take(MAX_TITLE_CHARS - 1).collect();
+        format!("{cut}…")
+    } else {
+        title
+    };
+    let category = match req.category {
+        Some(category) => check_category(ctx, &category)?,
+        None => ctx
+            .config
+            .support
+            .categories
+            .last()
+            .cloned()
+            .unwrap_or_else(|| "altres".into()),
+    };
+    let ticket = ctx
+        .store
+        .create_ticket(NewTicket {
+            requester_id: requester.id.clone(),
+            title,
+            description,
+            category,
+            priority: req.priority.unwrap_or(TicketPriority::Normal),
+            created_at: ids::now(),
+        })
+        .await?;
+    bot::announce_new(ctx, &ticket).await;
+    Ok(ticket)
+}
+
+fn check_category(ctx: &Context, category: &str) -> AppResult<String> {
+    ctx.config
+        .support
+        .categories
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(category.trim()))
+        .cloned()
+        .ok_or_else(|| {
+            AppError::Invalid(format!(
+                "unknown category {category:?}; use one of: {}",
+                ctx.config.support.categories.join(", ")
+            ))
+        })
+}
+
+/// A ticket `user` may see: its own, or any for the team. Others get `not_found`.
+async fn visible(ctx: &Context, user: &User, number: i64) -> AppResult<(Ticket, bool)> {
+    let ticket = ctx
+        .store
+        .ticket(number)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("ticket #{number} not found")))?;
+    let team = is_team(ctx, user).await?;
+    if !team && ticket.requester_id != user.id {
+        return Err(AppError::NotFound(format!("ticket #{number} not found")));
+    }
+    Ok((ticket, team))
+}
+
+/// `GET /tickets/{n}`: the ticket and its history; internal notes only for the team.
+pub async fn detail(ctx: &Context, user: &User, number: i64) -> AppResult<TicketDetail> {
+    let (ticket, team) = visible(ctx, user, number).await?;
+    let history = ctx
+        .store
+        .ticket_history(number)
+        .await?
+        .into_iter()
+        .filter(|event| team || event.kind != "note")
+        .collect();
+    Ok(TicketDetail { ticket, history })
+}
+
+/// Which tickets a caller asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub status: Option<TicketStatus>,
+    pub assignee_id: Option<String>,
+    pub category: Option<String>,
+    pub mine: bool,
+}
+
+/// `GET /tickets`: a member sees its own; the team sees all and filters.
+pub async fn list(ctx: &Context, user: &User, query: ListQuery) -> AppResult<Vec<Ticket>> {
+    let team = is_team(ctx, user).await?;
+    let own_only = query.mine || !team;
+    let filter = TicketFilter {
+        status: query.status,
+        assignee_id: query.assignee_id,
+        category: query.category,
+        requester_id: own_only.then(|| user.id.clone()),
+        open_only: false,
+    };
+    Ok(ctx.store.tickets(filter).await?)
+}
+
+/// `PATCH /tickets/{n}` and `/ticket n ...`: applies changes the actor is allowed to make.
+pub async fn update(
+    ctx: &Context,
+    actor: &User,
+    number: i64,
+    req: UpdateTicketRequest,
+) -> AppResult<Ticket> {
+    let (ticket, team) = visible(ctx, actor, number).await?;
+    let own = ticket.requester_id == actor.id;
+    let refuse = |what: &str| {
+        AppError::Forbidden(format!(
+            "only the support team may {what}; you may comment, close or reopen your own tickets"
+        ))
+    };
+    let mut change = TicketChange::default();
+    let mut history: Vec<(String, String)> = Vec::new();
+    if let Some(status) = req.status.filter(|s| *s != ticket.status) {
+        let requester_may = own
+            && (status == TicketStatus::Closed
+                || (status == TicketStatus::Open
+                    && matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed)));
+        if !team && !requester_may {
+            return Err(refuse("change the status"));
+        }
+        change.status = Some(status);
+        history.push(("status".into(), status.as_str().into()));
+    }
+    if let Some(priority) = req.priority.filter(|p| *p != ticket.priority) {
+        if !team {
+            return Err(refuse("change the priority"));
+        }
+        change.priority = Some(priority);
+        history.push(("priority".into(), priority.as_str().into()));
+    }
+    if let Some(category) = req.category {
+        if !team {
+            return Err(refuse("change the category"));
+        }
+        let category = check_category(ctx, &category)?;
+        if category != ticket.category {
+            history.push(("category".into(), category.clone()));
+            change.category = Some(category);
+        }
+    }
+    if let Some(assignee) = req.assignee_id {
+        if !team {
+            return Err(refuse("assign tickets"));
+        }
+        let assignee = (!assignee.is_empty()).then_some(assignee);
+        if let Some(id) = &assignee {
+            let user = ctx
+                .store
+                .user_by_id(id)
+                .await?
+                .filter(|u| u.active)
+                .ok_or_else(|| AppError::Invalid(format!("no active user {id:?}")))?;
+            if !is_team(ctx, &user).await? {
+                return Err(AppError::Invalid(format!(
+                    "{} is not on the support team",
+                    user.username
+                )));
+            }
+        }
+        if assignee != ticket.assignee_id {
+            history.push(("assigned".into(), assignee.clone().unwrap_or_default()));
+            change.assignee_id = Some(assignee);
+        }
+    }
+    if let Some(comment) = req
+        .comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+    {
+        history.push(("comment".into(), comment));
+    }
+    if let Some(note) = req
+        .note
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+    {
+        if !team {
+            return Err(refuse("write internal notes"));
+        }
+        history.push(("note".into(), note));
+    }
+    if history.is_empty() {
+        return Err(AppError::Invalid("nothing to change".into()));
+    }
+    if history
+        .iter()
+        .any(|(_, detail)| detail.chars().count() > MAX_DESCRIPTION_CHARS)
+    {
+        return Err(AppError::Invalid(format!(
+            "comments and notes are at most {MAX_DESCRIPTION_CHARS} characters"
+        )));
+    }
+    let updated = ctx
+        .store
+        .update_ticket(number, change, &history, &actor.id, &ids::now())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("ticket #{number} not found")))?;
+    bot::announce_change(ctx, &updated, actor, &history).await;
+    Ok(updated)
+}

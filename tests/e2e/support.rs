@@ -1,0 +1,411 @@
+//! The IT support desk: a ticket's whole life with a requester, two support-team members and
+//! an outsider, through commands, buttons, DMs and REST.
+
+use serde_json::{Value, json};
+use xerrada_tests::{Session, TestApp, WsClient, spawn_app};
+
+/// A socket that keeps the frames a helper skipped, so no frame is lost between helpers.
+struct Client {
+    ws: WsClient,
+    backlog: std::collections::VecDeque<Value>,
+}
+
+impl Client {
+    async fn connect(app: &TestApp, who: &Session) -> Client {
+        Client {
+            ws: app.connect(who).await,
+            backlog: Default::default(),
+        }
+    }
+
+    /// The first frame (backlog first) matching `wanted`; others are kept for later.
+    async fn next_matching(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&wanted) {
+            return self.backlog.remove(i).expect("position is valid");
+        }
+        loop {
+            let frame = self.ws.next_frame().await;
+            if wanted(&frame) {
+                return frame;
+            }
+            self.backlog.push_back(frame);
+        }
+    }
+
+    /// Sends a command and returns its private answer (or error frame).
+    async fn command(&mut self, channel: &str, text: &str) -> Value {
+        let reference = format!("cmd-{}-{}", text.len(), self.backlog.len());
+        self.ws
+            .send_message(&reference, channel, &format!("k-{text}-{reference}"), text)
+            .await;
+        self.next_matching(|f| {
+            f["ref"] == reference.as_str()
+                && matches!(f["type"].as_str(), Some("ephemeral" | "error"))
+        })
+        .await
+    }
+
+    /// The next message from the support bot that mentions a ticket.
+    async fn next_dm(&mut self) -> Value {
+        self.next_matching(|f| {
+            f["type"] == "message"
+                && f["message"]["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains('#'))
+        })
+        .await["message"]
+            .clone()
+    }
+
+    async fn next_of_type(&mut self, kind: &str) -> Value {
+        self.next_matching(|f| f["type"] == kind).await
+    }
+}
+
+async fn ticket(app: &TestApp, who: &Session, number: i64) -> (u16, Value) {
+    app.get(&format!("/api/v1/tickets/{number}"), &who.token)
+        .await
+}
+
+#[tokio::test]
+async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let tic = app.create_department(&admin, "tic").await;
+    let tech1 = app.create_user_in(&admin, "tecnic1", &[&tic.id]).await;
+    let tech2 = app.create_user_in(&admin, "tecnic2", &[&tic.id]).await;
+    let anna = app.create_user(&admin, "anna").await;
+    let oriol = app.create_user(&admin, "oriol").await;
+    let general = app.create_channel(&anna, "general", "public").await;
+    app.post(
+        &format!("/api/v1/channels/{general}/join"),
+        &oriol.token,
+        json!({}),
+    )
+    .await;
+    let mut anna_ws = Client::connect(&app, &anna).await;
+    let mut tech1_ws = Client::connect(&app, &tech1).await;
+    let mut tech2_ws = Client::connect(&app, &tech2).await;
+    let mut oriol_ws = Client::connect(&app, &oriol).await;
+
+    // Opened by command from any channel.
+    let answer = anna_ws
+        .command(
+            &general,
+            "/suport La impressora de la 2a planta no imprimeix",
+        )
+        .await;
+    assert_eq!(answer["type"], "ephemeral", "{answer}");
+    assert!(answer["text"].as_str().expect("text").contains("#1"));
+    let dm = anna_ws.next_dm().await;
+    assert!(
+        dm["body"]
+            .as_str()
+            .expect("body")
+            .contains("He obert el tiquet **#1**")
+    );
+    let card = tech1_ws.next_of_type("message").await["message"].clone();
+    assert_eq!(
+        card["channel_id"],
+        tic.channel_id.as_str(),
+        "the card lands in the support channel"
+    );
+    let fields = &card["extras"]["attachments"][0]["fields"];
+    assert_eq!(
+        fields[0],
+        json!({"title": "Sol·licitant", "value": "User anna", "short": true})
+    );
+    let actions: Vec<&str> = card["extras"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        actions,
+        ["assign", "in_progress", "waiting", "resolved", "comment"]
+    );
+    let card_id = card["id"].as_str().expect("id").to_owned();
+
+    // Assigned by a button click (the card's own action), then worked by command.
+    let click = format!(
+        "/api/v1/channels/{}/messages/{card_id}/actions",
+        tic.channel_id
+    );
+    assert_eq!(
+        app.post(&click, &tech1.token, json!({"action_id": "assign"}))
+            .await
+            .0,
+        204
+    );
+    let updated = tech2_ws.next_of_type("message_updated").await;
+    assert_eq!(updated["message"]["id"], card_id.as_str());
+    assert_eq!(
+        updated["message"]["extras"]["attachments"][0]["fields"][4]["value"],
+        "User tecnic1"
+    );
+    assert!(
+        anna_ws.next_dm().await["body"]
+            .as_str()
+            .expect("body")
+            .contains("User tecnic1 s'ocupa del tiquet #1")
+    );
+    let answer = tech2_ws
+        .command(&tic.channel_id, "/ticket 1 status in_progress")
+        .await;
+    assert_eq!(answer["type"], "ephemeral", "{answer}");
+    assert!(
+        anna_ws.next_dm().await["body"]
+            .as_str()
+            .expect("body")
+            .contains("**en curs**")
+    );
+    let answer = tech2_ws
+        .command(&tic.channel_id, "/ticket 1 priority alta")
+        .await;
+    assert_eq!(answer["type"], "ephemeral");
+    assert!(
+        anna_ws.next_dm().await["body"]
+            .as_str()
+            .expect("body")
+            .contains("**alta**")
+    );
+
+    // The outsider sees nothing and changes nothing; the requester may not do the team's work.
+    let refused = oriol_ws
+        .command(&general, "/ticket 1 status resolved")
+        .await;
+    assert_eq!(
+        (refused["type"].as_str(), refused["code"].as_str()),
+        (Some("error"), Some("not_found"))
+    );
+    assert_eq!(ticket(&app, &oriol, 1).await.0, 404);
+    let (status, _) = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/tickets/1",
+            Some(&oriol.token),
+            Some(json!({"status": "closed"})),
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        app.post(&click, &oriol.token, json!({"action_id": "resolved"}))
+            .await
+            .0,
+        404,
+        "outsiders cannot even see the card"
+    );
+    let refused = anna_ws.command(&general, "/ticket 1 priority urgent").await;
+    assert_eq!(
+        (refused["type"].as_str(), refused["code"].as_str()),
+        (Some("error"), Some("forbidden"))
+    );
+
+    // Comments reach the requester; internal notes stay inside the team.
+    let answer = anna_ws
+        .command(&general, "/ticket 1 comment És la HP del passadís")
+        .await;
+    assert_eq!(answer["type"], "ephemeral");
+    let (status, _) = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/tickets/1",
+            Some(&tech1.token),
+            Some(json!({"note": "Cal tòner nou", "comment": "Hi passo ara"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let dm = anna_ws.next_dm().await;
+    assert!(dm["body"].as_str().expect("body").contains("Hi passo ara"));
+    assert!(
+        !dm["body"].as_str().expect("body").contains("tòner"),
+        "notes never reach the requester"
+    );
+    let (_, seen_by_anna) = ticket(&app, &anna, 1).await;
+    let (_, seen_by_team) = ticket(&app, &tech2, 1).await;
+    let kinds = |detail: &Value| -> Vec<String> {
+        detail["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .map(|e| e["kind"].as_str().expect("kind").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        kinds(&seen_by_team),
+        [
+            "opened", "assigned", "status", "priority", "comment", "comment", "note"
+        ]
+    );
+    assert_eq!(
+        kinds(&seen_by_anna),
+        [
+            "opened", "assigned", "status", "priority", "comment", "comment"
+        ]
+    );
+    assert_eq!(
+        seen_by_team["history"][1]["actor_id"],
+        tech1.user.id.as_str(),
+        "who did what is kept"
+    );
+
+    // Resolved by button; closed and reopened by the requester.
+    assert_eq!(
+        app.post(&click, &tech1.token, json!({"action_id": "resolved"}))
+            .await
+            .0,
+        204
+    );
+    assert!(
+        anna_ws.next_dm().await["body"]
+            .as_str()
+            .expect("body")
+            .contains("**resolt**")
+    );
+    let closed = anna_ws.command(&general, "/ticket 1 close").await;
+    assert!(
+        closed["text"].as_str().expect("text").contains("tancat"),
+        "{closed}"
+    );
+    let closed_card = tech1_ws
+        .next_matching(|f| {
+            f["type"] == "message_updated"
+                && f["message"]["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains("tancat"))
+        })
+        .await;
+    assert!(
+        closed_card["message"]["extras"].get("actions").is_none(),
+        "a closed ticket has no buttons"
+    );
+    assert_eq!(
+        anna_ws.command(&general, "/ticket 1 reopen").await["type"],
+        "ephemeral"
+    );
+    let (_, reopened) = ticket(&app, &anna, 1).await;
+    assert_eq!(reopened["status"], "open");
+
+    // Listing and filtering.
+    let mine = anna_ws.command(&general, "/tickets").await;
+    assert!(mine["text"].as_str().expect("text").contains("#1"));
+    let (_, listed) = app.get("/api/v1/tickets?status=open", &tech2.token).await;
+    assert_eq!(listed["tickets"].as_array().map(Vec::len), Some(1));
+    let (_, none) = app
+        .get("/api/v1/tickets?status=resolved", &tech2.token)
+        .await;
+    assert_eq!(none["tickets"].as_array().map(Vec::len), Some(0));
+    let (_, assigned) = app
+        .get(
+            &format!("/api/v1/tickets?assignee_id={}", tech1.user.id),
+            &tech2.token,
+        )
+        .await;
+    assert_eq!(assigned["tickets"][0]["number"], 1);
+    let (_, outsider_list) = app.get("/api/v1/tickets", &oriol.token).await;
+    assert_eq!(
+        outsider_list["tickets"].as_array().map(Vec::len),
+        Some(0),
+        "members see only their own"
+    );
+    let refused = oriol_ws.command(&general, "/tickets all").await;
+    assert_eq!(refused["code"], "forbidden");
+    assert_eq!(app.get("/api/v1/tickets/abc", &tech1.token).await.0, 404);
+    assert_eq!(
+        app.get("/api/v1/tickets?status=nonsense", &tech1.token)
+            .await
+            .0,
+        400
+    );
+}
+
+#[tokio::test]
+async fn writing_to_the_support_bot_opens_a_ticket_from_its_menu() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let tic = app.create_department(&admin, "tic").await;
+    let tech = app.create_user_in(&admin, "tecnic", &[&tic.id]).await;
+    let anna = app.create_user(&admin, "anna").await;
+    let mut tech_ws = app.connect(&tech).await;
+    let mut anna_ws = app.connect(&anna).await;
+    let (_, users) = app.get("/api/v1/users?q=suport", &anna.token).await;
+    let bot_id = users
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["username"] == "suport")
+        .map(|u| u["id"].as_str().expect("id").to_owned());
+    let bot_id = match bot_id {
+        Some(id) => id,
+        None => {
+            // The bot account is created with the server; it must be in the directory.
+            panic!("the @suport bot is not in the directory: {users}");
+        }
+    };
+    let (_, dm) = app
+        .post("/api/v1/dms", &anna.token, json!({"user_ids": [bot_id]}))
+        .await;
+    let dm_id = dm["id"].as_str().expect("dm").to_owned();
+    let (_, request) = app
+        .send(&anna, &dm_id, "No puc connectar a la VPN des de casa")
+        .await;
+    let menu = loop {
+        let frame = anna_ws.next_of_type("message").await;
+        if frame["message"]["author_id"] == bot_id.as_str() {
+            break frame["message"].clone();
+        }
+    };
+    assert_eq!(menu["extras"]["actions"][0]["id"], "open");
+    assert_eq!(menu["extras"]["actions"][0]["value"], request["id"]);
+    let click = format!(
+        "/api/v1/channels/{dm_id}/messages/{}/actions",
+        menu["id"].as_str().expect("id")
+    );
+    assert_eq!(
+        app.post(&click, &anna.token, json!({"action_id": "open"}))
+            .await
+            .0,
+        204
+    );
+    let card = tech_ws.next_of_type("message").await;
+    assert!(
+        card["message"]["body"]
+            .as_str()
+            .expect("body")
+            .contains("No puc connectar a la VPN")
+    );
+    let (status, detail) = app.get("/api/v1/tickets/1", &anna.token).await;
+    assert_eq!(
+        (status, detail["requester_id"].as_str()),
+        (200, Some(anna.user.id.as_str()))
+    );
+    assert_eq!(
+        app.post(&click, &anna.token, json!({"action_id": "mine"}))
+            .await
+            .0,
+        204
+    );
+    let listing = loop {
+        let frame = anna_ws.next_of_type("message").await;
+        if frame["message"]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("peticions obertes"))
+        {
+            break frame;
+        }
+    };
+    assert!(
+        listing["message"]["body"]
+            .as_str()
+            .expect("body")
+            .contains("**#1**")
+    );
+    assert_eq!(
+        app.post(&click, &anna.token, json!({"action_id": "nope"}))
+            .await
+            .0,
+        404,
+        "only the buttons it shows"
+    );
+}

@@ -1,0 +1,202 @@
+// Keeps what the user typed across a reload: messages not yet acknowledged (with their
+// `client_msg_id`, so resending them cannot duplicate) and per-channel drafts. Stored per user
+// in localStorage under `xerrada.outbox.<user id>`; never a token, never anything the server
+// sent. Ephemeral notes are not kept: they vanish on reload by design.
+//
+// Pure functions plus a small saver; unit-tested in tests/unit/persist.test.ts.
+import type { ChatStore } from "./chat";
+
+export const STORAGE_PREFIX = "xerrada.outbox.";
+const VERSION = 1;
+/** Bounds, so a runaway outbox or a huge draft cannot fill the origin's storage quota. */
+const MAX_PENDING = 500;
+const MAX_DRAFTS = 200;
+const MAX_TEXT = 64 * 1024;
+
+export interface SavedPending {
+  clientMsgId: string;
+  channelId: string;
+  body: string;
+  createdAt: string;
+  state: "pending" | "failed";
+  error?: string;
+  /** Put on the wire at least once (matters for commands, which are never resent automatically). */
+  sentOnce: boolean;
+}
+
+export interface SavedOutbox {
+  v: typeof VERSION;
+  pending: SavedPending[];
+  drafts: Record<string, string>;
+}
+
+export function storageKey(userId: string): string {
+  return STORAGE_PREFIX + userId;
+}
+
+/** What is worth keeping from the store now. */
+export function snapshot(store: ChatStore): SavedOutbox {
+  const meId = store.me?.id;
+  const pending: SavedPending[] = [];
+  for (const timeline of store.timelines.values()) {
+    for (const p of timeline.pending) {
+      if (meId && p.authorId !== meId) continue;
+      pending.push({
+        clientMsgId: p.clientMsgId,
+        channelId: p.channelId,
+        body: p.body,
+        createdAt: p.createdAt,
+        state: p.state,
+        ...(p.error !== undefined ? { error: p.error } : {}),
+        sentOnce: p.sentOnce,
+      });
+    }
+  }
+  const drafts: Record<string, string> = {};
+  for (const [channelId, text] of store.drafts) if (text.trim() !== "") drafts[channelId] = text;
+  return { v: VERSION, pending, drafts };
+}
+
+export function isEmpty(saved: SavedOutbox): boolean {
+  return saved.pending.length === 0 && Object.keys(saved.drafts).length === 0;
+}
+
+const isString = (v: unknown): v is string => typeof v === "string";
+
+/** Parses what was stored, dropping anything malformed (storage is not trusted blindly). */
+export function parseSaved(text: string | null): SavedOutbox {
+  const empty: SavedOutbox = { v: VERSION, pending: [], drafts: {} };
+  if (!text) return empty;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return empty;
+  }
+  if (!raw || typeof raw !== "object" || (raw as { v?: unknown }).v !== VERSION) return empty;
+  const data = raw as { pending?: unknown; drafts?: unknown };
+  const pending: SavedPending[] = [];
+  const seen = new Set<string>();
+  if (Array.isArray(data.pending)) {
+    for (const item of data.pending.slice(0, MAX_PENDING)) {
+      if (!item || typeof item !== "object") continue;
+      const p = item as Record<string, unknown>;
+      if (!isString(p.clientMsgId) || !isString(p.channelId) || !isString(p.body) || !isString(p.createdAt)) continue;
+      if (p.body.trim() === "" || p.body.length > MAX_TEXT || seen.has(p.clientMsgId)) continue;
+      if (Number.isNaN(Date.parse(p.createdAt))) continue;
+      seen.add(p.clientMsgId);
+      pending.push({
+        clientMsgId: p.clientMsgId,
+        channelId: p.channelId,
+        body: p.body,
+        createdAt: p.createdAt,
+        state: p.state === "failed" ? "failed" : "pending",
+        ...(isString(p.error) ? { error: p.error } : {}),
+        sentOnce: p.sentOnce === true,
+      });
+    }
+  }
+  const drafts: Record<string, string> = {};
+  if (data.drafts && typeof data.drafts === "object" && !Array.isArray(data.drafts)) {
+    for (const [channelId, text] of Object.entries(data.drafts as Record<string, unknown>).slice(0, MAX_DRAFTS)) {
+      if (isString(text) && text.trim() !== "" && text.length <= MAX_TEXT) drafts[channelId] = text;
+    }
+  }
+  return { v: VERSION, pending, drafts };
+}
+
+/**
+ * Puts saved messages and drafts back into a fresh store. Returns the restored pending
+ * messages (the caller routes their acks). A message already in the store is left alone.
+ */
+export function restore(store: ChatStore, saved: SavedOutbox, authorId: string): SavedPending[] {
+  const restored: SavedPending[] = [];
+  for (const p of saved.pending) {
+    const timeline = store.timeline(p.channelId);
+    if (timeline.findPending(p.clientMsgId) || timeline.confirmed.some((m) => m.client_msg_id === p.clientMsgId)) continue;
+    timeline.addPending({
+      clientMsgId: p.clientMsgId,
+      channelId: p.channelId,
+      authorId,
+      body: p.body,
+      createdAt: p.createdAt,
+      state: p.state,
+      ...(p.error !== undefined ? { error: p.error } : {}),
+      sentOnce: p.sentOnce,
+    });
+    restored.push(p);
+  }
+  for (const [channelId, text] of Object.entries(saved.drafts)) {
+    if (!store.drafts.has(channelId)) store.drafts.set(channelId, text);
+  }
+  if (restored.length > 0 || Object.keys(saved.drafts).length > 0) store.changed();
+  return restored;
+}
+
+/** Writes the outbox of one user to storage when it changes (coalesced), and on page hide. */
+export class OutboxSaver {
+  private last: string | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null,
+    private readonly userId: string,
+    private readonly read: () => SavedOutbox,
+    private readonly delayMs = 300,
+  ) {}
+
+  load(): SavedOutbox {
+    try {
+      const text = this.storage?.getItem(storageKey(this.userId)) ?? null;
+      this.last = text;
+      return parseSaved(text);
+    } catch {
+      return parseSaved(null);
+    }
+  }
+
+  /** Something changed: save soon. */
+  schedule(): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.saveNow();
+    }, this.delayMs);
+  }
+
+  saveNow(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (!this.storage) return;
+    const state = this.read();
+    const text = isEmpty(state) ? null : JSON.stringify(state);
+    if (text === this.last) return;
+    try {
+      if (text === null) this.storage.removeItem(storageKey(this.userId));
+      else this.storage.setItem(storageKey(this.userId), text);
+      this.last = text;
+    } catch {
+      // Quota or disabled storage: the outbox still lives in memory for this page.
+    }
+  }
+
+  /** Logout: nothing of this user's stays on the device. */
+  clear(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    try {
+      this.storage?.removeItem(storageKey(this.userId));
+    } catch {
+      // Nothing to do.
+    }
+    this.last = null;
+  }
+
+  /** Stops saving (the session ended); what is stored stays for the next login. */
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

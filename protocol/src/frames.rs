@@ -16,6 +16,10 @@ pub enum ClientFrame {
         #[serde(default)]
         #[ts(optional, type = "Record<string, number>")]
         resume: Option<ResumePoints>,
+        /// The client's UI language (`ca`, `es`, `en`), for answers such as `/info` (additive).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        lang: Option<String>,
     },
     /// Post a message; answered by `ack` after commit, or `error`.
     Send {

@@ -171,3 +171,26 @@ pub struct UpdateTicketRequest {
     #[ts(optional)]
     pub note: Option<String>,
 }
+
+/// An article of the `/info` knowledge base, in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InfoArticle {
+    /// Lowercase key, e.g. `vpn`.
+    pub topic: String,
+    /// `ca`, `es` or `en`.
+    pub lang: String,
+    pub title: String,
+    pub body: String,
+    pub updated_at: String,
+}
+
+/// `PUT /api/v1/info/{topic}` (admins): creates or replaces the article in one language.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SetInfoArticleRequest {
+    pub title: String,
+    pub body: String,
+    /// Default `ca`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub lang: Option<String>,
+}

@@ -59,6 +59,8 @@ pub fn render() -> String {
         TicketList::decl(&cfg),
         OpenTicketRequest::decl(&cfg),
         UpdateTicketRequest::decl(&cfg),
+        InfoArticle::decl(&cfg),
+        SetInfoArticleRequest::decl(&cfg),
         CreateBotRequest::decl(&cfg),
         CreatedBot::decl(&cfg),
         CreateBotTokenRequest::decl(&cfg),

@@ -12,6 +12,7 @@ use crate::config::{self, Config, ConfigError, FileConfig, Overrides};
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::services::{accounts, bots, departments};
+use crate::support::info;
 use crate::validate::{Name, Password, Slug, Username};
 
 /// Xerrada, self-hosted team chat.
@@ -57,6 +58,33 @@ pub enum Command {
     /// Manage bot accounts and their tokens.
     #[command(subcommand)]
     Bot(BotCommand),
+    /// Manage the support desk's /info articles.
+    #[command(subcommand)]
+    Info(InfoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InfoCommand {
+    /// Create or replace an article.
+    Set {
+        topic: String,
+        #[arg(long)]
+        title: String,
+        /// The text (Markdown); `-` reads it from standard input.
+        #[arg(long)]
+        body: String,
+        /// `ca` (default), `es` or `en`.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// List articles.
+    List,
+    /// Remove a topic (in one language with --lang, else in all).
+    Remove {
+        topic: String,
+        #[arg(long)]
+        lang: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,6 +320,39 @@ pub async fn run_bot(node: &Node, command: BotCommand) -> AppResult<()> {
             let bot = user_by_username(node, &username).await?;
             bots::revoke_bot_token(ctx, &bot.id, &token_id).await?;
             println!("revoked {token_id}");
+        }
+    }
+    Ok(())
+}
+
+/// Runs an info subcommand; articles are attributed to the `admin` account.
+pub async fn run_info(node: &Node, command: InfoCommand) -> AppResult<()> {
+    let ctx = &node.ctx;
+    match command {
+        InfoCommand::Set {
+            topic,
+            title,
+            body,
+            lang,
+        } => {
+            let body = if body == "-" {
+                std::io::read_to_string(std::io::stdin()).map_err(AppError::internal)?
+            } else {
+                body
+            };
+            let admin = user_by_username(node, crate::bootstrap::ADMIN_USERNAME).await?;
+            let request = xerrada_protocol::SetInfoArticleRequest { title, body, lang };
+            let article = info::set(ctx, &admin.id, &topic, request).await?;
+            println!("saved {} ({})", article.topic, article.lang);
+        }
+        InfoCommand::List => {
+            for article in info::list(ctx).await? {
+                println!("{}\t{}\t{}", article.topic, article.lang, article.title);
+            }
+        }
+        InfoCommand::Remove { topic, lang } => {
+            info::remove(ctx, &topic, lang.as_deref()).await?;
+            println!("removed {topic}");
         }
     }
     Ok(())

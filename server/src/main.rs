@@ -47,6 +47,7 @@ async fn admin(config: xerrada::Config, command: Command) -> Result<(), String> 
         Command::User(command) => cli::run_user(&node, command).await,
         Command::Department(command) => cli::run_department(&node, command).await,
         Command::Bot(command) => cli::run_bot(&node, command).await,
+        Command::Info(command) => cli::run_info(&node, command).await,
         Command::Serve(_) => Ok(()),
     };
     let result = result.map_err(|e| match e {

@@ -414,3 +414,57 @@ async fn a_bot_created_with_the_cli_posts_and_listens_until_revoked_with_the_cli
         .expect("sent");
     assert_eq!(me.status().as_u16(), 401);
 }
+
+#[tokio::test]
+async fn info_articles_are_managed_with_the_cli() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The admin account exists once a server has started on the data dir.
+    let server = Server::start(dir.path(), Some("admin-pass-1")).await;
+    admin_command(
+        dir.path(),
+        &[
+            "info",
+            "set",
+            "correu",
+            "--title",
+            "Correu electrònic",
+            "--body",
+            "Webmail a https://correu.local",
+        ],
+    );
+    admin_command(
+        dir.path(),
+        &[
+            "info",
+            "set",
+            "correu",
+            "--title",
+            "Email",
+            "--body",
+            "Webmail at https://correu.local",
+            "--lang",
+            "en",
+        ],
+    );
+    let listed = admin_command(dir.path(), &["info", "list"]);
+    assert!(
+        listed.contains("correu\tca\tCorreu electrònic") && listed.contains("correu\ten\tEmail"),
+        "{listed}"
+    );
+    let token = server.login("admin", "admin-pass-1").await;
+    let articles = server
+        .json(
+            server
+                .http
+                .get(server.url("/api/v1/info"))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(articles.as_array().map(Vec::len), Some(2));
+    admin_command(dir.path(), &["info", "remove", "correu"]);
+    assert!(
+        admin_command(dir.path(), &["info", "list"])
+            .trim()
+            .is_empty()
+    );
+}

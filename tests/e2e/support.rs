@@ -409,3 +409,125 @@ async fn writing_to_the_support_bot_opens_a_ticket_from_its_menu() {
         "only the buttons it shows"
     );
 }
+
+#[tokio::test]
+async fn info_answers_from_the_knowledge_base_in_the_ui_language() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let channel = app.create_channel(&anna, "general", "public").await;
+    let put = |topic: &str, body: Value| {
+        let (app, token, path) = (&app, admin.token.clone(), format!("/api/v1/info/{topic}"));
+        async move {
+            app.call(reqwest::Method::PUT, &path, Some(&token), Some(body))
+                .await
+        }
+    };
+    let (status, saved) = put(
+        "vpn",
+        json!({"title": "Connexió VPN", "body": "Obre **FortiClient** i entra amb el teu usuari."}),
+    )
+    .await;
+    assert_eq!((status, saved["lang"].as_str()), (200, Some("ca")));
+    assert_eq!(
+        put(
+            "vpn",
+            json!({"title": "Conexión VPN", "body": "Abre **FortiClient**.", "lang": "es"})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        put(
+            "impressores",
+            json!({"title": "Impressores", "body": "Les impressores són a cada planta."})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(put("x y", json!({"title": "t", "body": "b"})).await.0, 400);
+    assert_eq!(
+        put("vpn", json!({"title": "t", "body": "b", "lang": "fr"}))
+            .await
+            .0,
+        400
+    );
+    let (status, _) = app
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/info/vpn",
+            Some(&anna.token),
+            Some(json!({"title": "t", "body": "b"})),
+        )
+        .await;
+    assert_eq!(status, 403, "only admins maintain articles");
+
+    // Catalan by default; the socket's UI language when the article has that translation.
+    let mut ws = app.connect(&anna).await;
+    ws.send_message("i1", &channel, "i1", "/info vpn").await;
+    assert!(
+        ws.next_of_type("ephemeral").await["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("**Connexió VPN**")
+    );
+    let mut spanish = WsClient::connect(app.addr).await;
+    spanish
+        .send_json(&json!({"type": "auth", "token": anna.token, "lang": "es"}))
+        .await;
+    assert_eq!(spanish.next_frame().await["type"], "ready");
+    spanish
+        .send_message("i2", &channel, "i2", "/info vpn")
+        .await;
+    assert!(
+        spanish.next_of_type("ephemeral").await["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("**Conexión VPN**")
+    );
+    spanish
+        .send_message("i3", &channel, "i3", "/info impressores")
+        .await;
+    let fallback = spanish.next_of_type("ephemeral").await;
+    assert!(
+        fallback["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("**Impressores**"),
+        "no translation: Catalan"
+    );
+
+    // A list, and close matches for a typo.
+    ws.send_message("i4", &channel, "i4", "/info").await;
+    let listing = ws.next_of_type("ephemeral").await["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        listing.contains("`vpn`: Connexió VPN") && listing.contains("`impressores`"),
+        "{listing}"
+    );
+    ws.send_message("i5", &channel, "i5", "/info impresores")
+        .await;
+    let suggestion = ws.next_of_type("ephemeral").await["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        suggestion.contains("Potser volies dir `/info impressores`"),
+        "{suggestion}"
+    );
+
+    let (_, all) = app.get("/api/v1/info", &anna.token).await;
+    assert_eq!(all.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        app.delete("/api/v1/info/vpn?lang=es", &admin.token).await.0,
+        204
+    );
+    assert_eq!(
+        app.delete("/api/v1/info/nothing", &admin.token).await.0,
+        404
+    );
+}

@@ -33,6 +33,8 @@ macro_rules! store_conformance {
             message_extras_round_trip,
             edits_are_events_and_change_the_message_in_place,
             slash_commands_and_response_grants,
+            tickets_keep_their_history,
+            info_articles_are_kept_per_language,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -953,4 +955,132 @@ pub async fn slash_commands_and_response_grants(store: Arc<dyn Store>) {
     );
     assert!(store.delete_command(&command.id).await.expect("delete"));
     assert_eq!(store.command_by_name("deploy").await.expect("q"), None);
+}
+
+pub async fn tickets_keep_their_history(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let tech = user(&store, "tech").await;
+    let ticket = store
+        .create_ticket(NewTicket {
+            requester_id: anna.id.clone(),
+            title: "Impressora".into(),
+            description: "No imprimeix".into(),
+            category: "maquinari".into(),
+            priority: TicketPriority::Normal,
+            created_at: ids::now(),
+        })
+        .await
+        .expect("ticket");
+    let second = store
+        .create_ticket(NewTicket {
+            requester_id: tech.id.clone(),
+            title: "VPN".into(),
+            description: "No connecta".into(),
+            category: "xarxa/VPN".into(),
+            priority: TicketPriority::Alta,
+            created_at: ids::now(),
+        })
+        .await
+        .expect("ticket");
+    assert_eq!((ticket.number, second.number), (1, 2));
+    assert_eq!(ticket.status, TicketStatus::Open);
+    let change = TicketChange {
+        status: Some(TicketStatus::InProgress),
+        assignee_id: Some(Some(tech.id.clone())),
+        ..TicketChange::default()
+    };
+    let history = [
+        ("status".to_string(), "in_progress".to_string()),
+        ("assigned".into(), tech.id.clone()),
+    ];
+    let updated = store
+        .update_ticket(1, change, &history, &tech.id, &ids::now())
+        .await
+        .expect("update")
+        .expect("exists");
+    assert_eq!(
+        (updated.status, updated.assignee_id.as_deref()),
+        (TicketStatus::InProgress, Some(tech.id.as_str()))
+    );
+    let unassign = TicketChange {
+        assignee_id: Some(None),
+        ..TicketChange::default()
+    };
+    let cleared = store
+        .update_ticket(1, unassign, &[], &tech.id, &ids::now())
+        .await
+        .expect("u")
+        .expect("t");
+    assert_eq!(cleared.assignee_id, None);
+    assert_eq!(
+        store
+            .update_ticket(99, TicketChange::default(), &[], &tech.id, &ids::now())
+            .await
+            .expect("u"),
+        None
+    );
+    let kinds: Vec<String> = store
+        .ticket_history(1)
+        .await
+        .expect("history")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["opened", "status", "assigned"]);
+    let mine = TicketFilter {
+        requester_id: Some(anna.id.clone()),
+        ..TicketFilter::default()
+    };
+    assert_eq!(store.tickets(mine).await.expect("list").len(), 1);
+    let high = TicketFilter {
+        status: Some(TicketStatus::Open),
+        category: Some("xarxa/VPN".into()),
+        ..TicketFilter::default()
+    };
+    assert_eq!(store.tickets(high).await.expect("list")[0].number, 2);
+    store.set_ticket_card(1, "c", "m").await.expect("card");
+    assert_eq!(
+        store.ticket_card(1).await.expect("q"),
+        Some(("c".into(), "m".into()))
+    );
+    assert_eq!(store.ticket_card(2).await.expect("q"), None);
+}
+
+pub async fn info_articles_are_kept_per_language(store: Arc<dyn Store>) {
+    let admin = user(&store, "admin").await;
+    let article = |lang: &str, title: &str| InfoArticle {
+        topic: "vpn".into(),
+        lang: lang.into(),
+        title: title.into(),
+        body: "b".into(),
+        updated_at: ids::now(),
+    };
+    store
+        .set_article(article("ca", "VPN"), &admin.id)
+        .await
+        .expect("set");
+    store
+        .set_article(article("es", "VPN es"), &admin.id)
+        .await
+        .expect("set");
+    store
+        .set_article(article("ca", "VPN (nou)"), &admin.id)
+        .await
+        .expect("replace");
+    let all = store.articles().await.expect("list");
+    assert_eq!(
+        all.iter()
+            .map(|a| (a.lang.as_str(), a.title.as_str()))
+            .collect::<Vec<_>>(),
+        [("ca", "VPN (nou)"), ("es", "VPN es")]
+    );
+    assert_eq!(
+        store
+            .remove_article("vpn", Some("es"))
+            .await
+            .expect("remove"),
+        1
+    );
+    assert_eq!(store.remove_article("vpn", None).await.expect("remove"), 1);
+    assert_eq!(store.remove_article("vpn", None).await.expect("remove"), 0);
 }

@@ -110,6 +110,7 @@ impl Bot {
         let auth = ClientFrame::Auth {
             token: self.token.clone(),
             resume: (!last_seen.is_empty()).then(|| last_seen.clone()),
+            lang: None,
         };
         socket
             .send(WsMessage::Text(serde_json::to_string(&auth)?.into()))

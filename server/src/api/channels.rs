@@ -114,9 +114,13 @@ pub async fn post(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
     Path(channel_id): Path<String>,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> HttpResult<Response> {
-    let sent = messages::send(&ctx, &caller, Draft::from_rest(&channel_id, req)).await?;
+    let lang = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let sent = messages::send(&ctx, &caller, Draft::from_rest(&channel_id, req), lang).await?;
     Ok(match sent {
         Sent::Message { message, created } => {
             let status = if created {

@@ -7,6 +7,7 @@ mod commands;
 pub mod error;
 pub mod extract;
 mod health;
+mod info;
 mod tickets;
 mod users;
 mod webhooks;
@@ -76,6 +77,8 @@ pub fn router(ctx: Arc<Context>) -> Router {
             "/tickets/{number}",
             get(tickets::detail).patch(tickets::update),
         )
+        .route("/info", get(info::list))
+        .route("/info/{topic}", put(info::set).delete(info::remove))
         .route("/bots", get(bots::list).post(bots::create))
         .route("/bots/{id}/tokens", get(bots::tokens).post(bots::add_token))
         .route(

@@ -39,6 +39,10 @@ const BUILT_INS: &[(&str, &str)] = &[
         "tickets",
         "les teves peticions obertes (l'equip de suport: `/tickets all`, `status:<estat>`, `assignee:me`)",
     ),
+    (
+        "info",
+        "`/info [tema]` respon amb els articles de l'equip de suport (VPN, correu, ...)",
+    ),
 ];
 /// How long and how often a command may answer through its `response_url`.
 const RESPONSE_URL_MINUTES: i64 = 30;
@@ -105,10 +109,16 @@ pub async fn invoke(
     channel_id: &str,
     name: &str,
     text: &str,
+    lang: Option<&str>,
 ) -> AppResult<Answer> {
     require_member(ctx, &caller.id, channel_id)?;
     match name {
         "help" => return help(ctx).await,
+        "info" => {
+            return crate::support::info::answer(ctx, text, crate::support::info::language(lang))
+                .await
+                .map(Answer::note);
+        }
         "suport" | "ticket" | "tickets" => {
             return crate::support::commands::run(ctx, caller, name, text)
                 .await

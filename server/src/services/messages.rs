@@ -152,11 +152,16 @@ pub enum Sent {
 }
 
 /// `POST /channels/{id}/messages`: a message, or a slash command.
-pub async fn send(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<Sent> {
+pub async fn send(
+    ctx: &Context,
+    caller: &Caller,
+    draft: Draft,
+    lang: Option<&str>,
+) -> AppResult<Sent> {
     match commands::parse(&draft.body) {
         Parsed::Command { name, text } => {
             let channel_id = draft.channel_id.clone();
-            match commands::invoke(ctx, &caller.user, &channel_id, &name, &text).await? {
+            match commands::invoke(ctx, &caller.user, &channel_id, &name, &text, lang).await? {
                 Answer::Posted(message) => Ok(Sent::Message {
                     message: *message,
                     created: true,
@@ -197,17 +202,29 @@ pub fn ephemeral(
 
 /// Runs a command sent over a socket without holding up the socket's other frames; the answer
 /// goes back to that socket: `ephemeral` (echoing `ref`), `ack` for a posted answer, or `error`.
-pub fn command_from_socket(
-    ctx: Arc<Context>,
-    user: User,
-    channel_id: String,
-    name: String,
-    text: String,
-    outbox: Arc<Outbox>,
-    reference: Option<String>,
-) {
+/// A command typed on a socket.
+pub struct SocketCommand {
+    pub user: User,
+    pub channel_id: String,
+    pub name: String,
+    pub text: String,
+    pub reference: Option<String>,
+    /// The socket's UI language, for answers that have translations.
+    pub lang: Option<String>,
+}
+
+pub fn command_from_socket(ctx: Arc<Context>, outbox: Arc<Outbox>, command: SocketCommand) {
+    let SocketCommand {
+        user,
+        channel_id,
+        name,
+        text,
+        reference,
+        lang,
+    } = command;
     tokio::spawn(async move {
-        let frame = match commands::invoke(&ctx, &user, &channel_id, &name, &text).await {
+        let lang = lang.as_deref();
+        let frame = match commands::invoke(&ctx, &user, &channel_id, &name, &text, lang).await {
             Ok(Answer::Ephemeral { text, attachments }) => {
                 ephemeral(&channel_id, reference, text, attachments)
             }

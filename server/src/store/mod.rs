@@ -156,6 +156,13 @@ pub trait Store: Send + Sync + 'static {
     /// The card message of a ticket: (channel id, message id).
     async fn ticket_card(&self, number: i64) -> StoreResult<Option<(String, String)>>;
 
+    /// Creates or replaces an article in one language.
+    async fn set_article(&self, article: InfoArticle, updated_by: &str) -> StoreResult<()>;
+    /// Every article in every language, by topic then language.
+    async fn articles(&self) -> StoreResult<Vec<InfoArticle>>;
+    /// Removes a topic in one language, or in all; how many rows went.
+    async fn remove_article(&self, topic: &str, lang: Option<&str>) -> StoreResult<u64>;
+
     // --- sessions -------------------------------------------------------------------------
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// Creates a bot account with its first token, in one transaction.

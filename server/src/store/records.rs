@@ -2,8 +2,8 @@
 //! the `protocol` type itself; the rest are defined here.
 
 pub use xerrada_protocol::{
-    ChannelKind, Department, Message, MessageExtras, Role, SlashCommand, Ticket, TicketEvent,
-    TicketPriority, TicketStatus, User, UserKind, Webhook,
+    ChannelKind, Department, InfoArticle, Message, MessageExtras, Role, SlashCommand, Ticket,
+    TicketEvent, TicketPriority, TicketStatus, User, UserKind, Webhook,
 };
 
 /// A new account. The password is already hashed.

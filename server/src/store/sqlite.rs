@@ -857,6 +857,57 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    async fn set_article(&self, article: InfoArticle, updated_by: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO info_articles (topic, lang, title, body, updated_by, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (topic, lang) DO UPDATE SET
+                title = excluded.title, body = excluded.body,
+                updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(&article.topic)
+        .bind(&article.lang)
+        .bind(&article.title)
+        .bind(&article.body)
+        .bind(updated_by)
+        .bind(&article.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn articles(&self) -> StoreResult<Vec<InfoArticle>> {
+        let rows = sqlx::query(
+            "SELECT topic, lang, title, body, updated_at FROM info_articles ORDER BY topic, lang",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(InfoArticle {
+                    topic: r.try_get("topic").map_err(db_error)?,
+                    lang: r.try_get("lang").map_err(db_error)?,
+                    title: r.try_get("title").map_err(db_error)?,
+                    body: r.try_get("body").map_err(db_error)?,
+                    updated_at: r.try_get("updated_at").map_err(db_error)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn remove_article(&self, topic: &str, lang: Option<&str>) -> StoreResult<u64> {
+        let done =
+            sqlx::query("DELETE FROM info_articles WHERE topic = ?1 AND (?2 IS NULL OR lang = ?2)")
+                .bind(topic)
+                .bind(lang)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
     async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         let result = sqlx::query(

@@ -8,6 +8,7 @@
 pub mod bot;
 mod cards;
 pub mod commands;
+pub mod info;
 
 use xerrada_protocol::{
     OpenTicketRequest, Role, Ticket, TicketDetail, TicketPriority, TicketStatus,

@@ -39,7 +39,7 @@ type Stream = SplitStream<WebSocket>;
 pub async fn run(ctx: Arc<Context>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
     let auth_timeout = Duration::from_millis(ctx.config.auth.auth_timeout_ms);
-    let (caller, resume) =
+    let (caller, resume, lang) =
         match tokio::time::timeout(auth_timeout, authenticate(&ctx, &mut stream)).await {
             Ok(Ok(authenticated)) => authenticated,
             Ok(Err(refusal)) => {
@@ -97,6 +97,7 @@ pub async fn run(ctx: Arc<Context>, socket: WebSocket) {
     read_loop(
         &ctx,
         &caller,
+        lang.as_deref(),
         &connection,
         &mut stream,
         started,
@@ -142,7 +143,7 @@ impl Refusal {
 async fn authenticate(
     ctx: &Context,
     stream: &mut Stream,
-) -> Result<(Caller, Option<ResumePoints>), Refusal> {
+) -> Result<(Caller, Option<ResumePoints>, Option<String>), Refusal> {
     loop {
         let text = match stream.next().await {
             Some(Ok(Message::Text(text))) => text,
@@ -170,8 +171,12 @@ async fn authenticate(
             }
         };
         return match serde_json::from_str::<ClientFrame>(&text) {
-            Ok(ClientFrame::Auth { token, resume }) => match ctx.auth.authenticate(&token).await {
-                Ok(caller) => Ok((caller, resume)),
+            Ok(ClientFrame::Auth {
+                token,
+                resume,
+                lang,
+            }) => match ctx.auth.authenticate(&token).await {
+                Ok(caller) => Ok((caller, resume, lang)),
                 Err(e) => Err(Refusal::new(None, e.code(), e.client_message())),
             },
             Ok(_) => Err(Refusal::new(
@@ -278,6 +283,7 @@ async fn send_frame(sink: &mut Sink, frame: &ServerFrame) -> Result<(), AppError
 async fn read_loop(
     ctx: &Arc<Context>,
     caller: &Caller,
+    lang: Option<&str>,
     connection: &Arc<Connection>,
     stream: &mut Stream,
     started: Instant,
@@ -293,7 +299,9 @@ async fn read_loop(
         };
         last_heard.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
         match message {
-            Some(Ok(Message::Text(text))) => handle_text(ctx, caller, connection, &text).await,
+            Some(Ok(Message::Text(text))) => {
+                handle_text(ctx, caller, lang, connection, &text).await
+            }
             Some(Ok(Message::Binary(_))) => {
                 outbox.push_frame(&ServerFrame::Error {
                     reference: None,
@@ -342,6 +350,7 @@ fn reference_of(text: &str) -> Option<String> {
 async fn handle_text(
     ctx: &Arc<Context>,
     caller: &Caller,
+    lang: Option<&str>,
     connection: &Arc<Connection>,
     text: &str,
 ) {
@@ -369,11 +378,15 @@ async fn handle_text(
         } => {
             let body = match commands::parse(&body) {
                 Parsed::Command { name, text } => {
-                    let user = caller.user.clone();
-                    let (ctx, outbox) = (ctx.clone(), outbox.clone());
-                    messages::command_from_socket(
-                        ctx, user, channel_id, name, text, outbox, reference,
-                    );
+                    let command = messages::SocketCommand {
+                        user: caller.user.clone(),
+                        channel_id,
+                        name,
+                        text,
+                        reference,
+                        lang: lang.map(str::to_owned),
+                    };
+                    messages::command_from_socket(ctx.clone(), outbox.clone(), command);
                     return;
                 }
                 Parsed::Escaped(body) => body,

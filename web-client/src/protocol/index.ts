@@ -188,6 +188,22 @@ comment?: string,
  */
 note?: string, };
 
+export type InfoArticle = { 
+/**
+ * Lowercase key, e.g. `vpn`.
+ */
+topic: string, 
+/**
+ * `ca`, `es` or `en`.
+ */
+lang: string, title: string, body: string, updated_at: string, };
+
+export type SetInfoArticleRequest = { title: string, body: string, 
+/**
+ * Default `ca`.
+ */
+lang?: string, };
+
 export type CreateBotRequest = { username: string, display_name: string, };
 
 export type CreatedBot = { bot: User, token: string, };
@@ -200,7 +216,11 @@ export type BotToken = { id: string, label: string, created_at: string, revoked_
 
 export type PresenceStatus = "online" | "away" | "offline";
 
-export type ClientFrame = { "type": "auth", token: string, resume?: Record<string, number>, } | { "type": "send", ref?: string, channel_id: string, client_msg_id: string, body: string, thread_root?: number, } | { "type": "read", channel_id: string, seq: number, } | { "type": "typing", channel_id: string, } | { "type": "ping", ref?: string, };
+export type ClientFrame = { "type": "auth", token: string, resume?: Record<string, number>, 
+/**
+ * The client's UI language (`ca`, `es`, `en`), for answers such as `/info` (additive).
+ */
+lang?: string, } | { "type": "send", ref?: string, channel_id: string, client_msg_id: string, body: string, thread_root?: number, } | { "type": "read", channel_id: string, seq: number, } | { "type": "typing", channel_id: string, } | { "type": "ping", ref?: string, };
 
 export type ServerFrame = { "type": "ready", session_id: string, user: User, channels: Array<Channel>, 
 /**

@@ -272,3 +272,26 @@ async fn the_example_bot_posts_and_answers_in_a_channel_across_a_reconnect() {
     let _ = stop_tx.send(());
     assert_eq!(follower.await.expect("follower"), 2);
 }
+
+#[tokio::test]
+async fn the_servers_own_bots_take_no_tokens() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, bots) = app.get("/api/v1/bots", &admin.token).await;
+    let support = bots
+        .as_array()
+        .expect("bots")
+        .iter()
+        .find(|b| b["username"] == "suport")
+        .cloned()
+        .expect("the @suport bot exists from the start");
+    let id = support["id"].as_str().expect("id");
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/bots/{id}/tokens"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+}

@@ -159,9 +159,24 @@ pub async fn revoke_bot_token(ctx: &Context, bot_id: &str, token_id: &str) -> Ap
 }
 
 async fn find_bot(ctx: &Context, bot_id: &str) -> AppResult<User> {
-    ctx.store
+    let bot = ctx
+        .store
         .user_by_id(bot_id)
         .await?
         .filter(|u| u.kind == UserKind::Bot)
-        .ok_or_else(|| AppError::not_found("bot"))
+        .ok_or_else(|| AppError::not_found("bot"))?;
+    if SYSTEM_ACCOUNTS.contains(&bot.username.as_str()) {
+        // A token for these would let its holder edit every webhook post or support card.
+        return Err(AppError::Forbidden(format!(
+            "{} is run by the server itself and takes no tokens",
+            bot.username
+        )));
+    }
+    Ok(bot)
 }
+
+/// Bot accounts the server runs itself.
+const SYSTEM_ACCOUNTS: [&str; 2] = [
+    crate::services::webhooks::WEBHOOK_ACCOUNT,
+    crate::support::bot::SUPPORT_BOT,
+];

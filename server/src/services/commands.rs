@@ -347,6 +347,8 @@ pub async fn late_reply(
         .find(|c| c.id == grant.command_id)
         .map(|c| c.name)
         .unwrap_or_else(|| "ordre".into());
+    // The caller may have left the channel since it ran the command.
+    require_member(ctx, &grant.user_id, &grant.channel_id)?;
     let answer = answer(ctx, &grant.channel_id, &name, reply).await?;
     Ok((grant.user_id, grant.channel_id, answer))
 }

@@ -207,6 +207,13 @@ async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
         .command(&general, "/ticket 1 comment És la HP del passadís")
         .await;
     assert_eq!(answer["type"], "ephemeral");
+    // Every change is in the DM, the requester's own too.
+    assert!(
+        anna_ws.next_dm().await["body"]
+            .as_str()
+            .expect("body")
+            .contains("És la HP del passadís")
+    );
     let (status, _) = app
         .call(
             reqwest::Method::PATCH,
@@ -268,6 +275,12 @@ async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
         closed["text"].as_str().expect("text").contains("tancat"),
         "{closed}"
     );
+    assert!(
+        anna_ws.next_dm().await["body"]
+            .as_str()
+            .expect("body")
+            .contains("**tancat**")
+    );
     let closed_card = tech1_ws
         .next_matching(|f| {
             f["type"] == "message_updated"
@@ -311,6 +324,20 @@ async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
     );
     let refused = oriol_ws.command(&general, "/tickets all").await;
     assert_eq!(refused["code"], "forbidden");
+    // Assigned by command, only to someone on the team.
+    let handed = tech1_ws
+        .command(&tic.channel_id, "/ticket 1 assign @tecnic2")
+        .await;
+    assert_eq!(handed["type"], "ephemeral", "{handed}");
+    let (_, now) = ticket(&app, &anna, 1).await;
+    assert_eq!(now["assignee_id"], tech2.user.id.as_str());
+    let refused = tech1_ws
+        .command(&tic.channel_id, "/ticket 1 assign @oriol")
+        .await;
+    assert_eq!(
+        (refused["type"].as_str(), refused["code"].as_str()),
+        (Some("error"), Some("invalid_request"))
+    );
     assert_eq!(app.get("/api/v1/tickets/abc", &tech1.token).await.0, 404);
     assert_eq!(
         app.get("/api/v1/tickets?status=nonsense", &tech1.token)

@@ -57,10 +57,6 @@ pub async fn announce_change(
     if let Err(e) = refresh_card(ctx, ticket).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not refresh the ticket card");
     }
-    if actor.id == ticket.requester_id {
-        // People are not told about their own actions; the command already confirmed them.
-        return;
-    }
     let lines: Vec<String> = history
         .iter()
         .filter_map(|(kind, detail)| {

@@ -2,8 +2,9 @@
 //!
 //! The team is the support department's members (by default `tic`) plus admins; the
 //! department's channel gets a card per ticket, kept up to date, with buttons. Requesters
-//! hear of every change others make from the `@suport` bot in a DM, and may comment, close and
-//! reopen their own tickets; everything else is the team's. Every change is a history line.
+//! hear of every change from the `@suport` bot in a DM (their own too, so the DM is the whole
+//! story), and may comment, close and reopen their own tickets; everything else is the team's.
+//! Every change is a history line.
 
 pub mod bot;
 mod cards;

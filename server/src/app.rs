@@ -188,6 +188,7 @@ impl Application {
         let hub = ctx.hub.clone();
         let graceful = async move {
             shutdown.await;
+            support_bot.abort();
             tracing::info!("shutting down: closing sockets");
             hub.close_all(close_code::GOING_AWAY, "server going away");
         };
@@ -206,7 +207,6 @@ impl Application {
             tracing::warn!("some sockets did not close in time");
         }
         sync_task.abort();
-        support_bot.abort();
         node.close().await;
         tracing::info!("stopped");
         served

@@ -331,6 +331,40 @@ async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
     assert_eq!(handed["type"], "ephemeral", "{handed}");
     let (_, now) = ticket(&app, &anna, 1).await;
     assert_eq!(now["assignee_id"], tech2.user.id.as_str());
+    let told = anna_ws
+        .next_matching(|f| {
+            f["type"] == "message"
+                && f["message"]["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains("s'ocupa"))
+        })
+        .await;
+    assert!(
+        told["message"]["body"]
+            .as_str()
+            .expect("body")
+            .starts_with("User tecnic2 s'ocupa del tiquet #1"),
+        "the DM names the assignee: {told}"
+    );
+    let (status, listed) = app
+        .get(
+            "/api/v1/tickets?status=&assignee_id=&category=&mine=true",
+            &anna.token,
+        )
+        .await;
+    assert_eq!(
+        (status, listed["tickets"].as_array().map(Vec::len)),
+        (200, Some(1)),
+        "empty filters mean any"
+    );
+    let (_, by_category) = app
+        .get("/api/v1/tickets?category=ALTRES", &tech1.token)
+        .await;
+    assert_eq!(
+        by_category["tickets"].as_array().map(Vec::len),
+        Some(1),
+        "categories compare regardless of case"
+    );
     let refused = tech1_ws
         .command(&tic.channel_id, "/ticket 1 assign @oriol")
         .await;
@@ -395,6 +429,18 @@ async fn writing_to_the_support_bot_opens_a_ticket_from_its_menu() {
             .0,
         204
     );
+    let spent = anna_ws.next_of_type("message_updated").await;
+    assert!(
+        spent["message"]["extras"].get("actions").is_none(),
+        "the menu is spent once used"
+    );
+    assert_eq!(
+        app.post(&click, &anna.token, json!({"action_id": "open"}))
+            .await
+            .0,
+        404,
+        "no second ticket from the same click"
+    );
     let card = tech_ws.next_of_type("message").await;
     assert!(
         card["message"]["body"]
@@ -406,6 +452,20 @@ async fn writing_to_the_support_bot_opens_a_ticket_from_its_menu() {
     assert_eq!(
         (status, detail["requester_id"].as_str()),
         (200, Some(anna.user.id.as_str()))
+    );
+    // A new message gets a fresh menu; its other button lists the requests.
+    app.send(&anna, &dm_id, "Hola").await;
+    let menu = loop {
+        let frame = anna_ws.next_of_type("message").await;
+        if frame["message"]["author_id"] == bot_id.as_str()
+            && frame["message"]["extras"]["actions"].is_array()
+        {
+            break frame["message"].clone();
+        }
+    };
+    let click = format!(
+        "/api/v1/channels/{dm_id}/messages/{}/actions",
+        menu["id"].as_str().expect("id")
     );
     assert_eq!(
         app.post(&click, &anna.token, json!({"action_id": "mine"}))
@@ -550,8 +610,13 @@ async fn info_answers_from_the_knowledge_base_in_the_ui_language() {
     let (_, all) = app.get("/api/v1/info", &anna.token).await;
     assert_eq!(all.as_array().map(Vec::len), Some(3));
     assert_eq!(
-        app.delete("/api/v1/info/vpn?lang=es", &admin.token).await.0,
-        204
+        app.delete("/api/v1/info/vpn?lang=ES", &admin.token).await.0,
+        204,
+        "languages regardless of case"
+    );
+    assert_eq!(
+        app.delete("/api/v1/info/vpn?lang=fr", &admin.token).await.0,
+        400
     );
     assert_eq!(
         app.delete("/api/v1/info/nothing", &admin.token).await.0,

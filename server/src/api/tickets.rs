@@ -17,13 +17,17 @@ use crate::context::Context;
 use crate::error::AppError;
 use crate::support::{self, ListQuery};
 
+/// Query of `GET /tickets`. An empty value (`?status=&category=`) means "any".
 #[derive(Deserialize)]
 pub struct TicketsQuery {
-    status: Option<TicketStatus>,
+    status: Option<String>,
     assignee_id: Option<String>,
     category: Option<String>,
-    #[serde(default)]
-    mine: bool,
+    mine: Option<String>,
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
 }
 
 pub async fn list(
@@ -31,11 +35,26 @@ pub async fn list(
     caller: Caller,
     ApiQuery(query): ApiQuery<TicketsQuery>,
 ) -> HttpResult<Json<TicketList>> {
+    let status = non_empty(query.status)
+        .map(|s| {
+            TicketStatus::parse(&s)
+                .ok_or_else(|| AppError::Invalid(format!("unknown status {s:?}")))
+        })
+        .transpose()?;
+    let mine = match non_empty(query.mine).as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(
+                AppError::Invalid(format!("mine must be true or false, not {other:?}")).into(),
+            );
+        }
+    };
     let query = ListQuery {
-        status: query.status,
-        assignee_id: query.assignee_id,
-        category: query.category,
-        mine: query.mine,
+        status,
+        assignee_id: non_empty(query.assignee_id),
+        category: non_empty(query.category),
+        mine,
     };
     let tickets = support::list(&ctx, &caller.user, query).await?;
     Ok(Json(TicketList { tickets }))

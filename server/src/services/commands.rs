@@ -33,7 +33,7 @@ const BUILT_INS: &[(&str, &str)] = &[
     ),
     (
         "ticket",
-        "`/ticket <n> [assign | status <estat> | priority <prioritat> | comment <text> | note <text> | close | reopen]`",
+        "`/ticket <n> [assign [@usuari] | unassign | status <estat> | priority <prioritat> | category <categoria> | comment <text> | note <text> | close | reopen]`",
     ),
     (
         "tickets",

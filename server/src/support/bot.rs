@@ -57,12 +57,25 @@ pub async fn announce_change(
     if let Err(e) = refresh_card(ctx, ticket).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not refresh the ticket card");
     }
-    let lines: Vec<String> = history
-        .iter()
-        .filter_map(|(kind, detail)| {
-            cards::change_line(ticket.number, &actor.display_name, kind, detail)
-        })
-        .collect();
+    let mut lines = Vec::new();
+    for (kind, detail) in history {
+        // An assignment names the assignee, not who made it.
+        let detail = if kind == "assigned" && !detail.is_empty() {
+            display_name(ctx, Some(detail))
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        } else {
+            detail.clone()
+        };
+        lines.extend(cards::change_line(
+            ticket.number,
+            &actor.display_name,
+            kind,
+            &detail,
+        ));
+    }
     if lines.is_empty() {
         return;
     }
@@ -181,7 +194,23 @@ async fn run(ctx: &Arc<Context>) -> AppResult<()> {
     let bot = bot_user(ctx).await?;
     let (outbox, mut receiver) = ctx.hub.new_outbox();
     let (connection, _) = ctx.hub.register(&bot.id, "support-bot", outbox);
-    while let Some(frame) = receiver.recv().await {
+    // Unregistered however the task ends (shutdown aborts it), so shutdown does not wait for it.
+    let _registration = Registration {
+        ctx: ctx.clone(),
+        connection: connection.clone(),
+    };
+    let closed = connection.outbox.closed();
+    tokio::pin!(closed);
+    loop {
+        // A closed queue (it fell behind) ends this connection; `start` opens a new one.
+        let frame = tokio::select! {
+            reason = &mut closed => {
+                tracing::warn!(code = reason.code, "support bot connection closed; reconnecting");
+                return Ok(());
+            }
+            frame = receiver.recv() => frame,
+        };
+        let Some(frame) = frame else { return Ok(()) };
         let Ok(frame) = serde_json::from_str::<ServerFrame>(frame.text.as_str()) else {
             continue;
         };
@@ -212,8 +241,18 @@ async fn run(ctx: &Arc<Context>) -> AppResult<()> {
             tracing::warn!(error = %e, "support bot could not handle a frame");
         }
     }
-    ctx.hub.unregister(&connection);
-    Ok(())
+}
+
+/// Keeps the bot's connection registered while alive.
+struct Registration {
+    ctx: Arc<Context>,
+    connection: Arc<crate::hub::Connection>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.ctx.hub.unregister(&self.connection);
+    }
 }
 
 /// A direct message to the bot: it answers with its menu.
@@ -265,7 +304,16 @@ async fn on_action(
         return Ok(());
     };
     let result = match action_id {
-        "open" => open_from_dm(ctx, &user, channel_id, value.unwrap_or(message_id)).await,
+        "open" => {
+            open_from_dm(
+                ctx,
+                &user,
+                channel_id,
+                value.unwrap_or(message_id),
+                message_id,
+            )
+            .await
+        }
         "mine" => list_mine(ctx, &user, channel_id).await,
         "comment" => {
             let number = value.unwrap_or("?");
@@ -290,6 +338,7 @@ async fn open_from_dm(
     user: &User,
     channel_id: &str,
     source_id: &str,
+    menu_id: &str,
 ) -> AppResult<()> {
     let source = ctx
         .store
@@ -303,7 +352,18 @@ async fn open_from_dm(
         category: None,
         priority: None,
     };
-    super::open(ctx, user, request).await?;
+    let ticket = super::open(ctx, user, request).await?;
+    // The menu is spent: a second click must not open the same request twice.
+    let bot = bot_user(ctx).await?;
+    let op = WriteOp::EditMessage {
+        channel_id: channel_id.to_owned(),
+        message_id: menu_id.to_owned(),
+        editor_id: bot.id,
+        body: Some(format!("Petició oberta: tiquet **#{}**.", ticket.number)),
+        extras: Some(None),
+        at: ids::now(),
+    };
+    ctx.writer.write(op).await?;
     Ok(())
 }
 

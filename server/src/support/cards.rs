@@ -77,7 +77,7 @@ pub fn change_line(number: i64, actor: &str, kind: &str, detail: &str) -> Option
         }
         "category" => format!("El tiquet #{number} ara és de la categoria **{detail}**."),
         "assigned" if detail.is_empty() => format!("El tiquet #{number} ja no té ningú assignat."),
-        "assigned" => format!("{actor} s'ocupa del tiquet #{number}."),
+        "assigned" => format!("{detail} s'ocupa del tiquet #{number} (per {actor})."),
         "comment" => format!("Comentari de {actor} al tiquet #{number}:\n> {detail}"),
         _ => return None,
     };

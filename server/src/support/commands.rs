@@ -36,7 +36,7 @@ async fn open(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
     ))
 }
 
-const TICKET_USAGE: &str = "Ús: `/ticket <n> [assign | status <estat> | priority <prioritat> | category <categoria> | comment <text> | note <text> | close | reopen]`";
+const TICKET_USAGE: &str = "Ús: `/ticket <n> [assign [@usuari] | unassign | status <estat> | priority <prioritat> | category <categoria> | comment <text> | note <text> | close | reopen]`";
 
 async fn ticket(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
     let mut words = text.split_whitespace();

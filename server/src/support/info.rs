@@ -16,15 +16,13 @@ pub const LANGS: [&str; 3] = ["ca", "es", "en"];
 const MAX_BODY_CHARS: usize = 4000;
 
 /// `ca`, `es` or `en` from a UI language or an `Accept-Language` value; Catalan otherwise.
+/// (`fr-FR,es;q=0.8` gives `es`: the first supported entry wins.)
 pub fn language(raw: Option<&str>) -> &'static str {
-    let wanted = raw
-        .and_then(|r| r.split([',', ';', '-', '_']).next())
-        .map(|r| r.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    LANGS
-        .iter()
-        .copied()
-        .find(|l| *l == wanted)
+    raw.unwrap_or_default()
+        .split(',')
+        .filter_map(|entry| entry.split([';', '-', '_']).next())
+        .map(|tag| tag.trim().to_ascii_lowercase())
+        .find_map(|tag| LANGS.iter().copied().find(|l| *l == tag))
         .unwrap_or(LANGS[0])
 }
 
@@ -84,7 +82,16 @@ pub async fn list(ctx: &Context) -> AppResult<Vec<InfoArticle>> {
 /// Removes a topic in one language, or in all of them.
 pub async fn remove(ctx: &Context, topic: &str, lang: Option<&str>) -> AppResult<()> {
     let topic = topic_key(topic)?;
-    if ctx.store.remove_article(&topic, lang).await? == 0 {
+    let lang = lang.map(str::to_ascii_lowercase).filter(|l| !l.is_empty());
+    if let Some(lang) = &lang
+        && !LANGS.contains(&lang.as_str())
+    {
+        return Err(AppError::Invalid(format!(
+            "lang must be one of {}",
+            LANGS.join(", ")
+        )));
+    }
+    if ctx.store.remove_article(&topic, lang.as_deref()).await? == 0 {
         return Err(AppError::NotFound(format!("no article {topic:?}")));
     }
     Ok(())
@@ -206,6 +213,7 @@ mod tests {
         assert_eq!(language(Some("es-ES,es;q=0.9")), "es");
         assert_eq!(language(Some("en")), "en");
         assert_eq!(language(Some("fr-FR")), "ca");
+        assert_eq!(language(Some("fr-FR,es;q=0.8")), "es");
         assert_eq!(language(None), "ca");
     }
 

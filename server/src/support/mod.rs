@@ -151,10 +151,20 @@ pub struct ListQuery {
 pub async fn list(ctx: &Context, user: &User, query: ListQuery) -> AppResult<Vec<Ticket>> {
     let team = is_team(ctx, user).await?;
     let own_only = query.mine || !team;
+    // Categories compare as they do when set: regardless of case.
+    let category = query.category.map(|wanted| {
+        ctx.config
+            .support
+            .categories
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(&wanted))
+            .cloned()
+            .unwrap_or(wanted)
+    });
     let filter = TicketFilter {
         status: query.status,
         assignee_id: query.assignee_id,
-        category: query.category,
+        category,
         requester_id: own_only.then(|| user.id.clone()),
         open_only: false,
     };

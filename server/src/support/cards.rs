@@ -40,22 +40,37 @@ pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String
         style,
         value: Some(number.to_string()),
     };
+    // No buttons on a closed ticket, and none for the status it is already in.
     let actions = if ticket.status == TicketStatus::Closed {
         Vec::new()
     } else {
-        vec![
-            button("assign", "Assigna-me-la", Some(ActionStyle::Primary)),
-            button("in_progress", "En curs", None),
-            button("waiting", "En espera", None),
-            button("resolved", "Resolta", None),
-            button("comment", "Comenta", None),
+        [
+            ("assign", "Assigna-me-la", Some(ActionStyle::Primary), None),
+            (
+                "in_progress",
+                "En curs",
+                None,
+                Some(TicketStatus::InProgress),
+            ),
+            ("waiting", "En espera", None, Some(TicketStatus::Waiting)),
+            ("resolved", "Resolta", None, Some(TicketStatus::Resolved)),
+            ("comment", "Comenta", None, None),
         ]
+        .into_iter()
+        .filter(|(_, _, _, status)| *status != Some(ticket.status))
+        .map(|(id, label, style, _)| button(id, label, style))
+        .collect()
     };
     let body = format!(
         "Tiquet #{number} ({}): {}",
         ticket.status.label_ca(),
         ticket.title
     );
+    // The body is the attachment's plain-text fallback: clients need not show both.
+    let attachment = Attachment {
+        fallback: Some(body.clone()),
+        ..attachment
+    };
     let extras = MessageExtras {
         attachments: vec![attachment],
         actions,

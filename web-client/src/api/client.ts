@@ -12,6 +12,7 @@ import type {
   MessagePage,
   User,
 } from "../protocol";
+import { getLocale } from "../i18n";
 
 /** An HTTP answer with an error status and, usually, the contract's `{code, message}` body. */
 export class ApiError extends Error {
@@ -47,7 +48,8 @@ export async function rawRequest<T>(
   body?: unknown,
   token?: string | null,
 ): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  // The UI language, for whatever the server words for people (command answers over REST).
+  const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": getLocale() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let response: Response;

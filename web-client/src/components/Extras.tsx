@@ -3,10 +3,10 @@
 // Markdown renderer as message bodies; the only colour that reaches the page is a validated
 // `#rrggbb`, set as a CSS custom property through the CSSOM (CSP-clean); nothing is fetched.
 import type { Attachment, AttachmentField, Block, MessageAction } from "../protocol";
-import { t } from "../i18n";
+import { formatDateTime, formatFull, t } from "../i18n";
 import { safeHref } from "../markdown/parse";
 import { type RenderOptions, renderMarkdown } from "../markdown/render";
-import { barColour } from "../extras/extras";
+import { barColour, showAttachmentText, splitTimestamps } from "../extras/extras";
 
 export function AttachmentList({ attachments, options }: { attachments: readonly Attachment[]; options: RenderOptions }) {
   if (attachments.length === 0) return null;
@@ -46,12 +46,25 @@ function AttachmentView({ attachment: a, options }: { attachment: Attachment; op
               )}
             </div>
           )}
-          {a.text && <div class="message-text att-text">{renderMarkdown(a.text, options)}</div>}
+          {a.text && showAttachmentText(a) && <div class="message-text att-text">{renderMarkdown(a.text, options)}</div>}
           {a.fields && a.fields.length > 0 && <FieldGrid fields={a.fields} options={options} />}
-          {a.footer && <div class="att-footer">{a.footer}</div>}
+          {a.footer && <div class="att-footer">{footerText(a.footer)}</div>}
         </div>
       )}
     </div>
+  );
+}
+
+/** A footer as plain text, with machine timestamps shown in the reader's time zone and language. */
+function footerText(footer: string) {
+  return splitTimestamps(footer).map((part, i) =>
+    "iso" in part ? (
+      <time key={i} dateTime={part.iso} title={formatFull(part.iso)}>
+        {formatDateTime(part.iso)}
+      </time>
+    ) : (
+      part.text
+    ),
   );
 }
 

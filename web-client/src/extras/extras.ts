@@ -266,6 +266,45 @@ export function showBody(message: Pick<Message, "body" | "extras">): boolean {
   return true;
 }
 
+/**
+ * Whether to show an attachment's `text` under its title. A one-line text that the title
+ * already contains word for word (a ticket card titled "#1 · The printer is jammed" whose
+ * description is "The printer is jammed") would only say the same thing twice, so it is left
+ * out; nothing is lost. Any text that adds something is shown.
+ */
+export function showAttachmentText(a: Pick<Attachment, "title" | "text">): boolean {
+  const text = (a.text ?? "").trim();
+  if (text === "") return false;
+  if (!a.title || text.includes("\n")) return true;
+  return !squash(a.title).includes(squash(text));
+}
+
+// ---- timestamps in footers ---------------------------------------------------------------------
+
+/** An RFC 3339 date-time with an explicit zone (so it names one instant), as servers write them. */
+const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})(?![\w:])/g;
+
+/** A piece of a text: as written, or an instant to show in the reader's time zone and language. */
+export type TextPart = { text: string } | { iso: string };
+
+/**
+ * Splits a text (an attachment's footer) around the machine timestamps it contains, such as
+ * `2026-11-26T15:01:28.012Z`, so the view can show them as a local date and time.
+ */
+export function splitTimestamps(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let last = 0;
+  for (const m of text.matchAll(TIMESTAMP)) {
+    const iso = m[0];
+    if (Number.isNaN(Date.parse(iso.replace(" ", "T")))) continue;
+    if (m.index > last) parts.push({ text: text.slice(last, m.index) });
+    parts.push({ iso: iso.replace(" ", "T") });
+    last = m.index + iso.length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}
+
 // ---- untrusted input ---------------------------------------------------------------------------
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);

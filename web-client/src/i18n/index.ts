@@ -99,11 +99,17 @@ function makeFormatters(locale: Locale) {
     full: new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short" }),
     day: new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long" }),
     dayWithYear: new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" }),
+    dateTime: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }),
   };
 }
 
 export function formatTime(iso: string): string {
   return formatters.time.format(new Date(iso));
+}
+
+/** A date and time, compact (a timestamp in a bot's card footer). */
+export function formatDateTime(iso: string): string {
+  return formatters.dateTime.format(new Date(iso));
 }
 
 export function formatFull(iso: string): string {

@@ -14,6 +14,7 @@ import { type Api, ApiError, NetworkError } from "../api/client";
 import type { AuthSession } from "../auth/session";
 import type { ChatStore } from "../store/chat";
 import { cleanAttachments } from "../extras/extras";
+import { getLocale, onLocaleChange } from "../i18n";
 import { OutboxSaver, restore, snapshot } from "../store/persist";
 import { RealtimeSocket } from "./socket";
 
@@ -34,6 +35,8 @@ export const COMMAND_ANSWER_MS = 20_000;
 export const ACTION_WAIT_MS = 10_000;
 /** How long an action's error stays on screen. */
 const TOAST_MS = 6_000;
+/** After a language switch, how often to check whether the socket may reconnect to announce it. */
+const LANGUAGE_RETRY_MS = 1_000;
 
 export interface Notifier {
   /** A new message from someone else arrived (live or replayed). */
@@ -58,6 +61,8 @@ export class SyncEngine {
   private actionTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private toastCounter = 0;
+  private languageTimer: ReturnType<typeof setTimeout> | null = null;
+  private unsubscribeLocale: (() => void) | null = null;
   private readonly onPageHide = () => this.saver?.saveNow();
 
   constructor(
@@ -85,6 +90,7 @@ export class SyncEngine {
         this.store.changed();
       },
       onSessionEnded: () => this.onSessionEnded(),
+      language: () => getLocale(),
     });
   }
 
@@ -96,10 +102,15 @@ export class SyncEngine {
     }
     this.socket.start();
     this.outboxTimer = setInterval(() => this.flushOutbox(), OUTBOX_TICK_MS);
+    this.unsubscribeLocale ??= onLocaleChange(() => this.announceLanguage());
   }
 
   stop(): void {
     this.socket.stop();
+    this.unsubscribeLocale?.();
+    this.unsubscribeLocale = null;
+    if (this.languageTimer) clearTimeout(this.languageTimer);
+    this.languageTimer = null;
     if (this.outboxTimer) clearInterval(this.outboxTimer);
     this.outboxTimer = null;
     this.saver?.saveNow();
@@ -137,6 +148,30 @@ export class SyncEngine {
     if (text) this.store.drafts.set(channelId, text);
     else this.store.drafts.delete(channelId);
     this.saver?.schedule();
+  }
+
+  /**
+   * The user switched language: the server learns it only from `auth`, so the socket
+   * reconnects (quietly, with resume) to announce it, and `/info` answers in it from then on.
+   * Not while a command waits for its answer: that answer would be lost with the old socket.
+   * A socket that is not connected announces the new language when it next connects anyway.
+   */
+  private announceLanguage(): void {
+    if (this.languageTimer) clearTimeout(this.languageTimer);
+    this.languageTimer = null;
+    if (!this.socket.isReady() || this.socket.announcedLanguage() === getLocale()) return;
+    if (this.commandAwaitingAnswer()) {
+      this.languageTimer = setTimeout(() => this.announceLanguage(), LANGUAGE_RETRY_MS);
+      return;
+    }
+    this.socket.reconnectQuietly();
+  }
+
+  private commandAwaitingAnswer(): boolean {
+    for (const timeline of this.store.timelines.values()) {
+      if (timeline.pending.some((p) => p.command && p.state === "pending" && p.sentOnce)) return true;
+    }
+    return false;
   }
 
   /** For tests and diagnostics: drop the socket and reconnect with resume. */
@@ -290,6 +325,10 @@ export class SyncEngine {
     if (!this.directoryLoaded) void this.loadDirectory();
     const current = store.currentChannelId;
     if (current) void this.loadLatest(current);
+    // The language changed while this connection was opening: announce it now.
+    if (this.socket.isReady() && this.socket.announcedLanguage() !== getLocale() && !this.languageTimer) {
+      this.languageTimer = setTimeout(() => this.announceLanguage(), 0);
+    }
     store.changed();
   }
 

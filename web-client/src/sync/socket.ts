@@ -22,6 +22,8 @@ export interface SocketHooks {
   onState(state: ConnectionState): void;
   /** The server ended the session (4003) or the token cannot be renewed. */
   onSessionEnded(): void;
+  /** The UI language (`ca`, `es`, `en`) announced in `auth`, for answers such as `/info`. */
+  language?(): string;
 }
 
 /** Application-level keepalive: browsers hide WebSocket pings, so we ping to notice dead links. */
@@ -42,6 +44,8 @@ export class RealtimeSocket {
   /** Whether the last 4001 was already answered with a refresh (one try per refusal chain). */
   private refreshedAfterRefusal = false;
   private state: ConnectionState = "connecting";
+  /** The language sent in the current socket's `auth` frame. */
+  private announced: string | undefined;
 
   constructor(
     private readonly hooks: SocketHooks,
@@ -85,6 +89,30 @@ export class RealtimeSocket {
     this.dropAndRetry(0);
   }
 
+  /** The language the current connection announced (undefined before the first `auth`). */
+  announcedLanguage(): string | undefined {
+    return this.announced;
+  }
+
+  /**
+   * Reconnects at once so the server hears something only said in `auth` (the UI language),
+   * without showing the user an "offline" blip: the state stays "online" (frames wait in the
+   * outbox for the few milliseconds) unless the new connection fails, in which case the usual
+   * backoff and states take over.
+   */
+  reconnectQuietly(): void {
+    if (this.stopped || !this.isReady()) return;
+    const ws = this.ws;
+    this.ws = null;
+    this.ready = false;
+    this.clearTimers();
+    if (ws) {
+      ws.onclose = null;
+      ws.close(1000, "language");
+    }
+    void this.connect();
+  }
+
   private async connect(): Promise<void> {
     if (this.stopped) return;
     this.clearTimers();
@@ -114,7 +142,9 @@ export class RealtimeSocket {
     ws.onopen = () => {
       if (this.ws !== ws) return;
       const resume = this.hooks.resumePoints();
-      const auth: ClientFrame = { type: "auth", token, resume };
+      const lang = this.hooks.language?.();
+      const auth: ClientFrame = lang ? { type: "auth", token, resume, lang } : { type: "auth", token, resume };
+      this.announced = lang;
       ws.send(JSON.stringify(auth));
     };
     ws.onmessage = (event) => {

@@ -10,7 +10,8 @@
 //                    tests that restart the server are skipped); seeding uses the same origin
 //                    with XERRADA_ADMIN_PASSWORD.
 //   CHROMIUM_PATH    browser (default /usr/bin/chromium)
-//   E2E_SCREENSHOTS  folder for screenshots (default docs/screenshots, shown in the README)
+//   E2E_SCREENSHOTS  folder for screenshots (default test-results/screenshots, untracked; set it
+//                    to docs/screenshots to refresh the ones the README shows)
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
@@ -21,7 +22,7 @@ import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const webClientDir = resolve(here, "../..");
-export const screenshotDir = process.env.E2E_SCREENSHOTS ?? join(webClientDir, "docs", "screenshots");
+export const screenshotDir = process.env.E2E_SCREENSHOTS ?? join(webClientDir, "test-results", "screenshots");
 export const ADMIN_PASSWORD = process.env.XERRADA_ADMIN_PASSWORD ?? "adminpass1";
 export const PASSWORD = "correct horse battery";
 

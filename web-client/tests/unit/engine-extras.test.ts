@@ -56,6 +56,8 @@ function setup(options: { action?: Api["action"]; storage?: MemoryStorage } = {}
     start: () => undefined,
     stop: () => undefined,
     reconnectNow: () => undefined,
+    reconnectQuietly: () => undefined,
+    announcedLanguage: () => "ca",
   };
   (engine as unknown as { socket: typeof socket }).socket = socket;
   const sends = () => sent.filter((f): f is Extract<ClientFrame, { type: "send" }> => f.type === "send");

@@ -10,8 +10,10 @@ import {
   fallbackBody,
   isCommand,
   senderKey,
+  showAttachmentText,
   showBody,
   shownExtras,
+  splitTimestamps,
 } from "../../src/extras/extras";
 import { AttachmentList, BlockList } from "../../src/components/Extras";
 import { commandMatches } from "../../src/components/Composer";
@@ -207,5 +209,43 @@ describe("senders and commands", () => {
     expect(commandMatches("/help ")).toEqual([]);
     expect(commandMatches("//")).toEqual([]);
     expect(commandMatches("hola /help")).toEqual([]);
+  });
+});
+
+describe("bot cards (the support desk's tickets)", () => {
+  const ticket: Attachment = {
+    color: "warning",
+    title: "#1 · La impressora de la 2a planta no imprimeix",
+    text: "La impressora de la 2a planta no imprimeix",
+    fields: [{ title: "Estat", value: "obert", short: true }],
+    footer: "Obert 2026-11-26T15:01:28.012Z",
+  };
+
+  it("does not repeat under the title a one-line text the title already says", () => {
+    expect(showAttachmentText(ticket)).toBe(false);
+    expect(showAttachmentText({ ...ticket, text: "La impressora  de la 2a planta\tno imprimeix " })).toBe(false);
+    // Anything that adds something is shown.
+    expect(showAttachmentText({ ...ticket, text: "La impressora de la 2a planta no imprimeix des d'ahir" })).toBe(true);
+    expect(showAttachmentText({ ...ticket, text: "La impressora de la 2a planta\nno imprimeix" })).toBe(true);
+    expect(showAttachmentText({ text: "sense títol" })).toBe(true);
+    expect(showAttachmentText({ title: "t", text: "  " })).toBe(false);
+    const html = renderToString(<AttachmentList attachments={[ticket]} options={{}} />);
+    expect(html.split("no imprimeix").length - 1).toBe(1);
+    expect(html).not.toContain("att-text");
+  });
+
+  it("finds machine timestamps in footers, with a zone only", () => {
+    expect(splitTimestamps("Obert 2026-11-26T15:01:28.012Z")).toEqual([{ text: "Obert " }, { iso: "2026-11-26T15:01:28.012Z" }]);
+    expect(splitTimestamps("2026-01-02 08:00+01:00 · Grafana")).toEqual([{ iso: "2026-01-02T08:00+01:00" }, { text: " · Grafana" }]);
+    expect(splitTimestamps("Grafana v10.2.3")).toEqual([{ text: "Grafana v10.2.3" }]);
+    // No zone: which instant it is cannot be known, so it stays as written.
+    expect(splitTimestamps("at 2026-11-26T15:01:28")).toEqual([{ text: "at 2026-11-26T15:01:28" }]);
+    expect(splitTimestamps("2026-13-45T99:99Z")).toEqual([{ text: "2026-13-45T99:99Z" }]);
+  });
+
+  it("shows a footer's timestamp as a local date and time, the exact one on hover", () => {
+    const html = renderToString(<AttachmentList attachments={[ticket]} options={{}} />);
+    expect(html).toMatch(/<div class="att-footer">Obert <time datetime="2026-11-26T15:01:28.012Z" title="[^"]+">[^<]*2026[^<]*<\/time><\/div>/);
+    expect(html).not.toContain(">Obert 2026-11-26T15");
   });
 });

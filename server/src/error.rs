@@ -30,6 +30,10 @@ pub enum AppError {
     },
     #[error("service unavailable: {0}")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A temporary refusal whose reason the client should see (a bot that is not connected,
+    /// a server shutting down); answered as `unavailable`.
+    #[error("{0}")]
+    Busy(String),
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -47,7 +51,7 @@ impl AppError {
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::TooLarge(_) => ErrorCode::TooLarge,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
-            AppError::Unavailable(_) => ErrorCode::Unavailable,
+            AppError::Unavailable(_) | AppError::Busy(_) => ErrorCode::Unavailable,
             AppError::Internal(_) => ErrorCode::Internal,
         }
     }

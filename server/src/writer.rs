@@ -130,7 +130,7 @@ impl Writer {
 }
 
 fn shutting_down() -> AppError {
-    AppError::Unavailable("the server is shutting down".into())
+    AppError::Busy("the server is shutting down; retry in a moment".into())
 }
 
 impl Sequencer {
@@ -312,7 +312,7 @@ fn send_error(reply: Reply, code: ErrorCode, message: String) {
             let error = match code {
                 ErrorCode::NotFound => AppError::NotFound(message),
                 ErrorCode::InvalidRequest => AppError::Invalid(message),
-                ErrorCode::Unavailable => AppError::Unavailable(message.into()),
+                ErrorCode::Unavailable => AppError::Busy(message),
                 _ => AppError::Internal(message.into()),
             };
             let _ = tx.send(Err(error));

@@ -30,8 +30,14 @@ impl HttpError {
 
 impl From<AppError> for HttpError {
     fn from(e: AppError) -> Self {
-        if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
-            tracing::error!(error = %e, cause = ?std::error::Error::source(&e), "request failed");
+        match &e {
+            AppError::Internal(_) => {
+                tracing::error!(error = %e, cause = ?std::error::Error::source(&e), "request failed");
+            }
+            AppError::Unavailable(_) => {
+                tracing::warn!(error = %e, cause = ?std::error::Error::source(&e), "request refused for now");
+            }
+            _ => {}
         }
         let code = e.code();
         let status =

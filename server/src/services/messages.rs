@@ -363,7 +363,7 @@ pub async fn click(
         user_id: caller.user.id.clone(),
     });
     if !ctx.hub.is_online(&message.author_id) {
-        return Err(AppError::Unavailable(
+        return Err(AppError::Busy(
             "the bot that posted this message is not connected; try again later".into(),
         ));
     }

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
+use tracing::Instrument;
 use xerrada_protocol::frames::PresenceStatus;
 use xerrada_protocol::{ClientFrame, ErrorCode, ResumePoints, ServerFrame, close_code};
 
@@ -52,10 +53,33 @@ pub async fn run(ctx: Arc<Context>, socket: WebSocket) {
                 return;
             }
         };
-    let span = tracing::info_span!("socket", user = %caller.user.username);
-    let _enter = span.enter();
-    drop(_enter);
+    let span = tracing::info_span!(
+        "socket",
+        user = %caller.user.username,
+        session = %caller.session_id
+    );
+    let peer = Authenticated {
+        caller,
+        resume,
+        lang,
+    };
+    serve(ctx, sink, stream, peer).instrument(span).await;
+}
 
+/// Who a socket turned out to be, from its `auth` frame.
+struct Authenticated {
+    caller: Caller,
+    resume: Option<ResumePoints>,
+    lang: Option<String>,
+}
+
+/// An authenticated socket's life, inside its tracing span.
+async fn serve(ctx: Arc<Context>, mut sink: Sink, mut stream: Stream, peer: Authenticated) {
+    let Authenticated {
+        caller,
+        resume,
+        lang,
+    } = peer;
     let (outbox, receiver) = ctx.hub.new_outbox();
     let (connection, first) = ctx
         .hub

@@ -140,7 +140,13 @@ async fn a_click_reaches_the_bot_and_its_update_reaches_everyone_in_order() {
         .post(&second_click, &anna.token, json!({"action_id": "ok"}))
         .await;
     assert_eq!((status, body["code"].as_str()), (503, Some("unavailable")));
-    assert!(body["message"].as_str().expect("message").contains("not connected"), "the clicker is told why: {body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("not connected"),
+        "the clicker is told why: {body}"
+    );
 }
 
 #[tokio::test]

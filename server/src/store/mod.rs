@@ -1,7 +1,7 @@
 //! Persistence: the [`Store`] trait and one implementation per database backend.
 //!
 //! Services speak only to the trait, so a PostgreSQL backend can be added without touching
-//! them. SQL lives only in the backend files (`sqlite.rs`), and no business rule lives there:
+//! them. SQL lives only in the backend modules (`sqlite/`), and no business rule lives there:
 //! the store answers "what is", services decide "what may be". The one exception is the
 //! channel sequence: assigning the next gap-free `seq` and committing the event must be one
 //! transaction, so [`Store::apply_batch`] owns it (it is called only by the writer task).

@@ -17,6 +17,12 @@ use sqlx::sqlite::{
 use sqlx::{Row, Sqlite, Transaction};
 
 use super::*;
+use rows::{
+    CommandRow, DepartmentRow, GrantRow, InfoArticleRow, TicketEventRow, TokenSessionInfoRow,
+    TokenSessionRow, WebhookRow, from_row,
+};
+
+mod rows;
 
 /// Store backed by one SQLite database file.
 #[derive(Clone)]
@@ -245,7 +251,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db_error)?;
-        rows.iter().map(department_from_row).collect()
+        rows.iter().map(from_row::<DepartmentRow, _>).collect()
     }
 
     async fn department_by_id(&self, id: &str) -> StoreResult<Option<Department>> {
@@ -254,7 +260,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.as_ref().map(department_from_row).transpose()
+        row.as_ref().map(from_row::<DepartmentRow, _>).transpose()
     }
 
     async fn department_by_slug(&self, slug: &str) -> StoreResult<Option<Department>> {
@@ -263,7 +269,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.as_ref().map(department_from_row).transpose()
+        row.as_ref().map(from_row::<DepartmentRow, _>).transpose()
     }
 
     async fn create_channel(&self, channel: NewChannel, member_ids: &[String]) -> StoreResult<()> {
@@ -546,7 +552,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.as_ref().map(webhook_from_row).transpose()
+        row.as_ref().map(from_row::<WebhookRow, _>).transpose()
     }
 
     async fn webhook_by_secret(&self, secret_hash: &str) -> StoreResult<Option<Webhook>> {
@@ -556,7 +562,7 @@ impl Store for SqliteStore {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(db_error)?;
-        row.as_ref().map(webhook_from_row).transpose()
+        row.as_ref().map(from_row::<WebhookRow, _>).transpose()
     }
 
     async fn channel_webhooks(&self, channel_id: &str) -> StoreResult<Vec<Webhook>> {
@@ -568,7 +574,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        rows.iter().map(webhook_from_row).collect()
+        rows.iter().map(from_row::<WebhookRow, _>).collect()
     }
 
     async fn update_webhook(
@@ -627,7 +633,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db_error)?;
-        rows.iter().map(command_from_row).collect()
+        rows.iter().map(from_row::<CommandRow, _>).collect()
     }
 
     async fn command_by_name(&self, name: &str) -> StoreResult<Option<SlashCommand>> {
@@ -636,7 +642,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.as_ref().map(command_from_row).transpose()
+        row.as_ref().map(from_row::<CommandRow, _>).transpose()
     }
 
     async fn delete_command(&self, id: &str) -> StoreResult<bool> {
@@ -687,17 +693,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
-        row.map(|r| {
-            Ok(ResponseGrant {
-                token_hash: r.try_get("token_hash").map_err(db_error)?,
-                command_id: r.try_get("command_id").map_err(db_error)?,
-                channel_id: r.try_get("channel_id").map_err(db_error)?,
-                user_id: r.try_get("user_id").map_err(db_error)?,
-                expires_at: r.try_get("expires_at").map_err(db_error)?,
-                uses: r.try_get("uses").map_err(db_error)?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(from_row::<GrantRow, _>).transpose()
     }
 
     async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<Ticket> {
@@ -809,16 +805,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        rows.iter()
-            .map(|r| {
-                Ok(TicketEvent {
-                    at: r.try_get("created_at").map_err(db_error)?,
-                    actor_id: r.try_get("actor_id").map_err(db_error)?,
-                    kind: r.try_get("kind").map_err(db_error)?,
-                    detail: r.try_get("detail").map_err(db_error)?,
-                })
-            })
-            .collect()
+        rows.iter().map(from_row::<TicketEventRow, _>).collect()
     }
 
     async fn set_ticket_card(
@@ -884,17 +871,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        rows.iter()
-            .map(|r| {
-                Ok(InfoArticle {
-                    topic: r.try_get("topic").map_err(db_error)?,
-                    lang: r.try_get("lang").map_err(db_error)?,
-                    title: r.try_get("title").map_err(db_error)?,
-                    body: r.try_get("body").map_err(db_error)?,
-                    updated_at: r.try_get("updated_at").map_err(db_error)?,
-                })
-            })
-            .collect()
+        rows.iter().map(from_row::<InfoArticleRow, _>).collect()
     }
 
     async fn remove_article(&self, topic: &str, lang: Option<&str>) -> StoreResult<u64> {
@@ -948,14 +925,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
-        row.map(|r| {
-            Ok(TokenSession {
-                id: r.try_get("id").map_err(db_error)?,
-                user_id: r.try_get("user_id").map_err(db_error)?,
-                revoked: r.try_get("revoked").map_err(db_error)?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(from_row::<TokenSessionRow, _>).transpose()
     }
 
     async fn token_sessions(&self, user_id: &str) -> StoreResult<Vec<TokenSessionInfo>> {
@@ -968,14 +938,7 @@ impl Store for SqliteStore {
         .await
         .map_err(db_error)?;
         rows.iter()
-            .map(|r| {
-                Ok(TokenSessionInfo {
-                    id: r.try_get("id").map_err(db_error)?,
-                    label: r.try_get("label").map_err(db_error)?,
-                    created_at: r.try_get("created_at").map_err(db_error)?,
-                    revoked_at: r.try_get("revoked_at").map_err(db_error)?,
-                })
-            })
+            .map(from_row::<TokenSessionInfoRow, _>)
             .collect()
     }
 
@@ -1526,15 +1489,6 @@ fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
     })
 }
 
-fn department_from_row(row: &SqliteRow) -> StoreResult<Department> {
-    Ok(Department {
-        id: row.try_get("id").map_err(db_error)?,
-        slug: row.try_get("slug").map_err(db_error)?,
-        name: row.try_get("name").map_err(db_error)?,
-        channel_id: row.try_get("channel_id").map_err(db_error)?,
-    })
-}
-
 fn channel_from_row(row: &SqliteRow) -> StoreResult<ChannelRecord> {
     let dm_key: Option<String> = row.try_get("dm_key").map_err(db_error)?;
     Ok(ChannelRecord {
@@ -1653,28 +1607,6 @@ async fn insert_ticket_history(
     .await
     .map_err(db_error)?;
     Ok(())
-}
-
-fn command_from_row(row: &SqliteRow) -> StoreResult<SlashCommand> {
-    Ok(SlashCommand {
-        id: row.try_get("id").map_err(db_error)?,
-        name: row.try_get("name").map_err(db_error)?,
-        url: row.try_get("url").map_err(db_error)?,
-        token: row.try_get("token").map_err(db_error)?,
-        description: row.try_get("description").map_err(db_error)?,
-        created_by: row.try_get("created_by").map_err(db_error)?,
-        created_at: row.try_get("created_at").map_err(db_error)?,
-    })
-}
-
-fn webhook_from_row(row: &SqliteRow) -> StoreResult<Webhook> {
-    Ok(Webhook {
-        id: row.try_get("id").map_err(db_error)?,
-        channel_id: row.try_get("channel_id").map_err(db_error)?,
-        name: row.try_get("name").map_err(db_error)?,
-        created_by: row.try_get("created_by").map_err(db_error)?,
-        created_at: row.try_get("created_at").map_err(db_error)?,
-    })
 }
 
 fn event_from_row(row: &SqliteRow) -> StoreResult<ChannelEvent> {

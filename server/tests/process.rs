@@ -83,6 +83,16 @@ impl Server {
         body["access_token"].as_str().expect("token").to_owned()
     }
 
+    /// Sends a request and returns its status.
+    async fn status(&self, request: reqwest::RequestBuilder) -> u16 {
+        request
+            .send()
+            .await
+            .expect("request sent")
+            .status()
+            .as_u16()
+    }
+
     /// Sends a request and returns its JSON answer.
     async fn json(&self, request: reqwest::RequestBuilder) -> serde_json::Value {
         let response = request.send().await.expect("request sent");
@@ -236,14 +246,17 @@ async fn admin_commands_work_on_the_data_dir_even_while_the_server_runs() {
     // Deactivating from the CLI ends the running server's sessions and sockets.
     admin_command(dir.path(), &["user", "deactivate", "bernat"]);
     assert_eq!(bernat_ws.expect_close().await, Some(4003));
-    let me = server
-        .http
-        .get(server.url("/api/v1/me"))
-        .bearer_auth(&bernat)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(me.status().as_u16(), 401);
+    assert_eq!(
+        server
+            .status(
+                server
+                    .http
+                    .get(server.url("/api/v1/me"))
+                    .bearer_auth(&bernat)
+            )
+            .await,
+        401
+    );
 }
 
 #[tokio::test]
@@ -378,24 +391,30 @@ async fn a_bot_created_with_the_cli_posts_and_listens_until_revoked_with_the_cli
         .as_str()
         .expect("id")
         .to_owned();
-    let joined = server
-        .http
-        .post(server.url(&format!("/api/v1/channels/{channel}/join")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(joined.status().as_u16(), 204);
+    assert_eq!(
+        server
+            .status(
+                server
+                    .http
+                    .post(server.url(&format!("/api/v1/channels/{channel}/join")))
+                    .bearer_auth(&token)
+            )
+            .await,
+        204
+    );
     let mut bot_ws = WsClient::connect_authed(server.addr, &token, None).await;
-    let posted = server
-        .http
-        .post(server.url(&format!("/api/v1/channels/{channel}/messages")))
-        .bearer_auth(&token)
-        .json(&json!({"body": "PROBLEM: srv-02 no respon"}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(posted.status().as_u16(), 201);
+    assert_eq!(
+        server
+            .status(
+                server
+                    .http
+                    .post(server.url(&format!("/api/v1/channels/{channel}/messages")))
+                    .bearer_auth(&token)
+                    .json(&json!({"body": "PROBLEM: srv-02 no respon"}))
+            )
+            .await,
+        201
+    );
     assert_eq!(
         bot_ws.next_of_type("message").await["message"]["body"],
         "PROBLEM: srv-02 no respon"
@@ -405,14 +424,17 @@ async fn a_bot_created_with_the_cli_posts_and_listens_until_revoked_with_the_cli
     let token_id = tokens.split('\t').next().expect("token id").to_owned();
     admin_command(dir.path(), &["bot", "revoke", "zabbix", &token_id]);
     assert_eq!(bot_ws.expect_close().await, Some(4003));
-    let me = server
-        .http
-        .get(server.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(me.status().as_u16(), 401);
+    assert_eq!(
+        server
+            .status(
+                server
+                    .http
+                    .get(server.url("/api/v1/me"))
+                    .bearer_auth(&token)
+            )
+            .await,
+        401
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 // environment). Run with `npm run test:e2e` after `npm run build`.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AdminApi, PASSWORD, login, messageTexts, openAs, screenshot, sleep, startStack, watchPage } from "./harness.mjs";
+import { AdminApi, PASSWORD, login, messageTexts, openAs, openChannel, screenshot, sleep, startStack, until, watchPage } from "./harness.mjs";
 
 const T = { timeout: 90_000 };
 let stack;
@@ -11,29 +11,10 @@ let general;
 let department;
 const allProblems = [];
 
-/** Waits until `fn` returns a truthy value (polling), or fails with `what`. */
-async function until(what, fn, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last;
-    await sleep(100);
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
-
 async function open(username, options) {
   const session = await openAs(stack, username, options);
   allProblems.push(session.problems);
   return session;
-}
-
-async function openChannel(page, name) {
-  const item = page.locator(`.channel-item[data-channel="${name}"]`);
-  if (!(await item.isVisible())) await page.locator(".menu-button").click();
-  await item.click();
-  await page.locator(".channel-title-text").filter({ hasText: name }).waitFor();
 }
 
 async function send(page, text) {

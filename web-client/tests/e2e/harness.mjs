@@ -12,6 +12,7 @@
 //   CHROMIUM_PATH    browser (default /usr/bin/chromium)
 //   E2E_SCREENSHOTS  folder for screenshots (default test-results/screenshots, untracked; set it
 //                    to docs/screenshots to refresh the ones the README shows)
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
@@ -296,4 +297,24 @@ export async function screenshot(page, name) {
 /** The text of the messages rendered in the open channel, in order. */
 export async function messageTexts(page) {
   return page.locator(".message[data-delivery] .message-content > .message-text").allInnerTexts();
+}
+
+/** Waits until `fn` returns a truthy value (polling), or fails with `what`. */
+export async function until(what, fn, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await sleep(100);
+  }
+  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** Opens a channel from the sidebar (through the drawer on a phone) and waits for it. */
+export async function openChannel(page, name) {
+  const item = page.locator(`.channel-item[data-channel="${name}"]`);
+  if (!(await item.isVisible())) await page.locator(".menu-button").click();
+  await item.click();
+  await page.locator(".channel-title-text").filter({ hasText: name }).waitFor();
 }

@@ -9,25 +9,13 @@
 // and `document.hidden` are overridden so the tab can look hidden (`window.__setVisibility`).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { PASSWORD, login, messageTexts, sleep, startStack, watchPage } from "./harness.mjs";
+import { PASSWORD, login, messageTexts, openChannel, sleep, startStack, until, watchPage } from "./harness.mjs";
 
 const T = { timeout: 90_000 };
 let stack;
 let users;
 let general;
 const allProblems = [];
-
-/** Waits until `fn` returns a truthy value (polling), or fails with `what`. */
-async function until(what, fn, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last;
-    await sleep(100);
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 /** Runs in the page before any of its scripts: the recording Notification and the visibility switch. */
 function fakeNotifications({ permission, visibility }) {
@@ -76,11 +64,6 @@ async function openRecorded(username, { permission = "granted", visibility = "hi
 const recorded = (page) => page.evaluate(() => window.__notifications);
 const permissionRequests = (page) => page.evaluate(() => window.__permissionRequests);
 const setVisibility = (page, state) => page.evaluate((s) => window.__setVisibility(s), state);
-
-async function openChannel(page, name) {
-  await page.locator(`.channel-item[data-channel="${name}"]`).click();
-  await page.locator(".channel-title-text").filter({ hasText: name }).waitFor();
-}
 
 async function post(api, channelId, body) {
   return api.call("POST", `/api/v1/channels/${channelId}/messages`, { body });

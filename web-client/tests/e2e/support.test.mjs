@@ -5,7 +5,7 @@
 // See harness.mjs. Tests skip themselves, saying why, against a server without the desk.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openAs, screenshot, sleep, startStack } from "./harness.mjs";
+import { openAs, screenshot, sleep, startStack, until } from "./harness.mjs";
 
 const T = { timeout: 180_000 };
 let stack;
@@ -15,17 +15,6 @@ const people = {};
 const allProblems = [];
 
 const REQUEST = "La impressora de la 2a planta no imprimeix";
-
-async function until(what, fn, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last;
-    await sleep(100);
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 async function open(username, options) {
   const session = await openAs(stack, username, options);

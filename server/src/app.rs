@@ -15,13 +15,14 @@ use xerrada_protocol::close_code;
 
 use crate::auth::Auth;
 use crate::auth::tokens::TokenKeys;
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::context::Context;
+use crate::delivery::LocalDelivery;
 use crate::error::AppError;
 use crate::hub::Hub;
 use crate::memberships::Memberships;
 use crate::store::Store;
-use crate::store::sqlite::SqliteStore;
 use crate::writer::{BatchLimits, Writer};
 
 /// Errors that stop a node from starting.
@@ -38,9 +39,11 @@ pub enum StartError {
         source: std::io::Error,
     },
     #[error("cannot load the signing key: {0}")]
-    SigningKey(std::io::Error),
+    SigningKey(#[from] crate::auth::tokens::KeyError),
     #[error("cannot open the database: {0}")]
     Store(#[from] crate::store::StoreError),
+    #[error("cannot join the cluster: {0}")]
+    Cluster(#[from] crate::cluster::ClusterError),
     #[error("{0}")]
     App(#[from] AppError),
 }
@@ -49,6 +52,7 @@ pub enum StartError {
 pub struct Node {
     pub ctx: Arc<Context>,
     writer_task: JoinHandle<()>,
+    delivery: Arc<LocalDelivery>,
 }
 
 impl Node {
@@ -56,15 +60,24 @@ impl Node {
     /// admin subcommands need.
     pub async fn open(config: Config) -> Result<Node, StartError> {
         create_data_dir(&config)?;
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.database_url()).await?);
-        let keys = TokenKeys::load_or_create(&config.data_dir, config.auth.access_ttl_secs)
-            .map_err(StartError::SigningKey)?;
+        let store: Arc<dyn Store> = crate::store::open(&config.database_url()).await?;
+        let keys = TokenKeys::load_or_create(
+            store.as_ref(),
+            &config.data_dir,
+            config.auth.access_ttl_secs,
+        )
+        .await?;
         let hub = Arc::new(Hub::new(config.realtime.outbound_queue_bytes));
         let memberships = Arc::new(Memberships::load(store.as_ref()).await?);
-        let (writer, writer_task) = Writer::start(
+        let delivery = Arc::new(LocalDelivery::new(
             store.clone(),
             hub.clone(),
             memberships.clone(),
+        ));
+        let (writer, writer_task) = Writer::start(
+            store.clone(),
+            delivery.clone(),
+            hub.link().clone(),
             BatchLimits {
                 max_ops: config.realtime.max_batch,
                 max_bytes: config.realtime.max_batch_bytes,
@@ -87,8 +100,24 @@ impl Node {
                 .map_err(|e| StartError::App(AppError::internal(e)))?,
             webhook_author: tokio::sync::OnceCell::new(),
             support_bot: tokio::sync::OnceCell::new(),
+            cluster: std::sync::OnceLock::new(),
         });
-        Ok(Node { ctx, writer_task })
+        Ok(Node {
+            ctx,
+            writer_task,
+            delivery,
+        })
+    }
+
+    /// Joins the other nodes on NATS when `nats_url` is configured (serving nodes only: the
+    /// admin CLI works on the shared database, and running nodes notice its changes).
+    pub async fn join_cluster(&self) -> Result<(), StartError> {
+        let Some(url) = self.ctx.config.nats_url.clone() else {
+            return Ok(());
+        };
+        let cluster = Cluster::start(&self.ctx, self.delivery.clone(), &url).await?;
+        let _ = self.ctx.cluster.set(cluster);
+        Ok(())
     }
 
     /// Commits what the writer still holds and stops it.
@@ -147,6 +176,7 @@ impl Application {
             config.public_url = Some(format!("http://{addr}"));
         }
         let node = Node::open(config).await?;
+        node.join_cluster().await?;
         crate::bootstrap::ensure_admin(&node.ctx).await?;
         let interval = Duration::from_millis(node.ctx.config.realtime.sync_interval_ms.max(10));
         let sync_task = crate::sync::start(&node.ctx, interval);

@@ -37,6 +37,9 @@ pub struct GlobalArgs {
     /// Database URL (default: SQLite in the data dir).
     #[arg(long, env = "XERRADA_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// NATS URL: run as one of several nodes sharing a PostgreSQL database.
+    #[arg(long, env = "XERRADA_NATS_URL", global = true)]
+    pub nats_url: Option<String>,
     /// Configuration file (default: ./xerrada.toml when it exists).
     #[arg(long, env = "XERRADA_CONFIG", global = true)]
     pub config: Option<PathBuf>,
@@ -61,6 +64,74 @@ pub enum Command {
     /// Manage the support desk's /info articles.
     #[command(subcommand)]
     Info(InfoCommand),
+    /// Copy a single-node installation (SQLite) into an empty PostgreSQL database, to grow
+    /// to several nodes. Prints row counts and checksums of both sides.
+    MigrateStore(MigrateStoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateStoreArgs {
+    /// The SQLite database to copy, e.g. `sqlite://./data/xerrada.db`.
+    #[arg(long)]
+    pub from: String,
+    /// The PostgreSQL database to fill, e.g. `postgres://xerrada@db/xerrada`.
+    #[arg(long)]
+    pub to: String,
+}
+
+/// Runs `migrate-store`: opens both stores (migrating the target's schema), copies, and
+/// prints what it verified. Fails when any table differs.
+pub async fn run_migrate_store(args: &MigrateStoreArgs) -> Result<(), String> {
+    use crate::store::{Backend, migrate, postgres::PostgresStore, sqlite::SqliteStore};
+    if Backend::of(&args.from) != Some(Backend::Sqlite) {
+        return Err("--from must be a sqlite:// URL".into());
+    }
+    if Backend::of(&args.to) != Some(Backend::Postgres) {
+        return Err("--to must be a postgres:// URL".into());
+    }
+    let path = args
+        .from
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    if !std::path::Path::new(path).exists() {
+        return Err(format!("{path} does not exist"));
+    }
+    let source = SqliteStore::open(&args.from)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", args.from))?;
+    let target = PostgresStore::open(&args.to)
+        .await
+        .map_err(|e| format!("cannot open the target: {e}"))?;
+    let reports = migrate::copy_sqlite_to_postgres(&source, &target)
+        .await
+        .map_err(|e| format!("copy failed, nothing was committed to the target: {e}"))?;
+    println!(
+        "{:<20} {:>10} {:>10}  {:<32}  {:<32}  ok",
+        "table", "source", "target", "source checksum", "target checksum"
+    );
+    let mut all_match = true;
+    for r in &reports {
+        all_match &= r.matches();
+        println!(
+            "{:<20} {:>10} {:>10}  {}  {}  {}",
+            r.table,
+            r.source_rows,
+            r.target_rows,
+            r.source_checksum,
+            r.target_checksum,
+            if r.matches() { "yes" } else { "NO" }
+        );
+    }
+    if all_match {
+        let rows: u64 = reports.iter().map(|r| r.target_rows).sum();
+        println!(
+            "copied {rows} rows in {} tables; every count and checksum matches",
+            reports.len()
+        );
+        Ok(())
+    } else {
+        Err("the copy differs from the source (see the table above)".into())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +192,16 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
+    /// The URL users reach this server at, e.g. `https://xat.example.cat` (behind a proxy).
+    #[arg(long, env = "XERRADA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// A reverse proxy whose X-Forwarded-Proto/-Host headers are believed (repeatable).
+    #[arg(
+        long = "trusted-proxy",
+        env = "XERRADA_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,9 +258,12 @@ impl Cli {
             bind: serve.and_then(|s| s.bind).or(self.serve.bind),
             data_dir: self.global.data_dir.clone(),
             database_url: self.global.database_url.clone(),
+            nats_url: self.global.nats_url.clone(),
             log_json: self.global.log_json,
             admin_password: std::env::var("XERRADA_ADMIN_PASSWORD").ok(),
             allowed_origins: serve.map(|s| s.allowed_origins.clone()).unwrap_or_default(),
+            public_url: serve.and_then(|s| s.public_url.clone()),
+            trusted_proxies: serve.map(|s| s.trusted_proxies.clone()).unwrap_or_default(),
         };
         config::resolve(overrides, file)
     }

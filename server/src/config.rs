@@ -16,8 +16,11 @@ use xerrada_protocol::limits;
 pub struct Config {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
-    /// `sqlite://...`; `None` means `xerrada.db` in the data dir.
+    /// `sqlite://...` or `postgres://...`; `None` means `xerrada.db` in the data dir.
     pub database_url: Option<String>,
+    /// `nats://...`: run as one of several nodes sharing the database, with NATS carrying
+    /// live events between them. `None`: a single node with its in-process hub.
+    pub nats_url: Option<String>,
     /// Logs as JSON lines instead of human text.
     pub log_json: bool,
     /// Password of the `admin` account created on first start; random and printed if unset.
@@ -174,6 +177,7 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: data_dir.into(),
             database_url: None,
+            nats_url: None,
             log_json: false,
             admin_password: None,
             allowed_origins: Vec::new(),
@@ -203,6 +207,7 @@ pub struct FileConfig {
     pub bind: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
+    pub nats_url: Option<String>,
     pub log_json: Option<bool>,
     pub allowed_origins: Option<Vec<String>>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
@@ -259,9 +264,12 @@ pub struct Overrides {
     pub bind: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
+    pub nats_url: Option<String>,
     pub log_json: bool,
     pub admin_password: Option<String>,
     pub allowed_origins: Vec<String>,
+    pub public_url: Option<String>,
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// Merges flags/env over the file over defaults, and checks the result.
@@ -275,6 +283,7 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
         config.bind = bind;
     }
     config.database_url = overrides.database_url.or(file.database_url);
+    config.nats_url = overrides.nats_url.or(file.nats_url);
     config.log_json = overrides.log_json || file.log_json.unwrap_or(false);
     config.admin_password = overrides.admin_password;
     config.allowed_origins = if overrides.allowed_origins.is_empty() {
@@ -282,8 +291,12 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
     } else {
         overrides.allowed_origins
     };
-    config.trusted_proxies = file.trusted_proxies.unwrap_or_default();
-    config.public_url = file.public_url;
+    config.trusted_proxies = if overrides.trusted_proxies.is_empty() {
+        file.trusted_proxies.unwrap_or_default()
+    } else {
+        overrides.trusted_proxies
+    };
+    config.public_url = overrides.public_url.or(file.public_url);
     config.integrations = file.integrations.unwrap_or_default();
     config.support = file.support.unwrap_or_default();
     if config.support.categories.is_empty() {
@@ -305,11 +318,29 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
         ));
     }
     if let Some(url) = &config.database_url
-        && !url.starts_with("sqlite:")
+        && crate::store::Backend::of(url).is_none()
     {
         return Err(ConfigError::Invalid(format!(
-            "database_url {url:?}: only sqlite: URLs are supported by this build"
+            "database_url {url:?}: use sqlite://path or postgres://user@host/database"
         )));
+    }
+    if let Some(url) = &config.nats_url {
+        if !url.starts_with("nats://") {
+            return Err(ConfigError::Invalid(format!(
+                "nats_url {url:?}: use nats://host:port"
+            )));
+        }
+        if !matches!(
+            config
+                .database_url
+                .as_deref()
+                .and_then(crate::store::Backend::of),
+            Some(crate::store::Backend::Postgres)
+        ) {
+            return Err(ConfigError::Invalid(
+                "nats_url needs a shared database: set database_url to postgres://...".into(),
+            ));
+        }
     }
     Ok(config)
 }
@@ -339,6 +370,35 @@ mod tests {
         assert_eq!(config.realtime.replay_limit, 10);
         assert_eq!(config.realtime.ping_interval_ms, 30_000);
         assert!(config.database_url().starts_with("sqlite:///srv/xerrada/"));
+    }
+
+    #[test]
+    fn several_nodes_need_postgres_and_a_nats_url() {
+        let cluster = |database: Option<&str>, nats: &str| {
+            resolve(
+                Overrides {
+                    database_url: database.map(str::to_owned),
+                    nats_url: Some(nats.to_owned()),
+                    ..Overrides::default()
+                },
+                FileConfig::default(),
+            )
+        };
+        assert!(cluster(Some("postgres://x@db/xerrada"), "nats://nats:4222").is_ok());
+        assert!(
+            cluster(None, "nats://nats:4222").is_err(),
+            "SQLite cannot be shared"
+        );
+        assert!(cluster(Some("sqlite://./data/x.db"), "nats://nats:4222").is_err());
+        assert!(cluster(Some("postgres://x@db/xerrada"), "http://nats:4222").is_err());
+        let unknown = resolve(
+            Overrides {
+                database_url: Some("mysql://db/x".into()),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        );
+        assert!(unknown.is_err());
     }
 
     #[test]

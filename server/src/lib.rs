@@ -3,10 +3,14 @@
 //! The server is a library with a thin binary. Its modules, each owning one thing:
 //! - [`config`]: the typed configuration, layered from flags, env, `xerrada.toml`, defaults.
 //! - [`app`]: building a node and running it until shutdown.
-//! - [`store`]: the `Store` trait and its SQLite backend; the only place with SQL.
+//! - [`store`]: the `Store` trait and its SQLite and PostgreSQL backends; the only place
+//!   with SQL.
 //! - [`auth`]: passwords, access tokens, refresh-token rotation, revocation.
 //! - [`writer`]: the one task that appends channel events (group commit, ack after commit).
+//! - [`delivery`]: applying a committed event to the membership cache and this node's sockets.
 //! - [`hub`]: the node's sockets and fan-out into bounded per-socket queues.
+//! - [`cluster`]: several nodes over NATS: ordered, gap-filling delivery of every node's
+//!   events, user frames, presence and revocations.
 //! - [`memberships`]: the in-memory channel membership cache used for access checks.
 //! - [`sync`]: noticing membership changes and revocations made by other processes.
 //! - [`services`]: business rules for accounts, departments, channels and messages.
@@ -20,8 +24,10 @@ pub mod app;
 pub mod auth;
 pub mod bootstrap;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod context;
+pub mod delivery;
 pub mod error;
 pub mod events;
 pub mod hub;

@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
     xerrada::telemetry::init(config.log_json);
     let result = match cli.command {
         None | Some(Command::Serve(_)) => serve(config).await,
+        Some(Command::MigrateStore(args)) => cli::run_migrate_store(&args).await,
         Some(command) => admin(config, command).await,
     };
     match result {
@@ -48,7 +49,7 @@ async fn admin(config: xerrada::Config, command: Command) -> Result<(), String> 
         Command::Department(command) => cli::run_department(&node, command).await,
         Command::Bot(command) => cli::run_bot(&node, command).await,
         Command::Info(command) => cli::run_info(&node, command).await,
-        Command::Serve(_) => Ok(()),
+        Command::Serve(_) | Command::MigrateStore(_) => Ok(()),
     };
     let result = result.map_err(|e| match e {
         xerrada::error::AppError::Internal(cause) => format!("internal error: {cause}"),

@@ -48,7 +48,7 @@ pub fn start(ctx: &Arc<Context>, interval: Duration) -> JoinHandle<()> {
                         .into_iter()
                         .filter(|id| !ctx.auth.is_revoked(id))
                         .collect();
-                    ctx.auth.end_sessions(&fresh);
+                    ctx.auth.end_local_sessions(&fresh);
                     since = checked_at;
                 }
                 Err(e) => tracing::warn!(error = %e, "revocation check failed"),

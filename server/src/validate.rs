@@ -82,6 +82,37 @@ impl Slug {
     }
 }
 
+/// What every input carrying a U+0000 (NUL) character is told. PostgreSQL text cannot hold
+/// NUL, and a NUL in a name or message is never intended; refusing it everywhere, before any
+/// store sees it, keeps both backends identical.
+pub const NUL_REFUSED: &str = "text must not contain the NUL character (U+0000)";
+
+/// Refuses a JSON document with a `\u0000` escape in any string (a raw NUL byte is not valid
+/// JSON, so the parser refuses that itself).
+pub fn refuse_nul_in_json(json: &[u8]) -> Result<(), AppError> {
+    let mut i = 0;
+    while i < json.len() {
+        if json[i] == b'\\' {
+            if json.get(i + 1) == Some(&b'u') && json.get(i + 2..i + 6) == Some(b"0000") {
+                return Err(AppError::Invalid(NUL_REFUSED.into()));
+            }
+            // Skip the escaped character, so `\\u0000` (a backslash, then "u0000") passes.
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a URL path or query whose percent-decoding would hold NUL (`%00`).
+pub fn refuse_nul_in_url(raw: &str) -> Result<(), AppError> {
+    if raw.as_bytes().windows(3).any(|w| w == b"%00") {
+        return Err(AppError::Invalid(NUL_REFUSED.into()));
+    }
+    Ok(())
+}
+
 /// A message body: 1..=max bytes of UTF-8, not only whitespace, stored exactly as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageBody(String);
@@ -177,6 +208,17 @@ mod tests {
             MessageBody::parse(" \n\t\u{3000}".into(), 16_384),
             Err(AppError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn nul_is_found_in_json_strings_and_urls_but_not_in_an_escaped_backslash() {
+        assert!(refuse_nul_in_json(br#"{"body":"a\u0000b"}"#).is_err());
+        assert!(refuse_nul_in_json(br#"{"body":"\\u0000"}"#).is_ok());
+        assert!(refuse_nul_in_json(br#"{"body":"\\\u0000"}"#).is_err());
+        assert!(refuse_nul_in_json(br#"{"body":"\u00001"}"#).is_err());
+        assert!(refuse_nul_in_json(br#"{"body":"\u0001 ok"}"#).is_ok());
+        assert!(refuse_nul_in_url("/api/v1/users/a%00b").is_err());
+        assert!(refuse_nul_in_url("/api/v1/users?q=%2500").is_ok());
     }
 
     #[test]

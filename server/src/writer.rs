@@ -6,8 +6,8 @@
 //!   commits them in one transaction, so one fsync serves many messages. Under load the queue
 //!   fills while a commit runs, so batches grow with demand without any timer.
 //! - **Ack after commit.** A sender hears `ack` only once its message is durable.
-//! - **Order.** Events are published to the hub in commit order, so every socket sees a
-//!   channel's events in `seq` order, and the sending socket sees its `ack` before its message.
+//! - **Order.** Events are handed on in commit order, so every socket sees a channel's events
+//!   in `seq` order, and the sending socket sees its `ack` before its message.
 
 use std::sync::Arc;
 
@@ -15,10 +15,10 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use xerrada_protocol::{ErrorCode, ServerFrame};
 
+use crate::cluster::link::{ClusterLink, Outgoing};
+use crate::delivery::LocalDelivery;
 use crate::error::{AppError, AppResult};
-use crate::events::{channel_resource, event_frame};
-use crate::hub::{Hub, OutFrame, Outbox};
-use crate::memberships::Memberships;
+use crate::hub::Outbox;
 use crate::store::{ChannelEvent, EventKind, Store, WriteOp, WriteOutcome};
 
 /// Where the outcome of a write goes.
@@ -51,8 +51,8 @@ pub struct Writer {
 /// What the writer task needs.
 struct Sequencer {
     store: Arc<dyn Store>,
-    hub: Arc<Hub>,
-    memberships: Arc<Memberships>,
+    delivery: Arc<LocalDelivery>,
+    link: Arc<ClusterLink>,
     limits: BatchLimits,
 }
 
@@ -75,8 +75,8 @@ impl Writer {
     /// Starts the writer task.
     pub fn start(
         store: Arc<dyn Store>,
-        hub: Arc<Hub>,
-        memberships: Arc<Memberships>,
+        delivery: Arc<LocalDelivery>,
+        link: Arc<ClusterLink>,
         limits: BatchLimits,
     ) -> (Writer, JoinHandle<()>) {
         let limits = BatchLimits {
@@ -88,8 +88,8 @@ impl Writer {
         let (tx, rx) = mpsc::channel(limits.max_ops * 4);
         let sequencer = Sequencer {
             store,
-            hub,
-            memberships,
+            delivery,
+            link,
             limits,
         };
         let task = tokio::spawn(sequencer.run(rx));
@@ -254,55 +254,14 @@ impl Sequencer {
         }
     }
 
-    /// Updates the membership cache and delivers the event to the channel's sockets.
+    /// Hands a committed event on: straight to this node's sockets on a single node; to the
+    /// cluster's ordered delivery (and the bus) with several.
     fn publish(&self, event: &ChannelEvent) {
-        let frame = OutFrame::encode(&event_frame(event));
-        match &event.kind {
-            EventKind::Message(_) | EventKind::MessageUpdated(_) => {
-                self.deliver_to_members(&event.channel_id, &frame)
-            }
-            EventKind::MemberJoined { user_id } => {
-                self.memberships.add_member(&event.channel_id, user_id);
-                self.deliver_to_members(&event.channel_id, &frame);
-                self.send_channel_to(&event.channel_id, user_id);
-            }
-            EventKind::MemberLeft { user_id } => {
-                // Delivered while the leaver is still in the cache, so the leaver hears of its
-                // own departure exactly once; then it loses the channel.
-                self.deliver_to_members(&event.channel_id, &frame);
-                self.memberships.remove_member(&event.channel_id, user_id);
-                let removed = OutFrame::encode(&ServerFrame::ChannelRemoved {
-                    channel_id: event.channel_id.clone(),
-                });
-                self.hub.deliver_to_users([user_id], &removed, None);
-            }
+        if self.link.is_clustered() {
+            self.link.send(Outgoing::Event(Box::new(event.clone())));
+        } else {
+            self.delivery.apply(event);
         }
-    }
-
-    fn deliver_to_members(&self, channel_id: &str, frame: &Arc<OutFrame>) {
-        if let Some(info) = self.memberships.get(channel_id) {
-            self.hub.deliver_to_users(&info.members, frame, None);
-        }
-    }
-
-    /// Tells a new member's sockets about the channel (its view needs a query, so off the
-    /// writer's path).
-    fn send_channel_to(&self, channel_id: &str, user_id: &str) {
-        let store = self.store.clone();
-        let hub = self.hub.clone();
-        let (channel_id, user_id) = (channel_id.to_owned(), user_id.to_owned());
-        tokio::spawn(async move {
-            match store.channel_view(&channel_id, &user_id).await {
-                Ok(Some(view)) => {
-                    let frame = OutFrame::encode(&ServerFrame::Channel {
-                        channel: channel_resource(view),
-                    });
-                    hub.deliver_to_users([&user_id], &frame, None);
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "could not send channel to new member"),
-            }
-        });
     }
 }
 

@@ -35,6 +35,9 @@ macro_rules! store_conformance {
             slash_commands_and_response_grants,
             tickets_keep_their_history,
             info_articles_are_kept_per_language,
+            concurrent_batches_on_one_channel_stay_gap_free,
+            channel_heads_follow_each_channel_last_seq,
+            shared_secrets_keep_the_first_value,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -326,7 +329,9 @@ pub async fn bodies_are_stored_byte_for_byte(store: Arc<dyn Store>) {
     let bodies = [
         "'); DROP TABLE events; --".to_string(),
         "  leading and trailing spaces \n\t".to_string(),
-        "zero\u{0}byte".to_string(),
+        // NUL never reaches a store (input refuses it: PostgreSQL text cannot hold it), but
+        // every other control character is kept.
+        "control\u{1}\u{7}\u{1b}[0m\u{7f}chars".to_string(),
         "àéïõü ñ ç · l·l 🎉👩‍👩‍👧 עברית 中文".repeat(100),
     ];
     let ops: Vec<WriteOp> = bodies
@@ -1083,4 +1088,97 @@ pub async fn info_articles_are_kept_per_language(store: Arc<dyn Store>) {
     );
     assert_eq!(store.remove_article("vpn", None).await.expect("remove"), 1);
     assert_eq!(store.remove_article("vpn", None).await.expect("remove"), 0);
+}
+
+/// Writers on several connections (several nodes, with PostgreSQL) append to one channel at
+/// once: every `seq` is used exactly once, with no gap.
+pub async fn concurrent_batches_on_one_channel_stay_gap_free(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let busy = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let quiet = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let store = store.clone();
+        let (busy, quiet, author) = (busy.clone(), quiet.clone(), anna.id.clone());
+        writers.push(tokio::spawn(async move {
+            let mut seqs = Vec::new();
+            for b in 0..25 {
+                // Each batch touches both channels, in an order that differs between writers,
+                // which would deadlock a backend that locks channels in batch order.
+                let (first, second) = if w % 2 == 0 {
+                    (&busy, &quiet)
+                } else {
+                    (&quiet, &busy)
+                };
+                let ops = vec![
+                    post(first, &author, &format!("{w}-{b}-1"), None),
+                    post(second, &author, &format!("{w}-{b}-2"), None),
+                    post(&busy, &author, &format!("{w}-{b}-3"), None),
+                ];
+                let outcomes = store.apply_batch(&ops).await.expect("batch commits");
+                for (op, outcome) in ops.iter().zip(&outcomes) {
+                    if let WriteOp::PostMessage { channel_id, .. } = op
+                        && *channel_id == busy
+                    {
+                        seqs.push(committed_seq(outcome));
+                    }
+                }
+            }
+            seqs
+        }));
+    }
+    let mut all = Vec::new();
+    for writer in writers {
+        all.extend(writer.await.expect("writer"));
+    }
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        (1..=200).collect::<Vec<i64>>(),
+        "every seq once, no gap"
+    );
+    let record = store
+        .channel_by_id(&busy)
+        .await
+        .expect("q")
+        .expect("channel");
+    assert_eq!(record.last_seq, 200);
+    let events = store.events_after(&busy, 0, 500).await.expect("events");
+    assert_eq!(events.len(), 200);
+}
+
+pub async fn channel_heads_follow_each_channel_last_seq(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let a = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let b = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    store
+        .apply_batch(&[post(&a, &anna.id, "1", None), post(&a, &anna.id, "2", None)])
+        .await
+        .expect("batch");
+    let heads: std::collections::HashMap<String, i64> = store
+        .channel_heads()
+        .await
+        .expect("heads")
+        .into_iter()
+        .collect();
+    assert_eq!(heads.get(&a), Some(&2));
+    assert_eq!(heads.get(&b), Some(&0));
+}
+
+pub async fn shared_secrets_keep_the_first_value(store: Arc<dyn Store>) {
+    let first = store
+        .shared_secret("signing", &[1u8; 40])
+        .await
+        .expect("secret");
+    assert_eq!(first, vec![1u8; 40]);
+    let again = store
+        .shared_secret("signing", &[2u8; 40])
+        .await
+        .expect("secret");
+    assert_eq!(again, vec![1u8; 40], "the first writer wins");
+    let other = store
+        .shared_secret("other", &[3u8; 8])
+        .await
+        .expect("secret");
+    assert_eq!(other, vec![3u8; 8]);
 }

@@ -5,6 +5,9 @@
 //! `TEST_LOG` is set.
 
 pub mod conformance;
+pub mod node;
+pub mod postgres;
+pub mod proxy;
 pub mod ws;
 
 use std::path::PathBuf;
@@ -27,9 +30,7 @@ pub const USER_PASSWORD: &str = "user-password-1";
 
 /// A running server.
 pub struct TestApp {
-    pub addr: std::net::SocketAddr,
-    pub base_url: String,
-    pub http: reqwest::Client,
+    pub client: Client,
     pub ctx: Arc<Context>,
     pub data_dir: PathBuf,
     _dir: Option<tempfile::TempDir>,
@@ -85,9 +86,7 @@ pub async fn spawn_in(data_dir: PathBuf, tune: impl FnOnce(&mut Config)) -> Test
         let _ = rx.await;
     }));
     TestApp {
-        addr,
-        base_url: format!("http://{addr}"),
-        http: reqwest::Client::new(),
+        client: Client::new(addr),
         ctx,
         data_dir,
         _dir: None,
@@ -97,10 +96,6 @@ pub async fn spawn_in(data_dir: PathBuf, tune: impl FnOnce(&mut Config)) -> Test
 }
 
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path)
-    }
-
     /// Stops the server gracefully and waits for it; keeps the data dir.
     pub async fn stop(mut self) -> Option<tempfile::TempDir> {
         if let Some(tx) = self.shutdown.take() {
@@ -110,6 +105,37 @@ impl TestApp {
             task.await.expect("server task").expect("server ran");
         }
         self._dir.take()
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// What a client needs to reach one server: its address and an HTTP client. The helpers
+/// below are the calls tests make over and over, exactly as a real client makes them.
+#[derive(Clone)]
+pub struct Client {
+    pub addr: std::net::SocketAddr,
+    pub base_url: String,
+    pub http: reqwest::Client,
+}
+
+impl Client {
+    pub fn new(addr: std::net::SocketAddr) -> Client {
+        Client {
+            addr,
+            base_url: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
     }
 
     /// Any HTTP call; returns the status and the JSON body (Null when empty or not JSON).
@@ -269,6 +295,50 @@ impl TestApp {
             }
         }
     }
+}
+
+/// Checks that text with U+0000 is refused over REST (body, path, query) and WebSocket with
+/// `invalid_request`, on whatever backend `client` runs.
+pub async fn assert_nul_refused(client: &Client, admin: &Session, user: &Session, channel: &str) {
+    let (status, body) = client.send(user, channel, "zero\u{0}byte").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{body}"
+    );
+    let (status, body) = client
+        .post(
+            "/api/v1/users",
+            &admin.token,
+            json!({"username": "nul", "display_name": "a\u{0}b", "password": USER_PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{body}"
+    );
+    let (status, body) = client.get("/api/v1/users/a%00b", &admin.token).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{body}"
+    );
+    let (status, body) = client.get("/api/v1/users?q=%00", &admin.token).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{body}"
+    );
+    let mut ws = WsClient::connect_authed(client.addr, &user.token, None).await;
+    ws.send_message("nul", channel, "nul-1", "zero\u{0}byte")
+        .await;
+    let error = ws.next_of_type("error").await;
+    assert_eq!(error["code"], "invalid_request", "{error}");
+    assert_eq!(error["ref"], "nul", "{error}");
+    // The socket keeps serving.
+    ws.send_message("ok", channel, "ok-1", "bon dia").await;
+    assert_eq!(ws.next_of_type("ack").await["ref"], "ok");
 }
 
 /// Waits until `condition` holds, checking every 10 ms, for at most `limit`.

@@ -15,7 +15,9 @@ mod webhooks;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use tower_http::trace::TraceLayer;
 
@@ -87,13 +89,15 @@ pub fn router(ctx: Arc<Context>) -> Router {
         )
         .route("/ws", get(crate::ws::upgrade))
         .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed);
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::middleware::from_fn(refuse_nul_in_url));
     // Posting endpoints of incoming webhooks; anything else under /hooks is a JSON 404.
     let hooks = Router::new()
         .route("/{secret}", post(webhooks::deliver))
         .route("/commands/{token}", post(commands::late_reply))
         .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed);
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::middleware::from_fn(refuse_nul_in_url));
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -105,4 +109,16 @@ pub fn router(ctx: Arc<Context>) -> Router {
     crate::web::with_security_headers(router)
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
+}
+
+/// Refuses a path or query that would decode to text with NUL (see `validate::NUL_REFUSED`),
+/// before any handler passes it to the store.
+async fn refuse_nul_in_url(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let checked = crate::validate::refuse_nul_in_url(uri.path())
+        .and_then(|()| crate::validate::refuse_nul_in_url(uri.query().unwrap_or("")));
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(e) => error::HttpError::from(e).into_response(),
+    }
 }

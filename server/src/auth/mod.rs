@@ -16,6 +16,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use xerrada_protocol::{User, close_code};
 
+use crate::cluster::link::Outgoing;
 use crate::config::AuthSettings;
 use crate::error::{AppError, AppResult};
 use crate::hub::Hub;
@@ -197,8 +198,20 @@ impl Auth {
         Ok(())
     }
 
-    /// Marks sessions revoked in memory and closes their sockets (the store already knows).
+    /// Marks sessions revoked in memory and closes their sockets, on every node (the store
+    /// already knows).
     pub fn end_sessions(&self, session_ids: &[String]) {
+        if session_ids.is_empty() {
+            return;
+        }
+        self.hub
+            .link()
+            .send(Outgoing::Revoked(session_ids.to_vec()));
+        self.end_local_sessions(session_ids);
+    }
+
+    /// Ends sessions on this node only (told by another node, or found by `sync`).
+    pub fn end_local_sessions(&self, session_ids: &[String]) {
         for session_id in session_ids {
             self.revocations.revoke(session_id);
             self.hub

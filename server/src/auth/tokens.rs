@@ -1,18 +1,34 @@
-//! Access tokens: short-lived JWTs signed with HS256 and a key kept in the data dir.
+//! Access tokens: short-lived JWTs signed with HS256 and a key kept in the store.
 //!
 //! The algorithm is pinned (a token claiming `none` or RS256 is refused before its signature
 //! is looked at), and `exp`, `iss`, `aud` and `sub` are required, not merely checked when
 //! present, which is jsonwebtoken's default.
 
-use std::io::Write;
 use std::path::Path;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use crate::store::{Store, StoreError};
+
 const ISSUER: &str = "xerrada";
 const AUDIENCE: &str = "xerrada";
-const KEY_FILE: &str = "jwt-signing.key";
+/// Where versions before the key moved into the store kept it.
+const LEGACY_KEY_FILE: &str = "jwt-signing.key";
+const SECRET_NAME: &str = "jwt_signing_key";
+
+/// Why the signing key could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read the old key file: {0}")]
+    LegacyFile(std::io::Error),
+    #[error("no randomness: {0}")]
+    Random(String),
+    #[error("the stored signing key is shorter than 32 bytes")]
+    TooShort,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 /// The claims of an access token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,24 +76,26 @@ impl TokenKeys {
         }
     }
 
-    /// Loads the signing key from the data dir, generating it (mode 0600) on first start.
-    pub fn load_or_create(data_dir: &Path, ttl_secs: u64) -> std::io::Result<Self> {
-        let path = data_dir.join(KEY_FILE);
-        let secret = match std::fs::read(&path) {
+    /// The installation's signing key, kept in the store so that every node and the admin CLI
+    /// share it. Generated on first start; a key file left in the data dir by an earlier
+    /// version is adopted instead, so tokens issued before the upgrade stay valid.
+    pub async fn load_or_create(
+        store: &dyn Store,
+        data_dir: &Path,
+        ttl_secs: u64,
+    ) -> Result<Self, KeyError> {
+        let candidate = match std::fs::read(data_dir.join(LEGACY_KEY_FILE)) {
             Ok(secret) => secret,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut secret = vec![0u8; 64];
-                getrandom::fill(&mut secret).map_err(std::io::Error::other)?;
-                write_private_file(&path, &secret)?;
+                getrandom::fill(&mut secret).map_err(|e| KeyError::Random(e.to_string()))?;
                 secret
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(KeyError::LegacyFile(e)),
         };
+        let secret = store.shared_secret(SECRET_NAME, &candidate).await?;
         if secret.len() < 32 {
-            return Err(std::io::Error::other(format!(
-                "{} is shorter than 32 bytes; delete it to generate a new key",
-                path.display()
-            )));
+            return Err(KeyError::TooShort);
         }
         Ok(Self::from_secret(&secret, ttl_secs))
     }
@@ -120,21 +138,6 @@ fn unix_now() -> u64 {
         .unwrap_or(0)
 }
 
-/// Creates `path` readable by its owner only, failing if it exists (two first starts racing
-/// must not overwrite each other's key).
-fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(contents)?;
-    file.sync_all()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,21 +165,27 @@ mod tests {
         assert!(keys.verify(&format!("{header}.{payload}.")).is_err());
     }
 
-    #[test]
-    fn the_key_file_is_private_and_reused() {
+    #[tokio::test]
+    async fn the_key_is_kept_in_the_store_and_an_old_key_file_is_adopted() {
+        let store = crate::store::sqlite::SqliteStore::open("sqlite::memory:")
+            .await
+            .expect("store");
         let dir = tempfile::tempdir().expect("tempdir");
-        let first = TokenKeys::load_or_create(dir.path(), 900).expect("create key");
+        std::fs::write(dir.path().join(LEGACY_KEY_FILE), [9u8; 64]).expect("old key");
+        let first = TokenKeys::load_or_create(&store, dir.path(), 900)
+            .await
+            .expect("key");
         let token = first.issue("u", "s");
-        let again = TokenKeys::load_or_create(dir.path(), 900).expect("load key");
+        assert!(
+            TokenKeys::from_secret(&[9u8; 64], 900)
+                .verify(&token)
+                .is_ok()
+        );
+        // Another process on the same store, without the file, gets the same key.
+        let elsewhere = tempfile::tempdir().expect("tempdir");
+        let again = TokenKeys::load_or_create(&store, elsewhere.path(), 900)
+            .await
+            .expect("key");
         assert!(again.verify(&token).is_ok());
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
-                .expect("key file")
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
     }
 }

@@ -4,17 +4,25 @@
 //! Delivering a frame means pushing one shared, already-serialized buffer into each target
 //! socket's bounded [`Outbox`]; the hub never awaits a socket. The registry sits behind a std
 //! `RwLock` because it is held only for map lookups and pushes, never across an `.await`.
+//!
+//! With several nodes, frames meant for users (ephemerals, read markers, typing, presence)
+//! also go to the [`ClusterLink`], which carries them to the other nodes; channel events do
+//! not (each node delivers them itself, in `seq` order: see `cluster`). The hub also knows
+//! which users are online on other nodes, so presence is cluster-wide.
 
 pub mod outbox;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use xerrada_protocol::ServerFrame;
 use xerrada_protocol::frames::PresenceStatus;
 
 pub use outbox::{CloseReason, OutFrame, Outbox, OutboxReceiver};
+
+use crate::cluster::link::{ClusterLink, Outgoing};
 
 /// Counters a test or an operator can read.
 #[derive(Debug, Default)]
@@ -23,6 +31,21 @@ pub struct HubStats {
     pub max_queued_bytes: AtomicUsize,
     /// Sockets closed with 4008 for being too slow.
     pub slow_closes: AtomicU64,
+}
+
+/// Another node as this one knows it.
+struct RemoteNode {
+    last_heard: Instant,
+    users: HashSet<String>,
+}
+
+impl RemoteNode {
+    fn new() -> Self {
+        RemoteNode {
+            last_heard: Instant::now(),
+            users: HashSet::new(),
+        }
+    }
 }
 
 /// One registered socket.
@@ -47,6 +70,9 @@ pub struct Hub {
     next_id: AtomicU64,
     queue_limit_bytes: usize,
     stats: Arc<HubStats>,
+    link: Arc<ClusterLink>,
+    /// Other nodes: when each was last heard from and who is online there.
+    remote_online: RwLock<HashMap<String, RemoteNode>>,
 }
 
 impl Hub {
@@ -57,7 +83,14 @@ impl Hub {
             next_id: AtomicU64::new(1),
             queue_limit_bytes,
             stats: Arc::new(HubStats::default()),
+            link: Arc::new(ClusterLink::default()),
+            remote_online: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// The way to the other nodes (inert on a single node).
+    pub fn link(&self) -> &Arc<ClusterLink> {
+        &self.link
     }
 
     pub fn stats(&self) -> &Arc<HubStats> {
@@ -109,8 +142,26 @@ impl Hub {
         false
     }
 
-    /// Pushes one frame to every socket of these users, except `skip` (a socket id).
+    /// Pushes one frame to every socket of these users, on every node, except `skip` (a socket
+    /// id of this node).
     pub fn deliver_to_users<'a>(
+        &self,
+        user_ids: impl IntoIterator<Item = &'a String> + Clone,
+        frame: &Arc<OutFrame>,
+        skip: Option<u64>,
+    ) {
+        if self.link.is_clustered() {
+            self.link.send(Outgoing::UserFrame {
+                user_ids: user_ids.clone().into_iter().cloned().collect(),
+                frame: frame.clone(),
+            });
+        }
+        self.deliver_local(user_ids, frame, skip);
+    }
+
+    /// Pushes one frame to the sockets of these users on this node only: channel events, which
+    /// every node delivers itself, and frames relayed from other nodes.
+    pub fn deliver_local<'a>(
         &self,
         user_ids: impl IntoIterator<Item = &'a String>,
         frame: &Arc<OutFrame>,
@@ -134,24 +185,170 @@ impl Hub {
         }
     }
 
-    /// Tells everyone a user came online or went offline.
+    /// Tells everyone a user came online or went offline on this node. Going offline here
+    /// is not announced while the user is still online on another node.
     pub fn announce_presence(&self, user_id: &str, status: PresenceStatus) {
+        let online = status != PresenceStatus::Offline;
+        self.link.send(Outgoing::Presence {
+            user_id: user_id.to_owned(),
+            online,
+        });
+        if online || !self.is_online_elsewhere(user_id) {
+            self.tell_presence(user_id, status);
+        }
+    }
+
+    fn tell_presence(&self, user_id: &str, status: PresenceStatus) {
         self.deliver_to_all(&OutFrame::encode(&ServerFrame::Presence {
             user_id: user_id.to_owned(),
             status,
         }));
     }
 
+    /// Another node says a user came online or went offline there; this node's sockets hear
+    /// of it when it changes the user's cluster-wide presence.
+    pub fn set_remote_presence(&self, node: &str, user_id: &str, online: bool) {
+        let was_online = self.is_online(user_id);
+        {
+            let mut remote = self.remote();
+            let users = &mut remote
+                .entry(node.to_owned())
+                .or_insert_with(RemoteNode::new)
+                .users;
+            if online {
+                users.insert(user_id.to_owned());
+            } else {
+                users.remove(user_id);
+            }
+        }
+        if was_online != self.is_online(user_id) {
+            let status = if online {
+                PresenceStatus::Online
+            } else {
+                PresenceStatus::Offline
+            };
+            self.tell_presence(user_id, status);
+        }
+    }
+
+    /// A node went away (or was not heard from): its users are offline unless online
+    /// elsewhere.
+    pub fn forget_node(&self, node: &str) {
+        let users = self
+            .remote()
+            .remove(node)
+            .map(|n| n.users)
+            .unwrap_or_default();
+        for user_id in users {
+            if !self.is_online(&user_id) {
+                self.tell_presence(&user_id, PresenceStatus::Offline);
+            }
+        }
+    }
+
     /// Whether the user has an open socket on this node.
-    pub fn is_online(&self, user_id: &str) -> bool {
+    pub fn has_local_sockets(&self, user_id: &str) -> bool {
         self.read().by_user.contains_key(user_id)
     }
 
-    /// Users with at least one open socket.
+    /// Whether the user has an open socket on any node.
+    pub fn is_online(&self, user_id: &str) -> bool {
+        self.read().by_user.contains_key(user_id) || self.is_online_elsewhere(user_id)
+    }
+
+    fn is_online_elsewhere(&self, user_id: &str) -> bool {
+        self.remote_online
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .any(|node| node.users.contains(user_id))
+    }
+
+    /// Users with at least one open socket on any node.
     pub fn online_user_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self.read().by_user.keys().cloned().collect();
+        let mut ids: HashSet<String> = self.read().by_user.keys().cloned().collect();
+        for node in self
+            .remote_online
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+        {
+            ids.extend(node.users.iter().cloned());
+        }
+        let mut ids: Vec<String> = ids.into_iter().collect();
         ids.sort();
         ids
+    }
+
+    /// Another node was heard from.
+    pub fn note_remote_node(&self, node: &str) {
+        self.remote()
+            .entry(node.to_owned())
+            .or_insert_with(RemoteNode::new)
+            .last_heard = Instant::now();
+    }
+
+    /// Nodes not heard from within `timeout`.
+    pub fn silent_remote_nodes(&self, timeout: Duration) -> Vec<String> {
+        self.remote_online
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|(_, node)| node.last_heard.elapsed() > timeout)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// A node's online users as it reported them (in chunks; `replace` on the first).
+    pub fn merge_remote_snapshot(&self, node: &str, user_ids: Vec<String>, replace: bool) {
+        let before: HashSet<String> = {
+            let remote = self.remote_online.read().unwrap_or_else(|p| p.into_inner());
+            remote
+                .get(node)
+                .map(|n| n.users.clone())
+                .unwrap_or_default()
+        };
+        let touched: HashSet<String> = if replace {
+            before
+                .union(&user_ids.iter().cloned().collect())
+                .cloned()
+                .collect()
+        } else {
+            user_ids.iter().cloned().collect()
+        };
+        let was_online: Vec<(String, bool)> = touched
+            .into_iter()
+            .map(|u| {
+                let online = self.is_online(&u);
+                (u, online)
+            })
+            .collect();
+        {
+            let mut remote = self.remote();
+            let entry = remote
+                .entry(node.to_owned())
+                .or_insert_with(RemoteNode::new);
+            if replace {
+                entry.users.clear();
+            }
+            entry.users.extend(user_ids);
+        }
+        for (user_id, was) in was_online {
+            let now = self.is_online(&user_id);
+            if now != was {
+                let status = if now {
+                    PresenceStatus::Online
+                } else {
+                    PresenceStatus::Offline
+                };
+                self.tell_presence(&user_id, status);
+            }
+        }
+    }
+
+    /// Users with at least one open socket on this node (what this node tells the others).
+    pub fn local_online_user_ids(&self) -> Vec<String> {
+        self.read().by_user.keys().cloned().collect()
     }
 
     /// Closes the sockets of one session.
@@ -193,6 +390,12 @@ impl Hub {
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Registry> {
         self.registry.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn remote(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, RemoteNode>> {
+        self.remote_online
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Registry> {

@@ -55,6 +55,8 @@ pub enum PayloadError {
 
 /// Parses a JSON payload.
 pub fn parse(json: &[u8]) -> Result<Payload, PayloadError> {
+    crate::validate::refuse_nul_in_json(json)
+        .map_err(|_| PayloadError::Malformed(crate::validate::NUL_REFUSED.into()))?;
     serde_json::from_slice(json).map_err(|e| PayloadError::Malformed(e.to_string()))
 }
 

@@ -35,7 +35,7 @@ pub async fn list(ctx: &Context, caller: &Caller) -> AppResult<Vec<Channel>> {
 
 /// `GET /channels/{id}`.
 pub async fn get(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<Channel> {
-    if ctx.memberships.access(channel_id, &caller.user.id) == Access::Hidden {
+    if ctx.access(channel_id, &caller.user.id).await == Access::Hidden {
         return Err(AppError::not_found("channel"));
     }
     view(ctx, channel_id, &caller.user.id).await
@@ -99,7 +99,7 @@ async fn remember_and_announce(
     channel: &NewChannel,
     member_ids: Vec<String>,
 ) -> AppResult<Channel> {
-    ctx.memberships.insert(ChannelMembers {
+    ctx.remember_new_channel(ChannelMembers {
         channel_id: channel.id.clone(),
         kind: channel.kind,
         department_id: channel.department_id.clone(),
@@ -120,7 +120,7 @@ async fn remember_and_announce(
 
 /// `POST /channels/{id}/join`: public channels only; joining twice is harmless.
 pub async fn join(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<()> {
-    match ctx.memberships.access(channel_id, &caller.user.id) {
+    match ctx.access(channel_id, &caller.user.id).await {
         Access::Hidden => Err(AppError::not_found("channel")),
         Access::Member => Ok(()),
         Access::CanJoin => add(ctx, channel_id, &caller.user.id).await,

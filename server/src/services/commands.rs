@@ -111,7 +111,7 @@ pub async fn invoke(
     text: &str,
     lang: Option<&str>,
 ) -> AppResult<Answer> {
-    require_member(ctx, &caller.id, channel_id)?;
+    require_member(ctx, &caller.id, channel_id).await?;
     match name {
         "help" => return help(ctx).await,
         "info" => {
@@ -253,9 +253,12 @@ async fn call_external(
         // Accepted without an answer now (it may answer later on its response_url).
         return Ok(Answer::note(format!("`/{name} {text}`")));
     }
-    match serde_json::from_slice::<CommandResponse>(&body) {
-        Ok(reply) => answer(ctx, channel_id, name, reply).await,
-        Err(_) => Ok(Answer::note(format!(
+    let parsed = crate::validate::refuse_nul_in_json(&body)
+        .ok()
+        .and_then(|()| serde_json::from_slice::<CommandResponse>(&body).ok());
+    match parsed {
+        Some(reply) => answer(ctx, channel_id, name, reply).await,
+        None => Ok(Answer::note(format!(
             "L'ordre `/{name}` ha respost una cosa que no s'entén."
         ))),
     }
@@ -337,6 +340,7 @@ pub async fn late_reply(
         .use_response_grant(&ids::sha256_hex(token), &ids::now())
         .await?
         .ok_or_else(|| AppError::NotFound("unknown, expired or used-up response_url".into()))?;
+    crate::validate::refuse_nul_in_json(body)?;
     let reply: CommandResponse = serde_json::from_slice(body)
         .map_err(|e| AppError::Invalid(format!("invalid reply: {e}")))?;
     let name = ctx
@@ -348,7 +352,7 @@ pub async fn late_reply(
         .map(|c| c.name)
         .unwrap_or_else(|| "ordre".into());
     // The caller may have left the channel since it ran the command.
-    require_member(ctx, &grant.user_id, &grant.channel_id)?;
+    require_member(ctx, &grant.user_id, &grant.channel_id).await?;
     let answer = answer(ctx, &grant.channel_id, &name, reply).await?;
     Ok((grant.user_id, grant.channel_id, answer))
 }

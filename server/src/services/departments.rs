@@ -50,7 +50,7 @@ pub async fn create_department(ctx: &Context, slug: Slug, name: Name) -> AppResu
             AppError::Conflict(_) => AppError::Conflict("the department slug is taken".into()),
             other => other,
         })?;
-    ctx.memberships.insert(ChannelMembers {
+    ctx.remember_new_channel(ChannelMembers {
         channel_id: department.channel_id.clone(),
         kind: ChannelKind::Private,
         department_id: Some(department.id.clone()),

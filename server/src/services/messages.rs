@@ -43,8 +43,8 @@ impl Draft {
 
 /// Refuses callers who may not read or post in a channel: `forbidden` for a public channel not
 /// joined, `not_found` for one they may not see.
-pub fn require_member(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
-    match ctx.memberships.access(channel_id, user_id) {
+pub async fn require_member(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
+    match ctx.access(channel_id, user_id).await {
         Access::Member => Ok(()),
         Access::CanJoin => Err(AppError::Forbidden(
             "join the channel to read or post in it".into(),
@@ -54,9 +54,9 @@ pub fn require_member(ctx: &Context, user_id: &str, channel_id: &str) -> AppResu
 }
 
 /// Checks a draft and turns it into the writer's operation.
-pub fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<WriteOp> {
+pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<WriteOp> {
     let author_id = author.id.as_str();
-    require_member(ctx, author_id, &draft.channel_id)?;
+    require_member(ctx, author_id, &draft.channel_id).await?;
     let extras = match draft.extras.filter(|e| !e.is_empty()) {
         Some(_) if author.kind != UserKind::Bot => {
             return Err(AppError::Forbidden(
@@ -247,7 +247,7 @@ pub fn command_from_socket(ctx: Arc<Context>, outbox: Arc<Outbox>, command: Sock
 /// Posts over REST. The boolean is false when `client_msg_id` repeated an earlier send and the
 /// original message is returned.
 pub async fn post(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<(Message, bool)> {
-    let op = prepare(ctx, &caller.user, draft)?;
+    let op = prepare(ctx, &caller.user, draft).await?;
     let (event, created) = match ctx.writer.write(op).await? {
         WriteOutcome::Committed(event) => (event, true),
         WriteOutcome::Duplicate(event) => (event, false),
@@ -278,7 +278,7 @@ pub async fn post_from_socket(
     outbox: &Arc<Outbox>,
     reference: Option<String>,
 ) -> AppResult<()> {
-    let op = prepare(ctx, author, draft)?;
+    let op = prepare(ctx, author, draft).await?;
     ctx.writer
         .write_for_socket(op, outbox.clone(), reference)
         .await
@@ -293,7 +293,7 @@ pub async fn edit(
     message_id: &str,
     req: EditMessageRequest,
 ) -> AppResult<Message> {
-    require_member(ctx, &caller.user.id, channel_id)?;
+    require_member(ctx, &caller.user.id, channel_id).await?;
     if req.body.is_none() && req.extras.is_none() {
         return Err(AppError::Invalid("give body, extras or both".into()));
     }
@@ -344,7 +344,7 @@ pub async fn click(
     message_id: &str,
     action_id: &str,
 ) -> AppResult<()> {
-    require_member(ctx, &caller.user.id, channel_id)?;
+    require_member(ctx, &caller.user.id, channel_id).await?;
     let message = ctx
         .store
         .message(channel_id, message_id)
@@ -385,7 +385,7 @@ pub async fn history(
     channel_id: &str,
     params: HistoryParams,
 ) -> AppResult<MessagePage> {
-    require_member(ctx, &caller.user.id, channel_id)?;
+    require_member(ctx, &caller.user.id, channel_id).await?;
     let limit = page_limit(
         params.limit,
         limits::DEFAULT_MESSAGES_PAGE,
@@ -416,7 +416,7 @@ pub async fn events(
     after: Option<i64>,
     limit: Option<u32>,
 ) -> AppResult<EventPage> {
-    require_member(ctx, &caller.user.id, channel_id)?;
+    require_member(ctx, &caller.user.id, channel_id).await?;
     let limit = page_limit(limit, limits::DEFAULT_EVENTS_PAGE, limits::MAX_EVENTS_PAGE)?;
     let after = after.unwrap_or(0).max(0);
     let mut events = ctx.store.events_after(channel_id, after, limit + 1).await?;
@@ -437,7 +437,7 @@ pub async fn mark_read(
     seq: i64,
     skip: Option<u64>,
 ) -> AppResult<i64> {
-    require_member(ctx, user_id, channel_id)?;
+    require_member(ctx, user_id, channel_id).await?;
     if seq < 0 {
         return Err(AppError::Invalid("seq must not be negative".into()));
     }
@@ -452,8 +452,8 @@ pub async fn mark_read(
 }
 
 /// Relays "typing" to the channel's other members (not stored).
-pub fn typing(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
-    require_member(ctx, user_id, channel_id)?;
+pub async fn typing(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
+    require_member(ctx, user_id, channel_id).await?;
     let Some(info) = ctx.memberships.get(channel_id) else {
         return Err(AppError::not_found("channel"));
     };

@@ -34,7 +34,7 @@ pub async fn create(
     channel_id: &str,
     name: &str,
 ) -> AppResult<WebhookWithUrl> {
-    require_member(ctx, &caller.user.id, channel_id)?;
+    require_member(ctx, &caller.user.id, channel_id).await?;
     let name = Name::parse(name, "name")?.into_string();
     let secret = ids::random_token(32);
     let webhook = Webhook {
@@ -55,7 +55,7 @@ pub async fn create(
 
 /// `GET /channels/{id}/webhooks` (channel members).
 pub async fn list(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<Vec<Webhook>> {
-    require_member(ctx, &caller.user.id, channel_id)?;
+    require_member(ctx, &caller.user.id, channel_id).await?;
     Ok(ctx.store.channel_webhooks(channel_id).await?)
 }
 
@@ -112,11 +112,13 @@ async fn managed(ctx: &Context, caller: &Caller, hook_id: &str) -> AppResult<Web
         .webhook(hook_id)
         .await?
         .ok_or_else(|| AppError::not_found("webhook"))?;
-    require_member(ctx, &caller.user.id, &hook.channel_id).map_err(|e| match e {
-        // Someone who cannot post in the channel cannot learn about its hooks either.
-        AppError::Forbidden(_) | AppError::NotFound(_) => AppError::not_found("webhook"),
-        other => other,
-    })?;
+    require_member(ctx, &caller.user.id, &hook.channel_id)
+        .await
+        .map_err(|e| match e {
+            // Someone who cannot post in the channel cannot learn about its hooks either.
+            AppError::Forbidden(_) | AppError::NotFound(_) => AppError::not_found("webhook"),
+            other => other,
+        })?;
     Ok(hook)
 }
 

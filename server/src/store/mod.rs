@@ -1,17 +1,53 @@
 //! Persistence: the [`Store`] trait and one implementation per database backend.
 //!
 //! Services speak only to the trait, so a PostgreSQL backend can be added without touching
-//! them. SQL lives only in the backend modules (`sqlite/`), and no business rule lives there:
+//! them. SQL lives only in the backend modules (`sqlite/`, `postgres/`), and no business rule lives there:
 //! the store answers "what is", services decide "what may be". The one exception is the
 //! channel sequence: assigning the next gap-free `seq` and committing the event must be one
 //! transaction, so [`Store::apply_batch`] owns it (it is called only by the writer task).
 
+pub mod migrate;
+pub mod postgres;
 mod records;
+mod rows;
 pub mod sqlite;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 
 pub use records::*;
+
+/// The database engines a store can live in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names, if it is one this build knows.
+    pub fn of(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// Opens the store a URL names, applying its migrations.
+pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    match Backend::of(url) {
+        Some(Backend::Sqlite) => Ok(Arc::new(sqlite::SqliteStore::open(url).await?)),
+        Some(Backend::Postgres) => Ok(Arc::new(postgres::PostgresStore::open(url).await?)),
+        None => Err(StoreError::Internal(
+            format!("unsupported database URL {url:?}").into(),
+        )),
+    }
+}
 
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
@@ -72,9 +108,16 @@ pub trait Store: Send + Sync + 'static {
     async fn channels_for_user(&self, user_id: &str) -> StoreResult<Vec<ChannelView>>;
     /// Every channel with its members, to fill the in-memory membership cache at start.
     async fn all_channel_members(&self) -> StoreResult<Vec<ChannelMembers>>;
+    /// One channel with its members (to refresh the cache when another node changed it).
+    async fn channel_members(&self, channel_id: &str) -> StoreResult<Option<ChannelMembers>>;
     /// A counter bumped by every committed membership change (channel creation included), so
     /// a process can tell that another one changed memberships.
     async fn membership_version(&self) -> StoreResult<i64>;
+    /// Every channel's `last_seq`: where a node's ordered delivery of each channel starts.
+    async fn channel_heads(&self) -> StoreResult<Vec<(String, i64)>>;
+    /// The secret called `name`, stored as `candidate` when none is stored yet. The first
+    /// writer wins, so nodes that start together end up with the same secret.
+    async fn shared_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
 
     // --- channel events -----------------------------------------------------------------
     /// Applies a batch of channel writes in ONE transaction (group commit). Each operation gets
@@ -184,4 +227,17 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_session(&self, session_id: &str, at: &str) -> StoreResult<bool>;
     /// Ids of sessions revoked at or after `since` (to rebuild the revocation set at start).
     async fn sessions_revoked_since(&self, since: &str) -> StoreResult<Vec<String>>;
+
+    // --- coordination ---------------------------------------------------------------------
+    /// Tries to become the one process of the installation that plays `role` (the support
+    /// bot, which must answer once, not once per node). `None`: another process holds it.
+    async fn try_lead(&self, role: &str) -> StoreResult<Option<Box<dyn Leadership>>>;
+}
+
+/// A role held by this process until dropped or lost.
+#[async_trait]
+pub trait Leadership: Send {
+    /// Resolves when the role is lost (its database connection is gone); the role is then
+    /// free for another process.
+    async fn lost(&mut self);
 }

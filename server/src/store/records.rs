@@ -1,6 +1,8 @@
 //! Plain records the store reads and writes. Where a record is exactly a wire resource it is
 //! the `protocol` type itself; the rest are defined here.
 
+use serde::{Deserialize, Serialize};
+
 pub use xerrada_protocol::{
     ChannelKind, Department, InfoArticle, Message, MessageExtras, Role, SlashCommand, Ticket,
     TicketEvent, TicketPriority, TicketStatus, User, UserKind, Webhook,
@@ -70,7 +72,7 @@ pub struct ChannelView {
 }
 
 /// A channel with its member ids (for the membership cache).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChannelMembers {
     pub channel_id: String,
     pub kind: ChannelKind,
@@ -152,8 +154,8 @@ pub enum WriteOutcome {
     NotAuthor,
 }
 
-/// An event of a channel's sequence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An event of a channel's sequence (also what nodes send each other on the bus).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelEvent {
     pub channel_id: String,
     pub seq: i64,
@@ -161,7 +163,8 @@ pub struct ChannelEvent {
 }
 
 /// What happened at a channel's `seq`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 // Nearly every event is a message: boxing it would add an allocation to the common case to
 // save memory in the rare membership events.
 #[allow(clippy::large_enum_variant)]

@@ -5,7 +5,7 @@
 //! messages of its direct channels, exactly as a third-party bot's socket would. It answers by
 //! posting and editing its messages under its own account.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 use tokio::task::JoinHandle;
@@ -22,7 +22,7 @@ use crate::ids;
 use crate::services::accounts::system_account;
 use crate::services::channels::direct_channel;
 use crate::services::messages::ephemeral;
-use crate::store::{EventKind, WriteOp, WriteOutcome};
+use crate::store::{EventKind, HistoryQuery, WriteOp, WriteOutcome};
 
 /// Username of the support bot.
 pub const SUPPORT_BOT: &str = "suport";
@@ -177,16 +177,41 @@ fn whisper(ctx: &Context, user_id: &str, channel_id: &str, text: String) {
         .deliver_to_users([&user_id.to_owned()], &frame, None);
 }
 
-/// Starts the bot: it stays connected to the hub for the life of the server.
+/// The role only one node of an installation plays: with several nodes every one receives the
+/// bot's frames, and the bot must answer once.
+const LEADER_ROLE: &str = "xerrada.support-bot";
+
+/// Starts the bot on whichever node leads; the others stand by and take over within seconds
+/// when the leader goes.
 pub fn start(ctx: Arc<Context>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = run(&ctx).await {
-                tracing::warn!(error = %e, "support bot stopped; restarting");
+            match ctx.store.try_lead(LEADER_ROLE).await {
+                Ok(Some(mut lead)) => {
+                    tracing::info!("this node runs the support bot");
+                    tokio::select! {
+                        () = serve(&ctx) => {}
+                        () = lead.lost() => {
+                            tracing::warn!("lost the support bot's role; another node may take it");
+                        }
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot tell which node runs the support bot"),
             }
-            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         }
     })
+}
+
+/// Keeps the bot connected to the hub, reconnecting when its queue closes.
+async fn serve(ctx: &Arc<Context>) {
+    loop {
+        if let Err(e) = run(ctx).await {
+            tracing::warn!(error = %e, "support bot stopped; restarting");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }
 
 /// One connection of the bot: handles frames until its queue is closed.
@@ -199,6 +224,15 @@ async fn run(ctx: &Arc<Context>) -> AppResult<()> {
         ctx: ctx.clone(),
         connection: connection.clone(),
     };
+    // Registered first, so what arrives during the catch-up waits in the queue; `answered`
+    // keeps those messages from being answered twice.
+    let mut answered = HashSet::new();
+    for message in unanswered(ctx, &bot).await? {
+        answered.insert(message.id.clone());
+        if let Err(e) = on_message(ctx, &bot, &message).await {
+            tracing::warn!(error = %e, "support bot could not answer a missed message");
+        }
+    }
     let closed = connection.outbox.closed();
     tokio::pin!(closed);
     loop {
@@ -233,7 +267,11 @@ async fn run(ctx: &Arc<Context>) -> AppResult<()> {
                 .await
             }
             ServerFrame::Message { message, .. } if message.author_id != bot.id => {
-                on_message(ctx, &bot, &message).await
+                if answered.remove(&message.id) {
+                    Ok(())
+                } else {
+                    on_message(ctx, &bot, &message).await
+                }
             }
             _ => Ok(()),
         };
@@ -241,6 +279,34 @@ async fn run(ctx: &Arc<Context>) -> AppResult<()> {
             tracing::warn!(error = %e, "support bot could not handle a frame");
         }
     }
+}
+
+/// How far back a bot that just started looks for direct messages nobody answered: sent while
+/// no node ran the bot (its node died and another had not yet taken over, or a restart).
+const CATCH_UP_WINDOW: time::Duration = time::Duration::minutes(10);
+
+/// Recent direct messages to the bot that it has not answered: its answer would be the
+/// conversation's last message, so a conversation whose last message is someone else's
+/// is waiting for one.
+async fn unanswered(ctx: &Context, bot: &User) -> AppResult<Vec<xerrada_protocol::Message>> {
+    let since = ids::format_time(time::OffsetDateTime::now_utc() - CATCH_UP_WINDOW);
+    let mut waiting = Vec::new();
+    for view in ctx.store.channels_for_user(&bot.id).await? {
+        if view.channel.kind != ChannelKind::Direct || !view.joined {
+            continue;
+        }
+        let latest = ctx
+            .store
+            .messages(&view.channel.id, HistoryQuery::Latest { limit: 1 })
+            .await?;
+        if let Some(message) = latest.messages.into_iter().next()
+            && message.author_id != bot.id
+            && message.created_at >= since
+        {
+            waiting.push(message);
+        }
+    }
+    Ok(waiting)
 }
 
 /// Keeps the bot's connection registered while alive.

@@ -265,7 +265,7 @@ async fn greet(
     let limit = ctx.config.realtime.replay_limit;
     for (channel_id, last_seen) in resume.unwrap_or_default() {
         // A channel the caller can no longer see is ignored.
-        if ctx.memberships.access(&channel_id, &caller.user.id) != Access::Member {
+        if ctx.access(&channel_id, &caller.user.id).await != Access::Member {
             continue;
         }
         let mut events = ctx
@@ -379,6 +379,14 @@ async fn handle_text(
     text: &str,
 ) {
     let outbox = &connection.outbox;
+    if crate::validate::refuse_nul_in_json(text.as_bytes()).is_err() {
+        outbox.push_frame(&ServerFrame::Error {
+            reference: reference_of(text),
+            code: ErrorCode::InvalidRequest,
+            message: crate::validate::NUL_REFUSED.into(),
+        });
+        return;
+    }
     let frame = match serde_json::from_str::<ClientFrame>(text) {
         Ok(frame) => frame,
         Err(e) => {
@@ -434,7 +442,9 @@ async fn handle_text(
                 .map(|_| ());
             (None, result)
         }
-        ClientFrame::Typing { channel_id } => (None, messages::typing(ctx, user_id, &channel_id)),
+        ClientFrame::Typing { channel_id } => {
+            (None, messages::typing(ctx, user_id, &channel_id).await)
+        }
         ClientFrame::Ping { reference } => {
             outbox.push_frame(&ServerFrame::Pong { reference });
             (None, Ok(()))

@@ -16,13 +16,12 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, Sqlite, Transaction};
 
-use super::*;
-use rows::{
+use super::rows::{
     CommandRow, DepartmentRow, GrantRow, InfoArticleRow, TicketEventRow, TokenSessionInfoRow,
-    TokenSessionRow, WebhookRow, from_row,
+    TokenSessionRow, WebhookRow, channel_kind_str, extras_json, parse_channel_kind, role_str,
+    user_kind_str,
 };
-
-mod rows;
+use super::*;
 
 /// Store backed by one SQLite database file.
 #[derive(Clone)]
@@ -60,6 +59,11 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// The connection pool (for the data migration between backends).
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     async fn check_durability(&self) -> StoreResult<()> {
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
         let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
@@ -95,6 +99,39 @@ impl SqliteStore {
             .await
             .map_err(db_error)?;
         row.map(|r| user_from_row(&r)).transpose()
+    }
+
+    /// Channels with their members: all of them, or only `only`.
+    async fn members_of(&self, only: Option<&str>) -> StoreResult<Vec<ChannelMembers>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.kind, c.department_id, m.user_id,
+                    EXISTS (SELECT 1 FROM departments d WHERE d.channel_id = c.id) AS follows_department
+             FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id
+             WHERE (?1 IS NULL OR c.id = ?1)
+             ORDER BY c.id",
+        )
+        .bind(only)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let mut out: Vec<ChannelMembers> = Vec::new();
+        for row in &rows {
+            let channel_id: String = row.try_get("id").map_err(db_error)?;
+            let member: Option<String> = row.try_get("user_id").map_err(db_error)?;
+            if out.last().is_none_or(|c| c.channel_id != channel_id) {
+                out.push(ChannelMembers {
+                    channel_id,
+                    kind: parse_channel_kind(&row.try_get::<String, _>("kind").map_err(db_error)?)?,
+                    department_id: row.try_get("department_id").map_err(db_error)?,
+                    follows_department: row.try_get("follows_department").map_err(db_error)?,
+                    member_ids: Vec::new(),
+                });
+            }
+            if let (Some(member), Some(channel)) = (member, out.last_mut()) {
+                channel.member_ids.push(member);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -340,37 +377,36 @@ impl Store for SqliteStore {
     }
 
     async fn all_channel_members(&self) -> StoreResult<Vec<ChannelMembers>> {
-        let rows = sqlx::query(
-            "SELECT c.id, c.kind, c.department_id, m.user_id,
-                    EXISTS (SELECT 1 FROM departments d WHERE d.channel_id = c.id) AS follows_department
-             FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id
-             ORDER BY c.id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
-        let mut out: Vec<ChannelMembers> = Vec::new();
-        for row in &rows {
-            let channel_id: String = row.try_get("id").map_err(db_error)?;
-            let member: Option<String> = row.try_get("user_id").map_err(db_error)?;
-            if out.last().is_none_or(|c| c.channel_id != channel_id) {
-                out.push(ChannelMembers {
-                    channel_id,
-                    kind: parse_channel_kind(&row.try_get::<String, _>("kind").map_err(db_error)?)?,
-                    department_id: row.try_get("department_id").map_err(db_error)?,
-                    follows_department: row.try_get("follows_department").map_err(db_error)?,
-                    member_ids: Vec::new(),
-                });
-            }
-            if let (Some(member), Some(channel)) = (member, out.last_mut()) {
-                channel.member_ids.push(member);
-            }
-        }
-        Ok(out)
+        self.members_of(None).await
+    }
+
+    async fn channel_members(&self, channel_id: &str) -> StoreResult<Option<ChannelMembers>> {
+        Ok(self.members_of(Some(channel_id)).await?.pop())
     }
 
     async fn membership_version(&self) -> StoreResult<i64> {
         sqlx::query_scalar("SELECT value FROM meta WHERE key = 'membership_version'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn channel_heads(&self) -> StoreResult<Vec<(String, i64)>> {
+        sqlx::query_as("SELECT id, last_seq FROM channels")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn shared_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
+        sqlx::query("INSERT INTO secrets (name, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+            .bind(name)
+            .bind(candidate)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        sqlx::query_scalar("SELECT value FROM secrets WHERE name = ?1")
+            .bind(name)
             .fetch_one(&self.pool)
             .await
             .map_err(db_error)
@@ -1011,6 +1047,11 @@ impl Store for SqliteStore {
             .await
             .map_err(db_error)
     }
+
+    async fn try_lead(&self, _role: &str) -> StoreResult<Option<Box<dyn Leadership>>> {
+        // One serving process per SQLite database: it always leads.
+        Ok(Some(Box::new(SoleProcess)))
+    }
 }
 
 /// The caller's view of channels: `?1` is the caller's user id.
@@ -1024,6 +1065,16 @@ const CHANNEL_VIEW_SELECT: &str =
                 AND e.kind = 'message' AND e.actor_id <> ?1)
         END AS unread
      FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = ?1";
+
+/// The leadership of the only serving process; never lost.
+struct SoleProcess;
+
+#[async_trait]
+impl Leadership for SoleProcess {
+    async fn lost(&mut self) {
+        std::future::pending::<()>().await;
+    }
+}
 
 /// Each channel's last `seq` as the batch advances it; written back once per channel at commit.
 #[derive(Default)]
@@ -1466,126 +1517,6 @@ async fn insert_refresh_token(
 
 // --- row mapping ------------------------------------------------------------------------
 
-fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
-    let departments: Option<String> = row.try_get("department_ids").map_err(db_error)?;
-    let mut department_ids: Vec<String> = departments
-        .map(|d| d.split(',').map(str::to_owned).collect())
-        .unwrap_or_default();
-    department_ids.sort();
-    Ok(User {
-        id: row.try_get("id").map_err(db_error)?,
-        username: row.try_get("username").map_err(db_error)?,
-        display_name: row.try_get("display_name").map_err(db_error)?,
-        kind: match row.try_get::<String, _>("kind").map_err(db_error)?.as_str() {
-            "bot" => UserKind::Bot,
-            _ => UserKind::Human,
-        },
-        role: match row.try_get::<String, _>("role").map_err(db_error)?.as_str() {
-            "admin" => Role::Admin,
-            _ => Role::Member,
-        },
-        department_ids,
-        active: row.try_get("active").map_err(db_error)?,
-    })
-}
-
-fn channel_from_row(row: &SqliteRow) -> StoreResult<ChannelRecord> {
-    let dm_key: Option<String> = row.try_get("dm_key").map_err(db_error)?;
-    Ok(ChannelRecord {
-        id: row.try_get("id").map_err(db_error)?,
-        name: row.try_get("name").map_err(db_error)?,
-        kind: parse_channel_kind(&row.try_get::<String, _>("kind").map_err(db_error)?)?,
-        department_id: row.try_get("department_id").map_err(db_error)?,
-        topic: row.try_get("topic").map_err(db_error)?,
-        last_seq: row.try_get("last_seq").map_err(db_error)?,
-        member_count: row.try_get("member_count").map_err(db_error)?,
-        dm_member_ids: dm_key.map(|k| k.split(',').map(str::to_owned).collect()),
-    })
-}
-
-fn channel_view_from_row(row: &SqliteRow) -> StoreResult<ChannelView> {
-    Ok(ChannelView {
-        channel: channel_from_row(row)?,
-        joined: row.try_get("joined").map_err(db_error)?,
-        last_read_seq: row.try_get("last_read_seq").map_err(db_error)?,
-        unread: row.try_get("unread").map_err(db_error)?,
-    })
-}
-
-fn message_from_row(row: &SqliteRow) -> StoreResult<Message> {
-    message_from_columns(row, "")
-}
-
-/// A message from the columns named `<prefix>message_id`, `<prefix>seq`, ... of a row.
-fn message_from_columns(row: &SqliteRow, prefix: &str) -> StoreResult<Message> {
-    let col = |name: &str| format!("{prefix}{name}");
-    Ok(Message {
-        id: row.try_get(col("message_id").as_str()).map_err(db_error)?,
-        channel_id: row.try_get(col("channel_id").as_str()).map_err(db_error)?,
-        seq: row.try_get(col("seq").as_str()).map_err(db_error)?,
-        author_id: row.try_get(col("actor_id").as_str()).map_err(db_error)?,
-        body: row.try_get(col("body").as_str()).map_err(db_error)?,
-        created_at: row.try_get(col("created_at").as_str()).map_err(db_error)?,
-        client_msg_id: row
-            .try_get(col("client_msg_id").as_str())
-            .map_err(db_error)?,
-        thread_root: row.try_get(col("thread_root").as_str()).map_err(db_error)?,
-        edited_at: row.try_get(col("edited_at").as_str()).map_err(db_error)?,
-        deleted: row.try_get(col("deleted").as_str()).map_err(db_error)?,
-        extras: row
-            .try_get::<Option<String>, _>(col("extras").as_str())
-            .map_err(db_error)?
-            .map(|json| serde_json::from_str(&json).map_err(internal))
-            .transpose()?,
-    })
-}
-
-/// An event from a row of the joined events query (see `events_after`).
-fn joined_event_from_row(row: &SqliteRow) -> StoreResult<ChannelEvent> {
-    let channel_id: String = row.try_get("channel_id").map_err(db_error)?;
-    let seq: i64 = row.try_get("seq").map_err(db_error)?;
-    let kind: String = row.try_get("kind").map_err(db_error)?;
-    let kind = match kind.as_str() {
-        "message" => EventKind::Message(message_from_columns(row, "m_")?),
-        "message_updated" => EventKind::MessageUpdated(message_from_columns(row, "m_")?),
-        "member_joined" => EventKind::MemberJoined {
-            user_id: row.try_get("actor_id").map_err(db_error)?,
-        },
-        "member_left" => EventKind::MemberLeft {
-            user_id: row.try_get("actor_id").map_err(db_error)?,
-        },
-        other => return Err(internal(format!("unknown event kind {other:?}"))),
-    };
-    Ok(ChannelEvent {
-        channel_id,
-        seq,
-        kind,
-    })
-}
-
-fn extras_json(extras: &MessageExtras) -> StoreResult<String> {
-    serde_json::to_string(extras).map_err(internal)
-}
-
-fn ticket_from_row(row: &SqliteRow) -> StoreResult<Ticket> {
-    let priority: String = row.try_get("priority").map_err(db_error)?;
-    let status: String = row.try_get("status").map_err(db_error)?;
-    Ok(Ticket {
-        number: row.try_get("number").map_err(db_error)?,
-        requester_id: row.try_get("requester_id").map_err(db_error)?,
-        title: row.try_get("title").map_err(db_error)?,
-        description: row.try_get("description").map_err(db_error)?,
-        category: row.try_get("category").map_err(db_error)?,
-        priority: TicketPriority::parse(&priority)
-            .ok_or_else(|| internal(format!("unknown priority {priority:?}")))?,
-        status: TicketStatus::parse(&status)
-            .ok_or_else(|| internal(format!("unknown status {status:?}")))?,
-        assignee_id: row.try_get("assignee_id").map_err(db_error)?,
-        created_at: row.try_get("created_at").map_err(db_error)?,
-        updated_at: row.try_get("updated_at").map_err(db_error)?,
-    })
-}
-
 async fn insert_ticket_history(
     tx: &mut Transaction<'static, Sqlite>,
     number: i64,
@@ -1607,58 +1538,6 @@ async fn insert_ticket_history(
     .await
     .map_err(db_error)?;
     Ok(())
-}
-
-fn event_from_row(row: &SqliteRow) -> StoreResult<ChannelEvent> {
-    let channel_id: String = row.try_get("channel_id").map_err(db_error)?;
-    let seq: i64 = row.try_get("seq").map_err(db_error)?;
-    let kind: String = row.try_get("kind").map_err(db_error)?;
-    let kind = match kind.as_str() {
-        "message" => EventKind::Message(message_from_row(row)?),
-        "member_joined" => EventKind::MemberJoined {
-            user_id: row.try_get("actor_id").map_err(db_error)?,
-        },
-        "member_left" => EventKind::MemberLeft {
-            user_id: row.try_get("actor_id").map_err(db_error)?,
-        },
-        other => return Err(internal(format!("unknown event kind {other:?}"))),
-    };
-    Ok(ChannelEvent {
-        channel_id,
-        seq,
-        kind,
-    })
-}
-
-fn parse_channel_kind(kind: &str) -> StoreResult<ChannelKind> {
-    match kind {
-        "public" => Ok(ChannelKind::Public),
-        "private" => Ok(ChannelKind::Private),
-        "direct" => Ok(ChannelKind::Direct),
-        other => Err(internal(format!("unknown channel kind {other:?}"))),
-    }
-}
-
-fn channel_kind_str(kind: ChannelKind) -> &'static str {
-    match kind {
-        ChannelKind::Public => "public",
-        ChannelKind::Private => "private",
-        ChannelKind::Direct => "direct",
-    }
-}
-
-fn user_kind_str(kind: UserKind) -> &'static str {
-    match kind {
-        UserKind::Human => "human",
-        UserKind::Bot => "bot",
-    }
-}
-
-fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::Member => "member",
-    }
 }
 
 // --- errors -----------------------------------------------------------------------------
@@ -1686,3 +1565,5 @@ fn db_error(e: sqlx::Error) -> StoreError {
 fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
     StoreError::Internal(e.into())
 }
+
+super::rows::composed_rows!(SqliteRow);

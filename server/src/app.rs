@@ -67,8 +67,11 @@ impl Node {
             config.auth.access_ttl_secs,
         )
         .await?;
-        let hub = Arc::new(Hub::new(config.realtime.outbound_queue_bytes));
         let memberships = Arc::new(Memberships::load(store.as_ref()).await?);
+        let hub = Arc::new(Hub::new(
+            config.realtime.outbound_queue_bytes,
+            memberships.clone(),
+        ));
         let delivery = Arc::new(LocalDelivery::new(
             store.clone(),
             hub.clone(),

@@ -47,36 +47,72 @@ pub enum Access {
 /// The membership cache.
 #[derive(Default)]
 pub struct Memberships {
-    channels: RwLock<HashMap<String, Arc<ChannelInfo>>>,
+    inner: RwLock<Index>,
+}
+
+/// Channels with their members, and the reverse: each user's channels (for presence, which
+/// goes to the people a user shares a channel with).
+#[derive(Default)]
+struct Index {
+    channels: HashMap<String, Arc<ChannelInfo>>,
+    by_user: HashMap<String, HashSet<String>>,
+}
+
+impl Index {
+    fn link(&mut self, channel_id: &str, members: &HashSet<String>) {
+        for member in members {
+            self.by_user
+                .entry(member.clone())
+                .or_default()
+                .insert(channel_id.to_owned());
+        }
+    }
+
+    fn unlink(&mut self, channel_id: &str, members: &HashSet<String>) {
+        for member in members {
+            if let Some(channels) = self.by_user.get_mut(member) {
+                channels.remove(channel_id);
+                if channels.is_empty() {
+                    self.by_user.remove(member);
+                }
+            }
+        }
+    }
+
+    fn insert(&mut self, channel: ChannelMembers) {
+        let channel_id = channel.channel_id.clone();
+        let info = ChannelInfo::from(channel);
+        if let Some(old) = self.channels.get(&channel_id).cloned() {
+            self.unlink(&channel_id, &old.members);
+        }
+        self.link(&channel_id, &info.members);
+        self.channels.insert(channel_id, Arc::new(info));
+    }
 }
 
 impl Memberships {
     /// Loads every channel's members from the store.
     pub async fn load(store: &dyn Store) -> StoreResult<Self> {
         let memberships = Memberships::default();
-        for channel in store.all_channel_members().await? {
-            memberships.insert(channel);
-        }
+        memberships.replace_all(store.all_channel_members().await?);
         Ok(memberships)
     }
 
     /// Replaces the whole cache with a fresh read of the store.
     pub fn replace_all(&self, channels: Vec<ChannelMembers>) {
-        let fresh: HashMap<String, Arc<ChannelInfo>> = channels
-            .into_iter()
-            .map(|c| (c.channel_id.clone(), Arc::new(ChannelInfo::from(c))))
-            .collect();
+        let mut fresh = Index::default();
+        for channel in channels {
+            fresh.insert(channel);
+        }
         *self.write() = fresh;
     }
 
     pub fn insert(&self, channel: ChannelMembers) {
-        let channel_id = channel.channel_id.clone();
-        self.write()
-            .insert(channel_id, Arc::new(ChannelInfo::from(channel)));
+        self.write().insert(channel);
     }
 
     pub fn get(&self, channel_id: &str) -> Option<Arc<ChannelInfo>> {
-        self.read().get(channel_id).cloned()
+        self.read().channels.get(channel_id).cloned()
     }
 
     pub fn access(&self, channel_id: &str, user_id: &str) -> Access {
@@ -87,30 +123,92 @@ impl Memberships {
         }
     }
 
+    /// The user and everyone who shares a channel (direct ones included) with the user.
+    pub fn contacts_of(&self, user_id: &str) -> HashSet<String> {
+        let index = self.read();
+        let mut contacts = HashSet::from([user_id.to_owned()]);
+        for channel_id in index.by_user.get(user_id).into_iter().flatten() {
+            if let Some(info) = index.channels.get(channel_id) {
+                contacts.extend(info.members.iter().cloned());
+            }
+        }
+        contacts
+    }
+
     pub fn add_member(&self, channel_id: &str, user_id: &str) {
-        self.update(channel_id, |info| {
-            info.members.insert(user_id.to_owned());
-        });
+        let mut index = self.write();
+        let Some(info) = index.channels.get_mut(channel_id) else {
+            return;
+        };
+        Arc::make_mut(info).members.insert(user_id.to_owned());
+        index
+            .by_user
+            .entry(user_id.to_owned())
+            .or_default()
+            .insert(channel_id.to_owned());
     }
 
     pub fn remove_member(&self, channel_id: &str, user_id: &str) {
-        self.update(channel_id, |info| {
-            info.members.remove(user_id);
-        });
+        let mut index = self.write();
+        let Some(info) = index.channels.get_mut(channel_id) else {
+            return;
+        };
+        Arc::make_mut(info).members.remove(user_id);
+        index.unlink(channel_id, &HashSet::from([user_id.to_owned()]));
     }
 
-    fn update(&self, channel_id: &str, change: impl FnOnce(&mut ChannelInfo)) {
-        let mut channels = self.write();
-        if let Some(info) = channels.get_mut(channel_id) {
-            change(Arc::make_mut(info));
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Index> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Index> {
+        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel(id: &str, members: &[&str]) -> ChannelMembers {
+        ChannelMembers {
+            channel_id: id.into(),
+            kind: ChannelKind::Private,
+            department_id: None,
+            follows_department: false,
+            member_ids: members.iter().map(|m| (*m).to_owned()).collect(),
         }
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<ChannelInfo>>> {
-        self.channels.read().unwrap_or_else(|p| p.into_inner())
+    fn sorted(set: HashSet<String>) -> Vec<String> {
+        let mut v: Vec<String> = set.into_iter().collect();
+        v.sort();
+        v
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<ChannelInfo>>> {
-        self.channels.write().unwrap_or_else(|p| p.into_inner())
+    #[test]
+    fn contacts_follow_joins_leaves_and_replacements() {
+        let cache = Memberships::default();
+        cache.insert(channel("c1", &["anna", "bernat"]));
+        cache.insert(channel("c2", &["anna", "carla"]));
+        assert_eq!(
+            sorted(cache.contacts_of("anna")),
+            ["anna", "bernat", "carla"]
+        );
+        assert_eq!(sorted(cache.contacts_of("bernat")), ["anna", "bernat"]);
+        assert_eq!(sorted(cache.contacts_of("nobody")), ["nobody"]);
+        cache.add_member("c1", "dani");
+        assert_eq!(
+            sorted(cache.contacts_of("dani")),
+            ["anna", "bernat", "dani"]
+        );
+        cache.remove_member("c2", "anna");
+        assert_eq!(sorted(cache.contacts_of("carla")), ["carla"]);
+        // Re-inserting a channel replaces its members in the reverse index too.
+        cache.insert(channel("c1", &["bernat"]));
+        assert_eq!(sorted(cache.contacts_of("anna")), ["anna"]);
+        cache.replace_all(vec![channel("c3", &["carla", "dani"])]);
+        assert_eq!(sorted(cache.contacts_of("dani")), ["carla", "dani"]);
+        assert_eq!(sorted(cache.contacts_of("bernat")), ["bernat"]);
     }
 }

@@ -38,6 +38,7 @@ macro_rules! store_conformance {
             concurrent_batches_on_one_channel_stay_gap_free,
             channel_heads_follow_each_channel_last_seq,
             shared_secrets_keep_the_first_value,
+            one_batch_can_reply_to_edit_and_repeat_its_own_posts,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -1181,4 +1182,66 @@ pub async fn shared_secrets_keep_the_first_value(store: Arc<dyn Store>) {
         .await
         .expect("secret");
     assert_eq!(other, vec![3u8; 8]);
+}
+
+/// A batch sees its own earlier writes: a reply to a post of the same batch, an edit of it,
+/// and a repeated client_msg_id (of a plain post and of a reply) all behave as across batches.
+pub async fn one_batch_can_reply_to_edit_and_repeat_its_own_posts(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let first = post(&channel, &anna.id, "first", Some("k1"));
+    let WriteOp::PostMessage { message_id, .. } = &first else {
+        unreachable!()
+    };
+    let first_id = message_id.clone();
+    let mut reply = post(&channel, &anna.id, "reply", Some("k2"));
+    if let WriteOp::PostMessage { thread_root, .. } = &mut reply {
+        *thread_root = Some(1);
+    }
+    let edit = WriteOp::EditMessage {
+        channel_id: channel.clone(),
+        message_id: first_id.clone(),
+        editor_id: anna.id.clone(),
+        body: Some("first, edited".into()),
+        extras: None,
+        at: ids::now(),
+    };
+    let outcomes = store
+        .apply_batch(&[
+            first,
+            reply,
+            edit,
+            post(&channel, &anna.id, "first again", Some("k1")),
+            post(&channel, &anna.id, "reply again", Some("k2")),
+            post(&channel, &anna.id, "last", Some("k3")),
+        ])
+        .await
+        .expect("batch");
+    assert_eq!(committed_seq(&outcomes[0]), 1);
+    assert_eq!(
+        committed_seq(&outcomes[1]),
+        2,
+        "a reply to a post of the same batch"
+    );
+    assert_eq!(
+        committed_seq(&outcomes[2]),
+        3,
+        "an edit of a post of the same batch"
+    );
+    assert!(matches!(&outcomes[3], WriteOutcome::Duplicate(e) if e.seq == 1));
+    assert!(matches!(&outcomes[4], WriteOutcome::Duplicate(e) if e.seq == 2));
+    assert_eq!(committed_seq(&outcomes[5]), 4);
+    let slice = store
+        .messages(&channel, HistoryQuery::Latest { limit: 10 })
+        .await
+        .expect("history");
+    let bodies: Vec<&str> = slice.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["first, edited", "reply", "last"]);
+    assert_eq!(slice.messages[1].thread_root, Some(1));
+    let record = store
+        .channel_by_id(&channel)
+        .await
+        .expect("q")
+        .expect("channel");
+    assert_eq!(record.last_seq, 4);
 }

@@ -23,6 +23,7 @@ use xerrada_protocol::frames::PresenceStatus;
 pub use outbox::{CloseReason, OutFrame, Outbox, OutboxReceiver};
 
 use crate::cluster::link::{ClusterLink, Outgoing};
+use crate::memberships::Memberships;
 
 /// Counters a test or an operator can read.
 #[derive(Debug, Default)]
@@ -71,12 +72,14 @@ pub struct Hub {
     queue_limit_bytes: usize,
     stats: Arc<HubStats>,
     link: Arc<ClusterLink>,
+    /// Who shares a channel with whom: presence goes only to them.
+    memberships: Arc<Memberships>,
     /// Other nodes: when each was last heard from and who is online there.
     remote_online: RwLock<HashMap<String, RemoteNode>>,
 }
 
 impl Hub {
-    pub fn new(queue_limit_bytes: usize) -> Self {
+    pub fn new(queue_limit_bytes: usize, memberships: Arc<Memberships>) -> Self {
         Hub {
             registry: RwLock::new(Registry::default()),
             count: tokio::sync::watch::channel(0).0,
@@ -84,6 +87,7 @@ impl Hub {
             queue_limit_bytes,
             stats: Arc::new(HubStats::default()),
             link: Arc::new(ClusterLink::default()),
+            memberships,
             remote_online: RwLock::new(HashMap::new()),
         }
     }
@@ -177,14 +181,6 @@ impl Hub {
         }
     }
 
-    /// Pushes one frame to every socket on this node.
-    pub fn deliver_to_all(&self, frame: &Arc<OutFrame>) {
-        let registry = self.read();
-        for connection in registry.by_id.values() {
-            connection.outbox.push(frame.clone());
-        }
-    }
-
     /// Tells everyone a user came online or went offline on this node. Going offline here
     /// is not announced while the user is still online on another node.
     pub fn announce_presence(&self, user_id: &str, status: PresenceStatus) {
@@ -198,11 +194,19 @@ impl Hub {
         }
     }
 
+    /// Tells the user's own sockets and those of everyone sharing a channel with the user.
+    /// Not everyone: with every staff member online, a broadcast would cost O(sockets) per
+    /// connect, O(sockets²) for a morning's logins.
     fn tell_presence(&self, user_id: &str, status: PresenceStatus) {
-        self.deliver_to_all(&OutFrame::encode(&ServerFrame::Presence {
-            user_id: user_id.to_owned(),
-            status,
-        }));
+        let audience = self.memberships.contacts_of(user_id);
+        self.deliver_local(
+            &audience,
+            &OutFrame::encode(&ServerFrame::Presence {
+                user_id: user_id.to_owned(),
+                status,
+            }),
+            None,
+        );
     }
 
     /// Another node says a user came online or went offline there; this node's sockets hear
@@ -264,18 +268,15 @@ impl Hub {
             .any(|node| node.users.contains(user_id))
     }
 
-    /// Users with at least one open socket on any node.
-    pub fn online_user_ids(&self) -> Vec<String> {
-        let mut ids: HashSet<String> = self.read().by_user.keys().cloned().collect();
-        for node in self
-            .remote_online
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-        {
-            ids.extend(node.users.iter().cloned());
-        }
-        let mut ids: Vec<String> = ids.into_iter().collect();
+    /// The user's contacts (see [`Memberships::contacts_of`]) with an open socket on any node:
+    /// the presence a new socket starts from.
+    pub fn online_contacts(&self, user_id: &str) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .memberships
+            .contacts_of(user_id)
+            .into_iter()
+            .filter(|id| self.is_online(id))
+            .collect();
         ids.sort();
         ids
     }

@@ -48,8 +48,9 @@ pub async fn upgrade(
         .max_message_size(limits.max_ws_frame_bytes)
         .max_frame_size(limits.max_ws_frame_bytes)
         // Small buffers: most sockets are idle most of the time, and our own outbox bounds
-        // what waits to be written.
-        .read_buffer_size(4 * 1024)
+        // what waits to be written. The read buffer grows for a large frame when one comes;
+        // 1 KiB holds a typical client frame (docs/benchmarks.md: 4 KiB cost 3 KiB per socket).
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(limits.max_ws_frame_bytes * 4)
         .on_upgrade(move |socket| session::run(ctx, socket))

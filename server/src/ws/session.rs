@@ -258,7 +258,7 @@ async fn greet(
         session_id: caller.session_id.clone(),
         user: caller.user.clone(),
         channels: channels.into_iter().map(channel_resource).collect(),
-        online_user_ids: ctx.hub.online_user_ids(),
+        online_user_ids: ctx.hub.online_contacts(&caller.user.id),
     };
     send_frame(sink, &ready).await?;
     let mut replayed = HashMap::new();

@@ -413,12 +413,27 @@ impl Store for SqliteStore {
     }
 
     async fn apply_batch(&self, ops: &[WriteOp]) -> StoreResult<Vec<WriteOutcome>> {
+        // Every statement is a round trip to SQLite's worker thread, which costs more than the
+        // statement itself: plain posts, nearly all of a batch, take a constant number of them
+        // per batch (their seq counters, their client_msg_ids, their rows), not per post.
         let mut tx = self.begin_write().await?;
         let mut seqs = SeqCounters::default();
+        seqs.prefetch(&mut tx, ops).await?;
+        let mut posts = PostBatch::new(&mut tx, ops).await?;
         let mut outcomes = Vec::with_capacity(ops.len());
         let mut memberships_changed = false;
         for op in ops {
-            let outcome = apply_one(&mut tx, &mut seqs, op).await?;
+            let outcome = match op {
+                WriteOp::PostMessage {
+                    thread_root: None, ..
+                } => posts.post(&mut tx, &mut seqs, op).await?,
+                _ => {
+                    // Anything else may read rows the batch has written so far.
+                    posts.flush(&mut tx).await?;
+                    apply_one(&mut tx, &mut seqs, op).await?
+                }
+            };
+            posts.remember(&outcome);
             memberships_changed |= matches!(
                 &outcome,
                 WriteOutcome::Committed(ChannelEvent {
@@ -428,17 +443,11 @@ impl Store for SqliteStore {
             );
             outcomes.push(outcome);
         }
+        posts.flush(&mut tx).await?;
         if memberships_changed {
             bump_membership_version(&mut tx).await?;
         }
-        for (channel_id, last_seq) in &seqs.last {
-            sqlx::query("UPDATE channels SET last_seq = ?2 WHERE id = ?1")
-                .bind(channel_id)
-                .bind(last_seq)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        }
+        seqs.write_back(&mut tx).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(outcomes)
     }
@@ -1076,13 +1085,223 @@ impl Leadership for SoleProcess {
     }
 }
 
-/// Each channel's last `seq` as the batch advances it; written back once per channel at commit.
+/// Each channel's last `seq` as the batch advances it; written back once at commit.
 #[derive(Default)]
 struct SeqCounters {
     last: HashMap<String, i64>,
+    /// What `prefetch` read, so unchanged channels are not written back.
+    read: HashMap<String, i64>,
+}
+
+/// Bound values per statement, well under SQLite's limit.
+const MAX_BOUND_PER_STATEMENT: usize = 900;
+
+/// Columns bound per row of a batched message insert.
+const POST_COLUMNS: usize = 9;
+
+/// The plain posts of a batch: their idempotency keys looked up in one statement up front,
+/// their rows inserted together.
+struct PostBatch {
+    /// (author, client_msg_id) -> the message already stored or committed in this batch.
+    known: HashMap<(String, String), ChannelEvent>,
+    pending: Vec<Message>,
+}
+
+impl PostBatch {
+    async fn new(tx: &mut Transaction<'static, Sqlite>, ops: &[WriteOp]) -> StoreResult<Self> {
+        let keys: Vec<(&str, &str)> = ops
+            .iter()
+            .filter_map(|op| match op {
+                WriteOp::PostMessage {
+                    author_id,
+                    client_msg_id: Some(key),
+                    ..
+                } => Some((author_id.as_str(), key.as_str())),
+                _ => None,
+            })
+            .collect();
+        let mut known = HashMap::new();
+        // `(a = ? AND b = ?) OR ...` lets SQLite use the (actor_id, client_msg_id) index for
+        // each term.
+        for chunk in keys.chunks(MAX_BOUND_PER_STATEMENT / 2) {
+            let terms = vec!["(actor_id = ? AND client_msg_id = ?)"; chunk.len()].join(" OR ");
+            let sql = format!("SELECT * FROM events WHERE {terms}");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (author, key) in chunk {
+                query = query.bind(*author).bind(*key);
+            }
+            for row in query.fetch_all(&mut **tx).await.map_err(db_error)? {
+                let event = event_from_row(&row)?;
+                if let EventKind::Message(message) = &event.kind
+                    && let Some(key) = &message.client_msg_id
+                {
+                    known.insert((message.author_id.clone(), key.clone()), event.clone());
+                }
+            }
+        }
+        Ok(PostBatch {
+            known,
+            pending: Vec::new(),
+        })
+    }
+
+    /// A post without a thread root: idempotency from `known`, the `seq` from the counters,
+    /// the row queued for [`PostBatch::flush`].
+    async fn post(
+        &mut self,
+        tx: &mut Transaction<'static, Sqlite>,
+        seqs: &mut SeqCounters,
+        op: &WriteOp,
+    ) -> StoreResult<WriteOutcome> {
+        let WriteOp::PostMessage {
+            channel_id,
+            author_id,
+            message_id,
+            body,
+            client_msg_id,
+            thread_root,
+            created_at,
+            extras,
+        } = op
+        else {
+            return Err(internal("PostBatch::post takes posts only"));
+        };
+        if let Some(key) = client_msg_id
+            && let Some(original) = self.known.get(&(author_id.clone(), key.clone()))
+        {
+            return Ok(if original.channel_id == *channel_id {
+                WriteOutcome::Duplicate(original.clone())
+            } else {
+                WriteOutcome::ClientMsgIdReused
+            });
+        }
+        let Some(seq) = seqs.next(tx, channel_id).await? else {
+            return Ok(WriteOutcome::NotFound);
+        };
+        let message = Message {
+            id: message_id.clone(),
+            channel_id: channel_id.clone(),
+            seq,
+            author_id: author_id.clone(),
+            body: body.clone(),
+            created_at: created_at.clone(),
+            client_msg_id: client_msg_id.clone(),
+            thread_root: *thread_root,
+            edited_at: None,
+            deleted: false,
+            extras: extras.as_deref().cloned(),
+        };
+        self.pending.push(message.clone());
+        if self.pending.len() * POST_COLUMNS >= MAX_BOUND_PER_STATEMENT {
+            self.flush(tx).await?;
+        }
+        Ok(WriteOutcome::Committed(ChannelEvent {
+            channel_id: channel_id.clone(),
+            seq,
+            kind: EventKind::Message(message),
+        }))
+    }
+
+    /// Keeps the idempotency key of a message this batch committed, so that a repeat later in
+    /// the same batch is recognised too.
+    fn remember(&mut self, outcome: &WriteOutcome) {
+        if let WriteOutcome::Committed(event) = outcome
+            && let EventKind::Message(message) = &event.kind
+            && let Some(key) = &message.client_msg_id
+        {
+            self.known
+                .insert((message.author_id.clone(), key.clone()), event.clone());
+        }
+    }
+
+    /// Inserts the queued rows in one statement.
+    async fn flush(&mut self, tx: &mut Transaction<'static, Sqlite>) -> StoreResult<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let rows = vec!["(?, ?, 'message', ?, ?, ?, ?, ?, ?, ?)"; self.pending.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras)
+             VALUES {rows}"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for message in self.pending.drain(..) {
+            let extras = message.extras.as_ref().map(extras_json).transpose()?;
+            query = query
+                .bind(message.channel_id)
+                .bind(message.seq)
+                .bind(message.author_id)
+                .bind(message.id)
+                .bind(message.body)
+                .bind(message.client_msg_id)
+                .bind(message.thread_root)
+                .bind(message.created_at)
+                .bind(extras);
+        }
+        query.execute(&mut **tx).await.map_err(db_error)?;
+        Ok(())
+    }
 }
 
 impl SeqCounters {
+    /// Reads the `last_seq` of every channel the batch names directly, in one statement.
+    async fn prefetch(
+        &mut self,
+        tx: &mut Transaction<'static, Sqlite>,
+        ops: &[WriteOp],
+    ) -> StoreResult<()> {
+        let mut ids: Vec<&str> = ops
+            .iter()
+            .filter_map(|op| match op {
+                WriteOp::PostMessage { channel_id, .. }
+                | WriteOp::EditMessage { channel_id, .. }
+                | WriteOp::AddMember { channel_id, .. }
+                | WriteOp::RemoveMember { channel_id, .. } => Some(channel_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(MAX_BOUND_PER_STATEMENT) {
+            let placeholders = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT id, last_seq FROM channels WHERE id IN ({placeholders})");
+            let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for (id, last_seq) in query.fetch_all(&mut **tx).await.map_err(db_error)? {
+                self.read.insert(id.clone(), last_seq);
+                self.last.insert(id, last_seq);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes each touched channel's new `last_seq`, in one statement.
+    async fn write_back(&self, tx: &mut Transaction<'static, Sqlite>) -> StoreResult<()> {
+        let touched: Vec<(&String, &i64)> = self
+            .last
+            .iter()
+            .filter(|(id, seq)| self.read.get(*id) != Some(*seq))
+            .collect();
+        for chunk in touched.chunks(MAX_BOUND_PER_STATEMENT / 3) {
+            let cases = vec!["WHEN ? THEN ?"; chunk.len()].join(" ");
+            let placeholders = vec!["?"; chunk.len()].join(", ");
+            let sql = format!(
+                "UPDATE channels SET last_seq = CASE id {cases} END WHERE id IN ({placeholders})"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, seq) in chunk {
+                query = query.bind(*id).bind(**seq);
+            }
+            for (id, _) in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&mut **tx).await.map_err(db_error)?;
+        }
+        Ok(())
+    }
+
     /// The next `seq` of `channel_id`, or `None` when the channel does not exist.
     async fn next(
         &mut self,

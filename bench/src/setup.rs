@@ -54,6 +54,11 @@ impl Admin {
         Ok(Admin { token, run_id })
     }
 
+    /// The admin's access token (valid for the scenario's short life).
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     async fn call(
         &self,
         target: &Target,

@@ -130,8 +130,7 @@ pub async fn run(target: &Target, options: Options) -> Result<Report, String> {
     }
     // Read every channel back from the store.
     for (c, (channel_id, head)) in channels.iter().enumerate() {
-        let stored =
-            stored_messages(target, &admin_token(target).await?, channel_id, *head).await?;
+        let stored = stored_messages(target, admin.token(), channel_id, *head).await?;
         let mut seen = HashSet::new();
         for (expected_seq, (seq, id)) in (head + 1..).zip(stored.iter()) {
             if *seq != expected_seq {
@@ -153,21 +152,6 @@ pub async fn run(target: &Target, options: Options) -> Result<Report, String> {
         }
     }
     Ok(report)
-}
-
-async fn admin_token(target: &Target) -> Result<String, String> {
-    let response = target
-        .http
-        .post(target.url("/api/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": target.admin_password}))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let body: Value = response.json().await.map_err(|e| e.to_string())?;
-    body["access_token"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| "admin login failed".into())
 }
 
 /// `(seq, message id)` of every message event after `head`, from the store.

@@ -180,6 +180,38 @@ pub enum EventKind {
     },
 }
 
+impl WriteOp {
+    /// The message a `PostMessage` stores at `seq` (the same record for every backend);
+    /// `None` for other operations.
+    pub fn posted_message(&self, seq: i64) -> Option<Message> {
+        match self {
+            WriteOp::PostMessage {
+                channel_id,
+                author_id,
+                message_id,
+                body,
+                client_msg_id,
+                thread_root,
+                created_at,
+                extras,
+            } => Some(Message {
+                id: message_id.clone(),
+                channel_id: channel_id.clone(),
+                seq,
+                author_id: author_id.clone(),
+                body: body.clone(),
+                created_at: created_at.clone(),
+                client_msg_id: client_msg_id.clone(),
+                thread_root: *thread_root,
+                edited_at: None,
+                deleted: false,
+                extras: extras.as_deref().cloned(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// Which slice of history to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryQuery {

@@ -1284,19 +1284,10 @@ async fn apply_one(
             Ok(WriteOutcome::Committed(ChannelEvent {
                 channel_id: channel_id.clone(),
                 seq,
-                kind: EventKind::Message(Message {
-                    id: message_id.clone(),
-                    channel_id: channel_id.clone(),
-                    seq,
-                    author_id: author_id.clone(),
-                    body: body.clone(),
-                    created_at: created_at.clone(),
-                    client_msg_id: client_msg_id.clone(),
-                    thread_root: *thread_root,
-                    edited_at: None,
-                    deleted: false,
-                    extras: extras.as_deref().cloned(),
-                }),
+                kind: EventKind::Message(
+                    op.posted_message(seq)
+                        .ok_or_else(|| internal("not a post"))?,
+                ),
             }))
         }
         WriteOp::EditMessage {

@@ -1156,12 +1156,8 @@ impl PostBatch {
         let WriteOp::PostMessage {
             channel_id,
             author_id,
-            message_id,
-            body,
             client_msg_id,
-            thread_root,
-            created_at,
-            extras,
+            ..
         } = op
         else {
             return Err(internal("PostBatch::post takes posts only"));
@@ -1178,19 +1174,9 @@ impl PostBatch {
         let Some(seq) = seqs.next(tx, channel_id).await? else {
             return Ok(WriteOutcome::NotFound);
         };
-        let message = Message {
-            id: message_id.clone(),
-            channel_id: channel_id.clone(),
-            seq,
-            author_id: author_id.clone(),
-            body: body.clone(),
-            created_at: created_at.clone(),
-            client_msg_id: client_msg_id.clone(),
-            thread_root: *thread_root,
-            edited_at: None,
-            deleted: false,
-            extras: extras.as_deref().cloned(),
-        };
+        let message = op
+            .posted_message(seq)
+            .ok_or_else(|| internal("not a post"))?;
         self.pending.push(message.clone());
         if self.pending.len() * POST_COLUMNS >= MAX_BOUND_PER_STATEMENT {
             self.flush(tx).await?;
@@ -1395,19 +1381,10 @@ async fn apply_one(
             Ok(WriteOutcome::Committed(ChannelEvent {
                 channel_id: channel_id.clone(),
                 seq,
-                kind: EventKind::Message(Message {
-                    id: message_id.clone(),
-                    channel_id: channel_id.clone(),
-                    seq,
-                    author_id: author_id.clone(),
-                    body: body.clone(),
-                    created_at: created_at.clone(),
-                    client_msg_id: client_msg_id.clone(),
-                    thread_root: *thread_root,
-                    edited_at: None,
-                    deleted: false,
-                    extras: extras.as_deref().cloned(),
-                }),
+                kind: EventKind::Message(
+                    op.posted_message(seq)
+                        .ok_or_else(|| internal("not a post"))?,
+                ),
             }))
         }
         WriteOp::EditMessage {

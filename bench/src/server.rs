@@ -30,6 +30,15 @@ pub struct TargetArgs {
     /// A `xerrada.toml` for the spawned server.
     #[arg(long, global = true)]
     pub server_config: Option<PathBuf>,
+    /// Other nodes of the same cluster as `--url` (repeatable): sockets are spread over all
+    /// nodes in turn; set-up goes through `--url`.
+    #[arg(
+        long = "also-node",
+        global = true,
+        value_delimiter = ',',
+        requires = "url"
+    )]
+    pub also_nodes: Vec<String>,
 }
 
 /// What the report says about the server.
@@ -48,7 +57,8 @@ pub struct ServerInfo {
 pub struct Target {
     pub http: reqwest::Client,
     pub base_url: String,
-    pub ws_addr: SocketAddr,
+    /// Where sockets go, in turn: the server, or every node of a cluster.
+    pub ws_addrs: Vec<SocketAddr>,
     pub admin_password: String,
     pub pid: Option<u32>,
     child: Mutex<Option<Child>>,
@@ -90,7 +100,7 @@ impl Target {
                 let target = Target {
                     http,
                     base_url: base_url.clone(),
-                    ws_addr: addr,
+                    ws_addrs: vec![addr],
                     admin_password: SPAWNED_ADMIN_PASSWORD.into(),
                     pid: Some(pid),
                     child: Mutex::new(Some(child)),
@@ -106,19 +116,16 @@ impl Target {
             }
             (None, Some(url)) => {
                 let url = url.trim_end_matches('/').to_owned();
-                let authority = url
-                    .strip_prefix("http://")
-                    .ok_or("--url must be http://host:port")?;
-                let ws_addr = tokio::net::lookup_host(authority)
-                    .await
-                    .map_err(|e| format!("cannot resolve {authority}: {e}"))?
-                    .next()
-                    .ok_or_else(|| format!("{authority} has no address"))?;
-                wait_ready(&http, &url).await?;
+                let mut ws_addrs = Vec::new();
+                for node in std::iter::once(&url).chain(&args.also_nodes) {
+                    let node = node.trim_end_matches('/');
+                    ws_addrs.push(resolve(node).await?);
+                    wait_ready(&http, node).await?;
+                }
                 Ok(Target {
                     http,
                     base_url: url.clone(),
-                    ws_addr,
+                    ws_addrs,
                     admin_password: args
                         .admin_password
                         .clone()
@@ -223,6 +230,18 @@ fn terminate(child: &mut Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// The socket address of `http://host:port`.
+async fn resolve(url: &str) -> Result<SocketAddr, String> {
+    let authority = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("{url}: use http://host:port"))?;
+    tokio::net::lookup_host(authority)
+        .await
+        .map_err(|e| format!("cannot resolve {authority}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{authority} has no address"))
 }
 
 fn free_addr() -> Result<SocketAddr, String> {

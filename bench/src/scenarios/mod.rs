@@ -28,7 +28,7 @@ pub async fn open_sockets(
         .map(|(n, user)| {
             let token = users[*user].token.clone();
             let source = client::source_for(n, clients.sources);
-            let addr = target.ws_addr;
+            let addr = target.ws_addrs[n % target.ws_addrs.len()];
             async move {
                 // A refused connection (the server's accept queue overflowing) is retried.
                 let mut last = String::new();

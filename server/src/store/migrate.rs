@@ -256,28 +256,58 @@ fn select_sql(table: &str, columns: &[Column]) -> String {
     format!("SELECT {} FROM {table}", names.join(", "))
 }
 
+/// Reads one row's columns as the target's types want them. `$boolean` is the type a boolean
+/// column has on that side (an integer in SQLite, a boolean in PostgreSQL); the rest decode
+/// alike on both.
+macro_rules! read_values {
+    ($row:expr, $columns:expr, $boolean:ty) => {
+        $columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let value = match column.kind {
+                    ColumnType::Integer => $row
+                        .try_get::<Option<i64>, _>(i)
+                        .map(|v| v.map_or(Value::Null, Value::Integer)),
+                    ColumnType::Boolean => $row
+                        .try_get::<Option<$boolean>, _>(i)
+                        .map(|v| v.map_or(Value::Null, |v| Value::Boolean(as_bool(v)))),
+                    ColumnType::Text => $row
+                        .try_get::<Option<String>, _>(i)
+                        .map(|v| v.map_or(Value::Null, Value::Text)),
+                    ColumnType::Bytes => $row
+                        .try_get::<Option<Vec<u8>>, _>(i)
+                        .map(|v| v.map_or(Value::Null, Value::Bytes)),
+                };
+                value.map_err(internal)
+            })
+            .collect::<StoreResult<Vec<_>>>()
+    };
+}
+
+/// SQLite keeps booleans as integers, PostgreSQL as booleans.
+trait AsBool {
+    fn truth(self) -> bool;
+}
+
+impl AsBool for i64 {
+    fn truth(self) -> bool {
+        self != 0
+    }
+}
+
+impl AsBool for bool {
+    fn truth(self) -> bool {
+        self
+    }
+}
+
+fn as_bool(value: impl AsBool) -> bool {
+    value.truth()
+}
+
 fn read_sqlite_row(row: &SqliteRow, columns: &[Column]) -> StoreResult<Vec<Value>> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(i, column)| {
-            let value = match column.kind {
-                ColumnType::Integer => row
-                    .try_get::<Option<i64>, _>(i)
-                    .map(|v| v.map_or(Value::Null, Value::Integer)),
-                ColumnType::Boolean => row
-                    .try_get::<Option<i64>, _>(i)
-                    .map(|v| v.map_or(Value::Null, |v| Value::Boolean(v != 0))),
-                ColumnType::Text => row
-                    .try_get::<Option<String>, _>(i)
-                    .map(|v| v.map_or(Value::Null, Value::Text)),
-                ColumnType::Bytes => row
-                    .try_get::<Option<Vec<u8>>, _>(i)
-                    .map(|v| v.map_or(Value::Null, Value::Bytes)),
-            };
-            value.map_err(internal)
-        })
-        .collect()
+    read_values!(row, columns, i64)
 }
 
 async fn insert_batch(
@@ -329,27 +359,7 @@ async fn postgres_checksum(pg: &PgPool, table: &str, columns: &[Column]) -> Stor
     let sql = select_sql(table, columns);
     let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(pg);
     while let Some(row) = rows.try_next().await.map_err(internal)? {
-        let values = columns
-            .iter()
-            .enumerate()
-            .map(|(i, column)| {
-                let value = match column.kind {
-                    ColumnType::Integer => row
-                        .try_get::<Option<i64>, _>(i)
-                        .map(|v| v.map_or(Value::Null, Value::Integer)),
-                    ColumnType::Boolean => row
-                        .try_get::<Option<bool>, _>(i)
-                        .map(|v| v.map_or(Value::Null, Value::Boolean)),
-                    ColumnType::Text => row
-                        .try_get::<Option<String>, _>(i)
-                        .map(|v| v.map_or(Value::Null, Value::Text)),
-                    ColumnType::Bytes => row
-                        .try_get::<Option<Vec<u8>>, _>(i)
-                        .map(|v| v.map_or(Value::Null, Value::Bytes)),
-                };
-                value.map_err(internal)
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
+        let values = read_values!(row, columns, bool)?;
         checksum.add(&values);
     }
     Ok(checksum)

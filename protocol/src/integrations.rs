@@ -159,8 +159,13 @@ pub struct Webhook {
     pub id: String,
     pub channel_id: String,
     pub name: String,
+    /// The hook's owner: its creator, or whoever took it over.
     pub created_by: String,
     pub created_at: String,
+    /// True while the owner is deactivated or no longer a member of the channel: posts to
+    /// the hook are refused until a member takes it over.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// A webhook with its posting URL, answered only on creation and regeneration.

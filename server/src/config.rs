@@ -119,6 +119,11 @@ pub struct AuthSettings {
     pub max_concurrent_hashes: usize,
     /// Failed logins allowed per username per window before `rate_limited`.
     pub max_failed_logins: u32,
+    /// Failed logins allowed from one client address per window, over all usernames.
+    pub max_failed_logins_per_ip: u32,
+    /// Logins from one client address that may wait for the password hasher at once; more
+    /// are answered `rate_limited` at once, so one address cannot starve the others.
+    pub max_pending_logins_per_ip: u32,
     pub failed_login_window_secs: u64,
 }
 
@@ -130,6 +135,8 @@ impl Default for AuthSettings {
             auth_timeout_ms: 10_000,
             max_concurrent_hashes: 2,
             max_failed_logins: 10,
+            max_failed_logins_per_ip: 50,
+            max_pending_logins_per_ip: 4,
             failed_login_window_secs: 300,
         }
     }

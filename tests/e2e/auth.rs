@@ -354,3 +354,166 @@ async fn browsers_keep_the_refresh_token_in_an_http_only_cookie() {
     assert_eq!(reused.status().as_u16(), 401);
     assert_eq!(app.get("/api/v1/me", &token).await.0, 401);
 }
+
+/// A login attempt as if from `client` (the test server trusts 127.0.0.1 as its proxy).
+async fn login_from(
+    app: &xerrada_tests::TestApp,
+    client: &str,
+    username: &str,
+    password: &str,
+) -> (u16, serde_json::Value) {
+    let response = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", client)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+fn behind_local_proxy(config: &mut xerrada::Config) {
+    config.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    // The production default: two hashes at a time.
+    config.auth.max_concurrent_hashes = 2;
+}
+
+#[tokio::test]
+async fn a_thousand_parallel_guesses_evaluate_only_the_limit() {
+    let app = spawn_app_with(behind_local_proxy).await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "anna").await;
+    // Each guess from another address, so only the per-username limit can stop them.
+    let guesses = (0..1_000).map(|i| {
+        let client = format!("2001:db8::{i:x}");
+        let app = &app;
+        async move { login_from(app, &client, "anna", &format!("guess-{i}")).await }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let count = |code: u16| answers.iter().filter(|(s, _)| *s == code).count();
+    assert_eq!(
+        (count(401), count(429)),
+        (10, 990),
+        "exactly max_failed_logins guesses were evaluated"
+    );
+    let (status, body) = login_from(&app, "2001:db8::ffff", "anna", USER_PASSWORD).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (429, Some("rate_limited")),
+        "the right password after the flood waits like any other: {body}"
+    );
+}
+
+#[tokio::test]
+async fn one_address_guessing_many_usernames_is_stopped_but_others_go_on() {
+    let app = spawn_app_with(|c| {
+        behind_local_proxy(c);
+        c.auth.max_failed_logins_per_ip = 20;
+    })
+    .await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "anna").await;
+    let attacker = "203.0.113.66";
+    let mut statuses = Vec::new();
+    for i in 0..30 {
+        let (status, body) = login_from(&app, attacker, &format!("user{i}"), "guess").await;
+        if status == 429 {
+            assert!(
+                body["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("address")),
+                "{body}"
+            );
+        }
+        statuses.push(status);
+    }
+    assert_eq!(statuses[..20], [401; 20]);
+    assert_eq!(statuses[20..], [429; 10]);
+    assert_eq!(
+        login_from(&app, attacker, "anna", USER_PASSWORD).await.0,
+        429,
+        "the address is stopped, whatever it tries"
+    );
+    assert_eq!(
+        login_from(&app, "198.51.100.20", "anna", USER_PASSWORD)
+            .await
+            .0,
+        200,
+        "anna at her own address is not"
+    );
+}
+
+#[tokio::test]
+async fn a_real_login_is_not_queued_behind_a_flood_from_another_address() {
+    let app = spawn_app_with(behind_local_proxy).await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "anna").await;
+    let flood = (0..500).map(|i| {
+        let app = &app;
+        async move { login_from(app, "203.0.113.7", &format!("nobody{i}"), "guess").await }
+    });
+    let legitimate = async {
+        // Let the flood arrive first.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let started = std::time::Instant::now();
+        let (status, _) = login_from(&app, "198.51.100.20", "anna", USER_PASSWORD).await;
+        (status, started.elapsed())
+    };
+    let (answers, (status, waited)) =
+        tokio::join!(futures_util::future::join_all(flood), legitimate);
+    assert_eq!(status, 200);
+    let evaluated = answers.iter().filter(|(s, _)| *s == 401).count();
+    let refused = answers.iter().filter(|(s, _)| *s == 429).count();
+    assert_eq!(evaluated + refused, 500);
+    assert!(
+        evaluated <= 50,
+        "at most max_failed_logins_per_ip hashes from one address, got {evaluated}"
+    );
+    eprintln!("legitimate login answered in {waited:?} beside {evaluated} hashed guesses");
+}
+
+#[tokio::test]
+async fn bots_and_the_servers_own_accounts_never_take_a_password() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (status, bot) = app
+        .post(
+            "/api/v1/bots",
+            &admin.token,
+            json!({"username": "monitor", "display_name": "Monitor"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{bot}");
+    let (_, bots) = app.get("/api/v1/bots", &admin.token).await;
+    let suport = bots
+        .as_array()
+        .expect("bots")
+        .iter()
+        .find(|b| b["username"] == "suport")
+        .expect("the support bot")
+        .clone();
+    for (username, id) in [
+        ("monitor", bot["bot"]["id"].clone()),
+        ("suport", suport["id"].clone()),
+    ] {
+        let id = id.as_str().expect("id");
+        let (status, body) =
+            patch(&app, &admin.token, id, json!({"password": "chosen-pass-1"})).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("invalid_request")),
+            "{username}: {body}"
+        );
+        let (status, _) = app
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": username, "password": "chosen-pass-1"})),
+            )
+            .await;
+        assert_eq!(status, 401, "{username} cannot log in with a password");
+    }
+}

@@ -41,3 +41,33 @@ async fn a_restart_keeps_accounts_channels_history_and_lets_clients_resume() {
     assert_eq!(ack["seq"], 5, "idempotency survives the restart");
     drop(dir);
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let channel = app.create_channel(&admin, "general", "public").await;
+    assert_eq!(app.send(&admin, &channel, "hola").await.0, 201);
+    let mode = |name: &str| {
+        std::fs::metadata(app.data_dir.join(name))
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    assert_eq!(mode(""), 0o700, "the data dir");
+    for file in ["xerrada.db", "xerrada.db-wal", "xerrada.db-shm"] {
+        assert_eq!(mode(file), 0o600, "{file}");
+    }
+
+    // A database left readable by an older version is narrowed at the next start.
+    let data_dir = app.data_dir.clone();
+    let dir = app.stop().await;
+    let db = data_dir.join("xerrada.db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let app = spawn_in(data_dir.clone(), |_| {}).await;
+    let mode = std::fs::metadata(&db).expect("db").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    app.stop().await;
+    drop(dir);
+}

@@ -75,7 +75,7 @@ async fn monitoring_payloads_are_posted_with_their_attachments_and_blocks() {
 
     // Alertmanager's Slack receiver.
     let alertmanager = json!({
-        "channel": "#no-such-channel", "username": "Alertmanager",
+        "channel": "#alertes", "username": "Alertmanager",
         "text": "<!channel> *[FIRING:1]* InstanceDown <http://prometheus.local/alerts|(veure)>",
         "attachments": [{"fallback": "[FIRING:1] InstanceDown", "color": "danger", "title": "InstanceDown", "text": "srv-02 &amp; srv-03", "mrkdwn_in": ["text"]}]
     });
@@ -84,7 +84,7 @@ async fn monitoring_payloads_are_posted_with_their_attachments_and_blocks() {
     assert_eq!(
         message["channel_id"],
         channel.as_str(),
-        "an unknown channel override is ignored"
+        "a payload naming the hook's own channel is posted"
     );
     assert_eq!(
         message["body"],
@@ -260,78 +260,287 @@ async fn bad_webhook_requests_get_their_errors() {
     );
 }
 
-#[tokio::test]
-async fn channel_members_manage_hooks_and_overrides_need_the_creators_membership() {
+/// Anna is in #general (with pere), a private channel, a DM with marta and #tic; her hook lives
+/// in #general. Nothing that holds the URL, and no member of #general, reaches the others.
+struct Council {
+    app: TestApp,
+    admin: Session,
+    anna: Session,
+    pere: Session,
+    general: String,
+    private: String,
+    dm: String,
+    tic: String,
+    hook_id: String,
+    url: String,
+}
+
+async fn council() -> Council {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let anna = app.create_user(&admin, "anna").await;
-    let outsider = app.create_user(&admin, "oriol").await;
-    let ops = app.create_channel(&anna, "operacions", "private").await;
-    let other = app.create_channel(&anna, "guardies", "private").await;
-    let foreign = app.create_channel(&outsider, "secret", "private").await;
-    let (hook_id, url) = new_hook(&app, &anna, &ops, "Zabbix").await;
+    let tic = app.create_department(&admin, "tic").await;
+    let anna = app.create_user_in(&admin, "anna", &[&tic.id]).await;
+    let marta = app.create_user(&admin, "marta").await;
+    let pere = app.create_user(&admin, "pere").await;
+    let general = app.create_channel(&anna, "general", "public").await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/channels/{general}/join"),
+            &pere.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let private = app.create_channel(&anna, "personal", "private").await;
+    let (status, dm) = app
+        .post(
+            "/api/v1/dms",
+            &anna.token,
+            json!({"user_ids": [marta.user.id]}),
+        )
+        .await;
+    assert!(status == 200 || status == 201, "{dm}");
+    let dm = dm["id"].as_str().expect("dm id").to_owned();
+    let (hook_id, url) = new_hook(&app, &anna, &general, "Avisos").await;
+    Council {
+        app,
+        admin,
+        anna,
+        pere,
+        general,
+        private,
+        dm,
+        tic: tic.channel_id,
+        hook_id,
+        url,
+    }
+}
 
+impl Council {
+    /// The message bodies of every conversation anna is in, to show nothing leaked.
+    async fn bodies(&self) -> Vec<(String, Vec<String>)> {
+        let mut all = Vec::new();
+        for channel in [&self.general, &self.private, &self.dm, &self.tic] {
+            let bodies = self
+                .app
+                .all_messages(&self.anna, channel)
+                .await
+                .iter()
+                .map(|m| m["body"].as_str().expect("body").to_owned())
+                .collect();
+            all.push((channel.clone(), bodies));
+        }
+        all
+    }
+
+    async fn hook_list(&self, who: &Session) -> Value {
+        let (status, hooks) = self
+            .app
+            .get(
+                &format!("/api/v1/channels/{}/webhooks", self.general),
+                &who.token,
+            )
+            .await;
+        assert_eq!(status, 200, "{hooks}");
+        hooks
+    }
+}
+
+async fn patch(app: &TestApp, path: &str, who: &Session, body: Value) -> (u16, Value) {
+    app.call(reqwest::Method::PATCH, path, Some(&who.token), Some(body))
+        .await
+}
+
+#[tokio::test]
+async fn a_channel_override_into_any_other_conversation_is_refused_and_stores_nothing() {
+    let c = council().await;
+    let targets = [
+        c.dm.clone(),
+        "anna, marta".to_owned(),
+        c.private.clone(),
+        "#personal".to_owned(),
+        "personal".to_owned(),
+        c.tic.clone(),
+        "#tic".to_owned(),
+        "#no-such-channel".to_owned(),
+    ];
+    for target in targets {
+        let payload = json!({"text": "confidencial", "username": "User anna", "channel": target});
+        let (status, body) = post_json(&c.app, &c.url, &payload).await;
+        let error: Value = serde_json::from_str(&body).expect("a JSON error");
+        assert_eq!(
+            (status, error["code"].as_str()),
+            (400, Some("invalid_request")),
+            "channel {target}: {body}"
+        );
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("only into its own channel")),
+            "{body}"
+        );
+    }
+    for own in [
+        c.general.clone(),
+        "#general".to_owned(),
+        "general".to_owned(),
+        String::new(),
+    ] {
+        let payload = json!({"text": format!("to [{own}]"), "channel": own});
+        assert_eq!(post_json(&c.app, &c.url, &payload).await.0, 200, "{own}");
+    }
+    let bodies = c.bodies().await;
+    let own_posts = vec![
+        format!("to [{}]", c.general),
+        "to [#general]".to_owned(),
+        "to [general]".to_owned(),
+        "to []".to_owned(),
+    ];
+    assert_eq!(bodies[0].1, own_posts);
+    for (channel, stored) in &bodies[1..] {
+        assert!(stored.is_empty(), "{channel} got {stored:?}");
+    }
+}
+
+#[tokio::test]
+async fn only_the_owner_or_an_admin_changes_a_hook_and_members_still_see_the_list() {
+    let c = council().await;
+    let hook = format!("/api/v1/webhooks/{}", c.hook_id);
+    let regenerate = format!("{hook}/regenerate");
+
+    let (status, body) = c.app.post(&regenerate, &c.pere.token, json!({})).await;
     assert_eq!(
-        app.get(&format!("/api/v1/channels/{ops}/webhooks"), &outsider.token)
+        (status, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
+    let (status, _) = patch(&c.app, &hook, &c.pere, json!({"name": "Meu"})).await;
+    assert_eq!(status, 403);
+    assert_eq!(c.app.delete(&hook, &c.pere.token).await.0, 403);
+    assert_eq!(
+        post_json(&c.app, &c.url, &json!({"text": "still works"}))
             .await
             .0,
-        404
+        200,
+        "anna's URL survived pere's attempts"
     );
-    assert_eq!(
-        app.post(
-            &format!("/api/v1/channels/{ops}/webhooks"),
-            &outsider.token,
-            json!({"name": "x"})
-        )
-        .await
-        .0,
-        404
-    );
-    let rename = |token: String, name: &'static str| {
-        let path = format!("/api/v1/webhooks/{hook_id}");
-        let app = &app;
-        async move {
-            app.call(
-                reqwest::Method::PATCH,
-                &path,
-                Some(&token),
-                Some(json!({"name": name})),
-            )
-            .await
-        }
-    };
-    assert_eq!(rename(outsider.token.clone(), "hijack").await.0, 404);
-    let (status, renamed) = rename(anna.token.clone(), "Zabbix 7").await;
-    assert_eq!((status, renamed["name"].as_str()), (200, Some("Zabbix 7")));
-    let (_, hooks) = app
-        .get(&format!("/api/v1/channels/{ops}/webhooks"), &anna.token)
-        .await;
-    assert_eq!(hooks.as_array().map(Vec::len), Some(1));
+
+    let hooks = c.hook_list(&c.pere).await;
+    assert_eq!(hooks[0]["name"], "Avisos", "pere still sees it");
+    assert_eq!(hooks[0]["disabled"], false);
     assert!(hooks[0].get("url").is_none(), "the secret is never listed");
 
-    // The creator is in #guardies: the override works. Not in #secret: ignored.
+    let outsider = c.app.create_user(&c.admin, "oriol").await;
     assert_eq!(
-        post_json(
-            &app,
-            &url,
-            &json!({"text": "a guàrdies", "channel": "#guardies"})
+        c.app.post(&regenerate, &outsider.token, json!({})).await.0,
+        404
+    );
+
+    let (status, renamed) = patch(&c.app, &hook, &c.anna, json!({"name": "Avisos 2"})).await;
+    assert_eq!((status, renamed["name"].as_str()), (200, Some("Avisos 2")));
+    let (status, fresh) = c.app.post(&regenerate, &c.admin.token, json!({})).await;
+    assert_eq!(status, 200, "an admin may, without being a member");
+    assert_eq!(
+        post_json(&c.app, &c.url, &json!({"text": "old"})).await.0,
+        404
+    );
+    let url = fresh["url"].as_str().expect("url");
+    assert_eq!(post_json(&c.app, url, &json!({"text": "new"})).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_hook_stops_when_its_owner_leaves_or_is_deactivated_until_a_member_takes_it_over() {
+    let c = council().await;
+    let app = &c.app;
+    // A hook in the private channel, whose creator is then removed from it.
+    let marta = app.login("marta", xerrada_tests::USER_PASSWORD).await;
+    let (status, _) = app
+        .put(
+            &format!("/api/v1/channels/{}/members/{}", c.private, marta.user.id),
+            &c.anna.token,
         )
-        .await
-        .0,
+        .await;
+    assert!(status == 200 || status == 204, "add marta: {status}");
+    let (private_hook, private_url) = new_hook(app, &c.anna, &c.private, "Nòmines").await;
+    assert_eq!(
+        post_json(app, &private_url, &json!({"text": "1"})).await.0,
         200
     );
+    let (status, _) = app
+        .delete(
+            &format!("/api/v1/channels/{}/members/{}", c.private, c.anna.user.id),
+            &c.admin.token,
+        )
+        .await;
+    assert!(status == 200 || status == 204, "remove anna: {status}");
+    let (status, body) = post_json(app, &private_url, &json!({"text": "2"})).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("disabled"), "{body}");
+    let (_, hooks) = app
+        .get(
+            &format!("/api/v1/channels/{}/webhooks", c.private),
+            &marta.token,
+        )
+        .await;
+    assert_eq!(hooks[0]["disabled"], true, "{hooks}");
+
+    // Marta, still a member, takes it over: it works again, at the same URL.
+    let take_over = format!("/api/v1/webhooks/{private_hook}/take-over");
     assert_eq!(
-        post_json(&app, &url, &json!({"text": "a secret", "channel": foreign}))
+        app.post(&take_over, &c.pere.token, json!({})).await.0,
+        404,
+        "pere is not in the channel"
+    );
+    let (status, taken) = app.post(&take_over, &marta.token, json!({})).await;
+    assert_eq!(status, 200, "{taken}");
+    assert_eq!(
+        (taken["created_by"].as_str(), taken["disabled"].as_bool()),
+        (Some(marta.user.id.as_str()), Some(false))
+    );
+    assert_eq!(
+        post_json(app, &private_url, &json!({"text": "3"})).await.0,
+        200
+    );
+    let bodies: Vec<String> = app
+        .all_messages(&marta, &c.private)
+        .await
+        .iter()
+        .map(|m| m["body"].as_str().expect("body").to_owned())
+        .collect();
+    assert_eq!(bodies, ["1", "3"]);
+
+    // A working hook is not taken over by another member.
+    let general_take_over = format!("/api/v1/webhooks/{}/take-over", c.hook_id);
+    let (status, body) = app.post(&general_take_over, &c.pere.token, json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
+
+    // Anna's #general hook stops when she is deactivated; pere, a member, takes it over.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/users/{}/deactivate", c.anna.user.id),
+            &c.admin.token,
+            json!({}),
+        )
+        .await;
+    assert!(status == 200 || status == 204);
+    assert_eq!(post_json(app, &c.url, &json!({"text": "x"})).await.0, 404);
+    assert_eq!(c.hook_list(&c.pere).await[0]["disabled"], true);
+    assert_eq!(
+        app.post(&general_take_over, &c.pere.token, json!({}))
             .await
             .0,
         200
     );
-    let in_other = app.all_messages(&anna, &other).await;
-    assert_eq!(in_other.len(), 1);
-    let in_ops = app.all_messages(&anna, &ops).await;
-    assert_eq!(
-        in_ops[0]["body"], "a secret",
-        "the refused override fell back to the hook's channel"
-    );
-    assert!(app.all_messages(&outsider, &foreign).await.is_empty());
+    assert_eq!(post_json(app, &c.url, &json!({"text": "y"})).await.0, 200);
+    let general: Vec<String> = app
+        .all_messages(&c.pere, &c.general)
+        .await
+        .iter()
+        .map(|m| m["body"].as_str().expect("body").to_owned())
+        .collect();
+    assert_eq!(general, ["y"]);
 }

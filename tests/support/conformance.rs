@@ -719,6 +719,7 @@ pub async fn webhooks_are_found_by_secret_until_regenerated_or_deleted(store: Ar
         name: "Grafana".into(),
         created_by: anna.id.clone(),
         created_at: ids::now(),
+        disabled: false,
     };
     store
         .create_webhook(WebhookRecord {
@@ -748,6 +749,18 @@ pub async fn webhooks_are_found_by_secret_until_regenerated_or_deleted(store: Ar
         .expect("q")
         .expect("found");
     assert_eq!(renamed.name, "Grafana 11");
+    let pere = user(&store, "pere").await;
+    assert!(
+        store
+            .set_webhook_owner(&hook.id, &pere.id)
+            .await
+            .expect("take over")
+    );
+    let taken = store.webhook(&hook.id).await.expect("q").expect("found");
+    assert_eq!(
+        (taken.created_by, taken.name),
+        (pere.id.clone(), renamed.name)
+    );
     assert!(
         store
             .delete_webhook(&hook.id, &ids::now())
@@ -768,6 +781,13 @@ pub async fn webhooks_are_found_by_secret_until_regenerated_or_deleted(store: Ar
             .await
             .expect("q")
             .is_empty()
+    );
+    assert!(
+        !store
+            .set_webhook_owner(&hook.id, &anna.id)
+            .await
+            .expect("q"),
+        "a deleted hook has no owner to change"
     );
     assert!(
         !store

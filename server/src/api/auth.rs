@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use xerrada_protocol::{LoginRequest, RefreshRequest, TokenResponse, User};
 
+use super::client_addr::ClientAddr;
 use super::error::HttpResult;
 use super::extract::ApiJson;
 use crate::auth::{Caller, Issued};
@@ -67,9 +68,10 @@ fn with_cookie(issued: Issued, ctx: &Context) -> Response {
 
 pub async fn login(
     State(ctx): State<Arc<Context>>,
+    ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> HttpResult<Response> {
-    let issued = ctx.auth.login(&req.username, &req.password).await?;
+    let issued = ctx.auth.login(&req.username, &req.password, client).await?;
     if req.cookie == Some(true) {
         return Ok(with_cookie(issued, &ctx));
     }

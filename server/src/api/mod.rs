@@ -3,6 +3,7 @@
 mod auth;
 mod bots;
 mod channels;
+mod client_addr;
 mod commands;
 pub mod error;
 pub mod extract;
@@ -72,6 +73,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
             axum::routing::patch(webhooks::rename).delete(webhooks::delete),
         )
         .route("/webhooks/{id}/regenerate", post(webhooks::regenerate))
+        .route("/webhooks/{id}/take-over", post(webhooks::take_over))
         .route("/commands", get(commands::list).post(commands::register))
         .route("/commands/{id}", axum::routing::delete(commands::remove))
         .route("/tickets", get(tickets::list).post(tickets::open))

@@ -50,6 +50,14 @@ pub async fn regenerate(
     Ok(Json(webhooks::regenerate(&ctx, &caller, &hook_id).await?))
 }
 
+pub async fn take_over(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(hook_id): Path<String>,
+) -> HttpResult<Json<Webhook>> {
+    Ok(Json(webhooks::take_over(&ctx, &caller, &hook_id).await?))
+}
+
 pub async fn delete(
     State(ctx): State<Arc<Context>>,
     caller: Caller,

@@ -11,10 +11,11 @@ pub mod revocations;
 pub mod throttle;
 pub mod tokens;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
-use xerrada_protocol::{User, close_code};
+use xerrada_protocol::{User, UserKind, close_code};
 
 use crate::cluster::link::Outgoing;
 use crate::config::AuthSettings;
@@ -24,7 +25,7 @@ use crate::ids;
 use crate::store::{NewSession, RefreshOutcome, Store};
 use passwords::Passwords;
 use revocations::Revocations;
-use throttle::LoginThrottle;
+use throttle::{LoginThrottle, Refusal, ThrottleLimits};
 use tokens::{TokenError, TokenKeys};
 
 /// An authenticated user and the session its token belongs to.
@@ -90,10 +91,12 @@ impl Auth {
             passwords: Passwords::new(settings.max_concurrent_hashes)?,
             keys,
             revocations,
-            throttle: LoginThrottle::new(
-                settings.max_failed_logins,
-                settings.failed_login_window_secs,
-            ),
+            throttle: LoginThrottle::new(ThrottleLimits {
+                max_failures_per_username: settings.max_failed_logins,
+                max_failures_per_ip: settings.max_failed_logins_per_ip,
+                max_in_flight_per_ip: settings.max_pending_logins_per_ip,
+                window: std::time::Duration::from_secs(settings.failed_login_window_secs),
+            }),
             session_ttl_days: settings.session_ttl_days,
         })
     }
@@ -104,27 +107,26 @@ impl Auth {
     }
 
     /// Checks credentials and opens a session. Unknown user and wrong password get the same
-    /// answer, after the same work.
-    pub async fn login(&self, username: &str, password: &str) -> AppResult<Issued> {
-        if let Some(retry_after_secs) = self.throttle.locked_for(username) {
-            return Err(AppError::RateLimited {
-                message: "too many failed logins; wait and try again".into(),
-                retry_after_secs,
-            });
-        }
+    /// answer, after the same work. The attempt is reserved with the throttle before the hash
+    /// (see [`throttle`]), and bot accounts never log in with a password.
+    pub async fn login(&self, username: &str, password: &str, client: IpAddr) -> AppResult<Issued> {
+        let attempt = self
+            .throttle
+            .reserve(username, client)
+            .map_err(refusal_error)?;
         let credentials = self.store.credentials_by_username(username).await?;
         let hash = credentials
             .as_ref()
             .and_then(|c| c.password_hash.as_deref());
         let valid = self.passwords.verify(password, hash).await?;
         let user = match credentials {
-            Some(c) if valid && c.user.active => c.user,
+            Some(c) if valid && c.user.active && c.user.kind == UserKind::Human => c.user,
             _ => {
-                self.throttle.record_failure(username);
+                attempt.failed();
                 return Err(AppError::Unauthorized("wrong username or password".into()));
             }
         };
-        self.throttle.record_success(username);
+        attempt.succeeded();
         self.open_session(user).await
     }
 
@@ -265,5 +267,23 @@ impl Auth {
             }),
             _ => Err(AppError::Unauthorized("the account is not active".into())),
         }
+    }
+}
+
+/// The answer to a login the throttle did not let through.
+fn refusal_error(refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::Username { retry_after_secs } => AppError::RateLimited {
+            message: "too many failed logins; wait and try again".into(),
+            retry_after_secs,
+        },
+        Refusal::Address { retry_after_secs } => AppError::RateLimited {
+            message: "too many failed logins from this address; wait and try again".into(),
+            retry_after_secs,
+        },
+        Refusal::Busy => AppError::RateLimited {
+            message: "too many logins in progress from this address; try again in a moment".into(),
+            retry_after_secs: 1,
+        },
     }
 }

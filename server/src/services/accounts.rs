@@ -108,6 +108,11 @@ pub async fn update(
         }
     }
     let target = get(ctx, user_id).await?;
+    if req.password.is_some() && target.kind == UserKind::Bot {
+        return Err(AppError::Invalid(
+            "bot accounts never log in with a password; they use bot tokens".into(),
+        ));
+    }
     let display_name = req
         .display_name
         .as_deref()

@@ -1,10 +1,16 @@
-//! Incoming webhooks: Slack-compatible URLs that post into a channel.
+//! Incoming webhooks: Slack-compatible URLs that post into one channel.
 //!
-//! Channel members create, list, rename, delete and regenerate a channel's hooks. A hook's URL
-//! carries a random secret of which only the hash is kept, so it is shown only on creation and
-//! regeneration. Posts are authored by one system account, `incoming-webhook` (kind bot), and
-//! carry the hook's id and the sender's name and icon overrides, so clients mark them "via
-//! webhook". A payload's `channel` is honoured only for a channel the hook's creator is in.
+//! Channel members create and list a channel's hooks. A hook's URL carries a random secret of
+//! which only the hash is kept, so it is shown only on creation and regeneration. Posts are
+//! authored by one system account, `incoming-webhook` (kind bot), and carry the hook's id and
+//! the sender's name and icon overrides, so clients mark them "via webhook".
+//!
+//! The rules that keep a hook from reaching conversations its owner cannot (see docs/bots.md):
+//! - a hook posts only into its own channel; a payload's `channel` naming another is refused;
+//! - only its owner (the creator, or whoever took it over) or an admin renames, regenerates or
+//!   deletes it;
+//! - it works only while its owner is active and a member of its channel. Otherwise it is
+//!   disabled (posts get 404) until a member of the channel takes it over.
 
 use xerrada_protocol::{Webhook, WebhookWithUrl};
 
@@ -13,6 +19,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::integrations::slack::{self, PayloadError};
+use crate::memberships::Access;
 use crate::services::accounts::system_account;
 use crate::services::messages::{check_extras_size, require_member};
 use crate::store::{WebhookRecord, WriteOp, WriteOutcome};
@@ -43,6 +50,7 @@ pub async fn create(
         name,
         created_by: caller.user.id.clone(),
         created_at: ids::now(),
+        disabled: false,
     };
     ctx.store
         .create_webhook(WebhookRecord {
@@ -53,10 +61,14 @@ pub async fn create(
     Ok(with_url(webhook, &secret))
 }
 
-/// `GET /channels/{id}/webhooks` (channel members).
+/// `GET /channels/{id}/webhooks` (channel members), each marked disabled or not.
 pub async fn list(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<Vec<Webhook>> {
     require_member(ctx, &caller.user.id, channel_id).await?;
-    Ok(ctx.store.channel_webhooks(channel_id).await?)
+    let mut hooks = ctx.store.channel_webhooks(channel_id).await?;
+    for hook in &mut hooks {
+        hook.disabled = !owner_may_post(ctx, hook).await?;
+    }
+    Ok(hooks)
 }
 
 /// `PATCH /webhooks/{id}`: renames a hook.
@@ -105,21 +117,81 @@ pub async fn delete(ctx: &Context, caller: &Caller, hook_id: &str) -> AppResult<
     Ok(())
 }
 
-/// A hook the caller may manage: it exists and the caller is a member of its channel.
-async fn managed(ctx: &Context, caller: &Caller, hook_id: &str) -> AppResult<Webhook> {
-    let hook = ctx
+/// `POST /webhooks/{id}/take-over`: the caller, a member of the hook's channel, becomes its
+/// owner, which re-enables a disabled hook (same URL). A working hook is taken over only by an
+/// admin: otherwise any member could take another's hook and then regenerate it.
+pub async fn take_over(ctx: &Context, caller: &Caller, hook_id: &str) -> AppResult<Webhook> {
+    let hook = visible(ctx, caller, hook_id).await?;
+    if require_member(ctx, &caller.user.id, &hook.channel_id)
+        .await
+        .is_err()
+    {
+        return Err(AppError::Forbidden(
+            "only a member of the webhook's channel can take it over: a hook works only while \
+             its owner is a member"
+                .into(),
+        ));
+    }
+    if hook.created_by != caller.user.id && !caller.is_admin() && owner_may_post(ctx, &hook).await?
+    {
+        return Err(AppError::Forbidden(
+            "the webhook works; only its owner or an admin may take it over".into(),
+        ));
+    }
+    if !ctx
+        .store
+        .set_webhook_owner(&hook.id, &caller.user.id)
+        .await?
+    {
+        return Err(AppError::not_found("webhook"));
+    }
+    Ok(Webhook {
+        created_by: caller.user.id.clone(),
+        disabled: false,
+        ..hook
+    })
+}
+
+/// A hook the caller may see: it exists and the caller is an admin or a member of its channel.
+/// Anyone else learns nothing about it, not even that it exists.
+async fn visible(ctx: &Context, caller: &Caller, hook_id: &str) -> AppResult<Webhook> {
+    let mut hook = ctx
         .store
         .webhook(hook_id)
         .await?
         .ok_or_else(|| AppError::not_found("webhook"))?;
-    require_member(ctx, &caller.user.id, &hook.channel_id)
-        .await
-        .map_err(|e| match e {
-            // Someone who cannot post in the channel cannot learn about its hooks either.
-            AppError::Forbidden(_) | AppError::NotFound(_) => AppError::not_found("webhook"),
-            other => other,
-        })?;
+    if !caller.is_admin() {
+        require_member(ctx, &caller.user.id, &hook.channel_id)
+            .await
+            .map_err(|e| match e {
+                AppError::Forbidden(_) | AppError::NotFound(_) => AppError::not_found("webhook"),
+                other => other,
+            })?;
+    }
+    hook.disabled = !owner_may_post(ctx, &hook).await?;
     Ok(hook)
+}
+
+/// A hook the caller may change: its owner's or, for an admin, any.
+async fn managed(ctx: &Context, caller: &Caller, hook_id: &str) -> AppResult<Webhook> {
+    let hook = visible(ctx, caller, hook_id).await?;
+    if hook.created_by != caller.user.id && !caller.is_admin() {
+        return Err(AppError::Forbidden(
+            "only the webhook's owner or an admin may change it".into(),
+        ));
+    }
+    Ok(hook)
+}
+
+/// Whether the hook's owner is an active account and a member of the hook's channel: a hook
+/// never reaches further than the person accountable for it.
+async fn owner_may_post(ctx: &Context, hook: &Webhook) -> AppResult<bool> {
+    let active = ctx
+        .store
+        .user_by_id(&hook.created_by)
+        .await?
+        .is_some_and(|u| u.active);
+    Ok(active && ctx.access(&hook.channel_id, &hook.created_by).await == Access::Member)
 }
 
 fn with_url(hook: Webhook, secret: &str) -> WebhookWithUrl {
@@ -138,6 +210,12 @@ pub async fn deliver(ctx: &Context, secret: &str, delivery: Delivery<'_>) -> App
         .webhook_by_secret(&ids::sha256_hex(secret))
         .await?
         .ok_or_else(|| AppError::NotFound("unknown or deleted webhook".into()))?;
+    if !owner_may_post(ctx, &hook).await? {
+        return Err(AppError::NotFound(
+            "the webhook is disabled: its owner is no longer an active member of its channel"
+                .into(),
+        ));
+    }
     let payload = read_payload(&delivery).map_err(payload_error)?;
     let converted = slack::convert(payload).map_err(payload_error)?;
     let limit = ctx.config.limits.max_body_bytes;
@@ -155,9 +233,9 @@ pub async fn deliver(ctx: &Context, secret: &str, delivery: Delivery<'_>) -> App
     extras.webhook_id = Some(hook.id.clone());
     extras.username = extras.username.or_else(|| Some(hook.name.clone()));
     check_extras_size(&extras)?;
-    let channel_id = target_channel(ctx, &hook, converted.channel.as_deref()).await?;
+    check_channel_field(ctx, &hook, converted.channel.as_deref()).await?;
     let op = WriteOp::PostMessage {
-        channel_id,
+        channel_id: hook.channel_id.clone(),
         author_id: integration_author(ctx).await?,
         message_id: ids::new_id(),
         body,
@@ -192,31 +270,31 @@ fn payload_error(e: PayloadError) -> AppError {
     AppError::Invalid(e.to_string())
 }
 
-/// The hook's own channel, or the payload's `channel` when the hook's creator is in it.
-async fn target_channel(
+/// A payload's `channel` may only name the hook's own channel (by id or name, with or without
+/// `#`): Slack tools often send it. Naming any other is refused, never followed.
+async fn check_channel_field(
     ctx: &Context,
     hook: &Webhook,
     requested: Option<&str>,
-) -> AppResult<String> {
-    let Some(requested) = requested else {
-        return Ok(hook.channel_id.clone());
+) -> AppResult<()> {
+    let Some(wanted) = requested
+        .map(|c| c.trim().trim_start_matches('#'))
+        .filter(|c| !c.is_empty())
+    else {
+        return Ok(());
     };
-    let wanted = requested.trim_start_matches('#');
-    let creator_active = ctx
-        .store
-        .user_by_id(&hook.created_by)
-        .await?
-        .is_some_and(|u| u.active);
-    if creator_active {
-        let channels = ctx.store.channels_for_user(&hook.created_by).await?;
-        if let Some(view) = channels
-            .iter()
-            .find(|v| v.joined && (v.channel.id == wanted || v.channel.name == wanted))
-        {
-            return Ok(view.channel.id.clone());
-        }
+    if wanted == hook.channel_id {
+        return Ok(());
     }
-    Ok(hook.channel_id.clone())
+    let channel = ctx.store.channel_by_id(&hook.channel_id).await?;
+    if channel.is_some_and(|c| c.name == wanted) {
+        return Ok(());
+    }
+    Err(AppError::Invalid(
+        "a webhook posts only into its own channel: `channel` may name no other; leave it out \
+         or create a webhook in the other channel"
+            .into(),
+    ))
 }
 
 /// The id of the `incoming-webhook` account, created on first use. Integrations without a bot

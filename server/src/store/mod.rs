@@ -153,6 +153,8 @@ pub trait Store: Send + Sync + 'static {
         name: Option<&str>,
         secret_hash: Option<&str>,
     ) -> StoreResult<bool>;
+    /// Makes `owner_id` the webhook's owner (`created_by`); false when the webhook is gone.
+    async fn set_webhook_owner(&self, id: &str, owner_id: &str) -> StoreResult<bool>;
     /// Deletes a webhook (its secret stops working); false when it was gone.
     async fn delete_webhook(&self, id: &str, at: &str) -> StoreResult<bool>;
 

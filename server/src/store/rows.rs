@@ -30,8 +30,9 @@ fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreErro
 }
 
 /// Declares a row type with the record's fields and the conversion into the record.
+/// Fields after `;` are not stored: the services fill them in.
 macro_rules! row_type {
-    ($row:ident => $record:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+    ($row:ident => $record:ident { $($field:ident: $ty:ty),* $(,)? $(; $($derived:ident: $value:expr),*)? }) => {
         #[derive(FromRow)]
         pub(super) struct $row {
             $($field: $ty,)*
@@ -39,7 +40,7 @@ macro_rules! row_type {
 
         impl From<$row> for $record {
             fn from(row: $row) -> Self {
-                $record { $($field: row.$field,)* }
+                $record { $($field: row.$field,)* $($($derived: $value,)*)? }
             }
         }
     };
@@ -49,7 +50,8 @@ row_type!(DepartmentRow => Department {
     id: String, slug: String, name: String, channel_id: String,
 });
 row_type!(WebhookRow => Webhook {
-    id: String, channel_id: String, name: String, created_by: String, created_at: String,
+    id: String, channel_id: String, name: String, created_by: String, created_at: String;
+    disabled: false
 });
 row_type!(CommandRow => SlashCommand {
     id: String, name: String, url: String, token: String, description: String,

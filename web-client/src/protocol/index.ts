@@ -142,7 +142,16 @@ response_type?: string, text?: string, attachments?: Array<Attachment>,
  */
 username?: string, };
 
-export type Webhook = { id: string, channel_id: string, name: string, created_by: string, created_at: string, };
+export type Webhook = { id: string, channel_id: string, name: string, 
+/**
+ * The hook's owner: its creator, or whoever took it over.
+ */
+created_by: string, created_at: string, 
+/**
+ * True while the owner is deactivated or no longer a member of the channel: posts to
+ * the hook are refused until a member takes it over.
+ */
+disabled: boolean, };
 
 export type WebhookWithUrl = { id: string, channel_id: string, name: string, 
 /**

@@ -677,6 +677,17 @@ impl Store for PostgresStore {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn set_webhook_owner(&self, id: &str, owner_id: &str) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE webhooks SET created_by = $2 WHERE id = $1 AND deleted_at IS NULL")
+                .bind(id)
+                .bind(owner_id)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn delete_webhook(&self, id: &str, at: &str) -> StoreResult<bool> {
         let done =
             sqlx::query("UPDATE webhooks SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")

@@ -32,6 +32,33 @@ pub struct SqliteStore {
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.kind, u.role, u.active, \
      (SELECT group_concat(d.department_id) FROM department_members d WHERE d.user_id = u.id) AS department_ids";
 
+/// Creates the database file readable by its owner only (0600), or narrows an existing one and
+/// its WAL files: they hold every message. SQLite gives the WAL and shared-memory files it
+/// creates the database file's mode.
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`),
     /// applies migrations and checks the durability settings.
@@ -43,6 +70,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        create_private(options.get_filename()).map_err(internal)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
@@ -638,6 +666,17 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await
         .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_webhook_owner(&self, id: &str, owner_id: &str) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE webhooks SET created_by = ?2 WHERE id = ?1 AND deleted_at IS NULL")
+                .bind(id)
+                .bind(owner_id)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
         Ok(done.rows_affected() > 0)
     }
 

@@ -1,0 +1,43 @@
+//! Accounts and their sessions: people, bots, passwords, refresh and bot tokens.
+//!
+//! The trait is implemented once, by the portable queries in `sql/`, for every backend.
+
+use async_trait::async_trait;
+
+use super::*;
+
+/// Accounts and their sessions: people, bots, passwords, refresh and bot tokens.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates an account; `Conflict` when the username (case-insensitive) is taken.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
+    /// The account and its password hash, for login.
+    async fn credentials_by_username(&self, username: &str) -> StoreResult<Option<Credentials>>;
+    async fn password_hash(&self, user_id: &str) -> StoreResult<Option<String>>;
+    /// Users whose username or display name contains `query` (case-insensitive), by username.
+    async fn list_users(&self, query: Option<&str>, limit: u32) -> StoreResult<Vec<User>>;
+    async fn update_user(&self, id: &str, change: UserChange) -> StoreResult<Option<User>>;
+    /// Marks the account inactive and revokes all its sessions; returns the revoked session ids.
+    async fn deactivate_user(&self, id: &str, at: &str) -> StoreResult<Option<Vec<String>>>;
+    async fn create_session(&self, session: NewSession) -> StoreResult<()>;
+    /// Creates a bot account with its first token, in one transaction.
+    async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User>;
+    /// Adds a token session (a bot token) for an existing account.
+    async fn create_token_session(&self, token: NewTokenSession) -> StoreResult<()>;
+    /// The token session whose token hashes to `token_hash`.
+    async fn token_session(&self, token_hash: &str) -> StoreResult<Option<TokenSession>>;
+    /// The token sessions of an account, oldest first (never the secrets).
+    async fn token_sessions(&self, user_id: &str) -> StoreResult<Vec<TokenSessionInfo>>;
+    /// Swaps a refresh token for a new one; see [`RefreshOutcome`].
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        now: &str,
+    ) -> StoreResult<RefreshOutcome>;
+    /// Revokes a session; true when it was active.
+    async fn revoke_session(&self, session_id: &str, at: &str) -> StoreResult<bool>;
+    /// Ids of sessions revoked at or after `since` (to rebuild the revocation set at start).
+    async fn sessions_revoked_since(&self, since: &str) -> StoreResult<Vec<String>>;
+}

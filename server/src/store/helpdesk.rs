@@ -1,0 +1,44 @@
+//! The IT help desk: tickets, their history and cards, and the `/info` articles.
+//!
+//! The trait is implemented once, by the portable queries in `sql/`, for every backend.
+
+use async_trait::async_trait;
+
+use super::*;
+
+/// The IT help desk: tickets, their history and cards, and the `/info` articles.
+#[async_trait]
+pub trait HelpdeskStore: Send + Sync {
+    /// Opens a ticket (with its `opened` history line) and returns it with its number.
+    async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<Ticket>;
+    async fn ticket(&self, number: i64) -> StoreResult<Option<Ticket>>;
+    /// Tickets matching `filter`, newest first.
+    async fn tickets(&self, filter: TicketFilter) -> StoreResult<Vec<Ticket>>;
+    /// Applies `change` and appends `history` lines (kind, detail) by `actor_id`, in one
+    /// transaction; the ticket as it is now, or `None` when it does not exist.
+    async fn update_ticket(
+        &self,
+        number: i64,
+        change: TicketChange,
+        history: &[(String, String)],
+        actor_id: &str,
+        at: &str,
+    ) -> StoreResult<Option<Ticket>>;
+    /// A ticket's history, oldest first.
+    async fn ticket_history(&self, number: i64) -> StoreResult<Vec<TicketEvent>>;
+    /// Remembers the card message of a ticket.
+    async fn set_ticket_card(
+        &self,
+        number: i64,
+        channel_id: &str,
+        message_id: &str,
+    ) -> StoreResult<()>;
+    /// The card message of a ticket: (channel id, message id).
+    async fn ticket_card(&self, number: i64) -> StoreResult<Option<(String, String)>>;
+    /// Creates or replaces an article in one language.
+    async fn set_article(&self, article: InfoArticle, updated_by: &str) -> StoreResult<()>;
+    /// Every article in every language, by topic then language.
+    async fn articles(&self) -> StoreResult<Vec<InfoArticle>>;
+    /// Removes a topic in one language, or in all; how many rows went.
+    async fn remove_article(&self, topic: &str, lang: Option<&str>) -> StoreResult<u64>;
+}

@@ -1,0 +1,271 @@
+//! Departments, channels and memberships.
+//!
+//! Portable SQL, compiled once per backend (see `mod.rs`).
+
+use super::*;
+
+/// The caller's view of channels: `$1` is the caller's user id.
+const CHANNEL_VIEW_SELECT: &str =
+    "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key,
+        (SELECT COUNT(*) FROM channel_members m2 WHERE m2.channel_id = c.id) AS member_count,
+        m.user_id IS NOT NULL AS joined,
+        COALESCE(m.last_read_seq, 0) AS last_read_seq,
+        CASE WHEN m.user_id IS NULL THEN 0 ELSE
+            (SELECT COUNT(*) FROM events e WHERE e.channel_id = c.id AND e.seq > m.last_read_seq
+                AND e.kind = 'message' AND e.actor_id <> $1)
+        END AS unread
+     FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = $1";
+
+impl DbStore {
+    /// Channels with their members: all of them, or only `only`.
+    async fn members_of(&self, only: Option<&str>) -> StoreResult<Vec<ChannelMembers>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.kind, c.department_id, m.user_id,
+                    EXISTS (SELECT 1 FROM departments d WHERE d.channel_id = c.id) AS follows_department
+             FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id
+             WHERE (CAST($1 AS TEXT) IS NULL OR c.id = $1)
+             ORDER BY c.id, m.user_id",
+        )
+        .bind(only)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let mut out: Vec<ChannelMembers> = Vec::new();
+        for row in &rows {
+            let channel_id: String = row.try_get("id").map_err(db_error)?;
+            let member: Option<String> = row.try_get("user_id").map_err(db_error)?;
+            if out.last().is_none_or(|c| c.channel_id != channel_id) {
+                out.push(ChannelMembers {
+                    channel_id,
+                    kind: parse_channel_kind(&row.try_get::<String, _>("kind").map_err(db_error)?)?,
+                    department_id: row.try_get("department_id").map_err(db_error)?,
+                    follows_department: row.try_get("follows_department").map_err(db_error)?,
+                    member_ids: Vec::new(),
+                });
+            }
+            if let (Some(member), Some(channel)) = (member, out.last_mut()) {
+                channel.member_ids.push(member);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl ChannelStore for DbStore {
+    async fn create_department(&self, dept: Department, channel: NewChannel) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_channel(&mut tx, &channel).await?;
+        bump_membership_version(&mut tx).await?;
+        // A failed statement aborts the transaction; it is only returned from (rolled back).
+        let result = sqlx::query(
+            "INSERT INTO departments (id, slug, name, channel_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&dept.id)
+        .bind(&dept.slug)
+        .bind(&dept.name)
+        .bind(&dept.channel_id)
+        .bind(&channel.created_at)
+        .execute(&mut *tx)
+        .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict("slug")),
+            Err(e) => return Err(db_error(e)),
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn list_departments(&self) -> StoreResult<Vec<Department>> {
+        let rows = sqlx::query("SELECT id, slug, name, channel_id FROM departments ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(from_row::<DepartmentRow, _>).collect()
+    }
+
+    async fn department_by_id(&self, id: &str) -> StoreResult<Option<Department>> {
+        let row = sqlx::query("SELECT id, slug, name, channel_id FROM departments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(from_row::<DepartmentRow, _>).transpose()
+    }
+
+    async fn department_by_slug(&self, slug: &str) -> StoreResult<Option<Department>> {
+        let row = sqlx::query("SELECT id, slug, name, channel_id FROM departments WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(from_row::<DepartmentRow, _>).transpose()
+    }
+
+    async fn create_channel(&self, channel: NewChannel, member_ids: &[String]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_channel(&mut tx, &channel).await?;
+        bump_membership_version(&mut tx).await?;
+        insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn find_or_create_dm(
+        &self,
+        channel: NewChannel,
+        member_ids: &[String],
+    ) -> StoreResult<(String, bool)> {
+        let mut tx = self.begin_write().await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM channels WHERE dm_key = $1")
+                .bind(&channel.dm_key)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if let Some(id) = existing {
+            return Ok((id, false));
+        }
+        // Another node may be creating the same direct channel right now: the insert then
+        // waits for it, does nothing, and the channel it committed is the answer.
+        let inserted: Option<String> = sqlx::query_scalar(
+            "INSERT INTO channels (id, name, kind, department_id, topic, dm_key, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (dm_key) DO NOTHING RETURNING id",
+        )
+        .bind(&channel.id)
+        .bind(&channel.name)
+        .bind(channel_kind_str(channel.kind))
+        .bind(&channel.department_id)
+        .bind(&channel.topic)
+        .bind(&channel.dm_key)
+        .bind(&channel.created_at)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(channel_insert_error)?;
+        if inserted.is_none() {
+            let id: Option<String> =
+                sqlx::query_scalar("SELECT id FROM channels WHERE dm_key = $1")
+                    .bind(&channel.dm_key)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            return id
+                .map(|id| (id, false))
+                .ok_or_else(|| internal("direct channel vanished after a conflicting insert"));
+        }
+        insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
+        bump_membership_version(&mut tx).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((channel.id, true))
+    }
+
+    async fn channel_by_id(&self, id: &str) -> StoreResult<Option<ChannelRecord>> {
+        let row = sqlx::query(
+            "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key,
+                    (SELECT COUNT(*) FROM channel_members m WHERE m.channel_id = c.id) AS member_count
+             FROM channels c WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(channel_from_row).transpose()
+    }
+
+    async fn channel_view(&self, id: &str, user_id: &str) -> StoreResult<Option<ChannelView>> {
+        let sql = format!("{CHANNEL_VIEW_SELECT} WHERE c.id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(channel_view_from_row).transpose()
+    }
+
+    async fn channels_for_user(&self, user_id: &str) -> StoreResult<Vec<ChannelView>> {
+        let sql = format!(
+            "{CHANNEL_VIEW_SELECT} WHERE m.user_id IS NOT NULL OR c.kind = 'public'
+             ORDER BY c.name, c.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(channel_view_from_row).collect()
+    }
+
+    async fn all_channel_members(&self) -> StoreResult<Vec<ChannelMembers>> {
+        self.members_of(None).await
+    }
+
+    async fn channel_members(&self, channel_id: &str) -> StoreResult<Option<ChannelMembers>> {
+        Ok(self.members_of(Some(channel_id)).await?.pop())
+    }
+
+    async fn membership_version(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'membership_version'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn channel_heads(&self) -> StoreResult<Vec<(String, i64)>> {
+        sqlx::query_as("SELECT id, last_seq FROM channels ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+}
+
+async fn insert_channel(
+    tx: &mut Transaction<'static, Db>,
+    channel: &NewChannel,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO channels (id, name, kind, department_id, topic, dm_key, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&channel.id)
+    .bind(&channel.name)
+    .bind(channel_kind_str(channel.kind))
+    .bind(&channel.department_id)
+    .bind(&channel.topic)
+    .bind(&channel.dm_key)
+    .bind(&channel.created_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(channel_insert_error)?;
+    Ok(())
+}
+
+/// A channel insert that broke a uniqueness rule is a `Conflict`.
+fn channel_insert_error(e: sqlx::Error) -> StoreError {
+    if is_unique_violation(&e) {
+        StoreError::Conflict("channel")
+    } else {
+        db_error(e)
+    }
+}
+
+async fn insert_members(
+    tx: &mut Transaction<'static, Db>,
+    channel_id: &str,
+    member_ids: &[String],
+    at: &str,
+) -> StoreResult<()> {
+    for user_id in member_ids {
+        sqlx::query(
+            "INSERT INTO channel_members (channel_id, user_id, last_read_seq, joined_at)
+             VALUES ($1, $2, 0, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(channel_id)
+        .bind(user_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}

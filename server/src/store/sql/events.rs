@@ -1,0 +1,114 @@
+//! Channel events: history, the events feed and read markers (the batched writes are in `writes.rs`).
+//!
+//! Portable SQL, compiled once per backend (see `mod.rs`).
+
+use super::*;
+
+#[async_trait]
+impl EventStore for DbStore {
+    async fn apply_batch(&self, ops: &[WriteOp]) -> StoreResult<Vec<WriteOutcome>> {
+        writes::apply_batch(self, ops).await
+    }
+
+    async fn messages(&self, channel_id: &str, query: HistoryQuery) -> StoreResult<MessageSlice> {
+        let (sql, bound, limit, descending) = match query {
+            HistoryQuery::Before { seq, limit } => (
+                "SELECT * FROM events WHERE channel_id = $1 AND kind = 'message' AND seq < $2
+                 ORDER BY seq DESC LIMIT $3",
+                seq,
+                limit,
+                true,
+            ),
+            HistoryQuery::After { seq, limit } => (
+                "SELECT * FROM events WHERE channel_id = $1 AND kind = 'message' AND seq > $2
+                 ORDER BY seq ASC LIMIT $3",
+                seq,
+                limit,
+                false,
+            ),
+            HistoryQuery::Latest { limit } => (
+                "SELECT * FROM events WHERE channel_id = $1 AND kind = 'message' AND seq < $2
+                 ORDER BY seq DESC LIMIT $3",
+                i64::MAX,
+                limit,
+                true,
+            ),
+        };
+        // One row more than asked tells whether more exist in that direction.
+        let rows = sqlx::query(sql)
+            .bind(channel_id)
+            .bind(bound)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let has_more = rows.len() > limit as usize;
+        let mut messages = rows
+            .iter()
+            .take(limit as usize)
+            .map(message_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        if descending {
+            messages.reverse();
+        }
+        Ok(MessageSlice { messages, has_more })
+    }
+
+    async fn message(&self, channel_id: &str, message_id: &str) -> StoreResult<Option<Message>> {
+        let row = sqlx::query(
+            "SELECT * FROM events WHERE channel_id = $1 AND message_id = $2 AND kind = 'message'",
+        )
+        .bind(channel_id)
+        .bind(message_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(message_from_row).transpose()
+    }
+
+    async fn events_after(
+        &self,
+        channel_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ChannelEvent>> {
+        // Each event joined with the message it is or names, as that message is now.
+        let rows = sqlx::query(
+            "SELECT e.channel_id, e.seq, e.kind, e.actor_id,
+                    m.channel_id AS m_channel_id, m.message_id AS m_message_id, m.seq AS m_seq,
+                    m.actor_id AS m_actor_id, m.body AS m_body, m.created_at AS m_created_at,
+                    m.client_msg_id AS m_client_msg_id, m.thread_root AS m_thread_root,
+                    m.edited_at AS m_edited_at, m.deleted AS m_deleted, m.extras AS m_extras
+             FROM events e
+             LEFT JOIN events m ON m.message_id = COALESCE(e.ref_message_id, e.message_id)
+             WHERE e.channel_id = $1 AND e.seq > $2 ORDER BY e.seq ASC LIMIT $3",
+        )
+        .bind(channel_id)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(joined_event_from_row).collect()
+    }
+
+    async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64> {
+        let sql = format!(
+            "UPDATE channel_members
+             SET last_read_seq = {greatest}(last_read_seq,
+                   {least}($3, (SELECT last_seq FROM channels WHERE id = $1)))
+             WHERE channel_id = $1 AND user_id = $2
+             RETURNING last_read_seq",
+            greatest = dialect::GREATEST,
+            least = dialect::LEAST,
+        );
+        let marker: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(channel_id)
+            .bind(user_id)
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(marker.unwrap_or(0))
+    }
+}

@@ -1,0 +1,650 @@
+//! The batched channel writes: one transaction per batch, the channel sequence, and the posting
+//! rules (idempotent `client_msg_id`, `thread_root`), written once for both commit strategies.
+//!
+//! # Sequencing
+//!
+//! A batch first reads the `last_seq` of every channel its operations touch (a department
+//! operation touches its department's channel), in sorted id order, with the dialect's row
+//! lock. On SQLite the write transaction (`BEGIN IMMEDIATE`) already holds the whole database.
+//! On PostgreSQL each node runs its own writer, so the rows are locked
+//! (`FOR NO KEY UPDATE`): a batch of another node that touches one of these channels waits for
+//! this one to commit and then reads the `last_seq` it committed. Sorted order means two
+//! batches never deadlock on channels; the `meta` row of `membership_version` is always
+//! written after them. The counters advance in memory and every advanced channel is written
+//! back once, just before commit, so `seq` is gap-free and unique per channel, and a batch
+//! that rolls back gives its numbers back.
+//!
+//! # Posting
+//!
+//! The idempotency keys of every post in the batch are looked up in one statement up front;
+//! a key stored before, or committed earlier in the batch, answers `Duplicate` (same channel)
+//! or `ClientMsgIdReused` (another channel) and takes no `seq`. A `thread_root` must be a
+//! message of the channel. Then the post takes the next `seq` and its row is inserted:
+//! - with a single writer (SQLite), rows are queued and inserted many per statement, because
+//!   each statement is a round trip to SQLite's worker thread;
+//! - with writers on several nodes (PostgreSQL), each row is inserted at once with
+//!   `ON CONFLICT DO NOTHING` on the `(author, client_msg_id)` index: the same pair posted at
+//!   the same moment to another channel through another node. The loser gives its `seq` back
+//!   and answers as if the key had been found up front.
+
+use super::*;
+
+/// Columns bound per row of a message insert.
+const POST_COLUMNS: usize = 9;
+
+/// Applies a batch of writes in one transaction; see [`EventStore::apply_batch`].
+pub(super) async fn apply_batch(
+    store: &DbStore,
+    ops: &[WriteOp],
+) -> StoreResult<Vec<WriteOutcome>> {
+    let mut tx = store.begin_write().await?;
+    let mut seqs = SeqCounters::lock(&mut tx, ops).await?;
+    let mut posts = PostBatch::new(&mut tx, ops).await?;
+    let mut outcomes = Vec::with_capacity(ops.len());
+    let mut memberships_changed = false;
+    for op in ops {
+        let outcome = match op {
+            WriteOp::PostMessage { .. } => posts.post(&mut tx, &mut seqs, op).await?,
+            _ => {
+                // Anything else may read rows the batch has written so far.
+                posts.flush(&mut tx).await?;
+                apply_other(&mut tx, &mut seqs, op).await?
+            }
+        };
+        posts.remember(&outcome);
+        memberships_changed |= matches!(
+            &outcome,
+            WriteOutcome::Committed(ChannelEvent {
+                kind: EventKind::MemberJoined { .. } | EventKind::MemberLeft { .. },
+                ..
+            })
+        );
+        outcomes.push(outcome);
+    }
+    posts.flush(&mut tx).await?;
+    if memberships_changed {
+        bump_membership_version(&mut tx).await?;
+    }
+    seqs.write_back(&mut tx).await?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(outcomes)
+}
+
+/// Each touched channel's last `seq` as the batch advances it.
+#[derive(Default)]
+struct SeqCounters {
+    /// `last_seq` as read (and locked) at the start, for every channel of the batch that exists.
+    start: HashMap<String, i64>,
+    last: HashMap<String, i64>,
+}
+
+impl SeqCounters {
+    /// Reads, and with concurrent writers locks, every channel the batch touches; see the
+    /// module docs.
+    async fn lock(tx: &mut Transaction<'static, Db>, ops: &[WriteOp]) -> StoreResult<Self> {
+        let mut channel_ids: Vec<String> = Vec::new();
+        let mut department_ids: Vec<&str> = Vec::new();
+        for op in ops {
+            match op {
+                WriteOp::PostMessage { channel_id, .. }
+                | WriteOp::EditMessage { channel_id, .. }
+                | WriteOp::AddMember { channel_id, .. }
+                | WriteOp::RemoveMember { channel_id, .. } => channel_ids.push(channel_id.clone()),
+                WriteOp::AddDepartmentMember { department_id, .. }
+                | WriteOp::RemoveDepartmentMember { department_id, .. } => {
+                    department_ids.push(department_id)
+                }
+            }
+        }
+        department_ids.sort_unstable();
+        department_ids.dedup();
+        for chunk in department_ids.chunks(MAX_BOUND_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT channel_id FROM departments WHERE id IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            channel_ids.extend(query.fetch_all(&mut **tx).await.map_err(db_error)?);
+        }
+        channel_ids.sort_unstable();
+        channel_ids.dedup();
+        let mut counters = SeqCounters::default();
+        // ORDER BY comes before the locking clause, so rows are locked in id order (the "C"
+        // collation on PostgreSQL: the same byte order as the sort above).
+        for chunk in channel_ids.chunks(MAX_BOUND_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT id, last_seq FROM channels WHERE id IN ({}) ORDER BY id{}",
+                placeholders(1, chunk.len()),
+                dialect::LOCK_FOR_WRITE
+            );
+            let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for (id, last_seq) in query.fetch_all(&mut **tx).await.map_err(db_error)? {
+                counters.start.insert(id.clone(), last_seq);
+                counters.last.insert(id, last_seq);
+            }
+        }
+        Ok(counters)
+    }
+
+    /// The next `seq` of `channel_id`, or `None` when the channel does not exist.
+    fn next(&mut self, channel_id: &str) -> Option<i64> {
+        let last = self.last.get_mut(channel_id)?;
+        *last += 1;
+        Some(*last)
+    }
+
+    /// Gives back the `seq` just taken from `channel_id` (its insert did nothing).
+    fn give_back(&mut self, channel_id: &str) {
+        if let Some(last) = self.last.get_mut(channel_id) {
+            *last -= 1;
+        }
+    }
+
+    /// Writes each advanced channel's new `last_seq`, a few hundred channels per statement.
+    async fn write_back(&self, tx: &mut Transaction<'static, Db>) -> StoreResult<()> {
+        let advanced: Vec<(&String, i64)> = self
+            .last
+            .iter()
+            .filter(|(id, last)| self.start.get(*id) != Some(*last))
+            .map(|(id, last)| (id, *last))
+            .collect();
+        for chunk in advanced.chunks(MAX_BOUND_PER_STATEMENT / 3) {
+            let cases = (0..chunk.len())
+                .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let sql = format!(
+                "UPDATE channels SET last_seq = CASE id {cases} END WHERE id IN ({})",
+                placeholders(2 * chunk.len() + 1, chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, last) in chunk {
+                query = query.bind(*id).bind(*last);
+            }
+            for (id, _) in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&mut **tx).await.map_err(db_error)?;
+        }
+        Ok(())
+    }
+}
+
+/// The posts of a batch: their idempotency keys, looked up up front, and their queued rows.
+struct PostBatch {
+    /// (author, client_msg_id) -> the message stored before or committed in this batch.
+    known: HashMap<(String, String), ChannelEvent>,
+    pending: Vec<Message>,
+}
+
+impl PostBatch {
+    async fn new(tx: &mut Transaction<'static, Db>, ops: &[WriteOp]) -> StoreResult<Self> {
+        let keys: Vec<(&str, &str)> = ops
+            .iter()
+            .filter_map(|op| match op {
+                WriteOp::PostMessage {
+                    author_id,
+                    client_msg_id: Some(key),
+                    ..
+                } => Some((author_id.as_str(), key.as_str())),
+                _ => None,
+            })
+            .collect();
+        let mut batch = PostBatch {
+            known: HashMap::new(),
+            pending: Vec::new(),
+        };
+        // `(a = $1 AND b = $2) OR ...` uses the (actor_id, client_msg_id) index for each term.
+        for chunk in keys.chunks(MAX_BOUND_PER_STATEMENT / 2) {
+            let terms = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "(actor_id = ${} AND client_msg_id = ${})",
+                        2 * i + 1,
+                        2 * i + 2
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let sql = format!("SELECT * FROM events WHERE {terms}");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (author, key) in chunk {
+                query = query.bind(*author).bind(*key);
+            }
+            for row in query.fetch_all(&mut **tx).await.map_err(db_error)? {
+                batch.remember_event(message_event_from_row(&row)?);
+            }
+        }
+        Ok(batch)
+    }
+
+    /// One post, by the rules in the module docs.
+    async fn post(
+        &mut self,
+        tx: &mut Transaction<'static, Db>,
+        seqs: &mut SeqCounters,
+        op: &WriteOp,
+    ) -> StoreResult<WriteOutcome> {
+        let WriteOp::PostMessage {
+            channel_id,
+            author_id,
+            client_msg_id,
+            thread_root,
+            ..
+        } = op
+        else {
+            return Err(internal("PostBatch::post takes posts only"));
+        };
+        if let Some(key) = client_msg_id
+            && let Some(outcome) = self.repeated(author_id, key, channel_id)
+        {
+            return Ok(outcome);
+        }
+        if let Some(root) = thread_root {
+            // The root may be a post of this very batch.
+            self.flush(tx).await?;
+            if !is_message(tx, channel_id, *root).await? {
+                return Ok(WriteOutcome::InvalidThreadRoot);
+            }
+        }
+        let Some(seq) = seqs.next(channel_id) else {
+            return Ok(WriteOutcome::NotFound);
+        };
+        let message = op
+            .posted_message(seq)
+            .ok_or_else(|| internal("not a post"))?;
+        self.pending.push(message.clone());
+        if dialect::CONCURRENT_WRITERS {
+            if self.flush(tx).await? == 0 {
+                seqs.give_back(channel_id);
+                let key = client_msg_id
+                    .as_deref()
+                    .ok_or_else(|| internal("a message insert without a key did nothing"))?;
+                let original = stored_post(tx, author_id, key).await?.ok_or_else(|| {
+                    internal("a message insert did nothing, and no original was found")
+                })?;
+                self.remember_event(original);
+                return self
+                    .repeated(author_id, key, channel_id)
+                    .ok_or_else(|| internal("the original was just remembered"));
+            }
+        } else if self.pending.len() * POST_COLUMNS >= MAX_BOUND_PER_STATEMENT {
+            self.flush(tx).await?;
+        }
+        Ok(WriteOutcome::Committed(ChannelEvent {
+            channel_id: channel_id.clone(),
+            seq,
+            kind: EventKind::Message(message),
+        }))
+    }
+
+    /// The answer to a post whose key is already known, if it is.
+    fn repeated(&self, author_id: &str, key: &str, channel_id: &str) -> Option<WriteOutcome> {
+        let original = self.known.get(&(author_id.to_owned(), key.to_owned()))?;
+        Some(if original.channel_id == channel_id {
+            WriteOutcome::Duplicate(original.clone())
+        } else {
+            WriteOutcome::ClientMsgIdReused
+        })
+    }
+
+    /// Keeps the idempotency key of a message this batch committed, so that a repeat later in
+    /// the same batch is recognised too.
+    fn remember(&mut self, outcome: &WriteOutcome) {
+        if let WriteOutcome::Committed(event) = outcome {
+            self.remember_event(event.clone());
+        }
+    }
+
+    fn remember_event(&mut self, event: ChannelEvent) {
+        if let EventKind::Message(message) = &event.kind
+            && let Some(key) = &message.client_msg_id
+        {
+            self.known
+                .insert((message.author_id.clone(), key.clone()), event);
+        }
+    }
+
+    /// Inserts the queued rows in one statement; how many were inserted. A row whose
+    /// `(author, client_msg_id)` was committed meanwhile by another writer is skipped. With a
+    /// single writer that cannot happen (the keys were read inside this transaction), so a
+    /// short count there is an error and the batch rolls back.
+    async fn flush(&mut self, tx: &mut Transaction<'static, Db>) -> StoreResult<u64> {
+        if self.pending.is_empty() {
+            return Ok(0);
+        }
+        let rows = (0..self.pending.len())
+            .map(|i| {
+                let n = i * POST_COLUMNS;
+                format!(
+                    "(${}, ${}, 'message', ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7,
+                    n + 8,
+                    n + 9
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras)
+             VALUES {rows}
+             ON CONFLICT (actor_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING"
+        );
+        let queued = self.pending.len() as u64;
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for message in self.pending.drain(..) {
+            let extras = message.extras.as_ref().map(extras_json).transpose()?;
+            query = query
+                .bind(message.channel_id)
+                .bind(message.seq)
+                .bind(message.author_id)
+                .bind(message.id)
+                .bind(message.body)
+                .bind(message.client_msg_id)
+                .bind(message.thread_root)
+                .bind(message.created_at)
+                .bind(extras);
+        }
+        let inserted = query
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?
+            .rows_affected();
+        if inserted != queued && !dialect::CONCURRENT_WRITERS {
+            return Err(internal(format!(
+                "{inserted} of {queued} queued messages were inserted"
+            )));
+        }
+        Ok(inserted)
+    }
+}
+
+/// The stored message posted by `author_id` with `client_msg_id`, if any.
+async fn stored_post(
+    tx: &mut Transaction<'static, Db>,
+    author_id: &str,
+    client_msg_id: &str,
+) -> StoreResult<Option<ChannelEvent>> {
+    let row = sqlx::query("SELECT * FROM events WHERE actor_id = $1 AND client_msg_id = $2")
+        .bind(author_id)
+        .bind(client_msg_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    row.as_ref().map(message_event_from_row).transpose()
+}
+
+/// Whether `seq` is a message of `channel_id`.
+async fn is_message(
+    tx: &mut Transaction<'static, Db>,
+    channel_id: &str,
+    seq: i64,
+) -> StoreResult<bool> {
+    let found = sqlx::query(
+        "SELECT seq FROM events WHERE channel_id = $1 AND seq = $2 AND kind = 'message'",
+    )
+    .bind(channel_id)
+    .bind(seq)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(found.is_some())
+}
+
+/// Every write other than a post.
+async fn apply_other(
+    tx: &mut Transaction<'static, Db>,
+    seqs: &mut SeqCounters,
+    op: &WriteOp,
+) -> StoreResult<WriteOutcome> {
+    match op {
+        WriteOp::PostMessage { .. } => Err(internal("posts go through PostBatch")),
+        WriteOp::EditMessage {
+            channel_id,
+            message_id,
+            editor_id,
+            body,
+            extras,
+            at,
+        } => {
+            let row = sqlx::query(
+                "SELECT * FROM events WHERE channel_id = $1 AND message_id = $2 AND kind = 'message'",
+            )
+            .bind(channel_id)
+            .bind(message_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            let Some(row) = row else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            let mut message = message_from_row(&row)?;
+            if message.author_id != *editor_id {
+                return Ok(WriteOutcome::NotAuthor);
+            }
+            if let Some(body) = body {
+                message.body = body.clone();
+            }
+            if let Some(extras) = extras {
+                message.extras = extras.as_deref().cloned();
+            }
+            message.edited_at = Some(at.clone());
+            let Some(seq) = seqs.next(channel_id) else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            sqlx::query(
+                "UPDATE events SET body = $3, extras = $4, edited_at = $5
+                 WHERE channel_id = $1 AND message_id = $2",
+            )
+            .bind(channel_id)
+            .bind(message_id)
+            .bind(&message.body)
+            .bind(message.extras.as_ref().map(extras_json).transpose()?)
+            .bind(at)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            sqlx::query(
+                "INSERT INTO events (channel_id, seq, kind, actor_id, created_at, ref_message_id)
+                 VALUES ($1, $2, 'message_updated', $3, $4, $5)",
+            )
+            .bind(channel_id)
+            .bind(seq)
+            .bind(editor_id)
+            .bind(at)
+            .bind(message_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            Ok(WriteOutcome::Committed(ChannelEvent {
+                channel_id: channel_id.clone(),
+                seq,
+                kind: EventKind::MessageUpdated(message),
+            }))
+        }
+        WriteOp::AddMember {
+            channel_id,
+            user_id,
+            at,
+        } => add_member(tx, seqs, channel_id, user_id, at).await,
+        WriteOp::RemoveMember {
+            channel_id,
+            user_id,
+            at,
+        } => remove_member(tx, seqs, channel_id, user_id, at).await,
+        WriteOp::AddDepartmentMember {
+            department_id,
+            user_id,
+            at,
+        } => {
+            let Some(channel_id) = department_channel(tx, department_id).await? else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            if !user_exists(tx, user_id).await? {
+                return Ok(WriteOutcome::NotFound);
+            }
+            sqlx::query(
+                "INSERT INTO department_members (department_id, user_id) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(department_id)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            add_member(tx, seqs, &channel_id, user_id, at).await
+        }
+        WriteOp::RemoveDepartmentMember {
+            department_id,
+            user_id,
+            at,
+        } => {
+            let Some(channel_id) = department_channel(tx, department_id).await? else {
+                return Ok(WriteOutcome::NotFound);
+            };
+            sqlx::query("DELETE FROM department_members WHERE department_id = $1 AND user_id = $2")
+                .bind(department_id)
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+            remove_member(tx, seqs, &channel_id, user_id, at).await
+        }
+    }
+}
+
+async fn add_member(
+    tx: &mut Transaction<'static, Db>,
+    seqs: &mut SeqCounters,
+    channel_id: &str,
+    user_id: &str,
+    at: &str,
+) -> StoreResult<WriteOutcome> {
+    if !user_exists(tx, user_id).await? {
+        return Ok(WriteOutcome::NotFound);
+    }
+    let already =
+        sqlx::query("SELECT user_id FROM channel_members WHERE channel_id = $1 AND user_id = $2")
+            .bind(channel_id)
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    if already.is_some() {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    let Some(seq) = seqs.next(channel_id) else {
+        return Ok(WriteOutcome::NotFound);
+    };
+    // A newcomer starts with everything before its arrival read.
+    sqlx::query(
+        "INSERT INTO channel_members (channel_id, user_id, last_read_seq, joined_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(channel_id)
+    .bind(user_id)
+    .bind(seq)
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    insert_member_event(tx, channel_id, seq, "member_joined", user_id, at).await?;
+    Ok(WriteOutcome::Committed(ChannelEvent {
+        channel_id: channel_id.to_owned(),
+        seq,
+        kind: EventKind::MemberJoined {
+            user_id: user_id.to_owned(),
+        },
+    }))
+}
+
+async fn remove_member(
+    tx: &mut Transaction<'static, Db>,
+    seqs: &mut SeqCounters,
+    channel_id: &str,
+    user_id: &str,
+    at: &str,
+) -> StoreResult<WriteOutcome> {
+    let done = sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
+        .bind(channel_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    let Some(seq) = seqs.next(channel_id) else {
+        return Ok(WriteOutcome::NotFound);
+    };
+    insert_member_event(tx, channel_id, seq, "member_left", user_id, at).await?;
+    Ok(WriteOutcome::Committed(ChannelEvent {
+        channel_id: channel_id.to_owned(),
+        seq,
+        kind: EventKind::MemberLeft {
+            user_id: user_id.to_owned(),
+        },
+    }))
+}
+
+async fn insert_member_event(
+    tx: &mut Transaction<'static, Db>,
+    channel_id: &str,
+    seq: i64,
+    kind: &'static str,
+    user_id: &str,
+    at: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO events (channel_id, seq, kind, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(channel_id)
+    .bind(seq)
+    .bind(kind)
+    .bind(user_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Records that memberships changed (see [`ChannelStore::membership_version`]).
+pub(super) async fn bump_membership_version(tx: &mut Transaction<'static, Db>) -> StoreResult<()> {
+    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'membership_version'")
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+async fn department_channel(
+    tx: &mut Transaction<'static, Db>,
+    department_id: &str,
+) -> StoreResult<Option<String>> {
+    sqlx::query_scalar("SELECT channel_id FROM departments WHERE id = $1")
+        .bind(department_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)
+}
+
+async fn user_exists(tx: &mut Transaction<'static, Db>, user_id: &str) -> StoreResult<bool> {
+    let found = sqlx::query("SELECT id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(found.is_some())
+}

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
-use xerrada_protocol::{ErrorCode, ServerFrame};
+use xerrada_protocol::{Message, ServerFrame};
 
 use crate::cluster::link::{ClusterLink, Outgoing};
 use crate::delivery::LocalDelivery;
@@ -23,8 +23,8 @@ use crate::store::{ChannelEvent, EventKind, Store, WriteOp, WriteOutcome};
 
 /// Where the outcome of a write goes.
 pub enum Reply {
-    /// A REST handler waiting for the outcome.
-    Caller(oneshot::Sender<AppResult<WriteOutcome>>),
+    /// A service waiting for the outcome.
+    Caller(oneshot::Sender<AppResult<Written>>),
     /// A socket: `ack` or `error` frames go straight into its outbox, echoing `reference`.
     Socket {
         outbox: Arc<Outbox>,
@@ -97,7 +97,7 @@ impl Writer {
     }
 
     /// Writes and waits for the outcome.
-    pub async fn write(&self, op: WriteOp) -> AppResult<WriteOutcome> {
+    pub async fn write(&self, op: WriteOp) -> AppResult<Written> {
         let (tx, rx) = oneshot::channel();
         self.enqueue(op, Reply::Caller(tx)).await?;
         rx.await.map_err(|_| shutting_down())?
@@ -185,72 +185,56 @@ impl Sequencer {
             batch.drain(..).map(|r| (r.op, r.reply)).unzip();
         match self.store.apply_batch(&ops).await {
             Ok(outcomes) => {
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    self.finish(reply, outcome);
+                for ((op, reply), outcome) in ops.iter().zip(replies).zip(outcomes) {
+                    self.finish(op, reply, outcome);
                 }
             }
             Err(e) => {
                 tracing::error!(error = %e, batch = ops.len(), "commit failed; nothing acked");
                 let error = AppError::from(e);
                 for reply in replies {
-                    send_error(reply, error.code(), error.client_message());
+                    send_error(reply, &error);
                 }
             }
         }
     }
 
     /// After commit: reply first (so a sender's `ack` precedes its own message), then publish.
-    fn finish(&self, reply: Reply, outcome: WriteOutcome) {
-        match &outcome {
-            WriteOutcome::Committed(event) => {
-                self.reply_ok(reply, &outcome, event);
-                self.publish(event);
-            }
-            WriteOutcome::Duplicate(event) => self.reply_ok(reply, &outcome, event),
-            // Callers word these themselves (they know what they asked for); sockets only ever
-            // post messages, so their wording is fixed here.
-            _ if matches!(reply, Reply::Caller(_)) => {
-                if let Reply::Caller(tx) = reply {
-                    let _ = tx.send(Ok(outcome));
-                }
-            }
-            WriteOutcome::Unchanged => {}
-            WriteOutcome::NotFound => {
-                send_error(reply, ErrorCode::NotFound, "channel not found".into())
-            }
-            WriteOutcome::InvalidThreadRoot => send_error(
-                reply,
-                ErrorCode::InvalidRequest,
-                "thread_root is not a message of this channel".into(),
-            ),
-            WriteOutcome::ClientMsgIdReused => send_error(
-                reply,
-                ErrorCode::Conflict,
-                "client_msg_id was already used for a message in another channel".into(),
-            ),
-            WriteOutcome::NotAuthor => send_error(
-                reply,
-                ErrorCode::Forbidden,
-                "only its author may change a message".into(),
-            ),
-        }
-    }
-
-    fn reply_ok(&self, reply: Reply, outcome: &WriteOutcome, event: &ChannelEvent) {
+    fn finish(&self, op: &WriteOp, reply: Reply, outcome: WriteOutcome) {
+        let published = match &outcome {
+            WriteOutcome::Committed(event) => Some(event.clone()),
+            _ => None,
+        };
+        let result = written(op, outcome);
         match reply {
             Reply::Caller(tx) => {
-                let _ = tx.send(Ok(outcome.clone()));
+                let _ = tx.send(result);
             }
             Reply::Socket { outbox, reference } => {
-                if let EventKind::Message(message) = &event.kind {
-                    outbox.push_frame(&ServerFrame::Ack {
+                let frame = match result {
+                    Ok(Written::Created(event) | Written::Repeated(event)) => match event.kind {
+                        EventKind::Message(message) => Some(ServerFrame::Ack {
+                            reference,
+                            channel_id: event.channel_id,
+                            seq: event.seq,
+                            message_id: message.id,
+                        }),
+                        _ => None,
+                    },
+                    Ok(Written::Unchanged) => None,
+                    Err(e) => Some(ServerFrame::Error {
                         reference,
-                        channel_id: event.channel_id.clone(),
-                        seq: event.seq,
-                        message_id: message.id.clone(),
-                    });
+                        code: e.code(),
+                        message: e.client_message(),
+                    }),
+                };
+                if let Some(frame) = frame {
+                    outbox.push_frame(&frame);
                 }
             }
+        }
+        if let Some(event) = published {
+            self.publish(&event);
         }
     }
 
@@ -265,23 +249,83 @@ impl Sequencer {
     }
 }
 
-fn send_error(reply: Reply, code: ErrorCode, message: String) {
+/// Tells one request of a failed batch why it failed (every request gets its own copy).
+fn send_error(reply: Reply, error: &AppError) {
     match reply {
         Reply::Caller(tx) => {
-            let error = match code {
-                ErrorCode::NotFound => AppError::NotFound(message),
-                ErrorCode::InvalidRequest => AppError::Invalid(message),
-                ErrorCode::Unavailable => AppError::Busy(message),
-                _ => AppError::Internal(message.into()),
+            let copy = match error {
+                AppError::Unavailable(_) | AppError::Busy(_) => {
+                    AppError::Busy(error.client_message())
+                }
+                other => AppError::internal(other.to_string()),
             };
-            let _ = tx.send(Err(error));
+            let _ = tx.send(Err(copy));
         }
         Reply::Socket { outbox, reference } => {
             outbox.push_frame(&ServerFrame::Error {
                 reference,
-                code,
-                message,
+                code: error.code(),
+                message: error.client_message(),
             });
         }
+    }
+}
+
+/// What a write did, as its caller sees it; every refusal is an error instead (see [`written`]).
+#[derive(Debug)]
+pub enum Written {
+    /// A new event was committed.
+    Created(ChannelEvent),
+    /// A repeated `client_msg_id`: the original message's event; nothing new was stored.
+    Repeated(ChannelEvent),
+    /// Nothing to do (already a member, or not a member).
+    Unchanged,
+}
+
+impl Written {
+    /// The message a post stored (or the original, for a repeated `client_msg_id`) and whether
+    /// it is new.
+    pub fn into_message(self) -> AppResult<(Message, bool)> {
+        let (event, created) = match self {
+            Written::Created(event) => (event, true),
+            Written::Repeated(event) => (event, false),
+            Written::Unchanged => return Err(AppError::internal("a post changed nothing")),
+        };
+        match event.kind {
+            EventKind::Message(message) | EventKind::MessageUpdated(message) => {
+                Ok((message, created))
+            }
+            _ => Err(AppError::internal(
+                "a message write committed another event",
+            )),
+        }
+    }
+}
+
+/// The one reading of a write's outcome, for REST callers and sockets alike: what it produced,
+/// or why it was refused, worded for clients.
+pub fn written(op: &WriteOp, outcome: WriteOutcome) -> AppResult<Written> {
+    match outcome {
+        WriteOutcome::Committed(event) => Ok(Written::Created(event)),
+        WriteOutcome::Duplicate(event) => Ok(Written::Repeated(event)),
+        WriteOutcome::Unchanged => Ok(Written::Unchanged),
+        WriteOutcome::NotFound => Err(AppError::not_found(match op {
+            WriteOp::PostMessage { .. }
+            | WriteOp::AddMember { .. }
+            | WriteOp::RemoveMember { .. } => "channel",
+            WriteOp::EditMessage { .. } => "message",
+            WriteOp::AddDepartmentMember { .. } | WriteOp::RemoveDepartmentMember { .. } => {
+                "department or user"
+            }
+        })),
+        WriteOutcome::InvalidThreadRoot => Err(AppError::Invalid(
+            "thread_root is not a message of this channel".into(),
+        )),
+        WriteOutcome::ClientMsgIdReused => Err(AppError::Conflict(
+            "client_msg_id was already used for a message in another channel".into(),
+        )),
+        WriteOutcome::NotAuthor => Err(AppError::Forbidden(
+            "only its author may change a message".into(),
+        )),
     }
 }

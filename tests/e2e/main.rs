@@ -9,6 +9,7 @@ mod commands;
 mod interactive;
 mod lifecycle;
 mod messaging;
+mod services;
 mod store_sqlite;
 mod support;
 mod web;

@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
-use crate::store::{NewUser, UserChange, WriteOp, WriteOutcome};
+use crate::store::{NewUser, UserChange, WriteOp};
 use crate::validate::{Name, Password, Username};
 
 /// A validated request for a new account.
@@ -216,13 +216,5 @@ pub fn require_admin(caller: &Caller) -> AppResult<()> {
         Ok(())
     } else {
         Err(AppError::Forbidden("only an admin may do this".into()))
-    }
-}
-
-/// Whether a write found its target; `NotFound` becomes a 404 for `what`.
-pub fn expect_found(outcome: WriteOutcome, what: &str) -> AppResult<WriteOutcome> {
-    match outcome {
-        WriteOutcome::NotFound => Err(AppError::not_found(what)),
-        other => Ok(other),
     }
 }

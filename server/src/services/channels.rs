@@ -18,7 +18,6 @@ use crate::events::channel_resource;
 use crate::hub::OutFrame;
 use crate::ids;
 use crate::memberships::{Access, ChannelInfo};
-use crate::services::accounts::expect_found;
 use crate::store::{ChannelMembers, NewChannel, WriteOp};
 use crate::validate::Name;
 
@@ -283,7 +282,7 @@ async fn add(ctx: &Context, channel_id: &str, user_id: &str) -> AppResult<()> {
         user_id: user_id.to_owned(),
         at: ids::now(),
     };
-    expect_found(ctx.writer.write(op).await?, "channel")?;
+    ctx.writer.write(op).await?;
     Ok(())
 }
 
@@ -293,6 +292,6 @@ async fn remove(ctx: &Context, channel_id: &str, user_id: &str) -> AppResult<()>
         user_id: user_id.to_owned(),
         at: ids::now(),
     };
-    expect_found(ctx.writer.write(op).await?, "channel")?;
+    ctx.writer.write(op).await?;
     Ok(())
 }

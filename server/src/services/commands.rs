@@ -22,7 +22,7 @@ use crate::integrations::slack;
 use crate::services::accounts::require_admin;
 use crate::services::messages::{require_member, sanitize_extras};
 use crate::services::webhooks::integration_author;
-use crate::store::{EventKind, ResponseGrant, WriteOp, WriteOutcome};
+use crate::store::{ResponseGrant, WriteOp};
 
 /// Built-in commands and what they do (shown by `/help`).
 const BUILT_INS: &[(&str, &str)] = &[
@@ -308,24 +308,10 @@ async fn answer(
     };
     sanitize_extras(&mut extras)?;
     extras.username = Some(reply.username.unwrap_or_else(|| format!("/{name}")));
-    let op = WriteOp::PostMessage {
-        channel_id: channel_id.to_owned(),
-        author_id: integration_author(ctx).await?,
-        message_id: ids::new_id(),
-        body,
-        client_msg_id: None,
-        thread_root: None,
-        created_at: ids::now(),
-        extras: Some(Box::new(extras)),
-    };
-    match ctx.writer.write(op).await? {
-        WriteOutcome::Committed(event) => match event.kind {
-            EventKind::Message(message) => Ok(Answer::Posted(Box::new(message))),
-            _ => Err(AppError::internal("a post committed another kind of event")),
-        },
-        WriteOutcome::NotFound => Err(AppError::not_found("channel")),
-        other => Err(AppError::internal(format!("unexpected outcome {other:?}"))),
-    }
+    let author_id = integration_author(ctx).await?;
+    let op = WriteOp::post(channel_id, &author_id, body, Some(extras));
+    let (message, _) = ctx.writer.write(op).await?.into_message()?;
+    Ok(Answer::Posted(Box::new(message)))
 }
 
 /// `POST /hooks/commands/{token}`: a late reply. Returns the user and channel to tell when the

@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
-use crate::services::accounts::{expect_found, require_admin};
+use crate::services::accounts::require_admin;
 use crate::store::{ChannelMembers, NewChannel, WriteOp};
 use crate::validate::{Name, Slug};
 
@@ -117,6 +117,6 @@ pub async fn set_membership(
             at,
         }
     };
-    expect_found(ctx.writer.write(op).await?, "department or user")?;
+    ctx.writer.write(op).await?;
     Ok(())
 }

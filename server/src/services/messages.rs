@@ -16,7 +16,7 @@ use crate::hub::{OutFrame, Outbox};
 use crate::ids;
 use crate::memberships::Access;
 use crate::services::commands::{self, Answer, Parsed};
-use crate::store::{EventKind, HistoryQuery, WriteOp, WriteOutcome};
+use crate::store::{HistoryQuery, WriteOp};
 use crate::validate::{ClientMsgId, MessageBody};
 
 /// A send, as received from either REST or a socket.
@@ -65,7 +65,7 @@ pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<Wr
         }
         Some(mut extras) => {
             sanitize_extras(&mut extras)?;
-            Some(Box::new(extras))
+            Some(extras)
         }
         None => None,
     };
@@ -76,16 +76,12 @@ pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<Wr
             "thread_root must be a positive seq".into(),
         ));
     }
-    Ok(WriteOp::PostMessage {
-        channel_id: draft.channel_id,
-        author_id: author_id.to_owned(),
-        message_id: ids::new_id(),
-        body: body.into_string(),
-        client_msg_id: client_msg_id.map(ClientMsgId::into_string),
-        thread_root: draft.thread_root,
-        created_at: ids::now(),
-        extras,
-    })
+    Ok(
+        WriteOp::post(&draft.channel_id, author_id, body.into_string(), extras).keyed(
+            client_msg_id.map(ClientMsgId::into_string),
+            draft.thread_root,
+        ),
+    )
 }
 
 /// Most bytes of extras (attachments, blocks, buttons) kept with one message.
@@ -151,6 +147,28 @@ pub enum Sent {
     CommandAnswer(ServerFrame),
 }
 
+/// A send is a slash command or a post; [`commands::parse`] decides, for REST and sockets alike.
+enum Routed {
+    Command {
+        channel_id: String,
+        name: String,
+        text: String,
+    },
+    Post(Draft),
+}
+
+fn route(draft: Draft) -> Routed {
+    match commands::parse(&draft.body) {
+        Parsed::Command { name, text } => Routed::Command {
+            channel_id: draft.channel_id,
+            name,
+            text,
+        },
+        Parsed::Escaped(body) => Routed::Post(Draft { body, ..draft }),
+        Parsed::Plain => Routed::Post(draft),
+    }
+}
+
 /// `POST /channels/{id}/messages`: a message, or a slash command.
 pub async fn send(
     ctx: &Context,
@@ -158,29 +176,64 @@ pub async fn send(
     draft: Draft,
     lang: Option<&str>,
 ) -> AppResult<Sent> {
-    match commands::parse(&draft.body) {
-        Parsed::Command { name, text } => {
-            let channel_id = draft.channel_id.clone();
-            match commands::invoke(ctx, &caller.user, &channel_id, &name, &text, lang).await? {
-                Answer::Posted(message) => Ok(Sent::Message {
-                    message: *message,
-                    created: true,
-                }),
-                Answer::Ephemeral { text, attachments } => {
-                    let frame = ephemeral(&channel_id, None, text, attachments);
-                    let shared = OutFrame::encode(&frame);
-                    ctx.hub.deliver_to_users([&caller.user.id], &shared, None);
-                    Ok(Sent::CommandAnswer(frame))
-                }
+    match route(draft) {
+        Routed::Command {
+            channel_id,
+            name,
+            text,
+        } => match commands::invoke(ctx, &caller.user, &channel_id, &name, &text, lang).await? {
+            Answer::Posted(message) => Ok(Sent::Message {
+                message: *message,
+                created: true,
+            }),
+            Answer::Ephemeral { text, attachments } => {
+                let frame = ephemeral(&channel_id, None, text, attachments);
+                let shared = OutFrame::encode(&frame);
+                ctx.hub.deliver_to_users([&caller.user.id], &shared, None);
+                Ok(Sent::CommandAnswer(frame))
             }
-        }
-        Parsed::Escaped(body) => {
-            let (message, created) = post(ctx, caller, Draft { body, ..draft }).await?;
-            Ok(Sent::Message { message, created })
-        }
-        Parsed::Plain => {
+        },
+        Routed::Post(draft) => {
             let (message, created) = post(ctx, caller, draft).await?;
             Ok(Sent::Message { message, created })
+        }
+    }
+}
+
+/// A `send` frame. A slash command runs in a task of its own, so the socket's other frames are
+/// not held up, and its answer goes back to this socket: `ephemeral` (echoing `ref`), `ack` for
+/// a posted answer, or `error`. A post goes to the writer, which acks it into `outbox` once
+/// committed.
+pub async fn send_from_socket(
+    ctx: &Arc<Context>,
+    author: &User,
+    lang: Option<&str>,
+    outbox: &Arc<Outbox>,
+    reference: Option<String>,
+    draft: Draft,
+) -> AppResult<()> {
+    match route(draft) {
+        Routed::Command {
+            channel_id,
+            name,
+            text,
+        } => {
+            let command = SocketCommand {
+                user: author.clone(),
+                channel_id,
+                name,
+                text,
+                reference,
+                lang: lang.map(str::to_owned),
+            };
+            tokio::spawn(run_socket_command(ctx.clone(), outbox.clone(), command));
+            Ok(())
+        }
+        Routed::Post(draft) => {
+            let op = prepare(ctx, author, draft).await?;
+            ctx.writer
+                .write_for_socket(op, outbox.clone(), reference)
+                .await
         }
     }
 }
@@ -200,20 +253,19 @@ pub fn ephemeral(
     }
 }
 
-/// Runs a command sent over a socket without holding up the socket's other frames; the answer
-/// goes back to that socket: `ephemeral` (echoing `ref`), `ack` for a posted answer, or `error`.
 /// A command typed on a socket.
-pub struct SocketCommand {
-    pub user: User,
-    pub channel_id: String,
-    pub name: String,
-    pub text: String,
-    pub reference: Option<String>,
+struct SocketCommand {
+    user: User,
+    channel_id: String,
+    name: String,
+    text: String,
+    reference: Option<String>,
     /// The socket's UI language, for answers that have translations.
-    pub lang: Option<String>,
+    lang: Option<String>,
 }
 
-pub fn command_from_socket(ctx: Arc<Context>, outbox: Arc<Outbox>, command: SocketCommand) {
+/// Runs a socket's command and pushes its answer to the socket.
+async fn run_socket_command(ctx: Arc<Context>, outbox: Arc<Outbox>, command: SocketCommand) {
     let SocketCommand {
         user,
         channel_id,
@@ -222,66 +274,31 @@ pub fn command_from_socket(ctx: Arc<Context>, outbox: Arc<Outbox>, command: Sock
         reference,
         lang,
     } = command;
-    tokio::spawn(async move {
-        let lang = lang.as_deref();
-        let frame = match commands::invoke(&ctx, &user, &channel_id, &name, &text, lang).await {
-            Ok(Answer::Ephemeral { text, attachments }) => {
-                ephemeral(&channel_id, reference, text, attachments)
-            }
-            Ok(Answer::Posted(message)) => ServerFrame::Ack {
-                reference,
-                channel_id: message.channel_id.clone(),
-                seq: message.seq,
-                message_id: message.id.clone(),
-            },
-            Err(e) => ServerFrame::Error {
-                reference,
-                code: e.code(),
-                message: e.client_message(),
-            },
-        };
-        outbox.push_frame(&frame);
-    });
+    let lang = lang.as_deref();
+    let frame = match commands::invoke(&ctx, &user, &channel_id, &name, &text, lang).await {
+        Ok(Answer::Ephemeral { text, attachments }) => {
+            ephemeral(&channel_id, reference, text, attachments)
+        }
+        Ok(Answer::Posted(message)) => ServerFrame::Ack {
+            reference,
+            channel_id: message.channel_id.clone(),
+            seq: message.seq,
+            message_id: message.id.clone(),
+        },
+        Err(e) => ServerFrame::Error {
+            reference,
+            code: e.code(),
+            message: e.client_message(),
+        },
+    };
+    outbox.push_frame(&frame);
 }
 
 /// Posts over REST. The boolean is false when `client_msg_id` repeated an earlier send and the
 /// original message is returned.
 pub async fn post(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<(Message, bool)> {
     let op = prepare(ctx, &caller.user, draft).await?;
-    let (event, created) = match ctx.writer.write(op).await? {
-        WriteOutcome::Committed(event) => (event, true),
-        WriteOutcome::Duplicate(event) => (event, false),
-        WriteOutcome::NotFound => return Err(AppError::not_found("channel")),
-        WriteOutcome::InvalidThreadRoot => {
-            return Err(AppError::Invalid(
-                "thread_root is not a message of this channel".into(),
-            ));
-        }
-        WriteOutcome::ClientMsgIdReused => {
-            return Err(AppError::Conflict(
-                "client_msg_id was already used for a message in another channel".into(),
-            ));
-        }
-        other => return Err(AppError::internal(format!("unexpected outcome {other:?}"))),
-    };
-    match event.kind {
-        EventKind::Message(message) => Ok((message, created)),
-        _ => Err(AppError::internal("a post committed a non-message event")),
-    }
-}
-
-/// Posts from a socket: the `ack` or `error` goes to `outbox` once committed.
-pub async fn post_from_socket(
-    ctx: &Context,
-    author: &User,
-    draft: Draft,
-    outbox: &Arc<Outbox>,
-    reference: Option<String>,
-) -> AppResult<()> {
-    let op = prepare(ctx, author, draft).await?;
-    ctx.writer
-        .write_for_socket(op, outbox.clone(), reference)
-        .await
+    ctx.writer.write(op).await?.into_message()
 }
 
 /// `PATCH /channels/{id}/messages/{message_id}`: the author changes its message. Only bots may
@@ -320,19 +337,8 @@ pub async fn edit(
         extras,
         at: ids::now(),
     };
-    match ctx.writer.write(op).await? {
-        WriteOutcome::Committed(event) => match event.kind {
-            EventKind::MessageUpdated(message) => Ok(message),
-            _ => Err(AppError::internal(
-                "an edit committed another kind of event",
-            )),
-        },
-        WriteOutcome::NotFound => Err(AppError::not_found("message")),
-        WriteOutcome::NotAuthor => Err(AppError::Forbidden(
-            "only its author may change a message".into(),
-        )),
-        other => Err(AppError::internal(format!("unexpected outcome {other:?}"))),
-    }
+    let (message, _) = ctx.writer.write(op).await?.into_message()?;
+    Ok(message)
 }
 
 /// `POST /channels/{id}/messages/{message_id}/actions`: a member clicks a button of a bot's

@@ -7,4 +7,5 @@ pub mod channels;
 pub mod commands;
 pub mod departments;
 pub mod messages;
+pub mod resume;
 pub mod webhooks;

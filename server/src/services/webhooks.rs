@@ -22,7 +22,7 @@ use crate::integrations::slack::{self, PayloadError};
 use crate::memberships::Access;
 use crate::services::accounts::system_account;
 use crate::services::messages::{check_extras_size, require_member};
-use crate::store::{WebhookRecord, WriteOp, WriteOutcome};
+use crate::store::{WebhookRecord, WriteOp};
 use crate::validate::Name;
 
 /// Username of the account webhook posts are authored by.
@@ -234,21 +234,10 @@ pub async fn deliver(ctx: &Context, secret: &str, delivery: Delivery<'_>) -> App
     extras.username = extras.username.or_else(|| Some(hook.name.clone()));
     check_extras_size(&extras)?;
     check_channel_field(ctx, &hook, converted.channel.as_deref()).await?;
-    let op = WriteOp::PostMessage {
-        channel_id: hook.channel_id.clone(),
-        author_id: integration_author(ctx).await?,
-        message_id: ids::new_id(),
-        body,
-        client_msg_id: None,
-        thread_root: None,
-        created_at: ids::now(),
-        extras: Some(Box::new(extras)),
-    };
-    match ctx.writer.write(op).await? {
-        WriteOutcome::Committed(_) => Ok(()),
-        WriteOutcome::NotFound => Err(AppError::NotFound("the webhook's channel is gone".into())),
-        other => Err(AppError::internal(format!("unexpected outcome {other:?}"))),
-    }
+    let author_id = integration_author(ctx).await?;
+    let op = WriteOp::post(&hook.channel_id, &author_id, body, Some(extras));
+    ctx.writer.write(op).await?;
+    Ok(())
 }
 
 fn read_payload(delivery: &Delivery<'_>) -> Result<slack::Payload, PayloadError> {

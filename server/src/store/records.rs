@@ -181,6 +181,51 @@ pub enum EventKind {
 }
 
 impl WriteOp {
+    /// A new message by `author_id` in `channel_id`, with a fresh id and the current time; the
+    /// one way every path (REST, sockets, webhooks, commands, the support bot) builds a post.
+    pub fn post(
+        channel_id: &str,
+        author_id: &str,
+        body: String,
+        extras: Option<MessageExtras>,
+    ) -> WriteOp {
+        WriteOp::PostMessage {
+            channel_id: channel_id.to_owned(),
+            author_id: author_id.to_owned(),
+            message_id: crate::ids::new_id(),
+            body,
+            client_msg_id: None,
+            thread_root: None,
+            created_at: crate::ids::now(),
+            extras: extras.map(Box::new),
+        }
+    }
+
+    /// The same post, made idempotent by `client_msg_id` and placed in a thread.
+    pub fn keyed(self, client_msg_id: Option<String>, thread_root: Option<i64>) -> WriteOp {
+        match self {
+            WriteOp::PostMessage {
+                channel_id,
+                author_id,
+                message_id,
+                body,
+                created_at,
+                extras,
+                ..
+            } => WriteOp::PostMessage {
+                channel_id,
+                author_id,
+                message_id,
+                body,
+                client_msg_id,
+                thread_root,
+                created_at,
+                extras,
+            },
+            other => other,
+        }
+    }
+
     /// The message a `PostMessage` stores at `seq` (the same record for every backend);
     /// `None` for other operations.
     pub fn posted_message(&self, seq: i64) -> Option<Message> {

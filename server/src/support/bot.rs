@@ -22,7 +22,7 @@ use crate::ids;
 use crate::services::accounts::system_account;
 use crate::services::channels::direct_channel;
 use crate::services::messages::ephemeral;
-use crate::store::{EventKind, HistoryQuery, WriteOp, WriteOutcome};
+use crate::store::{HistoryQuery, WriteOp};
 
 /// Username of the support bot.
 pub const SUPPORT_BOT: &str = "suport";
@@ -137,23 +137,9 @@ async fn post_as_bot(
     extras: Option<MessageExtras>,
 ) -> AppResult<String> {
     let bot = bot_user(ctx).await?;
-    let op = WriteOp::PostMessage {
-        channel_id: channel_id.to_owned(),
-        author_id: bot.id,
-        message_id: ids::new_id(),
-        body,
-        client_msg_id: None,
-        thread_root: None,
-        created_at: ids::now(),
-        extras: extras.map(Box::new),
-    };
-    match ctx.writer.write(op).await? {
-        WriteOutcome::Committed(event) => match event.kind {
-            EventKind::Message(message) => Ok(message.id),
-            _ => Err(AppError::internal("a post committed another kind of event")),
-        },
-        other => Err(AppError::internal(format!("bot post failed: {other:?}"))),
-    }
+    let op = WriteOp::post(channel_id, &bot.id, body, extras);
+    let (message, _) = ctx.writer.write(op).await?.into_message()?;
+    Ok(message.id)
 }
 
 /// Writes to a user in the bot's direct channel with them.

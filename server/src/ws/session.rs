@@ -23,11 +23,9 @@ use xerrada_protocol::{ClientFrame, ErrorCode, ResumePoints, ServerFrame, close_
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
-use crate::events::{channel_resource, event_frame};
 use crate::hub::{CloseReason, Connection, OutFrame, Outbox, OutboxReceiver};
-use crate::memberships::Access;
-use crate::services::commands::{self, Parsed};
 use crate::services::messages::{self, Draft};
+use crate::services::resume;
 
 /// How long a closing socket may take to flush its close frame to a client that is not
 /// reading, before the connection is dropped.
@@ -250,48 +248,20 @@ async fn close_now(sink: &mut Sink, reason: CloseReason) {
 async fn greet(
     ctx: &Context,
     caller: &Caller,
-    resume: Option<ResumePoints>,
+    resume_points: Option<ResumePoints>,
     sink: &mut Sink,
 ) -> Result<HashMap<String, i64>, AppError> {
-    let channels = ctx.store.channels_for_user(&caller.user.id).await?;
-    let ready = ServerFrame::Ready {
-        session_id: caller.session_id.clone(),
-        user: caller.user.clone(),
-        channels: channels.into_iter().map(channel_resource).collect(),
-        online_user_ids: ctx.hub.online_contacts(&caller.user.id),
-    };
-    send_frame(sink, &ready).await?;
+    send_frame(sink, &resume::ready(ctx, caller).await?).await?;
     let mut replayed = HashMap::new();
-    let limit = ctx.config.realtime.replay_limit;
-    for (channel_id, last_seen) in resume.unwrap_or_default() {
-        // A channel the caller can no longer see is ignored.
-        if ctx.access(&channel_id, &caller.user.id).await != Access::Member {
+    for (channel_id, last_seen) in resume_points.unwrap_or_default() {
+        let Some(replay) = resume::replay(ctx, &caller.user.id, &channel_id, last_seen).await?
+        else {
             continue;
+        };
+        for frame in &replay.frames {
+            send_frame(sink, frame).await?;
         }
-        let mut events = ctx
-            .store
-            .events_after(&channel_id, last_seen.max(0), limit + 1)
-            .await?;
-        let cut_short = events.len() > limit as usize;
-        events.truncate(limit as usize);
-        let mut floor = last_seen.max(0);
-        for event in &events {
-            send_frame(sink, &event_frame(event)).await?;
-            floor = event.seq;
-        }
-        if cut_short {
-            // The rest comes over REST; live events already queued up to the channel's
-            // current end would arrive out of order, so they are dropped too.
-            let resync = ServerFrame::Resync {
-                channel_id: channel_id.clone(),
-                from_seq: floor + 1,
-            };
-            send_frame(sink, &resync).await?;
-            if let Some(record) = ctx.store.channel_by_id(&channel_id).await? {
-                floor = record.last_seq;
-            }
-        }
-        replayed.insert(channel_id, floor);
+        replayed.insert(channel_id, replay.floor);
     }
     Ok(replayed)
 }
@@ -408,22 +378,6 @@ async fn handle_text(
             body,
             thread_root,
         } => {
-            let body = match commands::parse(&body) {
-                Parsed::Command { name, text } => {
-                    let command = messages::SocketCommand {
-                        user: caller.user.clone(),
-                        channel_id,
-                        name,
-                        text,
-                        reference,
-                        lang: lang.map(str::to_owned),
-                    };
-                    messages::command_from_socket(ctx.clone(), outbox.clone(), command);
-                    return;
-                }
-                Parsed::Escaped(body) => body,
-                Parsed::Plain => body,
-            };
             let draft = Draft {
                 channel_id,
                 body,
@@ -431,9 +385,15 @@ async fn handle_text(
                 thread_root,
                 extras: None,
             };
-            let result =
-                messages::post_from_socket(ctx, &caller.user, draft, outbox, reference.clone())
-                    .await;
+            let result = messages::send_from_socket(
+                ctx,
+                &caller.user,
+                lang,
+                outbox,
+                reference.clone(),
+                draft,
+            )
+            .await;
             (reference, result)
         }
         ClientFrame::Read { channel_id, seq } => {

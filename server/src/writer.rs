@@ -15,10 +15,10 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use xerrada_protocol::{Message, ServerFrame};
 
-use crate::cluster::link::{ClusterLink, Outgoing};
 use crate::delivery::LocalDelivery;
 use crate::error::{AppError, AppResult};
 use crate::hub::Outbox;
+use crate::peers::{ClusterLink, Outgoing};
 use crate::store::{ChannelEvent, EventKind, Store, WriteOp, WriteOutcome};
 
 /// Where the outcome of a write goes.
@@ -201,23 +201,27 @@ impl Sequencer {
 
     /// After commit: reply first (so a sender's `ack` precedes its own message), then publish.
     fn finish(&self, op: &WriteOp, reply: Reply, outcome: WriteOutcome) {
-        let published = match &outcome {
-            WriteOutcome::Committed(event) => Some(event.clone()),
+        let result = written(op, outcome);
+        let created = match &result {
+            Ok(Written::Created(event)) => Some(event),
             _ => None,
         };
-        let result = written(op, outcome);
         match reply {
             Reply::Caller(tx) => {
+                // A REST answer and the sockets' frames travel apart: no order to keep.
+                if let Some(event) = created {
+                    self.publish(event);
+                }
                 let _ = tx.send(result);
             }
             Reply::Socket { outbox, reference } => {
-                let frame = match result {
-                    Ok(Written::Created(event) | Written::Repeated(event)) => match event.kind {
+                let frame = match &result {
+                    Ok(Written::Created(event) | Written::Repeated(event)) => match &event.kind {
                         EventKind::Message(message) => Some(ServerFrame::Ack {
                             reference,
-                            channel_id: event.channel_id,
+                            channel_id: event.channel_id.clone(),
                             seq: event.seq,
-                            message_id: message.id,
+                            message_id: message.id.clone(),
                         }),
                         _ => None,
                     },
@@ -231,10 +235,10 @@ impl Sequencer {
                 if let Some(frame) = frame {
                     outbox.push_frame(&frame);
                 }
+                if let Some(event) = created {
+                    self.publish(event);
+                }
             }
-        }
-        if let Some(event) = published {
-            self.publish(&event);
         }
     }
 

@@ -40,6 +40,10 @@ mod dialect {
     pub fn lock_rows_of(alias: &str) -> String {
         format!(" FOR UPDATE OF {alias}")
     }
+    /// The placeholder of the `n`-th bound value in statements built for a batch.
+    pub fn param(n: usize) -> String {
+        format!("${n}")
+    }
     /// Scalar maximum and minimum of two values.
     pub const GREATEST: &str = "GREATEST";
     pub const LEAST: &str = "LEAST";

@@ -54,19 +54,11 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
         .is_some_and(|d| d.is_unique_violation())
 }
 
-/// `count` placeholders numbered from `first`: `$3, $4, $5`.
+/// `count` placeholders for the values bound `first`-th to `first + count - 1`-th, in this
+/// order (see `dialect::param`): `$3, $4, $5` on PostgreSQL.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
-        .map(|n| format!("${n}"))
+        .map(dialect::param)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_are_numbered_from_the_first() {
-        assert_eq!(super::placeholders(3, 3), "$3, $4, $5");
-        assert_eq!(super::placeholders(1, 0), "");
-    }
 }

@@ -156,7 +156,13 @@ impl SeqCounters {
             .collect();
         for chunk in advanced.chunks(MAX_BOUND_PER_STATEMENT / 3) {
             let cases = (0..chunk.len())
-                .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2))
+                .map(|i| {
+                    format!(
+                        "WHEN {} THEN {}",
+                        dialect::param(2 * i + 1),
+                        dialect::param(2 * i + 2)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" ");
             let sql = format!(
@@ -200,14 +206,14 @@ impl PostBatch {
             known: HashMap::new(),
             pending: Vec::new(),
         };
-        // `(a = $1 AND b = $2) OR ...` uses the (actor_id, client_msg_id) index for each term.
+        // `(a = ? AND b = ?) OR ...` uses the (actor_id, client_msg_id) index for each term.
         for chunk in keys.chunks(MAX_BOUND_PER_STATEMENT / 2) {
             let terms = (0..chunk.len())
                 .map(|i| {
                     format!(
-                        "(actor_id = ${} AND client_msg_id = ${})",
-                        2 * i + 1,
-                        2 * i + 2
+                        "(actor_id = {} AND client_msg_id = {})",
+                        dialect::param(2 * i + 1),
+                        dialect::param(2 * i + 2)
                     )
                 })
                 .collect::<Vec<_>>()
@@ -311,36 +317,41 @@ impl PostBatch {
         }
     }
 
-    /// Inserts the queued rows in one statement; how many were inserted. A row whose
-    /// `(author, client_msg_id)` was committed meanwhile by another writer is skipped. With a
-    /// single writer that cannot happen (the keys were read inside this transaction), so a
-    /// short count there is an error and the batch rolls back.
+    /// Inserts the queued rows in one statement; how many were inserted. With concurrent
+    /// writers, a row whose `(author, client_msg_id)` another one committed meanwhile is
+    /// skipped. With a single writer that cannot happen (the keys were read inside this
+    /// transaction): the unique index would fail the statement, and the batch rolls back.
     async fn flush(&mut self, tx: &mut Transaction<'static, Db>) -> StoreResult<u64> {
         if self.pending.is_empty() {
             return Ok(0);
         }
         let rows = (0..self.pending.len())
             .map(|i| {
-                let n = i * POST_COLUMNS;
+                let p = |column: usize| dialect::param(i * POST_COLUMNS + column);
                 format!(
-                    "(${}, ${}, 'message', ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7,
-                    n + 8,
-                    n + 9
+                    "({}, {}, 'message', {}, {}, {}, {}, {}, {}, {})",
+                    p(1),
+                    p(2),
+                    p(3),
+                    p(4),
+                    p(5),
+                    p(6),
+                    p(7),
+                    p(8),
+                    p(9)
                 )
             })
             .collect::<Vec<_>>()
             .join(", ");
+        // Only another writer can have committed a key meanwhile (see the module docs).
+        let on_conflict = if dialect::CONCURRENT_WRITERS {
+            "ON CONFLICT (actor_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING"
+        } else {
+            ""
+        };
         let sql = format!(
             "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras)
-             VALUES {rows}
-             ON CONFLICT (actor_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING"
+             VALUES {rows} {on_conflict}"
         );
         let queued = self.pending.len() as u64;
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));

@@ -36,6 +36,14 @@ mod dialect {
     pub fn lock_rows_of(_alias: &str) -> String {
         String::new()
     }
+    /// The placeholder of the `n`-th bound value in statements built for a batch, whose values
+    /// are bound in the order they appear. Anonymous: SQLite finds a numbered or named
+    /// parameter by a linear search while preparing, which is quadratic in a statement with
+    /// hundreds of them (and a batch's statements are prepared often: their text varies with
+    /// the batch's size). Hand-written statements use `$N`.
+    pub fn param(_n: usize) -> String {
+        "?".to_owned()
+    }
     /// Scalar maximum and minimum of two values.
     pub const GREATEST: &str = "max";
     pub const LEAST: &str = "min";

@@ -1,10 +1,12 @@
 //! Error codes and the error body shared by REST answers and WebSocket `error` frames.
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "typescript")]
 use ts_rs::TS;
 
 /// Machine-readable error code. Each has one HTTP status (see [`ErrorCode::http_status`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Unauthorized,
@@ -51,7 +53,8 @@ impl ErrorCode {
 }
 
 /// The body of every HTTP error: `{"code": "...", "message": "human text"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,

@@ -1,42 +1,44 @@
 //! WebSocket frames: one JSON object per text frame, tagged by `"type"`.
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "typescript")]
 use ts_rs::TS;
 
 use crate::error::ErrorCode;
 use crate::rest::{Channel, Message, ResumePoints, User};
 
 /// Frames a client sends.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientFrame {
     /// Must be first, within the auth timeout.
     Auth {
         token: String,
         #[serde(default)]
-        #[ts(optional, type = "Record<string, number>")]
+        #[cfg_attr(feature = "typescript", ts(optional, type = "Record<string, number>"))]
         resume: Option<ResumePoints>,
         /// The client's UI language (`ca`, `es`, `en`), for answers such as `/info` (additive).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         lang: Option<String>,
     },
     /// Post a message; answered by `ack` after commit, or `error`.
     Send {
         #[serde(rename = "ref", default)]
-        #[ts(optional)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         reference: Option<String>,
         channel_id: String,
         client_msg_id: String,
         body: String,
         #[serde(default)]
-        #[ts(optional, type = "number")]
+        #[cfg_attr(feature = "typescript", ts(optional, type = "number"))]
         thread_root: Option<i64>,
     },
     /// Move the caller's read marker (never backwards).
     Read {
         channel_id: String,
-        #[ts(type = "number")]
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
     },
     /// "I am typing" in a channel; relayed to the other members.
@@ -44,13 +46,14 @@ pub enum ClientFrame {
     /// Application-level ping; answered by `pong`.
     Ping {
         #[serde(rename = "ref", default)]
-        #[ts(optional)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         reference: Option<String>,
     },
 }
 
 /// Presence of a user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PresenceStatus {
     Online,
@@ -59,7 +62,8 @@ pub enum PresenceStatus {
 }
 
 /// Frames the server sends.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
     Ready {
@@ -72,19 +76,19 @@ pub enum ServerFrame {
     },
     Message {
         channel_id: String,
-        #[ts(type = "number")]
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
         message: Message,
     },
     MemberJoined {
         channel_id: String,
-        #[ts(type = "number")]
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
         user_id: String,
     },
     MemberLeft {
         channel_id: String,
-        #[ts(type = "number")]
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
         user_id: String,
     },
@@ -92,7 +96,7 @@ pub enum ServerFrame {
     /// is this event's; `message.seq` is the message's own. Replace the message by `id`.
     MessageUpdated {
         channel_id: String,
-        #[ts(type = "number")]
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
         message: Message,
     },
@@ -109,7 +113,7 @@ pub enum ServerFrame {
         #[serde(rename = "ref")]
         reference: Option<String>,
         channel_id: String,
-        #[ts(type = "number")]
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
         message_id: String,
     },
@@ -121,7 +125,7 @@ pub enum ServerFrame {
     },
     Resync {
         channel_id: String,
-        #[ts(type = "number")]
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
         from_seq: i64,
     },
     Typing {
@@ -130,7 +134,7 @@ pub enum ServerFrame {
     },
     Read {
         channel_id: String,
-        #[ts(type = "number")]
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
     },
     Presence {
@@ -149,12 +153,12 @@ pub enum ServerFrame {
         reference: Option<String>,
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         attachments: Option<Vec<crate::integrations::Attachment>>,
     },
     Pong {
         #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         reference: Option<String>,
     },
 }

@@ -6,58 +6,65 @@
 //! from Slack mrkdwn to Xerrada's Markdown when stored.
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "typescript")]
 use ts_rs::TS;
 
 /// Extra presentation of a message; absent on ordinary messages.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct MessageExtras {
     /// Name to show instead of the author's (webhook `username`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub username: Option<String>,
     /// Icon the sender asked for. Clients must not fetch it from another origin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub icon_url: Option<String>,
     /// An emoji shortcode such as `:ghost:`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub icon_emoji: Option<String>,
     /// The incoming webhook that posted it, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub webhook_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[ts(as = "Option<Vec<Attachment>>", optional)]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<Attachment>>", optional))]
     pub attachments: Vec<Attachment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[ts(as = "Option<Vec<Block>>", optional)]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<Block>>", optional))]
     pub blocks: Vec<Block>,
     /// Buttons under the message. A click is sent to the bot that posted it (an `action`
     /// frame), which answers by updating the message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[ts(as = "Option<Vec<MessageAction>>", optional)]
+    #[cfg_attr(
+        feature = "typescript",
+        ts(as = "Option<Vec<MessageAction>>", optional)
+    )]
     pub actions: Vec<MessageAction>,
 }
 
 /// A button of an interactive message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct MessageAction {
     /// Identifies the button to the bot (e.g. `assign`).
     pub id: String,
     /// Text on the button.
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub style: Option<ActionStyle>,
     /// Opaque data the bot gets back with the click (e.g. a ticket number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub value: Option<String>,
 }
 
 /// How a button looks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStyle {
     Default,
@@ -66,20 +73,22 @@ pub enum ActionStyle {
 }
 
 /// `POST /api/v1/channels/{id}/messages/{message_id}/actions`: a click on a button.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct ActionRequest {
     pub action_id: String,
 }
 
 /// `PATCH /api/v1/channels/{id}/messages/{message_id}`: the author changes its message.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct EditMessageRequest {
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub body: Option<String>,
     /// Replaces the message's extras (bots updating an interactive message).
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub extras: Option<MessageExtras>,
 }
 
@@ -91,40 +100,45 @@ impl MessageExtras {
 }
 
 /// A Slack-style attachment (legacy "secondary" content with a color bar).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct Attachment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub fallback: Option<String>,
     /// `good`, `warning`, `danger` or a `#rrggbb` color.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub color: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub pretext: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub author_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub title_link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[ts(as = "Option<Vec<AttachmentField>>", optional)]
+    #[cfg_attr(
+        feature = "typescript",
+        ts(as = "Option<Vec<AttachmentField>>", optional)
+    )]
     pub fields: Vec<AttachmentField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub footer: Option<String>,
 }
 
 /// A field of an attachment: a small title/value pair, shown two per row when `short`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct AttachmentField {
     pub title: String,
     pub value: String,
@@ -133,16 +147,17 @@ pub struct AttachmentField {
 }
 
 /// A Block Kit block of the supported kinds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// Text, optionally with fields shown in two columns.
     Section {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         text: Option<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        #[ts(as = "Option<Vec<String>>", optional)]
+        #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
         fields: Vec<String>,
     },
     /// A large plain-text title.
@@ -154,7 +169,8 @@ pub enum Block {
 }
 
 /// An incoming webhook as listed to channel members (never its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct Webhook {
     pub id: String,
     pub channel_id: String,
@@ -169,7 +185,8 @@ pub struct Webhook {
 }
 
 /// A webhook with its posting URL, answered only on creation and regeneration.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct WebhookWithUrl {
     pub id: String,
     pub channel_id: String,
@@ -179,25 +196,28 @@ pub struct WebhookWithUrl {
 }
 
 /// `POST /api/v1/channels/{id}/webhooks` and `PATCH /api/v1/webhooks/{id}`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct WebhookRequest {
     pub name: String,
 }
 
 /// `POST /api/v1/commands` (admins): registers an external slash command.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CreateCommandRequest {
     /// Without the slash: `deploy` is invoked as `/deploy`.
     pub name: String,
     /// Where calls are POSTed; its host must be on the outbound allowlist.
     pub url: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub description: Option<String>,
 }
 
 /// A registered slash command. `token` is shown to admins: the receiving service checks it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct SlashCommand {
     pub id: String,
     pub name: String,
@@ -209,20 +229,21 @@ pub struct SlashCommand {
 }
 
 /// How an external command (or a late reply on its `response_url`) answers.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CommandResponse {
     /// `ephemeral` (the default: only the caller sees it) or `in_channel` (posted).
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub response_type: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub text: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub attachments: Option<Vec<Attachment>>,
     /// Name to show for an `in_channel` answer.
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub username: Option<String>,
 }

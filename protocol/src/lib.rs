@@ -3,21 +3,23 @@
 //! This crate is the single source of truth for what travels between the server and its clients
 //! (the browser, bots, the load generator). It knows nothing of tokio, sqlx or HTTP frameworks:
 //! only serde types, so any client can depend on it. The web client's TypeScript types are
-//! generated from these definitions (see [`typescript`]); `docs/protocol.md` explains them.
+//! generated from these definitions (the `typescript` feature, off by default so that bots do
+//! not compile ts-rs; see `typescript.rs`); `docs/protocol.md` explains them.
 
 pub mod error;
 pub mod frames;
+pub mod helpdesk;
 pub mod integrations;
 pub mod limits;
 pub mod rest;
-pub mod support;
+#[cfg(feature = "typescript")]
 pub mod typescript;
 
 pub use error::{ApiError, ErrorCode};
 pub use frames::{ClientFrame, ServerFrame};
+pub use helpdesk::*;
 pub use integrations::*;
 pub use rest::*;
-pub use support::*;
 
 /// WebSocket close codes of the contract.
 pub mod close_code {

@@ -3,12 +3,14 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "typescript")]
 use ts_rs::TS;
 
 use crate::frames::ServerFrame;
 
 /// Whether an account is a person or a bot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum UserKind {
     Human,
@@ -16,7 +18,8 @@ pub enum UserKind {
 }
 
 /// What an account may administer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -24,7 +27,8 @@ pub enum Role {
 }
 
 /// An account as every client sees it (never with secrets).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct User {
     pub id: String,
     pub username: String,
@@ -36,7 +40,8 @@ pub struct User {
 }
 
 /// A department; its channel's membership follows the department's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct Department {
     pub id: String,
     pub slug: String,
@@ -45,7 +50,8 @@ pub struct Department {
 }
 
 /// Who may see and join a channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     Public,
@@ -54,120 +60,129 @@ pub enum ChannelKind {
 }
 
 /// A channel, with the caller's own view of it (`joined`, `last_read_seq`, `unread`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct Channel {
     pub id: String,
     pub name: String,
     pub kind: ChannelKind,
     pub department_id: Option<String>,
     pub topic: String,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub last_seq: i64,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub member_count: i64,
     pub joined: bool,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub last_read_seq: i64,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub unread: i64,
     /// For direct channels, the member ids (additive to v1, so clients can name the DM).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub member_ids: Option<Vec<String>>,
 }
 
 /// A stored message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct Message {
     pub id: String,
     pub channel_id: String,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub seq: i64,
     pub author_id: String,
     pub body: String,
     /// RFC 3339 UTC.
     pub created_at: String,
     pub client_msg_id: Option<String>,
-    #[ts(type = "number | null")]
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub thread_root: Option<i64>,
     pub edited_at: Option<String>,
     pub deleted: bool,
     /// Presentation extras (webhook overrides, attachments, blocks); absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub extras: Option<crate::integrations::MessageExtras>,
 }
 
 /// `POST /api/v1/auth/login`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
     /// Also set the refresh token as an HttpOnly cookie (browser clients).
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub cookie: Option<bool>,
 }
 
 /// `POST /api/v1/auth/refresh`. The token may instead come from the refresh cookie.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct RefreshRequest {
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub refresh_token: Option<String>,
 }
 
 /// Answer of login and refresh.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: String,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub expires_in: u64,
     pub refresh_token: String,
     pub user: User,
 }
 
 /// `POST /api/v1/users`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CreateUserRequest {
     pub username: String,
     pub display_name: String,
     pub password: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub role: Option<Role>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub department_ids: Option<Vec<String>>,
 }
 
 /// `PATCH /api/v1/users/{id}`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct UpdateUserRequest {
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub display_name: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub password: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub current_password: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub role: Option<Role>,
 }
 
 /// `POST /api/v1/departments`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CreateDepartmentRequest {
     pub slug: String,
     pub name: String,
 }
 
 /// Kinds a client may create with `POST /api/v1/channels` (direct channels come from `/dms`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum NewChannelKind {
     Public,
@@ -175,49 +190,54 @@ pub enum NewChannelKind {
 }
 
 /// `POST /api/v1/channels`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CreateChannelRequest {
     pub name: String,
     pub kind: NewChannelKind,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub department_id: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub topic: Option<String>,
 }
 
 /// `POST /api/v1/dms`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CreateDmRequest {
     pub user_ids: Vec<String>,
 }
 
 /// `POST /api/v1/channels/{id}/messages`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct SendMessageRequest {
     pub body: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub client_msg_id: Option<String>,
     #[serde(default)]
-    #[ts(optional, type = "number")]
+    #[cfg_attr(feature = "typescript", ts(optional, type = "number"))]
     pub thread_root: Option<i64>,
     /// Attachments, blocks and buttons (bots only; additive to v1).
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub extras: Option<crate::integrations::MessageExtras>,
 }
 
 /// `GET /api/v1/channels/{id}/messages`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct MessagePage {
     pub messages: Vec<Message>,
     pub has_more: bool,
 }
 
 /// `GET /api/v1/channels/{id}/events`: event frames exactly as the WebSocket sends them.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct EventPage {
     pub events: Vec<ServerFrame>,
     pub has_more: bool,
@@ -227,36 +247,41 @@ pub struct EventPage {
 pub type ResumePoints = BTreeMap<String, i64>;
 
 /// `POST /api/v1/bots` (admins).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CreateBotRequest {
     pub username: String,
     pub display_name: String,
 }
 
 /// Answer of `POST /api/v1/bots`: the bot account and its first token, shown only this once.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CreatedBot {
     pub bot: User,
     pub token: String,
 }
 
 /// `POST /api/v1/bots/{id}/tokens`: a further token (to rotate: create one, then revoke the old).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct CreateBotTokenRequest {
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub label: Option<String>,
 }
 
 /// A new bot token; the secret is shown only this once.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct NewBotToken {
     pub id: String,
     pub token: String,
 }
 
 /// A bot token as listed: never the secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct BotToken {
     pub id: String,
     pub label: String,

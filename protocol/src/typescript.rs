@@ -2,15 +2,15 @@
 //!
 //! The generated file is committed at `web-client/src/protocol/index.ts` so the client builds
 //! without Rust; the test below fails when it is stale. Regenerate with
-//! `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol`.
+//! `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol --features typescript`.
 
 use ts_rs::{Config, TS};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::frames::{ClientFrame, PresenceStatus, ServerFrame};
+use crate::helpdesk::*;
 use crate::integrations::*;
 use crate::rest::*;
-use crate::support::*;
 
 /// Every exported type's declaration, in a stable order, as one TypeScript module.
 pub fn render() -> String {
@@ -72,7 +72,7 @@ pub fn render() -> String {
     ];
     let mut out = String::from(
         "// Generated from the Rust `xerrada-protocol` crate by ts-rs. Do not edit by hand:\n\
-         // run `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol` after changing the crate.\n\n",
+         // run `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol --features typescript` after changing the crate.\n\n",
     );
     for decl in decls {
         out.push_str("export ");
@@ -104,7 +104,7 @@ mod tests {
         assert!(
             committed == fresh,
             "web-client/src/protocol/index.ts is stale: run \
-             `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol` and commit the result"
+             `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol --features typescript` and commit the result"
         );
     }
 }

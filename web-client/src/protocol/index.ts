@@ -1,5 +1,5 @@
 // Generated from the Rust `xerrada-protocol` crate by ts-rs. Do not edit by hand:
-// run `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol` after changing the crate.
+// run `XERRADA_UPDATE_TS=1 cargo test -p xerrada-protocol --features typescript` after changing the crate.
 
 export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "invalid_request" | "conflict" | "too_large" | "rate_limited" | "unavailable" | "internal";
 

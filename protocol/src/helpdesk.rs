@@ -1,10 +1,12 @@
 //! The support desk: tickets of the IT support requests staff open with `/suport`.
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "typescript")]
 use ts_rs::TS;
 
 /// Where a ticket is in its life. `closed` tickets may be reopened (back to `open`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
     Open,
@@ -57,7 +59,8 @@ impl TicketStatus {
 }
 
 /// How urgent a ticket is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketPriority {
     Baixa,
@@ -90,9 +93,10 @@ impl TicketPriority {
 }
 
 /// A support request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct Ticket {
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub number: i64,
     pub requester_id: String,
     pub title: String,
@@ -106,7 +110,8 @@ pub struct Ticket {
 }
 
 /// One line of a ticket's history: who did what, when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct TicketEvent {
     pub at: String,
     pub actor_id: String,
@@ -118,7 +123,8 @@ pub struct TicketEvent {
 
 /// `GET /api/v1/tickets/{number}`: the ticket with its history (internal notes only for the
 /// support team).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct TicketDetail {
     #[serde(flatten)]
     pub ticket: Ticket,
@@ -126,54 +132,58 @@ pub struct TicketDetail {
 }
 
 /// `GET /api/v1/tickets`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct TicketList {
     pub tickets: Vec<Ticket>,
 }
 
 /// `POST /api/v1/tickets`: opens a ticket (what `/suport` does).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct OpenTicketRequest {
     pub description: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub title: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub category: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub priority: Option<TicketPriority>,
 }
 
 /// `PATCH /api/v1/tickets/{number}`: any subset of changes.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct UpdateTicketRequest {
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub status: Option<TicketStatus>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub priority: Option<TicketPriority>,
     /// A user id; `""` unassigns.
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub assignee_id: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub category: Option<String>,
     /// A comment, seen by the requester.
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub comment: Option<String>,
     /// An internal note, seen only by the support team.
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub note: Option<String>,
 }
 
 /// An article of the `/info` knowledge base, in one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct InfoArticle {
     /// Lowercase key, e.g. `vpn`.
     pub topic: String,
@@ -185,12 +195,13 @@ pub struct InfoArticle {
 }
 
 /// `PUT /api/v1/info/{topic}` (admins): creates or replaces the article in one language.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
 pub struct SetInfoArticleRequest {
     pub title: String,
     pub body: String,
     /// Default `ca`.
     #[serde(default)]
-    #[ts(optional)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub lang: Option<String>,
 }

@@ -53,6 +53,8 @@ pub struct Node {
     pub ctx: Arc<Context>,
     writer_task: JoinHandle<()>,
     delivery: Arc<LocalDelivery>,
+    /// This node's place in a cluster (with `--nats-url` only); its tasks stop when dropped.
+    cluster: std::sync::OnceLock<Cluster>,
 }
 
 impl Node {
@@ -103,9 +105,10 @@ impl Node {
                 .map_err(|e| StartError::App(AppError::internal(e)))?,
             webhook_author: tokio::sync::OnceCell::new(),
             support_bot: tokio::sync::OnceCell::new(),
-            cluster: std::sync::OnceLock::new(),
+            feature_commands: vec![Arc::new(crate::helpdesk::commands::DeskCommands)],
         });
         Ok(Node {
+            cluster: std::sync::OnceLock::new(),
             ctx,
             writer_task,
             delivery,
@@ -119,7 +122,7 @@ impl Node {
             return Ok(());
         };
         let cluster = Cluster::start(&self.ctx, self.delivery.clone(), &url).await?;
-        let _ = self.ctx.cluster.set(cluster);
+        let _ = self.cluster.set(cluster);
         Ok(())
     }
 
@@ -183,7 +186,7 @@ impl Application {
         crate::bootstrap::ensure_admin(&node.ctx).await?;
         let interval = Duration::from_millis(node.ctx.config.realtime.sync_interval_ms.max(10));
         let sync_task = crate::sync::start(&node.ctx, interval);
-        let support_bot = crate::support::bot::start(node.ctx.clone());
+        let support_bot = crate::helpdesk::bot::start(node.ctx.clone());
         Ok(Application {
             listener,
             node,

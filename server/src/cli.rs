@@ -10,9 +10,9 @@ use xerrada_protocol::Role;
 use crate::Node;
 use crate::config::{self, Config, ConfigError, FileConfig, Overrides};
 use crate::error::{AppError, AppResult};
+use crate::helpdesk::info;
 use crate::ids;
 use crate::services::{accounts, bots, departments};
-use crate::support::info;
 use crate::validate::{Name, Password, Slug, Username};
 
 /// Xerrada, self-hosted team chat.

@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
+
 use crate::auth::Auth;
-use crate::cluster::Cluster;
-use crate::cluster::link::Outgoing;
 use crate::config::Config;
+use crate::error::AppResult;
 use crate::hub::Hub;
 use crate::memberships::{Access, Memberships};
+use crate::peers::Outgoing;
 use crate::store::{ChannelMembers, Store};
 use crate::writer::Writer;
 use xerrada_protocol::User;
@@ -26,8 +28,26 @@ pub struct Context {
     pub webhook_author: tokio::sync::OnceCell<User>,
     /// The `@suport` bot account (created on first use).
     pub support_bot: tokio::sync::OnceCell<User>,
-    /// This node's place in a cluster (with `--nats-url` only).
-    pub cluster: std::sync::OnceLock<Cluster>,
+    /// Slash commands of features built on the services (the help desk's).
+    pub feature_commands: Vec<Arc<dyn FeatureCommands>>,
+}
+
+/// Slash commands a feature built on the core services adds (the help desk's `/suport`,
+/// `/ticket`, `/tickets` and `/info`). The command service routes to them without depending
+/// on the feature, which depends on the services: `app.rs` registers the feature at start.
+#[async_trait]
+pub trait FeatureCommands: Send + Sync {
+    /// Each command's name (without the slash) and its line in `/help`.
+    fn listed(&self) -> &'static [(&'static str, &'static str)];
+    /// Runs `/name text` for `caller` (a name it listed); the answer is shown to the caller only.
+    async fn run(
+        &self,
+        ctx: &Context,
+        caller: &User,
+        name: &str,
+        text: &str,
+        lang: Option<&str>,
+    ) -> AppResult<String>;
 }
 
 impl Context {

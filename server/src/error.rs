@@ -1,6 +1,6 @@
 //! The service layer's error: what went wrong, in terms a client can act on.
 //!
-//! Each variant maps to exactly one protocol [`ErrorCode`]; the HTTP edge (`api::error`) and
+//! Each variant maps to exactly one protocol [`ErrorCode`]; the HTTP edge (`http_error`) and
 //! the WebSocket session (`ws`) translate it. Unexpected failures keep their cause for the log
 //! and tell the client only `internal`.
 

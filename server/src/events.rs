@@ -49,3 +49,18 @@ pub fn channel_resource(view: ChannelView) -> Channel {
         member_ids: record.dm_member_ids,
     }
 }
+
+/// An `ephemeral` frame.
+pub fn ephemeral(
+    channel_id: &str,
+    reference: Option<String>,
+    text: String,
+    attachments: Vec<xerrada_protocol::Attachment>,
+) -> ServerFrame {
+    ServerFrame::Ephemeral {
+        channel_id: channel_id.to_owned(),
+        reference,
+        text,
+        attachments: (!attachments.is_empty()).then_some(attachments),
+    }
+}

@@ -3,17 +3,22 @@
 //! The server is a library with a thin binary. Its modules, each owning one thing:
 //! - [`config`]: the typed configuration, layered from flags, env, `xerrada.toml`, defaults.
 //! - [`app`]: building a node and running it until shutdown.
-//! - [`store`]: the `Store` trait and its SQLite and PostgreSQL backends; the only place
-//!   with SQL.
+//! - [`store`]: one trait per storage area, its queries written once for the SQLite and
+//!   PostgreSQL backends; the only place with SQL.
 //! - [`auth`]: passwords, access tokens, refresh-token rotation, revocation.
 //! - [`writer`]: the one task that appends channel events (group commit, ack after commit).
 //! - [`delivery`]: applying a committed event to the membership cache and this node's sockets.
 //! - [`hub`]: the node's sockets and fan-out into bounded per-socket queues.
-//! - [`cluster`]: several nodes over NATS: ordered, gap-filling delivery of every node's
+//! - [`peers`]: what node-local code hands to the other nodes (inert on a single node);
+//!   [`cluster`]: several nodes over NATS: ordered, gap-filling delivery of every node's
 //!   events, user frames, presence and revocations.
+//! - [`encoded`]: a server frame serialized once, shared by every recipient.
 //! - [`memberships`]: the in-memory channel membership cache used for access checks.
 //! - [`sync`]: noticing membership changes and revocations made by other processes.
-//! - [`services`]: business rules for accounts, departments, channels and messages.
+//! - [`services`]: business rules for accounts, departments, channels, messages, bots,
+//!   webhooks and slash commands; [`helpdesk`]: the IT help desk (tickets, `@suport`, `/info`),
+//!   a feature built on the services, which registers its commands with them at start.
+//! - [`http_error`]: how errors look over HTTP, shared by `api`, `ws` and `web`.
 //! - [`api`]: thin HTTP handlers; [`ws`]: one WebSocket's life; [`web`]: the embedded client
 //!   and the security headers.
 //!
@@ -28,15 +33,18 @@ pub mod cluster;
 pub mod config;
 pub mod context;
 pub mod delivery;
+pub mod encoded;
 pub mod error;
 pub mod events;
+pub mod helpdesk;
+pub mod http_error;
 pub mod hub;
 pub mod ids;
 pub mod integrations;
 pub mod memberships;
+pub mod peers;
 pub mod services;
 pub mod store;
-pub mod support;
 pub mod sync;
 pub mod telemetry;
 pub mod validate;

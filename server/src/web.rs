@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
 use xerrada_protocol::ErrorCode;
 
-use crate::api::error::HttpError;
+use crate::http_error::HttpError;
 
 #[derive(rust_embed::Embed)]
 #[folder = "../web-client/dist"]

@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Response};
 use xerrada_protocol::{LoginRequest, RefreshRequest, TokenResponse, User};
 
 use super::client_addr::ClientAddr;
-use super::error::HttpResult;
 use super::extract::ApiJson;
 use crate::auth::{Caller, Issued};
 use crate::context::Context;
 use crate::error::AppError;
+use crate::http_error::HttpResult;
 
 const REFRESH_COOKIE: &str = "xerrada_refresh";
 

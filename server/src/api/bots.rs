@@ -9,10 +9,10 @@ use xerrada_protocol::{
     BotToken, CreateBotRequest, CreateBotTokenRequest, CreatedBot, NewBotToken, User,
 };
 
-use super::error::HttpResult;
 use super::extract::ApiJson;
 use crate::auth::Caller;
 use crate::context::Context;
+use crate::http_error::HttpResult;
 use crate::services::bots;
 
 pub async fn create(

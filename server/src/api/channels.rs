@@ -12,10 +12,10 @@ use xerrada_protocol::{
     Message, MessagePage, SendMessageRequest,
 };
 
-use super::error::HttpResult;
 use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Caller;
 use crate::context::Context;
+use crate::http_error::HttpResult;
 use crate::services::channels;
 use crate::services::messages::{self, Draft, HistoryParams, Sent};
 

@@ -12,8 +12,8 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use super::error::HttpError;
 use crate::context::Context;
+use crate::http_error::HttpError;
 
 /// The client's address: the TCP peer, or what trusted proxies say it is.
 #[derive(Debug, Clone, Copy)]

@@ -7,13 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use xerrada_protocol::{CreateCommandRequest, SlashCommand};
 
-use super::error::HttpResult;
 use super::extract::{ApiBytes, ApiJson};
 use crate::auth::Caller;
 use crate::context::Context;
+use crate::events::ephemeral;
+use crate::http_error::HttpResult;
 use crate::hub::OutFrame;
 use crate::services::commands::{self, Answer};
-use crate::services::messages::ephemeral;
 
 pub async fn register(
     State(ctx): State<Arc<Context>>,

@@ -10,10 +10,10 @@ use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 use xerrada_protocol::ErrorCode;
 
-use super::error::HttpError;
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
+use crate::http_error::HttpError;
 
 /// A JSON body. Malformed JSON is 400, well-formed but wrong JSON 422, a missing JSON content
 /// type 415, a body over the HTTP limit 413 — each with the JSON error body.

@@ -16,10 +16,10 @@ pub async fn healthz() -> Json<Value> {
 /// node without it still serves its own sockets from the store, so it stays ready, but
 /// operators should hear of it.
 pub async fn readyz(State(ctx): State<Arc<crate::context::Context>>) -> (StatusCode, Json<Value>) {
-    let bus = match ctx.cluster.get() {
+    let bus = match ctx.hub.link().bus_connected() {
         None => "disabled",
-        Some(cluster) if cluster.bus_connected() => "ok",
-        Some(_) => "unavailable",
+        Some(true) => "ok",
+        Some(false) => "unavailable",
     };
     match ctx.store.health().await {
         Ok(()) => (

@@ -8,12 +8,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use xerrada_protocol::{InfoArticle, SetInfoArticleRequest};
 
-use super::error::HttpResult;
 use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Caller;
 use crate::context::Context;
+use crate::helpdesk::info;
+use crate::http_error::HttpResult;
 use crate::services::accounts::require_admin;
-use crate::support::info;
 
 pub async fn list(
     State(ctx): State<Arc<Context>>,

@@ -5,7 +5,6 @@ mod bots;
 mod channels;
 mod client_addr;
 mod commands;
-pub mod error;
 pub mod extract;
 mod health;
 mod info;
@@ -90,15 +89,15 @@ pub fn router(ctx: Arc<Context>) -> Router {
             axum::routing::delete(bots::revoke_token),
         )
         .route("/ws", get(crate::ws::upgrade))
-        .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(crate::http_error::not_found)
+        .method_not_allowed_fallback(crate::http_error::method_not_allowed)
         .layer(axum::middleware::from_fn(refuse_nul_in_url));
     // Posting endpoints of incoming webhooks; anything else under /hooks is a JSON 404.
     let hooks = Router::new()
         .route("/{secret}", post(webhooks::deliver))
         .route("/commands/{token}", post(commands::late_reply))
-        .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(crate::http_error::not_found)
+        .method_not_allowed_fallback(crate::http_error::method_not_allowed)
         .layer(axum::middleware::from_fn(refuse_nul_in_url));
     let router = Router::new()
         .route("/healthz", get(health::healthz))
@@ -106,7 +105,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .nest("/api/v1", api)
         .nest("/hooks", hooks)
         .fallback(crate::web::serve)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .method_not_allowed_fallback(crate::http_error::method_not_allowed)
         .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes));
     crate::web::with_security_headers(router)
         .layer(TraceLayer::new_for_http())
@@ -121,6 +120,6 @@ async fn refuse_nul_in_url(request: Request, next: Next) -> Response {
         .and_then(|()| crate::validate::refuse_nul_in_url(uri.query().unwrap_or("")));
     match checked {
         Ok(()) => next.run(request).await,
-        Err(e) => error::HttpError::from(e).into_response(),
+        Err(e) => crate::http_error::HttpError::from(e).into_response(),
     }
 }

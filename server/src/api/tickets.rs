@@ -10,12 +10,12 @@ use xerrada_protocol::{
     OpenTicketRequest, Ticket, TicketDetail, TicketList, TicketStatus, UpdateTicketRequest,
 };
 
-use super::error::HttpResult;
 use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
-use crate::support::{self, ListQuery};
+use crate::helpdesk::{self, ListQuery};
+use crate::http_error::HttpResult;
 
 /// Query of `GET /tickets`. An empty value (`?status=&category=`) means "any".
 #[derive(Deserialize)]
@@ -56,7 +56,7 @@ pub async fn list(
         category: non_empty(query.category),
         mine,
     };
-    let tickets = support::list(&ctx, &caller.user, query).await?;
+    let tickets = helpdesk::list(&ctx, &caller.user, query).await?;
     Ok(Json(TicketList { tickets }))
 }
 
@@ -67,7 +67,7 @@ pub async fn open(
 ) -> HttpResult<(StatusCode, Json<Ticket>)> {
     Ok((
         StatusCode::CREATED,
-        Json(support::open(&ctx, &caller.user, req).await?),
+        Json(helpdesk::open(&ctx, &caller.user, req).await?),
     ))
 }
 
@@ -84,7 +84,7 @@ pub async fn detail(
     Path(raw): Path<String>,
 ) -> HttpResult<Json<TicketDetail>> {
     Ok(Json(
-        support::detail(&ctx, &caller.user, number(&raw)?).await?,
+        helpdesk::detail(&ctx, &caller.user, number(&raw)?).await?,
     ))
 }
 
@@ -95,6 +95,6 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateTicketRequest>,
 ) -> HttpResult<Json<Ticket>> {
     Ok(Json(
-        support::update(&ctx, &caller.user, number(&raw)?, req).await?,
+        helpdesk::update(&ctx, &caller.user, number(&raw)?, req).await?,
     ))
 }

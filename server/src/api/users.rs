@@ -10,10 +10,10 @@ use xerrada_protocol::{
     CreateDepartmentRequest, CreateUserRequest, Department, UpdateUserRequest, User,
 };
 
-use super::error::HttpResult;
 use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Caller;
 use crate::context::Context;
+use crate::http_error::HttpResult;
 use crate::services::{accounts, departments};
 
 #[derive(Deserialize)]

@@ -7,10 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use xerrada_protocol::{Webhook, WebhookRequest, WebhookWithUrl};
 
-use super::error::HttpResult;
 use super::extract::{ApiBytes, ApiJson};
 use crate::auth::Caller;
 use crate::context::Context;
+use crate::http_error::HttpResult;
 use crate::services::webhooks::{self, Delivery};
 
 pub async fn create(

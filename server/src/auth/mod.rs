@@ -17,11 +17,11 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use xerrada_protocol::{User, UserKind, close_code};
 
-use crate::cluster::link::Outgoing;
 use crate::config::AuthSettings;
 use crate::error::{AppError, AppResult};
 use crate::hub::Hub;
 use crate::ids;
+use crate::peers::Outgoing;
 use crate::store::{NewSession, RefreshOutcome, Store};
 use passwords::Passwords;
 use revocations::Revocations;

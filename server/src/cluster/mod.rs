@@ -2,7 +2,7 @@
 //! between nodes; PostgreSQL stays the truth.
 //!
 //! Started only with `--nats-url`. Three tasks per node:
-//! - the **outgoing** task takes what this node's code hands to the [`link::ClusterLink`],
+//! - the **outgoing** task takes what this node's code hands to the [`crate::peers::ClusterLink`],
 //!   feeds this node's own events to the ordered delivery and queues everything for the bus;
 //! - the **publisher** task writes that queue to NATS. Its queue is bounded and never waited
 //!   on: while NATS is away, messages that do not fit are dropped, because every node
@@ -13,7 +13,6 @@
 //! Channel events always reach sockets through [`ordered::OrderedDelivery`], which makes
 //! delivery exactly-once and in `seq` order whatever the bus does.
 
-pub mod link;
 mod ordered;
 mod wire;
 
@@ -30,7 +29,7 @@ use xerrada_protocol::ServerFrame;
 use crate::context::Context;
 use crate::delivery::LocalDelivery;
 use crate::hub::OutFrame;
-use link::Outgoing;
+use crate::peers::Outgoing;
 use ordered::{Input, OrderedDelivery};
 use wire::{Body, Envelope, SNAPSHOT_CHUNK};
 
@@ -52,7 +51,6 @@ pub enum ClusterError {
 
 /// A running cluster membership: the NATS client and the node's tasks.
 pub struct Cluster {
-    client: async_nats::Client,
     node_id: String,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -118,17 +116,12 @@ impl Cluster {
             ordered_tx,
             Duration::from_millis(ctx.config.realtime.sync_interval_ms.max(100)),
         )));
+        let probe = client.clone();
+        ctx.hub.link().watch_bus(Box::new(move || {
+            probe.connection_state() == State::Connected
+        }));
         tracing::info!(node = %node_id, "joined the cluster");
-        Ok(Cluster {
-            client,
-            node_id,
-            tasks,
-        })
-    }
-
-    /// Whether the bus connection is up (for `/readyz`).
-    pub fn bus_connected(&self) -> bool {
-        self.client.connection_state() == State::Connected
+        Ok(Cluster { node_id, tasks })
     }
 
     pub fn node_id(&self) -> &str {

@@ -22,8 +22,8 @@ use xerrada_protocol::frames::PresenceStatus;
 
 pub use outbox::{CloseReason, OutFrame, Outbox, OutboxReceiver};
 
-use crate::cluster::link::{ClusterLink, Outgoing};
 use crate::memberships::Memberships;
+use crate::peers::{ClusterLink, Outgoing};
 
 /// Counters a test or an operator can read.
 #[derive(Debug, Default)]

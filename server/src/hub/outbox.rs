@@ -8,30 +8,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, watch};
 use xerrada_protocol::{ServerFrame, close_code};
 
+pub use crate::encoded::OutFrame;
+
 use super::HubStats;
-
-/// A frame serialized once and shared by every recipient.
-#[derive(Debug)]
-pub struct OutFrame {
-    pub text: Utf8Bytes,
-    /// `(channel_id, seq)` of a channel event, so a resuming socket can drop what it replayed.
-    pub channel_seq: Option<(String, i64)>,
-}
-
-impl OutFrame {
-    /// Serializes `frame` once.
-    pub fn encode(frame: &ServerFrame) -> Arc<OutFrame> {
-        let text = serde_json::to_string(frame).expect("server frames always serialize");
-        Arc::new(OutFrame {
-            channel_seq: frame.channel_seq().map(|(c, s)| (c.to_owned(), s)),
-            text: Utf8Bytes::from(text),
-        })
-    }
-}
 
 /// Why a socket is being closed: a WebSocket close code and reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +151,7 @@ impl OutboxReceiver {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::extract::ws::Utf8Bytes;
 
     fn frame(len: usize) -> Arc<OutFrame> {
         Arc::new(OutFrame {

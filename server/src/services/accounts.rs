@@ -218,3 +218,16 @@ pub fn require_admin(caller: &Caller) -> AppResult<()> {
         Err(AppError::Forbidden("only an admin may do this".into()))
     }
 }
+
+/// Username of the account webhook posts are authored by.
+pub const WEBHOOK_ACCOUNT: &str = "incoming-webhook";
+
+/// Username of the help desk's bot account, `@suport`.
+pub const SUPPORT_ACCOUNT: &str = "suport";
+
+/// The id of the `incoming-webhook` account, created on first use. Integrations without a bot
+/// of their own (webhooks, slash command replies) post as it, with a name override.
+pub async fn integration_author(ctx: &Context) -> AppResult<String> {
+    let user = system_account(ctx, &ctx.webhook_author, WEBHOOK_ACCOUNT, "Webhook").await?;
+    Ok(user.id)
+}

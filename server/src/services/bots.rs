@@ -177,6 +177,6 @@ async fn find_bot(ctx: &Context, bot_id: &str) -> AppResult<User> {
 
 /// Bot accounts the server runs itself.
 const SYSTEM_ACCOUNTS: [&str; 2] = [
-    crate::services::webhooks::WEBHOOK_ACCOUNT,
-    crate::support::bot::SUPPORT_BOT,
+    crate::services::accounts::WEBHOOK_ACCOUNT,
+    crate::services::accounts::SUPPORT_ACCOUNT,
 ];

@@ -295,3 +295,15 @@ async fn remove(ctx: &Context, channel_id: &str, user_id: &str) -> AppResult<()>
     ctx.writer.write(op).await?;
     Ok(())
 }
+
+/// Refuses callers who may not read or post in a channel: `forbidden` for a public channel not
+/// joined, `not_found` for one they may not see.
+pub async fn require_member(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
+    match ctx.access(channel_id, user_id).await {
+        Access::Member => Ok(()),
+        Access::CanJoin => Err(AppError::Forbidden(
+            "join the channel to read or post in it".into(),
+        )),
+        Access::Hidden => Err(AppError::not_found("channel")),
+    }
+}

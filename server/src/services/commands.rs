@@ -19,31 +19,24 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::integrations::slack;
+use crate::services::accounts::integration_author;
 use crate::services::accounts::require_admin;
-use crate::services::messages::{require_member, sanitize_extras};
-use crate::services::webhooks::integration_author;
+use crate::services::channels::require_member;
+use crate::services::extras::sanitize_extras;
 use crate::store::{ResponseGrant, WriteOp};
 
-/// Built-in commands and what they do (shown by `/help`).
-const BUILT_INS: &[(&str, &str)] = &[
-    ("help", "mostra les ordres disponibles en aquest canal"),
-    (
-        "suport",
-        "`/suport <descripció>` obre una petició de suport a TIC",
-    ),
-    (
-        "ticket",
-        "`/ticket <n> [assign [@usuari] | unassign | status <estat> | priority <prioritat> | category <categoria> | comment <text> | note <text> | close | reopen]`",
-    ),
-    (
-        "tickets",
-        "les teves peticions obertes (l'equip de suport: `/tickets all`, `status:<estat>`, `assignee:me`)",
-    ),
-    (
-        "info",
-        "`/info [tema]` respon amb els articles de l'equip de suport (VPN, correu, ...)",
-    ),
-];
+/// The command service's own commands and what they do (shown by `/help`); features add
+/// theirs through [`crate::context::FeatureCommands`].
+const BUILT_INS: &[(&str, &str)] = &[("help", "mostra les ordres disponibles en aquest canal")];
+
+/// Whether `name` is a built-in or a feature's command (external ones may not take it).
+fn is_reserved(ctx: &Context, name: &str) -> bool {
+    BUILT_INS
+        .iter()
+        .chain(ctx.feature_commands.iter().flat_map(|f| f.listed()))
+        .any(|(reserved, _)| *reserved == name)
+}
+
 /// How long and how often a command may answer through its `response_url`.
 const RESPONSE_URL_MINUTES: i64 = 30;
 const RESPONSE_URL_USES: i64 = 5;
@@ -112,19 +105,18 @@ pub async fn invoke(
     lang: Option<&str>,
 ) -> AppResult<Answer> {
     require_member(ctx, &caller.id, channel_id).await?;
-    match name {
-        "help" => return help(ctx).await,
-        "info" => {
-            return crate::support::info::answer(ctx, text, crate::support::info::language(lang))
-                .await
-                .map(Answer::note);
-        }
-        "suport" | "ticket" | "tickets" => {
-            return crate::support::commands::run(ctx, caller, name, text)
-                .await
-                .map(Answer::note);
-        }
-        _ => {}
+    if name == "help" {
+        return help(ctx).await;
+    }
+    if let Some(feature) = ctx
+        .feature_commands
+        .iter()
+        .find(|f| f.listed().iter().any(|(listed, _)| *listed == name))
+    {
+        return feature
+            .run(ctx, caller, name, text, lang)
+            .await
+            .map(Answer::note);
     }
     match ctx.store.command_by_name(name).await? {
         Some(command) => call_external(ctx, caller, channel_id, &command, text).await,
@@ -136,7 +128,8 @@ pub async fn invoke(
 
 async fn help(ctx: &Context) -> AppResult<Answer> {
     let mut lines = vec!["**Ordres disponibles**".to_owned()];
-    for (name, description) in BUILT_INS {
+    let features = ctx.feature_commands.iter().flat_map(|f| f.listed());
+    for (name, description) in BUILT_INS.iter().chain(features) {
         lines.push(format!("- `/{name}`: {description}"));
     }
     for command in ctx.store.commands().await? {
@@ -361,7 +354,7 @@ pub async fn register(
             "name must be 1-32 characters of letters, digits, '_' or '-'".into(),
         ));
     }
-    if BUILT_INS.iter().any(|(built_in, _)| *built_in == name) {
+    if is_reserved(ctx, &name) {
         return Err(AppError::Conflict(format!("/{name} is a built-in command")));
     }
     let url = reqwest::Url::parse(&req.url)

@@ -11,11 +11,12 @@ use xerrada_protocol::{
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
-use crate::events::event_frame;
+use crate::events::{ephemeral, event_frame};
 use crate::hub::{OutFrame, Outbox};
 use crate::ids;
-use crate::memberships::Access;
+use crate::services::channels::require_member;
 use crate::services::commands::{self, Answer, Parsed};
+use crate::services::extras::sanitize_extras;
 use crate::store::{HistoryQuery, WriteOp};
 use crate::validate::{ClientMsgId, MessageBody};
 
@@ -38,18 +39,6 @@ impl Draft {
             thread_root: req.thread_root,
             extras: req.extras,
         }
-    }
-}
-
-/// Refuses callers who may not read or post in a channel: `forbidden` for a public channel not
-/// joined, `not_found` for one they may not see.
-pub async fn require_member(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
-    match ctx.access(channel_id, user_id).await {
-        Access::Member => Ok(()),
-        Access::CanJoin => Err(AppError::Forbidden(
-            "join the channel to read or post in it".into(),
-        )),
-        Access::Hidden => Err(AppError::not_found("channel")),
     }
 }
 
@@ -82,61 +71,6 @@ pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<Wr
             draft.thread_root,
         ),
     )
-}
-
-/// Most bytes of extras (attachments, blocks, buttons) kept with one message.
-pub const MAX_EXTRAS_BYTES: usize = 64 * 1024;
-
-/// Most attachments, blocks and buttons one message may carry.
-pub const MAX_ATTACHMENTS: usize = 20;
-pub const MAX_BLOCKS: usize = 50;
-pub const MAX_ACTIONS: usize = 10;
-
-/// Makes extras from a bot or a command safe to store: counts within limits, links only to
-/// web or mail addresses, and no claim to be a webhook (only webhooks set `webhook_id`).
-pub fn sanitize_extras(extras: &mut MessageExtras) -> AppResult<()> {
-    if extras.attachments.len() > MAX_ATTACHMENTS
-        || extras.blocks.len() > MAX_BLOCKS
-        || extras.actions.len() > MAX_ACTIONS
-    {
-        return Err(AppError::Invalid(format!(
-            "at most {MAX_ATTACHMENTS} attachments, {MAX_BLOCKS} blocks and {MAX_ACTIONS} buttons"
-        )));
-    }
-    extras.webhook_id = None;
-    for attachment in &mut extras.attachments {
-        let web = attachment.title_link.as_deref().is_some_and(|l| {
-            ["http://", "https://", "mailto:"]
-                .iter()
-                .any(|s| l.starts_with(s))
-        });
-        if !web {
-            attachment.title_link = None;
-        }
-    }
-    if extras
-        .actions
-        .iter()
-        .any(|a| a.id.is_empty() || a.label.trim().is_empty())
-    {
-        return Err(AppError::Invalid(
-            "every button needs an id and a label".into(),
-        ));
-    }
-    check_extras_size(extras)
-}
-
-/// Refuses extras too large to store with a message.
-pub fn check_extras_size(extras: &MessageExtras) -> AppResult<()> {
-    let bytes = serde_json::to_vec(extras)
-        .map_err(AppError::internal)?
-        .len();
-    if bytes > MAX_EXTRAS_BYTES {
-        return Err(AppError::TooLarge(format!(
-            "extras take {bytes} bytes; the limit is {MAX_EXTRAS_BYTES}"
-        )));
-    }
-    Ok(())
 }
 
 /// What a send over REST produced.
@@ -235,21 +169,6 @@ pub async fn send_from_socket(
                 .write_for_socket(op, outbox.clone(), reference)
                 .await
         }
-    }
-}
-
-/// An `ephemeral` frame.
-pub fn ephemeral(
-    channel_id: &str,
-    reference: Option<String>,
-    text: String,
-    attachments: Vec<xerrada_protocol::Attachment>,
-) -> ServerFrame {
-    ServerFrame::Ephemeral {
-        channel_id: channel_id.to_owned(),
-        reference,
-        text,
-        attachments: (!attachments.is_empty()).then_some(attachments),
     }
 }
 

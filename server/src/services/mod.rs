@@ -6,6 +6,7 @@ pub mod bots;
 pub mod channels;
 pub mod commands;
 pub mod departments;
+pub mod extras;
 pub mod messages;
 pub mod resume;
 pub mod webhooks;

@@ -20,13 +20,11 @@ use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::integrations::slack::{self, PayloadError};
 use crate::memberships::Access;
-use crate::services::accounts::system_account;
-use crate::services::messages::{check_extras_size, require_member};
+use crate::services::accounts::integration_author;
+use crate::services::channels::require_member;
+use crate::services::extras::check_extras_size;
 use crate::store::{WebhookRecord, WriteOp};
 use crate::validate::Name;
-
-/// Username of the account webhook posts are authored by.
-pub const WEBHOOK_ACCOUNT: &str = "incoming-webhook";
 
 /// The body of a POST to a hook, as it arrived.
 pub struct Delivery<'a> {
@@ -284,13 +282,6 @@ async fn check_channel_field(
          or create a webhook in the other channel"
             .into(),
     ))
-}
-
-/// The id of the `incoming-webhook` account, created on first use. Integrations without a bot
-/// of their own (webhooks, slash command replies) post as it, with a name override.
-pub async fn integration_author(ctx: &Context) -> AppResult<String> {
-    let user = system_account(ctx, &ctx.webhook_author, WEBHOOK_ACCOUNT, "Webhook").await?;
-    Ok(user.id)
 }
 
 /// Cuts `text` to at most `max_bytes`, on a character boundary, marking the cut.

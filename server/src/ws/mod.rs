@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use xerrada_protocol::ErrorCode;
 
-use crate::api::error::HttpError;
 use crate::context::Context;
+use crate::http_error::HttpError;
 
 /// Upgrades to a WebSocket if the request's origin is allowed.
 pub async fn upgrade(

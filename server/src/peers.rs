@@ -3,12 +3,14 @@
 //! The writer, the hub and the services hand what other nodes must hear to the link; the
 //! cluster task (when `--nats-url` is set) takes it from there. On a single node nothing is
 //! attached and [`ClusterLink::send`] does nothing, so callers need not care which mode runs.
+//! It knows nothing of NATS: the fan-out and the services depend on this module, and only
+//! `cluster/` depends on them and on NATS.
 
 use std::sync::{Arc, OnceLock};
 
 use tokio::sync::mpsc;
 
-use crate::hub::OutFrame;
+use crate::encoded::OutFrame;
 use crate::store::{ChannelEvent, ChannelMembers};
 
 /// Something this node tells the cluster.
@@ -29,10 +31,14 @@ pub enum Outgoing {
     ChannelCreated(ChannelMembers),
 }
 
+/// Tells whether the cluster's bus connection is up.
+pub type BusProbe = Box<dyn Fn() -> bool + Send + Sync>;
+
 /// Hands [`Outgoing`] messages to the cluster task, if there is one.
 #[derive(Default)]
 pub struct ClusterLink {
     tx: OnceLock<mpsc::UnboundedSender<Outgoing>>,
+    bus: OnceLock<BusProbe>,
 }
 
 impl ClusterLink {
@@ -47,6 +53,16 @@ impl ClusterLink {
             // The receiver lives as long as the node; after shutdown there is no one to tell.
             let _ = tx.send(message);
         }
+    }
+
+    /// Whether the bus is up: `None` on a single node (for `/readyz`).
+    pub fn bus_connected(&self) -> Option<bool> {
+        self.bus.get().map(|probe| probe())
+    }
+
+    /// Lets [`ClusterLink::bus_connected`] ask the cluster's bus client.
+    pub(crate) fn watch_bus(&self, probe: BusProbe) {
+        let _ = self.bus.set(probe);
     }
 
     /// Attaches the cluster task; only the first call takes effect.

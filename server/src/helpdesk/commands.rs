@@ -4,9 +4,52 @@ use xerrada_protocol::{
     OpenTicketRequest, TicketPriority, TicketStatus, UpdateTicketRequest, User,
 };
 
+use async_trait::async_trait;
+
 use super::ListQuery;
-use crate::context::Context;
+use crate::context::{Context, FeatureCommands};
 use crate::error::{AppError, AppResult};
+
+/// The desk's slash commands, registered with the command service at start.
+pub struct DeskCommands;
+
+#[async_trait]
+impl FeatureCommands for DeskCommands {
+    fn listed(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "suport",
+                "`/suport <descripció>` obre una petició de suport a TIC",
+            ),
+            (
+                "ticket",
+                "`/ticket <n> [assign [@usuari] | unassign | status <estat> | priority <prioritat> | category <categoria> | comment <text> | note <text> | close | reopen]`",
+            ),
+            (
+                "tickets",
+                "les teves peticions obertes (l'equip de suport: `/tickets all`, `status:<estat>`, `assignee:me`)",
+            ),
+            (
+                "info",
+                "`/info [tema]` respon amb els articles de l'equip de suport (VPN, correu, ...)",
+            ),
+        ]
+    }
+
+    async fn run(
+        &self,
+        ctx: &Context,
+        caller: &User,
+        name: &str,
+        text: &str,
+        lang: Option<&str>,
+    ) -> AppResult<String> {
+        if name == "info" {
+            return super::info::answer(ctx, text, super::info::language(lang)).await;
+        }
+        run(ctx, caller, name, text).await
+    }
+}
 
 /// Runs a support command; the answer is shown only to the caller.
 pub async fn run(ctx: &Context, caller: &User, name: &str, text: &str) -> AppResult<String> {

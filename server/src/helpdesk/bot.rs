@@ -17,19 +17,16 @@ use xerrada_protocol::{
 use super::cards;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
+use crate::events::ephemeral;
 use crate::hub::OutFrame;
 use crate::ids;
-use crate::services::accounts::system_account;
+use crate::services::accounts::{SUPPORT_ACCOUNT, system_account};
 use crate::services::channels::direct_channel;
-use crate::services::messages::ephemeral;
 use crate::store::{HistoryQuery, WriteOp};
-
-/// Username of the support bot.
-pub const SUPPORT_BOT: &str = "suport";
 
 /// The `@suport` account.
 pub async fn bot_user(ctx: &Context) -> AppResult<User> {
-    system_account(ctx, &ctx.support_bot, SUPPORT_BOT, "Suport TIC").await
+    system_account(ctx, &ctx.support_bot, SUPPORT_ACCOUNT, "Suport TIC").await
 }
 
 /// Posts the card of a new ticket and tells the requester. Failures are logged: the ticket

@@ -387,7 +387,7 @@ async fn a_thousand_parallel_guesses_evaluate_only_the_limit() {
     app.create_user(&admin, "anna").await;
     // Each guess from another address, so only the per-username limit can stop them.
     let guesses = (0..1_000).map(|i| {
-        let client = format!("2001:db8::{i:x}");
+        let client = format!("2001:db8:{i:x}::1");
         let app = &app;
         async move { login_from(app, &client, "anna", &format!("guess-{i}")).await }
     });
@@ -398,7 +398,7 @@ async fn a_thousand_parallel_guesses_evaluate_only_the_limit() {
         (10, 990),
         "exactly max_failed_logins guesses were evaluated"
     );
-    let (status, body) = login_from(&app, "2001:db8::ffff", "anna", USER_PASSWORD).await;
+    let (status, body) = login_from(&app, "2001:db8:ffff::1", "anna", USER_PASSWORD).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (429, Some("rate_limited")),

@@ -122,15 +122,20 @@ impl LoginThrottle {
     /// unresolved (an error before the verdict) gives it back.
     pub fn reserve(&self, username: &str, ip: IpAddr) -> Result<Attempt<'_>, Refusal> {
         let username = username.to_lowercase();
+        let ip = address_key(ip);
         let window = self.limits.window;
         let now = Instant::now();
         let mut tallies = self.lock();
         tallies.sweep(now, window);
-        let user = tally(&mut tallies.by_username, &username, now, window);
-        if user.used() >= self.limits.max_failures_per_username {
-            return Err(Refusal::Username {
-                retry_after_secs: user.retry_after_secs(now, window),
-            });
+        // A username gets a tally only once an attempt is reserved for it, so refused guesses
+        // at made-up usernames cost no memory.
+        if let Some(user) = tallies.by_username.get_mut(&username) {
+            user.roll(now, window);
+            if user.used() >= self.limits.max_failures_per_username {
+                return Err(Refusal::Username {
+                    retry_after_secs: user.retry_after_secs(now, window),
+                });
+            }
         }
         let address = tally(&mut tallies.by_ip, &ip, now, window);
         if address.in_flight >= self.limits.max_in_flight_per_ip {
@@ -142,9 +147,7 @@ impl LoginThrottle {
             });
         }
         address.in_flight += 1;
-        if let Some(user) = tallies.by_username.get_mut(&username) {
-            user.in_flight += 1;
-        }
+        tally(&mut tallies.by_username, &username, now, window).in_flight += 1;
         Ok(Attempt {
             throttle: self,
             username,
@@ -175,6 +178,21 @@ impl LoginThrottle {
                 address.failures += 1;
             }
         }
+    }
+}
+
+/// The key an address is counted under: IPv4 as it is, IPv6 by its /64, the block one
+/// subscriber usually holds whole (otherwise every guess could come from a new address).
+fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
     }
 }
 
@@ -293,6 +311,35 @@ mod tests {
             Err(Refusal::Address { .. })
         ));
         assert!(throttle.reserve("user99", ELSEWHERE).is_ok());
+    }
+
+    #[test]
+    fn refused_guesses_at_made_up_usernames_keep_nothing() {
+        let throttle = throttle(10, 1, 100);
+        throttle.reserve("real", HOME).expect("first").failed();
+        for i in 0..1_000 {
+            assert!(throttle.reserve(&format!("made-up-{i}"), HOME).is_err());
+        }
+        assert_eq!(throttle.lock().by_username.len(), 1);
+    }
+
+    #[test]
+    fn an_ipv6_block_counts_as_one_address() {
+        let throttle = throttle(100, 2, 100);
+        for host in ["2001:db8:1:2::1", "2001:db8:1:2::2"] {
+            let ip: IpAddr = host.parse().expect("ip");
+            throttle
+                .reserve("anna", ip)
+                .expect("under the limit")
+                .failed();
+        }
+        let same_block: IpAddr = "2001:db8:1:2:ffff::9".parse().expect("ip");
+        assert!(matches!(
+            throttle.reserve("pere", same_block),
+            Err(Refusal::Address { .. })
+        ));
+        let other_block: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
+        assert!(throttle.reserve("pere", other_block).is_ok());
     }
 
     #[test]

@@ -36,25 +36,9 @@ impl TicketStatus {
         }
     }
 
-    /// Reads a status as typed in a command: the wire name or its Catalan label.
+    /// A status by its wire name (the server reads people's words in `helpdesk::texts`).
     pub fn parse(text: &str) -> Option<TicketStatus> {
-        let text = text.trim().to_lowercase().replace([' ', '-'], "_");
-        TicketStatus::ALL.into_iter().find(|s| {
-            s.as_str() == text
-                || s.label_ca().to_lowercase().replace([' ', '-'], "_") == text
-                || (text == "obert" && *s == TicketStatus::Open)
-        })
-    }
-
-    /// Catalan label, as the support bot writes it.
-    pub fn label_ca(self) -> &'static str {
-        match self {
-            TicketStatus::Open => "obert",
-            TicketStatus::InProgress => "en curs",
-            TicketStatus::Waiting => "en espera",
-            TicketStatus::Resolved => "resolt",
-            TicketStatus::Closed => "tancat",
-        }
+        TicketStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -86,8 +70,8 @@ impl TicketPriority {
         }
     }
 
+    /// A priority by its wire name (the server reads people's words in `helpdesk::texts`).
     pub fn parse(text: &str) -> Option<TicketPriority> {
-        let text = text.trim().to_lowercase();
         TicketPriority::ALL.into_iter().find(|p| p.as_str() == text)
     }
 }

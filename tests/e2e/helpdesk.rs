@@ -150,8 +150,9 @@ async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
             .expect("body")
             .contains("User tecnic1 s'ocupa del tiquet #1")
     );
+    // Words typed in Spanish or English work as well as the Catalan ones and wire names.
     let answer = tech2_ws
-        .command(&tic.channel_id, "/ticket 1 status in_progress")
+        .command(&tic.channel_id, "/ticket 1 status en curso")
         .await;
     assert_eq!(answer["type"], "ephemeral", "{answer}");
     assert!(
@@ -161,7 +162,7 @@ async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
             .contains("**en curs**")
     );
     let answer = tech2_ws
-        .command(&tic.channel_id, "/ticket 1 priority alta")
+        .command(&tic.channel_id, "/ticket 1 priority high")
         .await;
     assert_eq!(answer["type"], "ephemeral");
     assert!(

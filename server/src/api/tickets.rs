@@ -6,14 +6,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use xerrada_protocol::{
-    OpenTicketRequest, Ticket, TicketDetail, TicketList, TicketStatus, UpdateTicketRequest,
-};
+use xerrada_protocol::{OpenTicketRequest, Ticket, TicketDetail, TicketList, UpdateTicketRequest};
 
 use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
+use crate::helpdesk::texts::read_status;
 use crate::helpdesk::{self, ListQuery};
 use crate::http_error::HttpResult;
 
@@ -36,10 +35,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<TicketsQuery>,
 ) -> HttpResult<Json<TicketList>> {
     let status = non_empty(query.status)
-        .map(|s| {
-            TicketStatus::parse(&s)
-                .ok_or_else(|| AppError::Invalid(format!("unknown status {s:?}")))
-        })
+        .map(|s| read_status(&s).ok_or_else(|| AppError::Invalid(format!("unknown status {s:?}"))))
         .transpose()?;
     let mine = match non_empty(query.mine).as_deref() {
         None | Some("false") => false,

@@ -15,6 +15,7 @@ use xerrada_protocol::{
 };
 
 use super::cards;
+use super::texts::{Lang, read_status, status_label};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::events::ephemeral;
@@ -425,7 +426,14 @@ async fn list_mine(ctx: &Context, user: &User, channel_id: &str) -> AppResult<()
     let open: Vec<String> = tickets
         .iter()
         .filter(|t| t.status != TicketStatus::Closed)
-        .map(|t| format!("- **#{}** {} ({})", t.number, t.title, t.status.label_ca()))
+        .map(|t| {
+            format!(
+                "- **#{}** {} ({})",
+                t.number,
+                t.title,
+                status_label(t.status, Lang::Ca)
+            )
+        })
         .collect();
     let text = if open.is_empty() {
         "No tens cap petició oberta.".to_owned()
@@ -450,7 +458,7 @@ async fn card_action(
         "assign" => change.assignee_id = Some(user.id.clone()),
         status => {
             change.status = Some(
-                TicketStatus::parse(status)
+                read_status(status)
                     .ok_or_else(|| AppError::Invalid(format!("unknown action {status:?}")))?,
             );
         }

@@ -4,6 +4,8 @@ use xerrada_protocol::{
     ActionStyle, Attachment, AttachmentField, MessageAction, MessageExtras, Ticket, TicketStatus,
 };
 
+use super::texts::{Lang, read_status, status_label};
+
 /// The card of a ticket: a one-line body (what notifications and other clients show) and the
 /// attachment with the details and the team's buttons.
 pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String, MessageExtras) {
@@ -26,7 +28,7 @@ pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String
         text: Some(ticket.description.clone()),
         fields: vec![
             field("Sol·licitant", requester.into()),
-            field("Estat", ticket.status.label_ca().into()),
+            field("Estat", status_label(ticket.status, Lang::Ca).into()),
             field("Prioritat", ticket.priority.as_str().into()),
             field("Categoria", ticket.category.clone()),
             field("Assignat a", assignee.unwrap_or("ningú").into()),
@@ -63,7 +65,7 @@ pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String
     };
     let body = format!(
         "Tiquet #{number} ({}): {}",
-        ticket.status.label_ca(),
+        status_label(ticket.status, Lang::Ca),
         ticket.title
     );
     // The body is the attachment's plain-text fallback: clients need not show both.
@@ -83,8 +85,8 @@ pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String
 pub fn change_line(number: i64, actor: &str, kind: &str, detail: &str) -> Option<String> {
     let line = match kind {
         "status" => {
-            let label =
-                TicketStatus::parse(detail).map_or(detail.to_owned(), |s| s.label_ca().to_owned());
+            let label = read_status(detail)
+                .map_or(detail.to_owned(), |s| status_label(s, Lang::Ca).to_owned());
             format!("El tiquet #{number} ara és **{label}** (per {actor}).")
         }
         "priority" => {

@@ -1,12 +1,11 @@
 //! `/suport`, `/ticket` and `/tickets`: the support desk from the composer.
 
-use xerrada_protocol::{
-    OpenTicketRequest, TicketPriority, TicketStatus, UpdateTicketRequest, User,
-};
+use xerrada_protocol::{OpenTicketRequest, TicketStatus, UpdateTicketRequest, User};
 
 use async_trait::async_trait;
 
 use super::ListQuery;
+use super::texts::{Lang, read_priority, read_status, status_label};
 use crate::context::{Context, FeatureCommands};
 use crate::error::{AppError, AppResult};
 
@@ -109,7 +108,7 @@ async fn ticket(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
         }
         Some("unassign") => change.assignee_id = Some(String::new()),
         Some("status") => {
-            change.status = Some(TicketStatus::parse(&rest).ok_or_else(|| {
+            change.status = Some(read_status(&rest).ok_or_else(|| {
                 AppError::Invalid(
                     "estat desconegut: open, in_progress, waiting, resolved o closed".into(),
                 )
@@ -118,7 +117,7 @@ async fn ticket(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
         Some("close") => change.status = Some(TicketStatus::Closed),
         Some("reopen") => change.status = Some(TicketStatus::Open),
         Some("priority") => {
-            change.priority = Some(TicketPriority::parse(&rest).ok_or_else(|| {
+            change.priority = Some(read_priority(&rest).ok_or_else(|| {
                 AppError::Invalid("prioritat desconeguda: baixa, normal, alta o urgent".into())
             })?);
         }
@@ -131,7 +130,7 @@ async fn ticket(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
     Ok(format!(
         "Tiquet **#{}** actualitzat: {} · prioritat {}.",
         ticket.number,
-        ticket.status.label_ca(),
+        status_label(ticket.status, Lang::Ca),
         ticket.priority.as_str()
     ))
 }
@@ -143,7 +142,7 @@ async fn show(ctx: &Context, caller: &User, number: i64) -> AppResult<String> {
         format!("**#{}** {}", ticket.number, ticket.title),
         format!(
             "Estat: {} · Prioritat: {} · Categoria: {}",
-            ticket.status.label_ca(),
+            status_label(ticket.status, Lang::Ca),
             ticket.priority.as_str(),
             ticket.category
         ),
@@ -181,7 +180,7 @@ async fn tickets(ctx: &Context, caller: &User, text: &str) -> AppResult<String> 
             _ if word == "all" || word == "tots" => query.mine = false,
             Some(("status" | "estat", status)) => {
                 query.status =
-                    Some(TicketStatus::parse(status).ok_or_else(|| {
+                    Some(read_status(status).ok_or_else(|| {
                         AppError::Invalid(format!("estat desconegut {status:?}"))
                     })?);
             }
@@ -222,7 +221,7 @@ async fn tickets(ctx: &Context, caller: &User, text: &str) -> AppResult<String> 
                 "- **#{}** {} ({}, {})",
                 t.number,
                 t.title,
-                t.status.label_ca(),
+                status_label(t.status, Lang::Ca),
                 t.priority.as_str()
             )
         })

@@ -10,6 +10,7 @@ pub mod bot;
 mod cards;
 pub mod commands;
 pub mod info;
+pub mod texts;
 
 use xerrada_protocol::{
     OpenTicketRequest, Role, Ticket, TicketDetail, TicketPriority, TicketStatus,

@@ -1,0 +1,152 @@
+//! The help desk's words in Catalan, Spanish and English: the labels people read and the words
+//! they may type. The wire keeps only the stable names (`in_progress`, `alta`); how a status or
+//! a priority is shown or typed is the server's business, not the protocol's.
+
+use xerrada_protocol::{TicketPriority, TicketStatus};
+
+/// A language the desk speaks; Catalan is the installation's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ca,
+    Es,
+    En,
+}
+
+impl Lang {
+    /// The first supported language of an `Accept-Language` or a socket's `lang`; Catalan when
+    /// none is.
+    pub fn of(raw: Option<&str>) -> Lang {
+        match super::info::language(raw) {
+            "es" => Lang::Es,
+            "en" => Lang::En,
+            _ => Lang::Ca,
+        }
+    }
+}
+
+/// How a status is shown.
+pub fn status_label(status: TicketStatus, lang: Lang) -> &'static str {
+    use TicketStatus::*;
+    match (lang, status) {
+        (Lang::Ca, Open) => "obert",
+        (Lang::Ca, InProgress) => "en curs",
+        (Lang::Ca, Waiting) => "en espera",
+        (Lang::Ca, Resolved) => "resolt",
+        (Lang::Ca, Closed) => "tancat",
+        (Lang::Es, Open) => "abierto",
+        (Lang::Es, InProgress) => "en curso",
+        (Lang::Es, Waiting) => "en espera",
+        (Lang::Es, Resolved) => "resuelto",
+        (Lang::Es, Closed) => "cerrado",
+        (Lang::En, Open) => "open",
+        (Lang::En, InProgress) => "in progress",
+        (Lang::En, Waiting) => "waiting",
+        (Lang::En, Resolved) => "resolved",
+        (Lang::En, Closed) => "closed",
+    }
+}
+
+/// How a priority is shown.
+pub fn priority_label(priority: TicketPriority, lang: Lang) -> &'static str {
+    use TicketPriority::*;
+    match (lang, priority) {
+        (Lang::Ca, Baixa) => "baixa",
+        (Lang::Ca, Normal) | (Lang::Es, Normal) | (Lang::En, Normal) => "normal",
+        (Lang::Ca, Alta) | (Lang::Es, Alta) => "alta",
+        (Lang::Ca, Urgent) | (Lang::En, Urgent) => "urgent",
+        (Lang::Es, Baixa) => "baja",
+        (Lang::Es, Urgent) => "urgente",
+        (Lang::En, Baixa) => "low",
+        (Lang::En, Alta) => "high",
+    }
+}
+
+/// Words typed for a status beyond the labels: the feminine forms (a "petició" is resolta).
+const STATUS_SYNONYMS: &[(&str, TicketStatus)] = &[
+    ("oberta", TicketStatus::Open),
+    ("resolta", TicketStatus::Resolved),
+    ("tancada", TicketStatus::Closed),
+    ("abierta", TicketStatus::Open),
+    ("resuelta", TicketStatus::Resolved),
+    ("cerrada", TicketStatus::Closed),
+];
+
+/// A status as a person types it: the wire name, or a label or synonym in any language.
+pub fn read_status(text: &str) -> Option<TicketStatus> {
+    let typed = normalize(text);
+    TicketStatus::ALL
+        .into_iter()
+        .find(|s| {
+            s.as_str() == typed
+                || [Lang::Ca, Lang::Es, Lang::En]
+                    .into_iter()
+                    .any(|lang| normalize(status_label(*s, lang)) == typed)
+        })
+        .or_else(|| {
+            STATUS_SYNONYMS
+                .iter()
+                .find(|(word, _)| *word == typed)
+                .map(|(_, status)| *status)
+        })
+}
+
+/// A priority as a person types it: the wire name or its label in any language.
+pub fn read_priority(text: &str) -> Option<TicketPriority> {
+    let typed = normalize(text);
+    TicketPriority::ALL.into_iter().find(|p| {
+        p.as_str() == typed
+            || [Lang::Ca, Lang::Es, Lang::En]
+                .into_iter()
+                .any(|lang| priority_label(*p, lang) == typed)
+    })
+}
+
+fn normalize(text: &str) -> String {
+    text.trim().to_lowercase().replace([' ', '-'], "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_read_in_every_language_and_by_their_wire_names() {
+        for (typed, status) in [
+            ("in_progress", TicketStatus::InProgress),
+            ("en curs", TicketStatus::InProgress),
+            ("En-Curso", TicketStatus::InProgress),
+            ("in progress", TicketStatus::InProgress),
+            ("resolta", TicketStatus::Resolved),
+            ("resuelto", TicketStatus::Resolved),
+            ("obert", TicketStatus::Open),
+            ("cerrada", TicketStatus::Closed),
+        ] {
+            assert_eq!(read_status(typed), Some(status), "{typed}");
+        }
+        assert_eq!(read_status("potser"), None);
+        for status in TicketStatus::ALL {
+            for lang in [Lang::Ca, Lang::Es, Lang::En] {
+                assert_eq!(read_status(status_label(status, lang)), Some(status));
+            }
+        }
+    }
+
+    #[test]
+    fn priorities_are_read_in_every_language() {
+        assert_eq!(read_priority("high"), Some(TicketPriority::Alta));
+        assert_eq!(read_priority("baja"), Some(TicketPriority::Baixa));
+        assert_eq!(read_priority("URGENTE"), Some(TicketPriority::Urgent));
+        assert_eq!(read_priority("alta"), Some(TicketPriority::Alta));
+        for priority in TicketPriority::ALL {
+            for lang in [Lang::Ca, Lang::Es, Lang::En] {
+                assert_eq!(
+                    read_priority(priority_label(priority, lang)),
+                    Some(priority)
+                );
+            }
+        }
+        assert_eq!(Lang::of(Some("es-ES,es;q=0.9")), Lang::Es);
+        assert_eq!(Lang::of(Some("fr")), Lang::Ca);
+    }
+}

@@ -1,12 +1,10 @@
 //! Accounts and their sessions: people, bots, passwords, refresh and bot tokens.
-//!
-//! The trait is implemented once, by the portable queries in `sql/`, for every backend.
 
 use async_trait::async_trait;
 
 use super::*;
 
-/// Accounts and their sessions: people, bots, passwords, refresh and bot tokens.
+/// Implemented once, by the portable queries in `sql/`, for every backend.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// Creates an account; `Conflict` when the username (case-insensitive) is taken.

@@ -1,12 +1,10 @@
 //! Departments, channels and their memberships.
-//!
-//! The trait is implemented once, by the portable queries in `sql/`, for every backend.
 
 use async_trait::async_trait;
 
 use super::*;
 
-/// Departments, channels and their memberships.
+/// Implemented once, by the portable queries in `sql/`, for every backend.
 #[async_trait]
 pub trait ChannelStore: Send + Sync {
     /// Creates a department and its department channel in one transaction.

@@ -1,12 +1,10 @@
 //! What the nodes of one installation share: health, secrets and leadership.
-//!
-//! The trait is implemented once, by the portable queries in `sql/`, for every backend.
 
 use async_trait::async_trait;
 
 use super::*;
 
-/// What the nodes of one installation share: health, secrets and leadership.
+/// Implemented once, by the portable queries in `sql/`, for every backend.
 #[async_trait]
 pub trait CoordinationStore: Send + Sync {
     /// Answers when the database is reachable (for `/readyz`).

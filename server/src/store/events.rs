@@ -1,12 +1,10 @@
 //! Channel events: the batched, sequenced writes, history, the events feed and read markers.
-//!
-//! The trait is implemented once, by the portable queries in `sql/`, for every backend.
 
 use async_trait::async_trait;
 
 use super::*;
 
-/// Channel events: the batched, sequenced writes, history, the events feed and read markers.
+/// Implemented once, by the portable queries in `sql/`, for every backend.
 #[async_trait]
 pub trait EventStore: Send + Sync {
     /// Applies a batch of channel writes in ONE transaction (group commit). Each operation gets

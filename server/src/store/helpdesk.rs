@@ -1,12 +1,10 @@
 //! The IT help desk: tickets, their history and cards, and the `/info` articles.
-//!
-//! The trait is implemented once, by the portable queries in `sql/`, for every backend.
 
 use async_trait::async_trait;
 
 use super::*;
 
-/// The IT help desk: tickets, their history and cards, and the `/info` articles.
+/// Implemented once, by the portable queries in `sql/`, for every backend.
 #[async_trait]
 pub trait HelpdeskStore: Send + Sync {
     /// Opens a ticket (with its `opened` history line) and returns it with its number.

@@ -1,12 +1,10 @@
 //! Integrations: incoming webhooks, slash commands and their response grants.
-//!
-//! The trait is implemented once, by the portable queries in `sql/`, for every backend.
 
 use async_trait::async_trait;
 
 use super::*;
 
-/// Integrations: incoming webhooks, slash commands and their response grants.
+/// Implemented once, by the portable queries in `sql/`, for every backend.
 #[async_trait]
 pub trait IntegrationStore: Send + Sync {
     async fn create_webhook(&self, webhook: WebhookRecord) -> StoreResult<()>;

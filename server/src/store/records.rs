@@ -202,28 +202,17 @@ impl WriteOp {
     }
 
     /// The same post, made idempotent by `client_msg_id` and placed in a thread.
-    pub fn keyed(self, client_msg_id: Option<String>, thread_root: Option<i64>) -> WriteOp {
-        match self {
-            WriteOp::PostMessage {
-                channel_id,
-                author_id,
-                message_id,
-                body,
-                created_at,
-                extras,
-                ..
-            } => WriteOp::PostMessage {
-                channel_id,
-                author_id,
-                message_id,
-                body,
-                client_msg_id,
-                thread_root,
-                created_at,
-                extras,
-            },
-            other => other,
+    pub fn keyed(mut self, key: Option<String>, root: Option<i64>) -> WriteOp {
+        if let WriteOp::PostMessage {
+            client_msg_id,
+            thread_root,
+            ..
+        } = &mut self
+        {
+            *client_msg_id = key;
+            *thread_root = root;
         }
+        self
     }
 
     /// The message a `PostMessage` stores at `seq` (the same record for every backend);

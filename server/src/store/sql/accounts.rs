@@ -22,25 +22,9 @@ impl DbStore {
 #[async_trait]
 impl AccountStore for DbStore {
     async fn create_user(&self, user: NewUser) -> StoreResult<User> {
-        let result = sqlx::query(
-            "INSERT INTO users (id, username, username_key, display_name, kind, role, password_hash, active, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8)",
-        )
-        .bind(&user.id)
-        .bind(&user.username)
-        .bind(user.username.to_lowercase())
-        .bind(&user.display_name)
-        .bind(user_kind_str(user.kind))
-        .bind(role_str(user.role))
-        .bind(&user.password_hash)
-        .bind(&user.created_at)
-        .execute(&self.pool)
-        .await;
-        match result {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict("username")),
-            Err(e) => return Err(db_error(e)),
-        }
+        let mut tx = self.begin_write().await?;
+        insert_user(&mut tx, &user).await?;
+        tx.commit().await.map_err(db_error)?;
         self.fetch_user(&user.id)
             .await?
             .ok_or_else(|| internal("user vanished after insert"))
@@ -165,22 +149,7 @@ impl AccountStore for DbStore {
 
     async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
-        let result = sqlx::query(
-            "INSERT INTO users (id, username, username_key, display_name, kind, role, password_hash, active, created_at)
-             VALUES ($1, $2, $3, $4, 'bot', 'member', NULL, TRUE, $5)",
-        )
-        .bind(&bot.id)
-        .bind(&bot.username)
-        .bind(bot.username.to_lowercase())
-        .bind(&bot.display_name)
-        .bind(&bot.created_at)
-        .execute(&mut *tx)
-        .await;
-        match result {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict("username")),
-            Err(e) => return Err(db_error(e)),
-        }
+        insert_user(&mut tx, &bot).await?;
         insert_token_session(&mut tx, &token).await?;
         tx.commit().await.map_err(db_error)?;
         self.fetch_user(&bot.id)
@@ -331,4 +300,26 @@ async fn insert_refresh_token(
     .await
     .map_err(db_error)?;
     Ok(())
+}
+
+/// Inserts an active account; `Conflict` when the username (case-insensitive) is taken.
+async fn insert_user(tx: &mut Transaction<'static, Db>, user: &NewUser) -> StoreResult<()> {
+    let result = sqlx::query(
+        "INSERT INTO users (id, username, username_key, display_name, kind, role, password_hash, active, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8)",
+    )
+    .bind(&user.id)
+    .bind(&user.username)
+    .bind(user.username.to_lowercase())
+    .bind(&user.display_name)
+    .bind(user_kind_str(user.kind))
+    .bind(role_str(user.role))
+    .bind(&user.password_hash)
+    .bind(&user.created_at)
+    .execute(&mut **tx)
+    .await;
+    match result {
+        Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("username")),
+        other => other.map(|_| ()).map_err(db_error),
+    }
 }

@@ -17,6 +17,20 @@ const CHANNEL_VIEW_SELECT: &str =
      FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = $1";
 
 impl DbStore {
+    /// The department `sql` finds with `value` bound as `$1`.
+    async fn one_department(
+        &self,
+        sql: &'static str,
+        value: &str,
+    ) -> StoreResult<Option<Department>> {
+        let row = sqlx::query(sql)
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(from_row::<DepartmentRow, _>).transpose()
+    }
+
     /// Channels with their members: all of them, or only `only`.
     async fn members_of(&self, only: Option<&str>) -> StoreResult<Vec<ChannelMembers>> {
         let rows = sqlx::query(
@@ -85,21 +99,13 @@ impl ChannelStore for DbStore {
     }
 
     async fn department_by_id(&self, id: &str) -> StoreResult<Option<Department>> {
-        let row = sqlx::query("SELECT id, slug, name, channel_id FROM departments WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(from_row::<DepartmentRow, _>).transpose()
+        let sql = "SELECT id, slug, name, channel_id FROM departments WHERE id = $1";
+        self.one_department(sql, id).await
     }
 
     async fn department_by_slug(&self, slug: &str) -> StoreResult<Option<Department>> {
-        let row = sqlx::query("SELECT id, slug, name, channel_id FROM departments WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(from_row::<DepartmentRow, _>).transpose()
+        let sql = "SELECT id, slug, name, channel_id FROM departments WHERE slug = $1";
+        self.one_department(sql, slug).await
     }
 
     async fn create_channel(&self, channel: NewChannel, member_ids: &[String]) -> StoreResult<()> {
@@ -116,42 +122,14 @@ impl ChannelStore for DbStore {
         member_ids: &[String],
     ) -> StoreResult<(String, bool)> {
         let mut tx = self.begin_write().await?;
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT id FROM channels WHERE dm_key = $1")
+        if !insert_channel(&mut tx, &channel).await? {
+            // The direct channel of these members exists (or another process just made it).
+            let id: String = sqlx::query_scalar("SELECT id FROM channels WHERE dm_key = $1")
                 .bind(&channel.dm_key)
-                .fetch_optional(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(db_error)?;
-        if let Some(id) = existing {
             return Ok((id, false));
-        }
-        // Another node may be creating the same direct channel right now: the insert then
-        // waits for it, does nothing, and the channel it committed is the answer.
-        let inserted: Option<String> = sqlx::query_scalar(
-            "INSERT INTO channels (id, name, kind, department_id, topic, dm_key, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (dm_key) DO NOTHING RETURNING id",
-        )
-        .bind(&channel.id)
-        .bind(&channel.name)
-        .bind(channel_kind_str(channel.kind))
-        .bind(&channel.department_id)
-        .bind(&channel.topic)
-        .bind(&channel.dm_key)
-        .bind(&channel.created_at)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(channel_insert_error)?;
-        if inserted.is_none() {
-            let id: Option<String> =
-                sqlx::query_scalar("SELECT id FROM channels WHERE dm_key = $1")
-                    .bind(&channel.dm_key)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-            return id
-                .map(|id| (id, false))
-                .ok_or_else(|| internal("direct channel vanished after a conflicting insert"));
         }
         insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
         bump_membership_version(&mut tx).await?;
@@ -222,10 +200,14 @@ impl ChannelStore for DbStore {
 async fn insert_channel(
     tx: &mut Transaction<'static, Db>,
     channel: &NewChannel,
-) -> StoreResult<()> {
-    sqlx::query(
+) -> StoreResult<bool> {
+    // Only direct channels have a `dm_key`, and NULLs never conflict: any other conflict (a
+    // taken name) is an error. A direct channel another process committed meanwhile makes the
+    // insert wait for it, then do nothing.
+    let inserted: Option<String> = sqlx::query_scalar(
         "INSERT INTO channels (id, name, kind, department_id, topic, dm_key, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (dm_key) DO NOTHING RETURNING id",
     )
     .bind(&channel.id)
     .bind(&channel.name)
@@ -234,10 +216,10 @@ async fn insert_channel(
     .bind(&channel.topic)
     .bind(&channel.dm_key)
     .bind(&channel.created_at)
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await
     .map_err(channel_insert_error)?;
-    Ok(())
+    Ok(inserted.is_some())
 }
 
 /// A channel insert that broke a uniqueness rule is a `Conflict`.

@@ -11,28 +11,14 @@ impl EventStore for DbStore {
     }
 
     async fn messages(&self, channel_id: &str, query: HistoryQuery) -> StoreResult<MessageSlice> {
+        const BEFORE: &str = "SELECT * FROM events WHERE channel_id = $1 AND kind = 'message'
+             AND seq < $2 ORDER BY seq DESC LIMIT $3";
+        const AFTER: &str = "SELECT * FROM events WHERE channel_id = $1 AND kind = 'message'
+             AND seq > $2 ORDER BY seq ASC LIMIT $3";
         let (sql, bound, limit, descending) = match query {
-            HistoryQuery::Before { seq, limit } => (
-                "SELECT * FROM events WHERE channel_id = $1 AND kind = 'message' AND seq < $2
-                 ORDER BY seq DESC LIMIT $3",
-                seq,
-                limit,
-                true,
-            ),
-            HistoryQuery::After { seq, limit } => (
-                "SELECT * FROM events WHERE channel_id = $1 AND kind = 'message' AND seq > $2
-                 ORDER BY seq ASC LIMIT $3",
-                seq,
-                limit,
-                false,
-            ),
-            HistoryQuery::Latest { limit } => (
-                "SELECT * FROM events WHERE channel_id = $1 AND kind = 'message' AND seq < $2
-                 ORDER BY seq DESC LIMIT $3",
-                i64::MAX,
-                limit,
-                true,
-            ),
+            HistoryQuery::Before { seq, limit } => (BEFORE, seq, limit, true),
+            HistoryQuery::Latest { limit } => (BEFORE, i64::MAX, limit, true),
+            HistoryQuery::After { seq, limit } => (AFTER, seq, limit, false),
         };
         // One row more than asked tells whether more exist in that direction.
         let rows = sqlx::query(sql)

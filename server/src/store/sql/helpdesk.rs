@@ -137,21 +137,14 @@ impl HelpdeskStore for DbStore {
     }
 
     async fn ticket_card(&self, number: i64) -> StoreResult<Option<(String, String)>> {
-        let row = sqlx::query(
+        sqlx::query_as(
             "SELECT card_channel_id, card_message_id FROM tickets
              WHERE number = $1 AND card_message_id IS NOT NULL",
         )
         .bind(number)
         .fetch_optional(&self.pool)
         .await
-        .map_err(db_error)?;
-        row.map(|r| {
-            Ok((
-                r.try_get("card_channel_id").map_err(db_error)?,
-                r.try_get("card_message_id").map_err(db_error)?,
-            ))
-        })
-        .transpose()
+        .map_err(db_error)
     }
 
     async fn set_article(&self, article: InfoArticle, updated_by: &str) -> StoreResult<()> {

@@ -4,6 +4,18 @@
 
 use super::*;
 
+impl DbStore {
+    /// The webhook `sql` finds with `value` bound as `$1`.
+    async fn one_webhook(&self, sql: &'static str, value: &str) -> StoreResult<Option<Webhook>> {
+        let row = sqlx::query(sql)
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(from_row::<WebhookRow, _>).transpose()
+    }
+}
+
 #[async_trait]
 impl IntegrationStore for DbStore {
     async fn create_webhook(&self, record: WebhookRecord) -> StoreResult<()> {
@@ -25,22 +37,16 @@ impl IntegrationStore for DbStore {
     }
 
     async fn webhook(&self, id: &str) -> StoreResult<Option<Webhook>> {
-        let row = sqlx::query("SELECT * FROM webhooks WHERE id = $1 AND deleted_at IS NULL")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(from_row::<WebhookRow, _>).transpose()
+        self.one_webhook(
+            "SELECT * FROM webhooks WHERE id = $1 AND deleted_at IS NULL",
+            id,
+        )
+        .await
     }
 
     async fn webhook_by_secret(&self, secret_hash: &str) -> StoreResult<Option<Webhook>> {
-        let row =
-            sqlx::query("SELECT * FROM webhooks WHERE secret_hash = $1 AND deleted_at IS NULL")
-                .bind(secret_hash)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_error)?;
-        row.as_ref().map(from_row::<WebhookRow, _>).transpose()
+        let sql = "SELECT * FROM webhooks WHERE secret_hash = $1 AND deleted_at IS NULL";
+        self.one_webhook(sql, secret_hash).await
     }
 
     async fn channel_webhooks(&self, channel_id: &str) -> StoreResult<Vec<Webhook>> {

@@ -155,16 +155,7 @@ impl SeqCounters {
             .map(|(id, last)| (id, *last))
             .collect();
         for chunk in advanced.chunks(MAX_BOUND_PER_STATEMENT / 3) {
-            let cases = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "WHEN {} THEN {}",
-                        dialect::param(2 * i + 1),
-                        dialect::param(2 * i + 2)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
+            let cases = in_pairs(chunk.len(), " ", |id, seq| format!("WHEN {id} THEN {seq}"));
             let sql = format!(
                 "UPDATE channels SET last_seq = CASE id {cases} END WHERE id IN ({})",
                 placeholders(2 * chunk.len() + 1, chunk.len())
@@ -208,16 +199,9 @@ impl PostBatch {
         };
         // `(a = ? AND b = ?) OR ...` uses the (actor_id, client_msg_id) index for each term.
         for chunk in keys.chunks(MAX_BOUND_PER_STATEMENT / 2) {
-            let terms = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "(actor_id = {} AND client_msg_id = {})",
-                        dialect::param(2 * i + 1),
-                        dialect::param(2 * i + 2)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" OR ");
+            let terms = in_pairs(chunk.len(), " OR ", |author, key| {
+                format!("(actor_id = {author} AND client_msg_id = {key})")
+            });
             let sql = format!("SELECT * FROM events WHERE {terms}");
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (author, key) in chunk {
@@ -380,6 +364,15 @@ impl PostBatch {
         }
         Ok(inserted)
     }
+}
+
+/// `count` terms joined by `separator`, each made by `term` from the next two placeholders
+/// (for values bound in pairs, in order).
+fn in_pairs(count: usize, separator: &str, term: impl Fn(String, String) -> String) -> String {
+    (0..count)
+        .map(|i| term(dialect::param(2 * i + 1), dialect::param(2 * i + 2)))
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// The stored message posted by `author_id` with `client_msg_id`, if any.

@@ -287,7 +287,11 @@ impl PostBatch {
     /// Keeps the idempotency key of a message this batch committed, so that a repeat later in
     /// the same batch is recognised too.
     fn remember(&mut self, outcome: &WriteOutcome) {
-        if let WriteOutcome::Committed(event) = outcome {
+        // Only keyed messages are kept: no copy of other events (webhook posts, joins).
+        if let WriteOutcome::Committed(event) = outcome
+            && let EventKind::Message(message) = &event.kind
+            && message.client_msg_id.is_some()
+        {
             self.remember_event(event.clone());
         }
     }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use xerrada_protocol::limits;
 
+use crate::texts::Lang;
+
 /// Everything the server needs to run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -32,6 +34,9 @@ pub struct Config {
     /// The address users and integrations reach this server at (for `response_url`s);
     /// default `http://<bind address>`.
     pub public_url: Option<String>,
+    /// The installation's language: what a whole channel reads (ticket cards), and what
+    /// people whose language is not known yet are told. `ca`, `es` or `en`.
+    pub default_lang: Lang,
     pub limits: Limits,
     pub auth: AuthSettings,
     pub realtime: RealtimeSettings,
@@ -190,6 +195,7 @@ impl Config {
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
             public_url: None,
+            default_lang: Lang::default(),
             limits: Limits::default(),
             auth: AuthSettings::default(),
             realtime: RealtimeSettings::default(),
@@ -219,6 +225,7 @@ pub struct FileConfig {
     pub allowed_origins: Option<Vec<String>>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
     pub public_url: Option<String>,
+    pub default_lang: Option<Lang>,
     pub limits: Option<Limits>,
     pub integrations: Option<IntegrationSettings>,
     pub support: Option<SupportSettings>,
@@ -304,6 +311,7 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
         overrides.trusted_proxies
     };
     config.public_url = overrides.public_url.or(file.public_url);
+    config.default_lang = file.default_lang.unwrap_or_default();
     config.integrations = file.integrations.unwrap_or_default();
     config.support = file.support.unwrap_or_default();
     if config.support.categories.is_empty() {

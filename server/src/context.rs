@@ -11,6 +11,7 @@ use crate::hub::Hub;
 use crate::memberships::{Access, Memberships};
 use crate::peers::Outgoing;
 use crate::store::{ChannelMembers, Store};
+use crate::texts::Lang;
 use crate::writer::Writer;
 use xerrada_protocol::User;
 
@@ -37,16 +38,19 @@ pub struct Context {
 /// on the feature, which depends on the services: `app.rs` registers the feature at start.
 #[async_trait]
 pub trait FeatureCommands: Send + Sync {
-    /// Each command's name (without the slash) and its line in `/help`.
-    fn listed(&self) -> &'static [(&'static str, &'static str)];
-    /// Runs `/name text` for `caller` (a name it listed); the answer is shown to the caller only.
+    /// Each command's name, without the slash.
+    fn names(&self) -> &'static [&'static str];
+    /// A command's line in `/help`.
+    fn describe(&self, name: &str, lang: Lang) -> String;
+    /// Runs `/name text` for `caller` (one of its names); the answer, in `lang`, is shown to
+    /// the caller only.
     async fn run(
         &self,
         ctx: &Context,
         caller: &User,
         name: &str,
         text: &str,
-        lang: Option<&str>,
+        lang: Lang,
     ) -> AppResult<String>;
 }
 

@@ -18,6 +18,7 @@
 //! - [`services`]: business rules for accounts, departments, channels, messages, bots,
 //!   webhooks and slash commands; [`helpdesk`]: the IT help desk (tickets, `@suport`, `/info`),
 //!   a feature built on the services, which registers its commands with them at start.
+//! - [`texts`]: the one catalogue of what the server writes for people, in ca, es and en.
 //! - [`http_error`]: how errors look over HTTP, shared by `api`, `ws` and `web`.
 //! - [`api`]: thin HTTP handlers; [`ws`]: one WebSocket's life; [`web`]: the embedded client
 //!   and the security headers.
@@ -47,6 +48,7 @@ pub mod services;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod texts;
 pub mod validate;
 pub mod web;
 pub mod writer;

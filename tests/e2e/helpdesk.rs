@@ -2,7 +2,8 @@
 //! an outsider, through commands, buttons, DMs and REST.
 
 use serde_json::{Value, json};
-use xerrada_tests::{Session, TestApp, WsClient, spawn_app};
+use xerrada::texts::Lang;
+use xerrada_tests::{Session, TestApp, WsClient, spawn_app, spawn_app_with};
 
 /// A socket that keeps the frames a helper skipped, so no frame is lost between helpers.
 struct Client {
@@ -14,6 +15,18 @@ impl Client {
     async fn connect(app: &TestApp, who: &Session) -> Client {
         Client {
             ws: app.connect(who).await,
+            backlog: Default::default(),
+        }
+    }
+
+    /// A socket whose `auth` frame says the client's UI language.
+    async fn connect_in(app: &TestApp, who: &Session, lang: &str) -> Client {
+        let mut ws = WsClient::connect(app.addr).await;
+        ws.send_json(&json!({"type": "auth", "token": who.token, "lang": lang}))
+            .await;
+        assert_eq!(ws.next_frame().await["type"], "ready");
+        Client {
+            ws,
             backlog: Default::default(),
         }
     }
@@ -623,4 +636,167 @@ async fn info_answers_from_the_knowledge_base_in_the_ui_language() {
         app.delete("/api/v1/info/nothing", &admin.token).await.0,
         404
     );
+}
+
+/// Everyone reads the desk in their own language: an answer in the language of the one who
+/// asked, the bot's direct messages in the language the addressee's client last said, and the
+/// card, which the whole team reads, in the installation's.
+#[tokio::test]
+async fn the_desk_speaks_each_persons_language() {
+    let app = spawn_app_with(|config| config.default_lang = Lang::En).await;
+    let admin = app.admin().await;
+    let tic = app.create_department(&admin, "tic").await;
+    let tech = app.create_user_in(&admin, "tecnic", &[&tic.id]).await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bob = app.create_user(&admin, "bob").await;
+    let general = app.create_channel(&anna, "general", "public").await;
+    let mut anna_ws = Client::connect_in(&app, &anna, "es-ES").await;
+    let mut tech_ws = Client::connect_in(&app, &tech, "ca").await;
+
+    // Anna asks in Spanish: her answer and her DM are in Spanish...
+    let answer = anna_ws
+        .command(&general, "/suport La impresora no imprime")
+        .await;
+    assert!(
+        answer["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Has abierto el ticket **#1**")),
+        "{answer}"
+    );
+    let dm = anna_ws.next_dm().await;
+    assert!(
+        dm["body"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("He abierto el ticket **#1**")),
+        "{dm}"
+    );
+    // ...and the card, for the whole team, in the installation's language.
+    let card = tech_ws.next_of_type("message").await["message"].clone();
+    assert_eq!(card["body"], "Ticket #1 (open): La impresora no imprime");
+    let attachment = &card["extras"]["attachments"][0];
+    let titles: Vec<&str> = attachment["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Requester", "Status", "Priority", "Category", "Assigned to"]
+    );
+    let labels: Vec<&str> = card["extras"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["label"].as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Assign to me",
+            "In progress",
+            "Waiting",
+            "Resolved",
+            "Comment"
+        ]
+    );
+
+    // The technician works in Catalan; Anna hears of it in Spanish.
+    let answer = tech_ws
+        .command(&tic.channel_id, "/ticket 1 status resolta")
+        .await;
+    assert_eq!(
+        answer["text"], "Tiquet **#1** actualitzat: resolt · prioritat normal.",
+        "{answer}"
+    );
+    let dm = anna_ws.next_dm().await;
+    assert_eq!(
+        dm["body"],
+        "El ticket #1 ahora está **resuelto** (por User tecnic)."
+    );
+    let answer = tech_ws
+        .command(&tic.channel_id, "/ticket 1 priority altissima")
+        .await;
+    assert_eq!(answer["type"], "error");
+    assert_eq!(
+        answer["message"],
+        "prioritat desconeguda \"altissima\": escriu baixa, normal, alta o urgent"
+    );
+
+    // A refusal is in the language of the one refused; its code does not change.
+    let refused = anna_ws.command(&general, "/ticket 1 priority alta").await;
+    assert_eq!(
+        (refused["type"].as_str(), refused["code"].as_str()),
+        (Some("error"), Some("forbidden"))
+    );
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("solo el equipo de soporte puede cambiar la prioridad")),
+        "{refused}"
+    );
+    let help = anna_ws.command(&general, "/help").await;
+    let help = help["text"].as_str().expect("text");
+    assert!(
+        help.starts_with("**Comandos disponibles**")
+            && help.contains("`/suport <descripción>` abre una petición de soporte a TIC"),
+        "{help}"
+    );
+
+    // Over REST: Accept-Language, else the installation's language.
+    let missing = |lang: Option<&'static str>| {
+        let mut request = app
+            .http
+            .get(app.url("/api/v1/tickets/99"))
+            .bearer_auth(&anna.token);
+        if let Some(lang) = lang {
+            request = request.header("Accept-Language", lang);
+        }
+        async move {
+            let response = request.send().await.expect("sent");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.expect("json");
+            (status, body["message"].as_str().map(str::to_owned))
+        }
+    };
+    assert_eq!(
+        missing(Some("ca-ES,ca;q=0.9")).await,
+        (404, Some("no s'ha trobat el tiquet #99".into()))
+    );
+    assert_eq!(
+        missing(Some("fr, es;q=0.5")).await,
+        (404, Some("no se ha encontrado el ticket #99".into()))
+    );
+    assert_eq!(
+        missing(None).await,
+        (404, Some("ticket #99 not found".into()))
+    );
+
+    // Someone whose client never said a language is greeted in the installation's.
+    let (_, dm_channel) = app
+        .post(
+            "/api/v1/dms",
+            &bob.token,
+            json!({"user_ids": [card["author_id"]]}),
+        )
+        .await;
+    let mut bob_ws = Client::connect(&app, &bob).await;
+    let dm_id = dm_channel["id"].as_str().expect("dm id").to_owned();
+    app.send(&bob, &dm_id, "Hola").await;
+    let greeting = bob_ws
+        .next_matching(|f| f["type"] == "message" && f["message"]["author_id"] == card["author_id"])
+        .await;
+    assert!(
+        greeting["message"]["body"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("Hello! I am the IT support bot.")),
+        "{greeting}"
+    );
+    let labels: Vec<&str> = greeting["message"]["extras"]["actions"]
+        .as_array()
+        .expect("menu")
+        .iter()
+        .filter_map(|a| a["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["Open a request with this message", "My requests"]);
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 use xerrada::hub::{HubStats, Outbox, OutboxReceiver};
 use xerrada::services::messages::{self, Draft};
 use xerrada::services::resume;
+use xerrada::texts::Lang;
 use xerrada_protocol::ServerFrame;
 use xerrada_tests::{Session, spawn_app_with};
 
@@ -89,7 +90,7 @@ async fn socket_send(
     let result = messages::send_from_socket(
         &app.ctx,
         &who.user,
-        Some("en"),
+        Lang::En,
         &outbox,
         Some("r1".into()),
         draft,

@@ -164,6 +164,16 @@ pub async fn users_can_be_listed_updated_and_deactivated(store: Arc<dyn Store>) 
             .as_deref(),
         Some("hash")
     );
+    // A language is remembered per person, and unknown until said.
+    let language = |id: String| {
+        let store = store.clone();
+        async move { store.language(&id).await.expect("language") }
+    };
+    assert_eq!(language(anna.id.clone()).await, None);
+    store.set_language(&anna.id, "es").await.expect("set");
+    store.set_language(&anna.id, "en").await.expect("set");
+    assert_eq!(language(anna.id.clone()).await.as_deref(), Some("en"));
+    assert_eq!(language("nobody".into()).await, None);
     let session = NewSession {
         id: ids::new_id(),
         user_id: anna.id.clone(),

@@ -12,7 +12,7 @@ use xerrada_protocol::{
     Message, MessagePage, SendMessageRequest,
 };
 
-use super::extract::{ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiQuery, UiLang};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::http_error::HttpResult;
@@ -114,12 +114,9 @@ pub async fn post(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
     Path(channel_id): Path<String>,
-    headers: axum::http::HeaderMap,
+    UiLang(lang): UiLang,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> HttpResult<Response> {
-    let lang = headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
     let sent = messages::send(&ctx, &caller, Draft::from_rest(&channel_id, req), lang).await?;
     Ok(match sent {
         Sent::Message { message, created } => {

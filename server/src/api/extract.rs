@@ -14,6 +14,7 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
 use crate::http_error::HttpError;
+use crate::texts::Lang;
 
 /// A JSON body. Malformed JSON is 400, well-formed but wrong JSON 422, a missing JSON content
 /// type 415, a body over the HTTP limit 413 — each with the JSON error body.
@@ -157,5 +158,25 @@ impl FromRequestParts<Arc<Context>> for Caller {
             ))
         })?;
         Ok(ctx.auth.authenticate(token).await?)
+    }
+}
+
+/// The language a REST caller reads answers in: the first supported one of its
+/// `Accept-Language`, else the installation's.
+pub struct UiLang(pub Lang);
+
+impl FromRequestParts<Arc<Context>> for UiLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &Arc<Context>,
+    ) -> Result<Self, Self::Rejection> {
+        let said = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::negotiate);
+        Ok(UiLang(said.unwrap_or(ctx.config.default_lang)))
     }
 }

@@ -8,13 +8,14 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use xerrada_protocol::{OpenTicketRequest, Ticket, TicketDetail, TicketList, UpdateTicketRequest};
 
-use super::extract::{ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiQuery, UiLang};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
-use crate::helpdesk::texts::read_status;
 use crate::helpdesk::{self, ListQuery};
 use crate::http_error::HttpResult;
+use crate::texts::labels::read_status;
+use crate::texts::{Lang, desk};
 
 /// Query of `GET /tickets`. An empty value (`?status=&category=`) means "any".
 #[derive(Deserialize)]
@@ -32,18 +33,17 @@ fn non_empty(value: Option<String>) -> Option<String> {
 pub async fn list(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
+    UiLang(lang): UiLang,
     ApiQuery(query): ApiQuery<TicketsQuery>,
 ) -> HttpResult<Json<TicketList>> {
     let status = non_empty(query.status)
-        .map(|s| read_status(&s).ok_or_else(|| AppError::Invalid(format!("unknown status {s:?}"))))
+        .map(|s| read_status(&s).ok_or_else(|| AppError::Invalid(desk::unknown_status(lang, &s))))
         .transpose()?;
     let mine = match non_empty(query.mine).as_deref() {
         None | Some("false") => false,
         Some("true") => true,
         Some(other) => {
-            return Err(
-                AppError::Invalid(format!("mine must be true or false, not {other:?}")).into(),
-            );
+            return Err(AppError::Invalid(desk::mine_flag(lang, other)).into());
         }
     };
     let query = ListQuery {
@@ -59,38 +59,43 @@ pub async fn list(
 pub async fn open(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
+    UiLang(lang): UiLang,
     ApiJson(req): ApiJson<OpenTicketRequest>,
 ) -> HttpResult<(StatusCode, Json<Ticket>)> {
     Ok((
         StatusCode::CREATED,
-        Json(helpdesk::open(&ctx, &caller.user, req).await?),
+        Json(helpdesk::open(&ctx, &caller.user, req, lang).await?),
     ))
 }
 
 /// A ticket number from the path; anything else names no ticket.
-fn number(raw: &str) -> Result<i64, AppError> {
+fn number(raw: &str, lang: Lang) -> Result<i64, AppError> {
     raw.trim_start_matches('#')
         .parse()
-        .map_err(|_| AppError::NotFound(format!("ticket {raw:?} not found")))
+        .map_err(|_| AppError::NotFound(desk::ticket_not_found(lang, format!("{raw:?}"))))
 }
 
 pub async fn detail(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
+    UiLang(lang): UiLang,
     Path(raw): Path<String>,
 ) -> HttpResult<Json<TicketDetail>> {
+    let number = number(&raw, lang)?;
     Ok(Json(
-        helpdesk::detail(&ctx, &caller.user, number(&raw)?).await?,
+        helpdesk::detail(&ctx, &caller.user, number, lang).await?,
     ))
 }
 
 pub async fn update(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
+    UiLang(lang): UiLang,
     Path(raw): Path<String>,
     ApiJson(req): ApiJson<UpdateTicketRequest>,
 ) -> HttpResult<Json<Ticket>> {
+    let number = number(&raw, lang)?;
     Ok(Json(
-        helpdesk::update(&ctx, &caller.user, number(&raw)?, req).await?,
+        helpdesk::update(&ctx, &caller.user, number, req, lang).await?,
     ))
 }

@@ -15,15 +15,16 @@ use xerrada_protocol::{
 };
 
 use super::cards;
-use super::texts::{Lang, read_status, status_label};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::events::ephemeral;
 use crate::hub::OutFrame;
 use crate::ids;
-use crate::services::accounts::{SUPPORT_ACCOUNT, system_account};
+use crate::services::accounts::{SUPPORT_ACCOUNT, language_of, system_account};
 use crate::services::channels::direct_channel;
 use crate::store::{HistoryQuery, WriteOp};
+use crate::texts::labels::{read_status, status_label};
+use crate::texts::{Lang, desk};
 
 /// The `@suport` account.
 pub async fn bot_user(ctx: &Context) -> AppResult<User> {
@@ -36,10 +37,8 @@ pub async fn announce_new(ctx: &Context, ticket: &Ticket) {
     if let Err(e) = post_card(ctx, ticket).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not post the ticket card");
     }
-    let text = format!(
-        "He obert el tiquet **#{}**: {}\nT'aviso aquí de cada canvi. Pots comentar-lo amb `/ticket {} comment <text>`.",
-        ticket.number, ticket.title, ticket.number
-    );
+    let lang = language_of(ctx, &ticket.requester_id).await;
+    let text = desk::opened_dm(lang, ticket.number, &ticket.title);
     if let Err(e) = tell(ctx, &ticket.requester_id, &text, None).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
     }
@@ -55,6 +54,7 @@ pub async fn announce_change(
     if let Err(e) = refresh_card(ctx, ticket).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not refresh the ticket card");
     }
+    let lang = language_of(ctx, &ticket.requester_id).await;
     let mut lines = Vec::new();
     for (kind, detail) in history {
         // An assignment names the assignee, not who made it.
@@ -68,6 +68,7 @@ pub async fn announce_change(
             detail.clone()
         };
         lines.extend(cards::change_line(
+            lang,
             ticket.number,
             &actor.display_name,
             kind,
@@ -94,7 +95,8 @@ async fn card_for(ctx: &Context, ticket: &Ticket) -> AppResult<(String, MessageE
         .await?
         .unwrap_or_default();
     let assignee = display_name(ctx, ticket.assignee_id.as_deref()).await?;
-    Ok(cards::card(ticket, &requester, assignee.as_deref()))
+    let lang = ctx.config.default_lang;
+    Ok(cards::card(ticket, &requester, assignee.as_deref(), lang))
 }
 
 async fn post_card(ctx: &Context, ticket: &Ticket) -> AppResult<()> {
@@ -318,26 +320,26 @@ async fn on_message(
     if !direct {
         return Ok(());
     }
+    let lang = language_of(ctx, &message.author_id).await;
     let menu = MessageExtras {
         actions: vec![
             MessageAction {
                 id: "open".into(),
-                label: "Obre una petició amb aquest missatge".into(),
+                label: desk::open_with_this_message(lang).into(),
                 style: Some(ActionStyle::Primary),
                 value: Some(message.id.clone()),
             },
             MessageAction {
                 id: "mine".into(),
-                label: "Les meves peticions".into(),
+                label: desk::my_requests(lang).into(),
                 style: None,
                 value: None,
             },
         ],
         ..MessageExtras::default()
     };
-    let text = "Hola! Sóc el bot de suport de TIC. Què vols fer?\n\
-                També pots escriure `/suport <descripció>` des de qualsevol canal, i `/tickets` per veure les teves peticions.";
-    post_as_bot(ctx, &message.channel_id, text.into(), Some(menu)).await?;
+    let text = desk::greeting(lang).to_owned();
+    post_as_bot(ctx, &message.channel_id, text, Some(menu)).await?;
     Ok(())
 }
 
@@ -353,29 +355,20 @@ async fn on_action(
     let Some(user) = ctx.store.user_by_id(user_id).await? else {
         return Ok(());
     };
+    // Whoever clicked reads the answer: in their language, even on the team's card.
+    let lang = language_of(ctx, user_id).await;
     let result = match action_id {
         "open" => {
-            open_from_dm(
-                ctx,
-                &user,
-                channel_id,
-                value.unwrap_or(message_id),
-                message_id,
-            )
-            .await
+            let source_id = value.unwrap_or(message_id);
+            open_from_dm(ctx, &user, channel_id, source_id, message_id, lang).await
         }
-        "mine" => list_mine(ctx, &user, channel_id).await,
+        "mine" => list_mine(ctx, &user, channel_id, lang).await,
         "comment" => {
             let number = value.unwrap_or("?");
-            whisper(
-                ctx,
-                user_id,
-                channel_id,
-                format!("Escriu `/ticket {number} comment <text>` per comentar el tiquet."),
-            );
+            whisper(ctx, user_id, channel_id, desk::comment_hint(lang, number));
             Ok(())
         }
-        _ => card_action(ctx, &user, action_id, value).await,
+        _ => card_action(ctx, &user, action_id, value, lang).await,
     };
     if let Err(e) = result {
         whisper(ctx, user_id, channel_id, e.client_message());
@@ -389,27 +382,28 @@ async fn open_from_dm(
     channel_id: &str,
     source_id: &str,
     menu_id: &str,
+    lang: Lang,
 ) -> AppResult<()> {
     let source = ctx
         .store
         .message(channel_id, source_id)
         .await?
         .filter(|m| m.author_id == user.id)
-        .ok_or_else(|| AppError::Invalid("escriu primer la teva petició en un missatge".into()))?;
+        .ok_or_else(|| AppError::Invalid(desk::write_request_first(lang).into()))?;
     let request = OpenTicketRequest {
         description: source.body,
         title: None,
         category: None,
         priority: None,
     };
-    let ticket = super::open(ctx, user, request).await?;
+    let ticket = super::open(ctx, user, request, lang).await?;
     // The menu is spent: a second click must not open the same request twice.
     let bot = bot_user(ctx).await?;
     let op = WriteOp::EditMessage {
         channel_id: channel_id.to_owned(),
         message_id: menu_id.to_owned(),
         editor_id: bot.id,
-        body: Some(format!("Petició oberta: tiquet **#{}**.", ticket.number)),
+        body: Some(desk::request_opened(lang, ticket.number)),
         extras: Some(None),
         at: ids::now(),
     };
@@ -417,7 +411,7 @@ async fn open_from_dm(
     Ok(())
 }
 
-async fn list_mine(ctx: &Context, user: &User, channel_id: &str) -> AppResult<()> {
+async fn list_mine(ctx: &Context, user: &User, channel_id: &str, lang: Lang) -> AppResult<()> {
     let query = super::ListQuery {
         mine: true,
         ..super::ListQuery::default()
@@ -431,14 +425,14 @@ async fn list_mine(ctx: &Context, user: &User, channel_id: &str) -> AppResult<()
                 "- **#{}** {} ({})",
                 t.number,
                 t.title,
-                status_label(t.status, Lang::Ca)
+                status_label(t.status, lang)
             )
         })
         .collect();
     let text = if open.is_empty() {
-        "No tens cap petició oberta.".to_owned()
+        desk::no_open_requests(lang).to_owned()
     } else {
-        format!("Les teves peticions obertes:\n{}", open.join("\n"))
+        format!("{}\n{}", desk::your_open_requests(lang), open.join("\n"))
     };
     post_as_bot(ctx, channel_id, text, None).await?;
     Ok(())
@@ -449,20 +443,21 @@ async fn card_action(
     user: &User,
     action_id: &str,
     value: Option<&str>,
+    lang: Lang,
 ) -> AppResult<()> {
     let number: i64 = value
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| AppError::Invalid("this button names no ticket".into()))?;
+        .ok_or_else(|| AppError::Invalid(desk::button_names_no_ticket(lang).into()))?;
     let mut change = UpdateTicketRequest::default();
     match action_id {
         "assign" => change.assignee_id = Some(user.id.clone()),
         status => {
             change.status = Some(
                 read_status(status)
-                    .ok_or_else(|| AppError::Invalid(format!("unknown action {status:?}")))?,
+                    .ok_or_else(|| AppError::Invalid(desk::unknown_button(lang, status)))?,
             );
         }
     }
-    super::update(ctx, user, number, change).await?;
+    super::update(ctx, user, number, change, lang).await?;
     Ok(())
 }

@@ -4,11 +4,18 @@ use xerrada_protocol::{
     ActionStyle, Attachment, AttachmentField, MessageAction, MessageExtras, Ticket, TicketStatus,
 };
 
-use super::texts::{Lang, read_status, status_label};
+use crate::texts::labels::{priority_label, read_priority, read_status, status_label};
+use crate::texts::{Lang, desk};
 
 /// The card of a ticket: a one-line body (what notifications and other clients show) and the
-/// attachment with the details and the team's buttons.
-pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String, MessageExtras) {
+/// attachment with the details and the team's buttons, in `lang` (the installation's: the
+/// whole team reads it).
+pub fn card(
+    ticket: &Ticket,
+    requester: &str,
+    assignee: Option<&str>,
+    lang: Lang,
+) -> (String, MessageExtras) {
     let number = ticket.number;
     let field = |title: &str, value: String| AttachmentField {
         title: title.into(),
@@ -26,19 +33,23 @@ pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String
         color: Some(color.into()),
         title: Some(format!("#{number} · {}", ticket.title)),
         text: Some(ticket.description.clone()),
-        fields: vec![
-            field("Sol·licitant", requester.into()),
-            field("Estat", status_label(ticket.status, Lang::Ca).into()),
-            field("Prioritat", ticket.priority.as_str().into()),
-            field("Categoria", ticket.category.clone()),
-            field("Assignat a", assignee.unwrap_or("ningú").into()),
-        ],
-        footer: Some(format!("Obert {}", ticket.created_at)),
+        fields: desk::card_fields(lang)
+            .into_iter()
+            .zip([
+                requester.to_owned(),
+                status_label(ticket.status, lang).to_owned(),
+                priority_label(ticket.priority, lang).to_owned(),
+                ticket.category.clone(),
+                assignee.unwrap_or(desk::nobody(lang)).to_owned(),
+            ])
+            .map(|(title, value)| field(title, value))
+            .collect(),
+        footer: Some(desk::card_footer(lang, &ticket.created_at)),
         ..Attachment::default()
     };
-    let button = |id: &str, label: &str, style: Option<ActionStyle>| MessageAction {
+    let button = |id: &str, style: Option<ActionStyle>| MessageAction {
         id: id.into(),
-        label: label.into(),
+        label: desk::card_button(lang, id).into(),
         style,
         value: Some(number.to_string()),
     };
@@ -47,26 +58,22 @@ pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String
         Vec::new()
     } else {
         [
-            ("assign", "Assigna-me-la", Some(ActionStyle::Primary), None),
-            (
-                "in_progress",
-                "En curs",
-                None,
-                Some(TicketStatus::InProgress),
-            ),
-            ("waiting", "En espera", None, Some(TicketStatus::Waiting)),
-            ("resolved", "Resolta", None, Some(TicketStatus::Resolved)),
-            ("comment", "Comenta", None, None),
+            ("assign", Some(ActionStyle::Primary), None),
+            ("in_progress", None, Some(TicketStatus::InProgress)),
+            ("waiting", None, Some(TicketStatus::Waiting)),
+            ("resolved", None, Some(TicketStatus::Resolved)),
+            ("comment", None, None),
         ]
         .into_iter()
-        .filter(|(_, _, _, status)| *status != Some(ticket.status))
-        .map(|(id, label, style, _)| button(id, label, style))
+        .filter(|(_, _, status)| *status != Some(ticket.status))
+        .map(|(id, style, _)| button(id, style))
         .collect()
     };
-    let body = format!(
-        "Tiquet #{number} ({}): {}",
-        status_label(ticket.status, Lang::Ca),
-        ticket.title
+    let body = desk::card_body(
+        lang,
+        number,
+        status_label(ticket.status, lang),
+        &ticket.title,
     );
     // The body is the attachment's plain-text fallback: clients need not show both.
     let attachment = Attachment {
@@ -81,21 +88,28 @@ pub fn card(ticket: &Ticket, requester: &str, assignee: Option<&str>) -> (String
     (body, extras)
 }
 
-/// What the requester is told about a change, or `None` when it is internal only.
-pub fn change_line(number: i64, actor: &str, kind: &str, detail: &str) -> Option<String> {
+/// What the requester is told about a change, in their language, or `None` when it is
+/// internal only (a note).
+pub fn change_line(
+    lang: Lang,
+    number: i64,
+    actor: &str,
+    kind: &str,
+    detail: &str,
+) -> Option<String> {
     let line = match kind {
         "status" => {
-            let label = read_status(detail)
-                .map_or(detail.to_owned(), |s| status_label(s, Lang::Ca).to_owned());
-            format!("El tiquet #{number} ara és **{label}** (per {actor}).")
+            let label = read_status(detail).map_or(detail, |s| status_label(s, lang));
+            desk::status_changed(lang, number, label, actor)
         }
         "priority" => {
-            format!("La prioritat del tiquet #{number} ara és **{detail}** (per {actor}).")
+            let label = read_priority(detail).map_or(detail, |p| priority_label(p, lang));
+            desk::priority_changed(lang, number, label, actor)
         }
-        "category" => format!("El tiquet #{number} ara és de la categoria **{detail}**."),
-        "assigned" if detail.is_empty() => format!("El tiquet #{number} ja no té ningú assignat."),
-        "assigned" => format!("{detail} s'ocupa del tiquet #{number} (per {actor})."),
-        "comment" => format!("Comentari de {actor} al tiquet #{number}:\n> {detail}"),
+        "category" => desk::category_changed(lang, number, detail),
+        "assigned" if detail.is_empty() => desk::unassigned(lang, number),
+        "assigned" => desk::assigned(lang, number, detail, actor),
+        "comment" => desk::commented(lang, number, actor, detail),
         _ => return None,
     };
     Some(line)

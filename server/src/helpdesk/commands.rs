@@ -5,34 +5,22 @@ use xerrada_protocol::{OpenTicketRequest, TicketStatus, UpdateTicketRequest, Use
 use async_trait::async_trait;
 
 use super::ListQuery;
-use super::texts::{Lang, read_priority, read_status, status_label};
 use crate::context::{Context, FeatureCommands};
 use crate::error::{AppError, AppResult};
+use crate::texts::labels::{priority_label, read_priority, read_status, status_label};
+use crate::texts::{Lang, desk};
 
 /// The desk's slash commands, registered with the command service at start.
 pub struct DeskCommands;
 
 #[async_trait]
 impl FeatureCommands for DeskCommands {
-    fn listed(&self) -> &'static [(&'static str, &'static str)] {
-        &[
-            (
-                "suport",
-                "`/suport <descripció>` obre una petició de suport a TIC",
-            ),
-            (
-                "ticket",
-                "`/ticket <n> [assign [@usuari] | unassign | status <estat> | priority <prioritat> | category <categoria> | comment <text> | note <text> | close | reopen]`",
-            ),
-            (
-                "tickets",
-                "les teves peticions obertes (l'equip de suport: `/tickets all`, `status:<estat>`, `assignee:me`)",
-            ),
-            (
-                "info",
-                "`/info [tema]` respon amb els articles de l'equip de suport (VPN, correu, ...)",
-            ),
-        ]
+    fn names(&self) -> &'static [&'static str] {
+        &["suport", "ticket", "tickets", "info"]
+    }
+
+    fn describe(&self, name: &str, lang: Lang) -> String {
+        desk::help_line(lang, name)
     }
 
     async fn run(
@@ -41,29 +29,20 @@ impl FeatureCommands for DeskCommands {
         caller: &User,
         name: &str,
         text: &str,
-        lang: Option<&str>,
+        lang: Lang,
     ) -> AppResult<String> {
-        if name == "info" {
-            return super::info::answer(ctx, text, super::info::language(lang)).await;
+        match name {
+            "info" => super::info::answer(ctx, text, lang).await,
+            "suport" => open(ctx, caller, text, lang).await,
+            "ticket" => ticket(ctx, caller, text, lang).await,
+            _ => tickets(ctx, caller, text, lang).await,
         }
-        run(ctx, caller, name, text).await
     }
 }
 
-/// Runs a support command; the answer is shown only to the caller.
-pub async fn run(ctx: &Context, caller: &User, name: &str, text: &str) -> AppResult<String> {
-    match name {
-        "suport" => open(ctx, caller, text).await,
-        "ticket" => ticket(ctx, caller, text).await,
-        _ => tickets(ctx, caller, text).await,
-    }
-}
-
-async fn open(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
+async fn open(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResult<String> {
     if text.trim().is_empty() {
-        return Ok(
-            "Escriu què et passa: `/suport No puc imprimir a la impressora de la 2a planta`".into(),
-        );
+        return Ok(desk::open_usage(lang).into());
     }
     let request = OpenTicketRequest {
         description: text.to_owned(),
@@ -71,29 +50,24 @@ async fn open(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
         category: None,
         priority: None,
     };
-    let ticket = super::open(ctx, caller, request).await?;
-    Ok(format!(
-        "Has obert el tiquet **#{}**: {}. L'equip de suport ja l'ha rebut; t'avisaré per missatge directe de cada canvi.",
-        ticket.number, ticket.title
-    ))
+    let ticket = super::open(ctx, caller, request, lang).await?;
+    Ok(desk::opened(lang, ticket.number, &ticket.title))
 }
 
-const TICKET_USAGE: &str = "Ús: `/ticket <n> [assign [@usuari] | unassign | status <estat> | priority <prioritat> | category <categoria> | comment <text> | note <text> | close | reopen]`";
-
-async fn ticket(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
+async fn ticket(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResult<String> {
     let mut words = text.split_whitespace();
     let Some(number) = words
         .next()
         .map(|n| n.trim_start_matches('#'))
         .and_then(|n| n.parse::<i64>().ok())
     else {
-        return Ok(TICKET_USAGE.into());
+        return Ok(desk::ticket_usage(lang));
     };
     let verb = words.next().map(str::to_lowercase);
     let rest = words.collect::<Vec<_>>().join(" ");
     let mut change = UpdateTicketRequest::default();
     match verb.as_deref() {
-        None => return show(ctx, caller, number).await,
+        None => return show(ctx, caller, number, lang).await,
         Some("assign") => {
             change.assignee_id = Some(if rest.is_empty() || rest == "me" {
                 caller.id.clone()
@@ -103,48 +77,48 @@ async fn ticket(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
                     .credentials_by_username(username)
                     .await?
                     .map(|c| c.user.id)
-                    .ok_or_else(|| AppError::Invalid(format!("no hi ha cap usuari {username:?}")))?
+                    .ok_or_else(|| AppError::Invalid(desk::no_such_user(lang, username)))?
             });
         }
         Some("unassign") => change.assignee_id = Some(String::new()),
         Some("status") => {
-            change.status = Some(read_status(&rest).ok_or_else(|| {
-                AppError::Invalid(
-                    "estat desconegut: open, in_progress, waiting, resolved o closed".into(),
-                )
-            })?);
+            change.status = Some(
+                read_status(&rest)
+                    .ok_or_else(|| AppError::Invalid(desk::unknown_status(lang, &rest)))?,
+            );
         }
         Some("close") => change.status = Some(TicketStatus::Closed),
         Some("reopen") => change.status = Some(TicketStatus::Open),
         Some("priority") => {
-            change.priority = Some(read_priority(&rest).ok_or_else(|| {
-                AppError::Invalid("prioritat desconeguda: baixa, normal, alta o urgent".into())
-            })?);
+            change.priority = Some(
+                read_priority(&rest)
+                    .ok_or_else(|| AppError::Invalid(desk::unknown_priority(lang, &rest)))?,
+            );
         }
         Some("category") => change.category = Some(rest),
         Some("comment") => change.comment = Some(rest),
         Some("note") => change.note = Some(rest),
-        Some(_) => return Ok(TICKET_USAGE.into()),
+        Some(_) => return Ok(desk::ticket_usage(lang)),
     }
-    let ticket = super::update(ctx, caller, number, change).await?;
-    Ok(format!(
-        "Tiquet **#{}** actualitzat: {} · prioritat {}.",
+    let ticket = super::update(ctx, caller, number, change, lang).await?;
+    Ok(desk::updated(
+        lang,
         ticket.number,
-        status_label(ticket.status, Lang::Ca),
-        ticket.priority.as_str()
+        status_label(ticket.status, lang),
+        priority_label(ticket.priority, lang),
     ))
 }
 
-async fn show(ctx: &Context, caller: &User, number: i64) -> AppResult<String> {
-    let detail = super::detail(ctx, caller, number).await?;
+async fn show(ctx: &Context, caller: &User, number: i64, lang: Lang) -> AppResult<String> {
+    let detail = super::detail(ctx, caller, number, lang).await?;
     let ticket = detail.ticket;
     let mut lines = vec![
         format!("**#{}** {}", ticket.number, ticket.title),
-        format!(
-            "Estat: {} · Prioritat: {} · Categoria: {}",
-            status_label(ticket.status, Lang::Ca),
-            ticket.priority.as_str(),
-            ticket.category
+        desk::summary(
+            lang,
+            status_label(ticket.status, lang),
+            priority_label(ticket.priority, lang),
+            &ticket.category,
         ),
         ticket.description.clone(),
     ];
@@ -159,17 +133,13 @@ async fn show(ctx: &Context, caller: &User, number: i64) -> AppResult<String> {
             .await?
             .map(|u| u.display_name)
             .unwrap_or_default();
-        let label = if event.kind == "note" {
-            "Nota interna"
-        } else {
-            "Comentari"
-        };
-        lines.push(format!("> {label} de {who}: {}", event.detail));
+        let note = event.kind == "note";
+        lines.push(desk::history_entry(lang, note, &who, &event.detail));
     }
     Ok(lines.join("\n"))
 }
 
-async fn tickets(ctx: &Context, caller: &User, text: &str) -> AppResult<String> {
+async fn tickets(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResult<String> {
     let team = super::is_team(ctx, caller).await?;
     let mut query = ListQuery {
         mine: true,
@@ -179,10 +149,10 @@ async fn tickets(ctx: &Context, caller: &User, text: &str) -> AppResult<String> 
         match word.split_once(':') {
             _ if word == "all" || word == "tots" => query.mine = false,
             Some(("status" | "estat", status)) => {
-                query.status =
-                    Some(read_status(status).ok_or_else(|| {
-                        AppError::Invalid(format!("estat desconegut {status:?}"))
-                    })?);
+                query.status = Some(
+                    read_status(status)
+                        .ok_or_else(|| AppError::Invalid(desk::unknown_status(lang, status)))?,
+                );
             }
             Some(("assignee", "me")) => {
                 query.mine = false;
@@ -192,17 +162,12 @@ async fn tickets(ctx: &Context, caller: &User, text: &str) -> AppResult<String> 
                 query.mine = false;
                 query.category = Some(category.to_owned());
             }
-            _ => {
-                return Ok(
-                    "Ús: `/tickets [all] [status:<estat>] [assignee:me] [category:<categoria>]`"
-                        .into(),
-                );
-            }
+            _ => return Ok(desk::tickets_usage(lang)),
         }
     }
     if !team && !query.mine {
         return Err(AppError::Forbidden(
-            "només l'equip de suport pot veure les peticions dels altres".into(),
+            desk::only_team_sees_others(lang).into(),
         ));
     }
     let open_only = query.status.is_none();
@@ -212,7 +177,7 @@ async fn tickets(ctx: &Context, caller: &User, text: &str) -> AppResult<String> 
         .filter(|t| !open_only || t.status != TicketStatus::Closed)
         .collect();
     if tickets.is_empty() {
-        return Ok("No hi ha cap petició.".into());
+        return Ok(desk::no_requests(lang).into());
     }
     let lines: Vec<String> = tickets
         .iter()
@@ -221,10 +186,14 @@ async fn tickets(ctx: &Context, caller: &User, text: &str) -> AppResult<String> 
                 "- **#{}** {} ({}, {})",
                 t.number,
                 t.title,
-                status_label(t.status, Lang::Ca),
-                t.priority.as_str()
+                status_label(t.status, lang),
+                priority_label(t.priority, lang)
             )
         })
         .collect();
-    Ok(format!("Peticions:\n{}", lines.join("\n")))
+    Ok(format!(
+        "{}\n{}",
+        desk::requests_heading(lang),
+        lines.join("\n")
+    ))
 }

@@ -9,21 +9,18 @@ use xerrada_protocol::{InfoArticle, SetInfoArticleRequest};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
+use crate::texts::{Lang, desk};
 use crate::validate::Name;
 
-/// Languages of articles; the first is the default.
-pub const LANGS: [&str; 3] = ["ca", "es", "en"];
 const MAX_BODY_CHARS: usize = 4000;
 
-/// `ca`, `es` or `en` from a UI language or an `Accept-Language` value; Catalan otherwise.
-/// (`fr-FR,es;q=0.8` gives `es`: the first supported entry wins.)
-pub fn language(raw: Option<&str>) -> &'static str {
-    raw.unwrap_or_default()
-        .split(',')
-        .filter_map(|entry| entry.split([';', '-', '_']).next())
-        .map(|tag| tag.trim().to_ascii_lowercase())
-        .find_map(|tag| LANGS.iter().copied().find(|l| *l == tag))
-        .unwrap_or(LANGS[0])
+/// An article's language as an admin names it (any case).
+fn article_lang(raw: &str) -> AppResult<Lang> {
+    let raw = raw.to_ascii_lowercase();
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.as_str() == raw)
+        .ok_or_else(|| AppError::Invalid("lang must be one of ca, es, en".into()))
 }
 
 /// A topic key: 1-40 characters of lowercase letters, digits, `-` and `_`.
@@ -50,13 +47,10 @@ pub async fn set(
     req: SetInfoArticleRequest,
 ) -> AppResult<InfoArticle> {
     let topic = topic_key(topic)?;
-    let lang = req.lang.as_deref().unwrap_or(LANGS[0]).to_ascii_lowercase();
-    if !LANGS.contains(&lang.as_str()) {
-        return Err(AppError::Invalid(format!(
-            "lang must be one of {}",
-            LANGS.join(", ")
-        )));
-    }
+    let lang = match req.lang.as_deref() {
+        Some(raw) => article_lang(raw)?,
+        None => ctx.config.default_lang,
+    };
     let title = Name::parse(&req.title, "title")?.into_string();
     let body = req.body.trim().to_owned();
     if body.is_empty() || body.chars().count() > MAX_BODY_CHARS {
@@ -66,7 +60,7 @@ pub async fn set(
     }
     let article = InfoArticle {
         topic,
-        lang,
+        lang: lang.as_str().into(),
         title,
         body,
         updated_at: ids::now(),
@@ -82,55 +76,24 @@ pub async fn list(ctx: &Context) -> AppResult<Vec<InfoArticle>> {
 /// Removes a topic in one language, or in all of them.
 pub async fn remove(ctx: &Context, topic: &str, lang: Option<&str>) -> AppResult<()> {
     let topic = topic_key(topic)?;
-    let lang = lang.map(str::to_ascii_lowercase).filter(|l| !l.is_empty());
-    if let Some(lang) = &lang
-        && !LANGS.contains(&lang.as_str())
+    let lang = lang
+        .filter(|l| !l.is_empty())
+        .map(article_lang)
+        .transpose()?;
+    if ctx
+        .store
+        .remove_article(&topic, lang.map(Lang::as_str))
+        .await?
+        == 0
     {
-        return Err(AppError::Invalid(format!(
-            "lang must be one of {}",
-            LANGS.join(", ")
-        )));
-    }
-    if ctx.store.remove_article(&topic, lang.as_deref()).await? == 0 {
         return Err(AppError::NotFound(format!("no article {topic:?}")));
     }
     Ok(())
 }
 
-/// Fixed phrases of the answers, per language.
-struct Phrases {
-    topics: &'static str,
-    none: &'static str,
-    unknown: &'static str,
-    maybe: &'static str,
-}
-
-fn phrases(lang: &str) -> Phrases {
-    match lang {
-        "es" => Phrases {
-            topics: "Temas disponibles (escribe `/info <tema>`):",
-            none: "Todavía no hay ningún artículo.",
-            unknown: "No hay ningún artículo sobre",
-            maybe: "¿Quizás querías decir",
-        },
-        "en" => Phrases {
-            topics: "Available topics (type `/info <topic>`):",
-            none: "There are no articles yet.",
-            unknown: "There is no article about",
-            maybe: "Did you mean",
-        },
-        _ => Phrases {
-            topics: "Temes disponibles (escriu `/info <tema>`):",
-            none: "Encara no hi ha cap article.",
-            unknown: "No hi ha cap article sobre",
-            maybe: "Potser volies dir",
-        },
-    }
-}
-
 /// The answer of `/info [topic]` in `lang`.
-pub async fn answer(ctx: &Context, query: &str, lang: &str) -> AppResult<String> {
-    let words = phrases(lang);
+pub async fn answer(ctx: &Context, query: &str, lang: Lang) -> AppResult<String> {
+    let fallback = ctx.config.default_lang.as_str();
     let mut topics: BTreeMap<String, Vec<InfoArticle>> = BTreeMap::new();
     for article in ctx.store.articles().await? {
         topics
@@ -141,14 +104,14 @@ pub async fn answer(ctx: &Context, query: &str, lang: &str) -> AppResult<String>
     let best = |versions: &[InfoArticle]| -> Option<InfoArticle> {
         versions
             .iter()
-            .find(|a| a.lang == lang)
-            .or_else(|| versions.iter().find(|a| a.lang == LANGS[0]))
+            .find(|a| a.lang == lang.as_str())
+            .or_else(|| versions.iter().find(|a| a.lang == fallback))
             .or_else(|| versions.first())
             .cloned()
     };
     let listing = || -> String {
         if topics.is_empty() {
-            return words.none.into();
+            return desk::info_none(lang).into();
         }
         let lines: Vec<String> = topics
             .iter()
@@ -156,7 +119,7 @@ pub async fn answer(ctx: &Context, query: &str, lang: &str) -> AppResult<String>
                 best(versions).map(|a| format!("- `{topic}`: {}", a.title))
             })
             .collect();
-        format!("{}\n{}", words.topics, lines.join("\n"))
+        format!("{}\n{}", desk::info_topics(lang), lines.join("\n"))
     };
     let query = query.trim().to_lowercase();
     if query.is_empty() {
@@ -174,14 +137,17 @@ pub async fn answer(ctx: &Context, query: &str, lang: &str) -> AppResult<String>
         })
         .collect();
     if close.is_empty() {
-        return Ok(format!("{} «{query}».\n\n{}", words.unknown, listing()));
+        return Ok(format!(
+            "{}\n\n{}",
+            desk::info_unknown(lang, &query),
+            listing()
+        ));
     }
     let names: Vec<String> = close.iter().map(|t| format!("`/info {t}`")).collect();
     Ok(format!(
-        "{} «{query}». {} {}?",
-        words.unknown,
-        words.maybe,
-        names.join(", ")
+        "{} {}",
+        desk::info_unknown(lang, &query),
+        desk::info_did_you_mean(lang, &names.join(", "))
     ))
 }
 
@@ -207,15 +173,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn languages_fall_back_to_catalan() {
-        assert_eq!(language(Some("es-ES,es;q=0.9")), "es");
-        assert_eq!(language(Some("en")), "en");
-        assert_eq!(language(Some("fr-FR")), "ca");
-        assert_eq!(language(Some("fr-FR,es;q=0.8")), "es");
-        assert_eq!(language(None), "ca");
-    }
 
     #[test]
     fn close_topics_are_a_few_edits_away() {

@@ -10,7 +10,6 @@ pub mod bot;
 mod cards;
 pub mod commands;
 pub mod info;
-pub mod texts;
 
 use xerrada_protocol::{
     OpenTicketRequest, Role, Ticket, TicketDetail, TicketPriority, TicketStatus,
@@ -21,6 +20,8 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::store::{NewTicket, TicketChange, TicketFilter};
+use crate::texts::Lang;
+use crate::texts::desk::{self, TeamOnly};
 
 /// Longest ticket description, in characters.
 const MAX_DESCRIPTION_CHARS: usize = 4000;
@@ -50,12 +51,19 @@ pub async fn is_team(ctx: &Context, user: &User) -> AppResult<bool> {
         .is_some_and(|info| info.members.contains(&user.id)))
 }
 
-/// Opens a ticket for `requester`, posts its card and tells the requester.
-pub async fn open(ctx: &Context, requester: &User, req: OpenTicketRequest) -> AppResult<Ticket> {
+/// Opens a ticket for `requester`, posts its card and tells the requester. Refusals are in
+/// `lang`, the caller's.
+pub async fn open(
+    ctx: &Context,
+    requester: &User,
+    req: OpenTicketRequest,
+    lang: Lang,
+) -> AppResult<Ticket> {
     let description = req.description.trim().to_owned();
     if description.is_empty() || description.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(AppError::Invalid(format!(
-            "describe the problem in 1-{MAX_DESCRIPTION_CHARS} characters"
+        return Err(AppError::Invalid(desk::describe_the_problem(
+            lang,
+            MAX_DESCRIPTION_CHARS,
         )));
     }
     let title = match req
@@ -73,7 +81,7 @@ pub async fn open(ctx: &Context, requester: &User, req: OpenTicketRequest) -> Ap
         title
     };
     let category = match req.category {
-        Some(category) => check_category(ctx, &category)?,
+        Some(category) => check_category(ctx, &category, lang)?,
         None => ctx
             .config
             .support
@@ -97,7 +105,7 @@ pub async fn open(ctx: &Context, requester: &User, req: OpenTicketRequest) -> Ap
     Ok(ticket)
 }
 
-fn check_category(ctx: &Context, category: &str) -> AppResult<String> {
+fn check_category(ctx: &Context, category: &str, lang: Lang) -> AppResult<String> {
     ctx.config
         .support
         .categories
@@ -105,30 +113,30 @@ fn check_category(ctx: &Context, category: &str) -> AppResult<String> {
         .find(|c| c.eq_ignore_ascii_case(category.trim()))
         .cloned()
         .ok_or_else(|| {
-            AppError::Invalid(format!(
-                "unknown category {category:?}; use one of: {}",
-                ctx.config.support.categories.join(", ")
-            ))
+            let known = &ctx.config.support.categories;
+            AppError::Invalid(desk::unknown_category(lang, category, known))
         })
 }
 
 /// A ticket `user` may see: its own, or any for the team. Others get `not_found`.
-async fn visible(ctx: &Context, user: &User, number: i64) -> AppResult<(Ticket, bool)> {
-    let ticket = ctx
-        .store
-        .ticket(number)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("ticket #{number} not found")))?;
+async fn visible(ctx: &Context, user: &User, number: i64, lang: Lang) -> AppResult<(Ticket, bool)> {
+    let not_found = || AppError::NotFound(desk::ticket_not_found(lang, format!("#{number}")));
+    let ticket = ctx.store.ticket(number).await?.ok_or_else(not_found)?;
     let team = is_team(ctx, user).await?;
     if !team && ticket.requester_id != user.id {
-        return Err(AppError::NotFound(format!("ticket #{number} not found")));
+        return Err(not_found());
     }
     Ok((ticket, team))
 }
 
 /// `GET /tickets/{n}`: the ticket and its history; internal notes only for the team.
-pub async fn detail(ctx: &Context, user: &User, number: i64) -> AppResult<TicketDetail> {
-    let (ticket, team) = visible(ctx, user, number).await?;
+pub async fn detail(
+    ctx: &Context,
+    user: &User,
+    number: i64,
+    lang: Lang,
+) -> AppResult<TicketDetail> {
+    let (ticket, team) = visible(ctx, user, number, lang).await?;
     let history = ctx
         .store
         .ticket_history(number)
@@ -178,14 +186,11 @@ pub async fn update(
     actor: &User,
     number: i64,
     req: UpdateTicketRequest,
+    lang: Lang,
 ) -> AppResult<Ticket> {
-    let (ticket, team) = visible(ctx, actor, number).await?;
+    let (ticket, team) = visible(ctx, actor, number, lang).await?;
     let own = ticket.requester_id == actor.id;
-    let refuse = |what: &str| {
-        AppError::Forbidden(format!(
-            "only the support team may {what}; you may comment, close or reopen your own tickets"
-        ))
-    };
+    let refuse = |what: TeamOnly| AppError::Forbidden(desk::team_only(lang, what));
     let mut change = TicketChange::default();
     let mut history: Vec<(String, String)> = Vec::new();
     if let Some(status) = req.status.filter(|s| *s != ticket.status) {
@@ -194,23 +199,23 @@ pub async fn update(
                 || (status == TicketStatus::Open
                     && matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed)));
         if !team && !requester_may {
-            return Err(refuse("change the status"));
+            return Err(refuse(TeamOnly::Status));
         }
         change.status = Some(status);
         history.push(("status".into(), status.as_str().into()));
     }
     if let Some(priority) = req.priority.filter(|p| *p != ticket.priority) {
         if !team {
-            return Err(refuse("change the priority"));
+            return Err(refuse(TeamOnly::Priority));
         }
         change.priority = Some(priority);
         history.push(("priority".into(), priority.as_str().into()));
     }
     if let Some(category) = req.category {
         if !team {
-            return Err(refuse("change the category"));
+            return Err(refuse(TeamOnly::Category));
         }
-        let category = check_category(ctx, &category)?;
+        let category = check_category(ctx, &category, lang)?;
         if category != ticket.category {
             history.push(("category".into(), category.clone()));
             change.category = Some(category);
@@ -218,7 +223,7 @@ pub async fn update(
     }
     if let Some(assignee) = req.assignee_id {
         if !team {
-            return Err(refuse("assign tickets"));
+            return Err(refuse(TeamOnly::Assign));
         }
         let assignee = (!assignee.is_empty()).then_some(assignee);
         if let Some(id) = &assignee {
@@ -227,12 +232,9 @@ pub async fn update(
                 .user_by_id(id)
                 .await?
                 .filter(|u| u.active)
-                .ok_or_else(|| AppError::Invalid(format!("no active user {id:?}")))?;
+                .ok_or_else(|| AppError::Invalid(desk::no_active_user(lang, id)))?;
             if !is_team(ctx, &user).await? {
-                return Err(AppError::Invalid(format!(
-                    "{} is not on the support team",
-                    user.username
-                )));
+                return Err(AppError::Invalid(desk::not_on_team(lang, &user.username)));
             }
         }
         if assignee != ticket.assignee_id {
@@ -253,26 +255,27 @@ pub async fn update(
         .filter(|n| !n.is_empty())
     {
         if !team {
-            return Err(refuse("write internal notes"));
+            return Err(refuse(TeamOnly::Notes));
         }
         history.push(("note".into(), note));
     }
     if history.is_empty() {
-        return Err(AppError::Invalid("nothing to change".into()));
+        return Err(AppError::Invalid(desk::nothing_to_change(lang).into()));
     }
     if history
         .iter()
         .any(|(_, detail)| detail.chars().count() > MAX_DESCRIPTION_CHARS)
     {
-        return Err(AppError::Invalid(format!(
-            "comments and notes are at most {MAX_DESCRIPTION_CHARS} characters"
+        return Err(AppError::Invalid(desk::too_long(
+            lang,
+            MAX_DESCRIPTION_CHARS,
         )));
     }
     let updated = ctx
         .store
         .update_ticket(number, change, &history, &actor.id, &ids::now())
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("ticket #{number} not found")))?;
+        .ok_or_else(|| AppError::NotFound(desk::ticket_not_found(lang, format!("#{number}"))))?;
     bot::announce_change(ctx, &updated, actor, &history).await;
     Ok(updated)
 }

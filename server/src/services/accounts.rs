@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::store::{NewUser, UserChange, WriteOp};
+use crate::texts::Lang;
 use crate::validate::{Name, Password, Username};
 
 /// A validated request for a new account.
@@ -230,4 +231,44 @@ pub const SUPPORT_ACCOUNT: &str = "suport";
 pub async fn integration_author(ctx: &Context) -> AppResult<String> {
     let user = system_account(ctx, &ctx.webhook_author, WEBHOOK_ACCOUNT, "Webhook").await?;
     Ok(user.id)
+}
+
+/// The language to write to `user_id` in when they are not answering something they just
+/// did (the support bot's direct messages): the one their client last said, else the
+/// installation's.
+pub async fn language_of(ctx: &Context, user_id: &str) -> Lang {
+    remembered_language(ctx, user_id)
+        .await
+        .as_deref()
+        .and_then(Lang::negotiate)
+        .unwrap_or(ctx.config.default_lang)
+}
+
+/// The language of a new socket: what its `auth` frame said (remembered when it changed),
+/// else the person's remembered language, else the installation's.
+pub async fn socket_language(ctx: &Context, user_id: &str, said: Option<&str>) -> Lang {
+    let remembered = remembered_language(ctx, user_id).await;
+    match said.and_then(Lang::negotiate) {
+        Some(said) => {
+            if remembered.as_deref() != Some(said.as_str())
+                && let Err(e) = ctx.store.set_language(user_id, said.as_str()).await
+            {
+                tracing::warn!(error = %e, "could not remember a user's language");
+            }
+            said
+        }
+        None => remembered
+            .as_deref()
+            .and_then(Lang::negotiate)
+            .unwrap_or(ctx.config.default_lang),
+    }
+}
+
+/// A store failure is logged and taken as "not known": a message in the installation's
+/// language is better than none.
+async fn remembered_language(ctx: &Context, user_id: &str) -> Option<String> {
+    ctx.store.language(user_id).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not read a user's language");
+        None
+    })
 }

@@ -24,17 +24,18 @@ use crate::services::accounts::require_admin;
 use crate::services::channels::require_member;
 use crate::services::extras::sanitize_extras;
 use crate::store::{ResponseGrant, WriteOp};
+use crate::texts::{Lang, commands as words};
 
 /// The command service's own commands and what they do (shown by `/help`); features add
 /// theirs through [`crate::context::FeatureCommands`].
-const BUILT_INS: &[(&str, &str)] = &[("help", "mostra les ordres disponibles en aquest canal")];
+const BUILT_INS: &[&str] = &["help"];
 
 /// Whether `name` is a built-in or a feature's command (external ones may not take it).
 fn is_reserved(ctx: &Context, name: &str) -> bool {
     BUILT_INS
         .iter()
-        .chain(ctx.feature_commands.iter().flat_map(|f| f.listed()))
-        .any(|(reserved, _)| *reserved == name)
+        .chain(ctx.feature_commands.iter().flat_map(|f| f.names()))
+        .any(|reserved| *reserved == name)
 }
 
 /// How long and how often a command may answer through its `response_url`.
@@ -102,16 +103,16 @@ pub async fn invoke(
     channel_id: &str,
     name: &str,
     text: &str,
-    lang: Option<&str>,
+    lang: Lang,
 ) -> AppResult<Answer> {
     require_member(ctx, &caller.id, channel_id).await?;
     if name == "help" {
-        return help(ctx).await;
+        return help(ctx, lang).await;
     }
     if let Some(feature) = ctx
         .feature_commands
         .iter()
-        .find(|f| f.listed().iter().any(|(listed, _)| *listed == name))
+        .find(|f| f.names().contains(&name))
     {
         return feature
             .run(ctx, caller, name, text, lang)
@@ -119,28 +120,28 @@ pub async fn invoke(
             .map(Answer::note);
     }
     match ctx.store.command_by_name(name).await? {
-        Some(command) => call_external(ctx, caller, channel_id, &command, text).await,
-        None => Ok(Answer::note(format!(
-            "L'ordre `/{name}` no existeix. Escriu `/help` per veure les ordres disponibles."
-        ))),
+        Some(command) => call_external(ctx, caller, channel_id, &command, text, lang).await,
+        None => Ok(Answer::note(words::unknown_command(lang, name))),
     }
 }
 
-async fn help(ctx: &Context) -> AppResult<Answer> {
-    let mut lines = vec!["**Ordres disponibles**".to_owned()];
-    let features = ctx.feature_commands.iter().flat_map(|f| f.listed());
-    for (name, description) in BUILT_INS.iter().chain(features) {
-        lines.push(format!("- `/{name}`: {description}"));
+async fn help(ctx: &Context, lang: Lang) -> AppResult<Answer> {
+    let mut lines = vec![words::help_heading(lang).to_owned()];
+    lines.push(format!("- `/help`: {}", words::help_itself(lang)));
+    for feature in &ctx.feature_commands {
+        for name in feature.names() {
+            lines.push(format!("- `/{name}`: {}", feature.describe(name, lang)));
+        }
     }
     for command in ctx.store.commands().await? {
         let description = if command.description.is_empty() {
-            "ordre externa".to_owned()
+            words::external_command(lang).to_owned()
         } else {
             command.description.clone()
         };
         lines.push(format!("- `/{}`: {description}", command.name));
     }
-    lines.push("Per enviar un missatge que comenci amb `/`, escriu `//`.".into());
+    lines.push(words::escape_hint(lang).into());
     Ok(Answer::note(lines.join("\n")))
 }
 
@@ -169,19 +170,16 @@ async fn call_external(
     channel_id: &str,
     command: &SlashCommand,
     text: &str,
+    lang: Lang,
 ) -> AppResult<Answer> {
     let name = &command.name;
     let Ok(url) = reqwest::Url::parse(&command.url) else {
-        return Ok(Answer::note(format!(
-            "L'ordre `/{name}` té una adreça no vàlida."
-        )));
+        return Ok(Answer::note(words::invalid_url(lang, name)));
     };
     if !allowed(ctx, &url) {
         tracing::warn!(command = %name, url = %command.url, "outbound call refused: host not allowed");
-        return Ok(Answer::note(format!(
-            "L'ordre `/{name}` no es pot executar: l'administrador no ha permès connectar amb {}.",
-            url.host_str().unwrap_or("aquest servidor")
-        )));
+        let host = url.host_str().unwrap_or_default();
+        return Ok(Answer::note(words::host_not_allowed(lang, name, host)));
     }
     let channel = ctx
         .store
@@ -224,21 +222,15 @@ async fn call_external(
     let response = match sent {
         Ok(response) if response.status().is_success() => response,
         Ok(response) => {
-            return Ok(Answer::note(format!(
-                "L'ordre `/{name}` ha fallat (HTTP {}).",
-                response.status().as_u16()
-            )));
+            let status = response.status().as_u16();
+            return Ok(Answer::note(words::failed(lang, name, status)));
         }
         Err(e) if e.is_timeout() => {
-            return Ok(Answer::note(format!(
-                "L'ordre `/{name}` no ha respost a temps."
-            )));
+            return Ok(Answer::note(words::timed_out(lang, name)));
         }
         Err(e) => {
             tracing::warn!(command = %name, error = %e, "command call failed");
-            return Ok(Answer::note(format!(
-                "No s'ha pogut contactar amb l'ordre `/{name}`."
-            )));
+            return Ok(Answer::note(words::unreachable(lang, name)));
         }
     };
     let body = response.bytes().await.unwrap_or_default();
@@ -250,10 +242,8 @@ async fn call_external(
         .ok()
         .and_then(|()| serde_json::from_slice::<CommandResponse>(&body).ok());
     match parsed {
-        Some(reply) => answer(ctx, channel_id, name, reply).await,
-        None => Ok(Answer::note(format!(
-            "L'ordre `/{name}` ha respost una cosa que no s'entén."
-        ))),
+        Some(reply) => answer(ctx, channel_id, name, reply, lang).await,
+        None => Ok(Answer::note(words::not_understood(lang, name))),
     }
 }
 
@@ -263,6 +253,7 @@ async fn answer(
     channel_id: &str,
     name: &str,
     reply: CommandResponse,
+    lang: Lang,
 ) -> AppResult<Answer> {
     let text = reply.text.unwrap_or_default();
     let attachments = reply.attachments.unwrap_or_default();
@@ -286,14 +277,10 @@ async fn answer(
         text
     };
     if body.trim().is_empty() {
-        return Ok(Answer::note(format!(
-            "L'ordre `/{name}` no ha retornat res per publicar."
-        )));
+        return Ok(Answer::note(words::nothing_to_post(lang, name)));
     }
     if body.len() > ctx.config.limits.max_body_bytes {
-        return Ok(Answer::note(format!(
-            "La resposta de `/{name}` és massa llarga."
-        )));
+        return Ok(Answer::note(words::answer_too_long(lang, name)));
     }
     let mut extras = MessageExtras {
         attachments,
@@ -332,7 +319,9 @@ pub async fn late_reply(
         .unwrap_or_else(|| "ordre".into());
     // The caller may have left the channel since it ran the command.
     require_member(ctx, &grant.user_id, &grant.channel_id).await?;
-    let answer = answer(ctx, &grant.channel_id, &name, reply).await?;
+    // The one who ran the command reads the answer, unasked by now: in their language.
+    let lang = super::accounts::language_of(ctx, &grant.user_id).await;
+    let answer = answer(ctx, &grant.channel_id, &name, reply, lang).await?;
     Ok((grant.user_id, grant.channel_id, answer))
 }
 

@@ -18,6 +18,7 @@ use crate::services::channels::require_member;
 use crate::services::commands::{self, Answer, Parsed};
 use crate::services::extras::sanitize_extras;
 use crate::store::{HistoryQuery, WriteOp};
+use crate::texts::Lang;
 use crate::validate::{ClientMsgId, MessageBody};
 
 /// A send, as received from either REST or a socket.
@@ -104,12 +105,7 @@ fn route(draft: Draft) -> Routed {
 }
 
 /// `POST /channels/{id}/messages`: a message, or a slash command.
-pub async fn send(
-    ctx: &Context,
-    caller: &Caller,
-    draft: Draft,
-    lang: Option<&str>,
-) -> AppResult<Sent> {
+pub async fn send(ctx: &Context, caller: &Caller, draft: Draft, lang: Lang) -> AppResult<Sent> {
     match route(draft) {
         Routed::Command {
             channel_id,
@@ -141,7 +137,7 @@ pub async fn send(
 pub async fn send_from_socket(
     ctx: &Arc<Context>,
     author: &User,
-    lang: Option<&str>,
+    lang: Lang,
     outbox: &Arc<Outbox>,
     reference: Option<String>,
     draft: Draft,
@@ -158,7 +154,7 @@ pub async fn send_from_socket(
                 name,
                 text,
                 reference,
-                lang: lang.map(str::to_owned),
+                lang,
             };
             tokio::spawn(run_socket_command(ctx.clone(), outbox.clone(), command));
             Ok(())
@@ -179,8 +175,8 @@ struct SocketCommand {
     name: String,
     text: String,
     reference: Option<String>,
-    /// The socket's UI language, for answers that have translations.
-    lang: Option<String>,
+    /// The socket's language, the answer's.
+    lang: Lang,
 }
 
 /// Runs a socket's command and pushes its answer to the socket.
@@ -193,7 +189,6 @@ async fn run_socket_command(ctx: Arc<Context>, outbox: Arc<Outbox>, command: Soc
         reference,
         lang,
     } = command;
-    let lang = lang.as_deref();
     let frame = match commands::invoke(&ctx, &user, &channel_id, &name, &text, lang).await {
         Ok(Answer::Ephemeral { text, attachments }) => {
             ephemeral(&channel_id, reference, text, attachments)

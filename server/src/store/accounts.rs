@@ -13,6 +13,9 @@ pub trait AccountStore: Send + Sync {
     /// The account and its password hash, for login.
     async fn credentials_by_username(&self, username: &str) -> StoreResult<Option<Credentials>>;
     async fn password_hash(&self, user_id: &str) -> StoreResult<Option<String>>;
+    /// The language (`ca`, `es`, `en`) the person's client last said; `None` until one did.
+    async fn language(&self, user_id: &str) -> StoreResult<Option<String>>;
+    async fn set_language(&self, user_id: &str, lang: &str) -> StoreResult<()>;
     /// Users whose username or display name contains `query` (case-insensitive), by username.
     async fn list_users(&self, query: Option<&str>, limit: u32) -> StoreResult<Vec<User>>;
     async fn update_user(&self, id: &str, change: UserChange) -> StoreResult<Option<User>>;

@@ -24,8 +24,10 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
 use crate::hub::{CloseReason, Connection, OutFrame, Outbox, OutboxReceiver};
+use crate::services::accounts;
 use crate::services::messages::{self, Draft};
 use crate::services::resume;
+use crate::texts::Lang;
 
 /// How long a closing socket may take to flush its close frame to a client that is not
 /// reading, before the connection is dropped.
@@ -78,6 +80,8 @@ async fn serve(ctx: Arc<Context>, mut sink: Sink, mut stream: Stream, peer: Auth
         resume,
         lang,
     } = peer;
+    // Remembered for what the server later writes to this person unasked (the bot's DMs).
+    let lang = accounts::socket_language(&ctx, &caller.user.id, lang.as_deref()).await;
     let (outbox, receiver) = ctx.hub.new_outbox();
     let (connection, first) = ctx
         .hub
@@ -119,7 +123,7 @@ async fn serve(ctx: Arc<Context>, mut sink: Sink, mut stream: Stream, peer: Auth
     read_loop(
         &ctx,
         &caller,
-        lang.as_deref(),
+        lang,
         &connection,
         &mut stream,
         started,
@@ -277,7 +281,7 @@ async fn send_frame(sink: &mut Sink, frame: &ServerFrame) -> Result<(), AppError
 async fn read_loop(
     ctx: &Arc<Context>,
     caller: &Caller,
-    lang: Option<&str>,
+    lang: Lang,
     connection: &Arc<Connection>,
     stream: &mut Stream,
     started: Instant,
@@ -344,7 +348,7 @@ fn reference_of(text: &str) -> Option<String> {
 async fn handle_text(
     ctx: &Arc<Context>,
     caller: &Caller,
-    lang: Option<&str>,
+    lang: Lang,
     connection: &Arc<Connection>,
     text: &str,
 ) {

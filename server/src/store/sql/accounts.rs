@@ -62,6 +62,26 @@ impl AccountStore for DbStore {
         Ok(hash.flatten())
     }
 
+    async fn language(&self, user_id: &str) -> StoreResult<Option<String>> {
+        let lang: Option<Option<String>> =
+            sqlx::query_scalar("SELECT lang FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(lang.flatten())
+    }
+
+    async fn set_language(&self, user_id: &str, lang: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+            .bind(lang)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
     async fn list_users(&self, query: Option<&str>, limit: u32) -> StoreResult<Vec<User>> {
         // SQLite's lower(), and PostgreSQL's in the "C" collation of every text column, fold
         // ASCII letters only; the needle is folded the same way here.

@@ -1,29 +1,9 @@
-//! The help desk's words in Catalan, Spanish and English: the labels people read and the words
-//! they may type. The wire keeps only the stable names (`in_progress`, `alta`); how a status or
-//! a priority is shown or typed is the server's business, not the protocol's.
+//! A ticket's status and priority as people read and type them. The wire keeps only the
+//! stable names (`in_progress`, `alta`); how they are shown or typed is the server's business.
 
 use xerrada_protocol::{TicketPriority, TicketStatus};
 
-/// A language the desk speaks; Catalan is the installation's default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Ca,
-    Es,
-    En,
-}
-
-impl Lang {
-    /// The first supported language of an `Accept-Language` or a socket's `lang`; Catalan when
-    /// none is.
-    pub fn of(raw: Option<&str>) -> Lang {
-        match super::info::language(raw) {
-            "es" => Lang::Es,
-            "en" => Lang::En,
-            _ => Lang::Ca,
-        }
-    }
-}
+use super::Lang;
 
 /// How a status is shown.
 pub fn status_label(status: TicketStatus, lang: Lang) -> &'static str {
@@ -62,6 +42,22 @@ pub fn priority_label(priority: TicketPriority, lang: Lang) -> &'static str {
     }
 }
 
+/// Every status's label in `lang`, in workflow order (for "use one of ...").
+pub fn status_labels(lang: Lang) -> Vec<&'static str> {
+    TicketStatus::ALL
+        .into_iter()
+        .map(|s| status_label(s, lang))
+        .collect()
+}
+
+/// Every priority's label in `lang`, lowest first.
+pub fn priority_labels(lang: Lang) -> Vec<&'static str> {
+    TicketPriority::ALL
+        .into_iter()
+        .map(|p| priority_label(p, lang))
+        .collect()
+}
+
 /// Words typed for a status beyond the labels: the feminine forms (a "petició" is resolta).
 const STATUS_SYNONYMS: &[(&str, TicketStatus)] = &[
     ("oberta", TicketStatus::Open),
@@ -96,7 +92,7 @@ pub fn read_priority(text: &str) -> Option<TicketPriority> {
     let typed = normalize(text);
     TicketPriority::ALL.into_iter().find(|p| {
         p.as_str() == typed
-            || [Lang::Ca, Lang::Es, Lang::En]
+            || Lang::ALL
                 .into_iter()
                 .any(|lang| priority_label(*p, lang) == typed)
     })
@@ -126,7 +122,7 @@ mod tests {
         }
         assert_eq!(read_status("potser"), None);
         for status in TicketStatus::ALL {
-            for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            for lang in Lang::ALL {
                 assert_eq!(read_status(status_label(status, lang)), Some(status));
             }
         }
@@ -139,14 +135,12 @@ mod tests {
         assert_eq!(read_priority("URGENTE"), Some(TicketPriority::Urgent));
         assert_eq!(read_priority("alta"), Some(TicketPriority::Alta));
         for priority in TicketPriority::ALL {
-            for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            for lang in Lang::ALL {
                 assert_eq!(
                     read_priority(priority_label(priority, lang)),
                     Some(priority)
                 );
             }
         }
-        assert_eq!(Lang::of(Some("es-ES,es;q=0.9")), Lang::Es);
-        assert_eq!(Lang::of(Some("fr")), Lang::Ca);
     }
 }

@@ -43,6 +43,16 @@ pub enum ClientFrame {
     },
     /// "I am typing" in a channel; relayed to the other members.
     Typing { channel_id: String },
+    /// Edit one's own message (additive to v1; REST's `PATCH` does the same). Answered with an
+    /// `ack` carrying the `message_updated` event's `seq`, or an `error`.
+    Edit {
+        #[serde(rename = "ref", default)]
+        #[cfg_attr(feature = "typescript", ts(optional))]
+        reference: Option<String>,
+        channel_id: String,
+        message_id: String,
+        body: String,
+    },
     /// Application-level ping; answered by `pong`.
     Ping {
         #[serde(rename = "ref", default)]
@@ -99,6 +109,33 @@ pub enum ServerFrame {
         #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
         message: Message,
+    },
+    /// A message was deleted by `user_id` (its author, the channel's owner or an admin). It
+    /// stays in history as a tombstone (`deleted: true`, body and extras emptied).
+    MessageDeleted {
+        channel_id: String,
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        seq: i64,
+        message_id: String,
+        user_id: String,
+    },
+    /// `user_id` reacted to a message with `emoji` (its Unicode form).
+    ReactionAdded {
+        channel_id: String,
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        seq: i64,
+        message_id: String,
+        user_id: String,
+        emoji: String,
+    },
+    /// `user_id` took back its `emoji` reaction.
+    ReactionRemoved {
+        channel_id: String,
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        seq: i64,
+        message_id: String,
+        user_id: String,
+        emoji: String,
     },
     /// A click on a button of a message this bot posted (sent to the bot's sockets only).
     Action {
@@ -177,6 +214,15 @@ impl ServerFrame {
                 channel_id, seq, ..
             }
             | ServerFrame::MessageUpdated {
+                channel_id, seq, ..
+            }
+            | ServerFrame::MessageDeleted {
+                channel_id, seq, ..
+            }
+            | ServerFrame::ReactionAdded {
+                channel_id, seq, ..
+            }
+            | ServerFrame::ReactionRemoved {
                 channel_id, seq, ..
             } => Some((channel_id, *seq)),
             _ => None,

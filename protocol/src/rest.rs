@@ -104,6 +104,21 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub extras: Option<crate::integrations::MessageExtras>,
+    /// Reactions, in the order each emoji was first used; absent when none (additive to v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<Reaction>>", optional))]
+    pub reactions: Vec<Reaction>,
+}
+
+/// One emoji's reactions to a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct Reaction {
+    /// The Unicode emoji (a `:shortcode:` sent by a client is stored as its emoji).
+    pub emoji: String,
+    pub count: u32,
+    /// Who reacted, first to react first.
+    pub user_ids: Vec<String>,
 }
 
 /// `POST /api/v1/auth/login`.

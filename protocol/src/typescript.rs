@@ -25,6 +25,7 @@ pub fn render() -> String {
         ChannelKind::decl(&cfg),
         Channel::decl(&cfg),
         Message::decl(&cfg),
+        Reaction::decl(&cfg),
         LoginRequest::decl(&cfg),
         RefreshRequest::decl(&cfg),
         TokenResponse::decl(&cfg),

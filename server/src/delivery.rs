@@ -34,7 +34,11 @@ impl LocalDelivery {
     pub fn apply(&self, event: &ChannelEvent) {
         let frame = OutFrame::encode(&event_frame(event));
         match &event.kind {
-            EventKind::Message(_) | EventKind::MessageUpdated(_) => {
+            EventKind::Message(_)
+            | EventKind::MessageUpdated(_)
+            | EventKind::MessageDeleted { .. }
+            | EventKind::ReactionAdded { .. }
+            | EventKind::ReactionRemoved { .. } => {
                 self.deliver_to_members(&event.channel_id, &frame)
             }
             EventKind::MemberJoined { user_id } => {

@@ -29,6 +29,37 @@ pub fn event_frame(event: &ChannelEvent) -> ServerFrame {
             seq,
             user_id: user_id.clone(),
         },
+        EventKind::MessageDeleted {
+            message_id,
+            user_id,
+        } => ServerFrame::MessageDeleted {
+            channel_id,
+            seq,
+            message_id: message_id.clone(),
+            user_id: user_id.clone(),
+        },
+        EventKind::ReactionAdded {
+            message_id,
+            user_id,
+            emoji,
+        } => ServerFrame::ReactionAdded {
+            channel_id,
+            seq,
+            message_id: message_id.clone(),
+            user_id: user_id.clone(),
+            emoji: emoji.clone(),
+        },
+        EventKind::ReactionRemoved {
+            message_id,
+            user_id,
+            emoji,
+        } => ServerFrame::ReactionRemoved {
+            channel_id,
+            seq,
+            message_id: message_id.clone(),
+            user_id: user_id.clone(),
+            emoji: emoji.clone(),
+        },
     }
 }
 

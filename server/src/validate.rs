@@ -186,6 +186,30 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// A reaction's emoji, in its Unicode form: a client sends a Unicode emoji (any skin tone; the
+/// variation selector may be left out) or a `:shortcode:` of GitHub's gemoji set, such as
+/// `:thumbsup:` or `:+1:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emoji(String);
+
+impl Emoji {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let found = match raw.strip_prefix(':').and_then(|r| r.strip_suffix(':')) {
+            Some(shortcode) => emojis::get_by_shortcode(shortcode),
+            None => emojis::get(raw).or_else(|| emojis::get(&format!("{raw}\u{fe0f}"))),
+        };
+        found.map(|e| Emoji(e.as_str().to_owned())).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "{raw:?} is not an emoji: send a Unicode emoji or a :shortcode: such as :thumbsup:"
+            ))
+        })
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +263,19 @@ mod tests {
         assert!(Slug::parse("urbanisme").is_ok());
         assert!(Slug::parse("serveis-socials_2").is_ok());
         assert!(Slug::parse("serveis socials").is_err());
+    }
+
+    #[test]
+    fn emoji_are_read_in_unicode_or_as_shortcodes() {
+        let read = |raw: &str| Emoji::parse(raw).map(Emoji::into_string).ok();
+        assert_eq!(read("👍").as_deref(), Some("👍"));
+        assert_eq!(read(":thumbsup:").as_deref(), Some("👍"));
+        assert_eq!(read(":+1:").as_deref(), Some("👍"));
+        assert_eq!(read("👍🏽").as_deref(), Some("👍🏽"));
+        assert_eq!(read("❤").as_deref(), Some("❤️"));
+        assert_eq!(read(":tada:").as_deref(), Some("🎉"));
+        for bad in ["", "a", ":nope:", "👍👍", "thumbsup", "<script>"] {
+            assert!(read(bad).is_none(), "{bad:?}");
+        }
     }
 }

@@ -19,7 +19,7 @@ use crate::delivery::LocalDelivery;
 use crate::error::{AppError, AppResult};
 use crate::hub::Outbox;
 use crate::peers::{ClusterLink, Outgoing};
-use crate::store::{ChannelEvent, EventKind, Store, WriteOp, WriteOutcome};
+use crate::store::{ChannelEvent, EventKind, MAX_REACTION_KINDS, Store, WriteOp, WriteOutcome};
 
 /// Where the outcome of a write goes.
 pub enum Reply {
@@ -217,12 +217,15 @@ impl Sequencer {
             Reply::Socket { outbox, reference } => {
                 let frame = match &result {
                     Ok(Written::Created(event) | Written::Repeated(event)) => match &event.kind {
-                        EventKind::Message(message) => Some(ServerFrame::Ack {
-                            reference,
-                            channel_id: event.channel_id.clone(),
-                            seq: event.seq,
-                            message_id: message.id.clone(),
-                        }),
+                        // An edit is acked like a send, with its `message_updated` seq.
+                        EventKind::Message(message) | EventKind::MessageUpdated(message) => {
+                            Some(ServerFrame::Ack {
+                                reference,
+                                channel_id: event.channel_id.clone(),
+                                seq: event.seq,
+                                message_id: message.id.clone(),
+                            })
+                        }
                         _ => None,
                     },
                     Ok(Written::Unchanged) => None,
@@ -317,7 +320,9 @@ pub fn written(op: &WriteOp, outcome: WriteOutcome) -> AppResult<Written> {
             WriteOp::PostMessage { .. }
             | WriteOp::AddMember { .. }
             | WriteOp::RemoveMember { .. } => "channel",
-            WriteOp::EditMessage { .. } => "message",
+            WriteOp::EditMessage { .. } | WriteOp::DeleteMessage { .. } | WriteOp::React { .. } => {
+                "message"
+            }
             WriteOp::AddDepartmentMember { .. } | WriteOp::RemoveDepartmentMember { .. } => {
                 "department or user"
             }
@@ -331,5 +336,11 @@ pub fn written(op: &WriteOp, outcome: WriteOutcome) -> AppResult<Written> {
         WriteOutcome::NotAuthor => Err(AppError::Forbidden(
             "only its author may change a message".into(),
         )),
+        WriteOutcome::Deleted => Err(AppError::NotFound(
+            "the message was deleted: it can no longer be edited or reacted to".into(),
+        )),
+        WriteOutcome::TooManyReactions => Err(AppError::Conflict(format!(
+            "a message takes at most {MAX_REACTION_KINDS} different emoji"
+        ))),
     }
 }

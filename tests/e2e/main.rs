@@ -6,6 +6,7 @@ mod bad_input;
 mod bots;
 mod channels;
 mod commands;
+mod conversations;
 mod helpdesk;
 mod interactive;
 mod lifecycle;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use xerrada::ids;
 use xerrada::store::*;
+use xerrada_protocol::Reaction;
 
 /// Expands to one `#[tokio::test]` per conformance check, each on a fresh store from
 /// `$factory`: an async expression returning `(Arc<dyn Store>, guard)`, where the guard keeps
@@ -39,6 +40,7 @@ macro_rules! store_conformance {
             channel_heads_follow_each_channel_last_seq,
             shared_secrets_keep_the_first_value,
             one_batch_can_reply_to_edit_and_repeat_its_own_posts,
+            reactions_and_deletes_are_events_and_keep_earlier_versions,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -73,6 +75,7 @@ fn new_channel(name: &str, kind: ChannelKind) -> NewChannel {
         topic: String::new(),
         dm_key: None,
         created_at: ids::now(),
+        created_by: None,
     }
 }
 
@@ -459,6 +462,7 @@ pub async fn events_include_membership_changes(store: Arc<dyn Store>) {
                 EventKind::MessageUpdated(_) => "updated",
                 EventKind::MemberJoined { .. } => "joined",
                 EventKind::MemberLeft { .. } => "left",
+                _ => "other",
             };
             (e.seq, kind)
         })
@@ -1274,4 +1278,154 @@ pub async fn one_batch_can_reply_to_edit_and_repeat_its_own_posts(store: Arc<dyn
         .expect("q")
         .expect("channel");
     assert_eq!(record.last_seq, 4);
+}
+
+pub async fn reactions_and_deletes_are_events_and_keep_earlier_versions(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let post = WriteOp::post(&channel, &anna.id, "primera".into(), None);
+    let WriteOp::PostMessage { message_id, .. } = &post else {
+        unreachable!("a post")
+    };
+    let message_id = message_id.clone();
+    let react = |who: &User, emoji: &str, add: bool| WriteOp::React {
+        channel_id: channel.clone(),
+        message_id: message_id.clone(),
+        user_id: who.id.clone(),
+        emoji: emoji.into(),
+        add,
+        at: ids::now(),
+    };
+    let edit = WriteOp::EditMessage {
+        channel_id: channel.clone(),
+        message_id: message_id.clone(),
+        editor_id: anna.id.clone(),
+        body: Some("segona".into()),
+        extras: None,
+        at: ids::now(),
+    };
+    // Posted, reacted to twice by one person (idempotent) and once by another, edited, and a
+    // reaction taken back, in one batch.
+    let outcomes = store
+        .apply_batch(&[
+            post,
+            react(&anna, "👍", true),
+            react(&anna, "👍", true),
+            react(&bernat, "👍", true),
+            react(&bernat, "🎉", true),
+            edit,
+            react(&bernat, "🎉", false),
+            react(&bernat, "🎉", false),
+        ])
+        .await
+        .expect("batch");
+    let seqs: Vec<Option<i64>> = outcomes
+        .iter()
+        .map(|o| match o {
+            WriteOutcome::Committed(e) => Some(e.seq),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        seqs,
+        [
+            Some(1),
+            Some(2),
+            None,
+            Some(3),
+            Some(4),
+            Some(5),
+            Some(6),
+            None
+        ],
+        "an idle change takes no seq"
+    );
+    let WriteOutcome::Committed(ChannelEvent {
+        kind: EventKind::MessageUpdated(edited),
+        ..
+    }) = &outcomes[5]
+    else {
+        panic!("an edit: {:?}", outcomes[5]);
+    };
+    assert_eq!(edited.reactions.len(), 2, "an edit carries the reactions");
+    let message = store
+        .message(&channel, &message_id)
+        .await
+        .expect("q")
+        .expect("message");
+    assert_eq!(message.body, "segona");
+    assert_eq!(
+        message.reactions,
+        [Reaction {
+            emoji: "👍".into(),
+            count: 2,
+            user_ids: vec![anna.id.clone(), bernat.id.clone()],
+        }]
+    );
+    let events = store.events_after(&channel, 1, 10).await.expect("events");
+    assert!(matches!(
+        &events[0].kind,
+        EventKind::ReactionAdded { emoji, user_id, .. } if emoji == "👍" && *user_id == anna.id
+    ));
+    assert!(matches!(
+        &events[4].kind,
+        EventKind::ReactionRemoved { emoji, .. } if emoji == "🎉"
+    ));
+
+    // Deleted: a tombstone without reactions, once; earlier versions kept.
+    let delete = || WriteOp::DeleteMessage {
+        channel_id: channel.clone(),
+        message_id: message_id.clone(),
+        actor_id: bernat.id.clone(),
+        at: ids::now(),
+    };
+    let outcomes = store
+        .apply_batch(&[delete(), delete(), react(&anna, "❤️", true)])
+        .await
+        .expect("batch");
+    assert!(matches!(
+        &outcomes[0],
+        WriteOutcome::Committed(ChannelEvent { seq: 7, kind: EventKind::MessageDeleted { user_id, .. }, .. })
+            if *user_id == bernat.id
+    ));
+    assert_eq!(outcomes[1], WriteOutcome::Unchanged);
+    assert_eq!(outcomes[2], WriteOutcome::Deleted);
+    let tombstone = store
+        .message(&channel, &message_id)
+        .await
+        .expect("q")
+        .expect("still there");
+    assert!(tombstone.deleted && tombstone.body.is_empty() && tombstone.reactions.is_empty());
+    let history = store
+        .messages(&channel, HistoryQuery::Latest { limit: 10 })
+        .await
+        .expect("history");
+    assert_eq!(history.messages, [tombstone]);
+    let versions: Vec<(String, String)> = store
+        .message_versions(&message_id)
+        .await
+        .expect("versions")
+        .into_iter()
+        .map(|v| (v.body, v.replaced_by))
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            ("primera".to_owned(), anna.id.clone()),
+            ("segona".to_owned(), bernat.id.clone())
+        ]
+    );
+    let missing = WriteOp::React {
+        channel_id: channel.clone(),
+        message_id: "nope".into(),
+        user_id: anna.id.clone(),
+        emoji: "👍".into(),
+        add: true,
+        at: ids::now(),
+    };
+    assert_eq!(
+        store.apply_batch(&[missing]).await.expect("batch"),
+        [WriteOutcome::NotFound]
+    );
 }

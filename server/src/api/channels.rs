@@ -17,6 +17,7 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::http_error::HttpResult;
 use crate::services::channels;
+use crate::services::message_changes;
 use crate::services::messages::{self, Draft, HistoryParams, Sent};
 
 pub async fn list(
@@ -138,8 +139,35 @@ pub async fn edit(
     ApiJson(req): ApiJson<EditMessageRequest>,
 ) -> HttpResult<Json<Message>> {
     Ok(Json(
-        messages::edit(&ctx, &caller, &channel_id, &message_id, req).await?,
+        message_changes::edit(&ctx, &caller, &channel_id, &message_id, req).await?,
     ))
+}
+
+pub async fn delete_message(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path((channel_id, message_id)): Path<(String, String)>,
+) -> HttpResult<StatusCode> {
+    message_changes::delete(&ctx, &caller, &channel_id, &message_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn add_reaction(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path((channel_id, message_id, emoji)): Path<(String, String, String)>,
+) -> HttpResult<StatusCode> {
+    message_changes::react(&ctx, &caller, &channel_id, &message_id, &emoji, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove_reaction(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path((channel_id, message_id, emoji)): Path<(String, String, String)>,
+) -> HttpResult<StatusCode> {
+    message_changes::react(&ctx, &caller, &channel_id, &message_id, &emoji, false).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn click(

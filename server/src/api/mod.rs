@@ -56,7 +56,11 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/channels/{id}/events", get(channels::events))
         .route(
             "/channels/{id}/messages/{message_id}",
-            axum::routing::patch(channels::edit),
+            axum::routing::patch(channels::edit).delete(channels::delete_message),
+        )
+        .route(
+            "/channels/{id}/messages/{message_id}/reactions/{emoji}",
+            put(channels::add_reaction).delete(channels::remove_reaction),
         )
         .route(
             "/channels/{id}/messages/{message_id}/actions",

@@ -8,7 +8,8 @@
 use std::collections::BTreeSet;
 
 use xerrada_protocol::{
-    Channel, ChannelKind, CreateChannelRequest, CreateDmRequest, NewChannelKind, ServerFrame,
+    Channel, ChannelKind, CreateChannelRequest, CreateDmRequest, Message, NewChannelKind,
+    ServerFrame,
 };
 
 use crate::auth::Caller;
@@ -86,6 +87,7 @@ pub async fn create(
         topic,
         dm_key: None,
         created_at: ids::now(),
+        created_by: Some(caller.user.id.clone()),
     };
     let members = vec![caller.user.id.clone()];
     ctx.store.create_channel(channel.clone(), &members).await?;
@@ -211,6 +213,7 @@ pub async fn direct_channel(ctx: &Context, member_ids: BTreeSet<String>) -> AppR
         topic: String::new(),
         dm_key: Some(member_ids.join(",")),
         created_at: ids::now(),
+        created_by: None,
     };
     let (channel_id, created) = ctx
         .store
@@ -306,4 +309,19 @@ pub async fn require_member(ctx: &Context, user_id: &str, channel_id: &str) -> A
         )),
         Access::Hidden => Err(AppError::not_found("channel")),
     }
+}
+
+/// A message of a channel `user_id` belongs to: 403/404 as for [`require_member`], then 404
+/// for a message that is not in it.
+pub async fn member_message(
+    ctx: &Context,
+    user_id: &str,
+    channel_id: &str,
+    message_id: &str,
+) -> AppResult<Message> {
+    require_member(ctx, user_id, channel_id).await?;
+    ctx.store
+        .message(channel_id, message_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("message"))
 }

@@ -42,6 +42,7 @@ pub async fn create_department(ctx: &Context, slug: Slug, name: Name) -> AppResu
         topic: String::new(),
         dm_key: None,
         created_at: ids::now(),
+        created_by: None,
     };
     ctx.store
         .create_department(department.clone(), channel)

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use xerrada_protocol::{
-    EditMessageRequest, EventPage, Message, MessageExtras, MessagePage, SendMessageRequest,
-    ServerFrame, User, UserKind, limits,
+    EventPage, Message, MessageExtras, MessagePage, SendMessageRequest, ServerFrame, User,
+    UserKind, limits,
 };
 
 use crate::auth::Caller;
@@ -13,8 +13,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::events::{ephemeral, event_frame};
 use crate::hub::{OutFrame, Outbox};
-use crate::ids;
-use crate::services::channels::require_member;
+use crate::services::channels::{member_message, require_member};
 use crate::services::commands::{self, Answer, Parsed};
 use crate::services::extras::sanitize_extras;
 use crate::store::{HistoryQuery, WriteOp};
@@ -215,46 +214,6 @@ pub async fn post(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<(Me
     ctx.writer.write(op).await?.into_message()
 }
 
-/// `PATCH /channels/{id}/messages/{message_id}`: the author changes its message. Only bots may
-/// set extras (a person could otherwise forge buttons or a webhook's look).
-pub async fn edit(
-    ctx: &Context,
-    caller: &Caller,
-    channel_id: &str,
-    message_id: &str,
-    req: EditMessageRequest,
-) -> AppResult<Message> {
-    require_member(ctx, &caller.user.id, channel_id).await?;
-    if req.body.is_none() && req.extras.is_none() {
-        return Err(AppError::Invalid("give body, extras or both".into()));
-    }
-    if req.extras.is_some() && caller.user.kind != UserKind::Bot {
-        return Err(AppError::Forbidden(
-            "only bots may set message extras".into(),
-        ));
-    }
-    let body = req
-        .body
-        .map(|b| MessageBody::parse(b, ctx.config.limits.max_body_bytes))
-        .transpose()?
-        .map(MessageBody::into_string);
-    let mut extras = req.extras;
-    if let Some(extras) = &mut extras {
-        sanitize_extras(extras)?;
-    }
-    let extras = extras.map(|e| (!e.is_empty()).then(|| Box::new(e)));
-    let op = WriteOp::EditMessage {
-        channel_id: channel_id.to_owned(),
-        message_id: message_id.to_owned(),
-        editor_id: caller.user.id.clone(),
-        body,
-        extras,
-        at: ids::now(),
-    };
-    let (message, _) = ctx.writer.write(op).await?.into_message()?;
-    Ok(message)
-}
-
 /// `POST /channels/{id}/messages/{message_id}/actions`: a member clicks a button of a bot's
 /// message; the click goes to that bot's sockets as an `action` frame.
 pub async fn click(
@@ -264,12 +223,7 @@ pub async fn click(
     message_id: &str,
     action_id: &str,
 ) -> AppResult<()> {
-    require_member(ctx, &caller.user.id, channel_id).await?;
-    let message = ctx
-        .store
-        .message(channel_id, message_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("message"))?;
+    let message = member_message(ctx, &caller.user.id, channel_id, message_id).await?;
     let action = message
         .extras
         .as_ref()

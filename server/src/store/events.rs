@@ -22,6 +22,9 @@ pub trait EventStore: Send + Sync {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<ChannelEvent>>;
+    /// The versions a message had before its edits and its deletion, oldest first: kept for a
+    /// compliance export, never shown to members.
+    async fn message_versions(&self, message_id: &str) -> StoreResult<Vec<MessageVersion>>;
     /// Moves a read marker forward (never back, never past `last_seq`); returns its value.
     async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64>;
 }

@@ -30,6 +30,8 @@ const TABLES: &[&str] = &[
     "department_members",
     "channel_members",
     "events",
+    "reactions",
+    "message_versions",
     "sessions",
     "refresh_tokens",
     "meta",

@@ -46,6 +46,8 @@ pub struct NewChannel {
     /// Set for direct channels only.
     pub dm_key: Option<String>,
     pub created_at: String,
+    /// Who created it (its owner); `None` for direct and department channels.
+    pub created_by: Option<String>,
 }
 
 /// A channel as stored, without any caller's view of it.
@@ -60,6 +62,9 @@ pub struct ChannelRecord {
     pub member_count: i64,
     /// Member ids, for direct channels only.
     pub dm_member_ids: Option<Vec<String>>,
+    /// Its owner, with admins; `None` for direct and department channels and for channels
+    /// made before owners were recorded.
+    pub created_by: Option<String>,
 }
 
 /// A channel seen by one user.
@@ -109,6 +114,24 @@ pub enum WriteOp {
         extras: Option<Option<Box<MessageExtras>>>,
         at: String,
     },
+    /// Delete a message (a `message_deleted` event): it stays as a tombstone, its last version
+    /// is kept in `message_versions`, its reactions go. Who may is the service's rule.
+    DeleteMessage {
+        channel_id: String,
+        message_id: String,
+        actor_id: String,
+        at: String,
+    },
+    /// Add (`add`) or take back a reaction (a `reaction_added` / `reaction_removed` event, or
+    /// `Unchanged` when there is nothing to do). `emoji` is already in its Unicode form.
+    React {
+        channel_id: String,
+        message_id: String,
+        user_id: String,
+        emoji: String,
+        add: bool,
+        at: String,
+    },
     /// Add a member to a channel (a `member_joined` event unless already a member).
     AddMember {
         channel_id: String,
@@ -152,7 +175,14 @@ pub enum WriteOutcome {
     ClientMsgIdReused,
     /// Only a message's author may edit it.
     NotAuthor,
+    /// The message is deleted: it cannot be edited or reacted to.
+    Deleted,
+    /// The message already has [`MAX_REACTION_KINDS`] different emoji.
+    TooManyReactions,
 }
+
+/// How many different emoji one message may carry (Mattermost allows 50 as well).
+pub const MAX_REACTION_KINDS: usize = 50;
 
 /// An event of a channel's sequence (also what nodes send each other on the bus).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +207,20 @@ pub enum EventKind {
     },
     MemberLeft {
         user_id: String,
+    },
+    MessageDeleted {
+        message_id: String,
+        user_id: String,
+    },
+    ReactionAdded {
+        message_id: String,
+        user_id: String,
+        emoji: String,
+    },
+    ReactionRemoved {
+        message_id: String,
+        user_id: String,
+        emoji: String,
     },
 }
 
@@ -240,10 +284,20 @@ impl WriteOp {
                 edited_at: None,
                 deleted: false,
                 extras: extras.as_deref().cloned(),
+                reactions: Vec::new(),
             }),
             _ => None,
         }
     }
+}
+
+/// A version of a message that an edit or a delete replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageVersion {
+    pub body: String,
+    pub extras: Option<MessageExtras>,
+    pub replaced_at: String,
+    pub replaced_by: String,
 }
 
 /// Which slice of history to read.

@@ -25,6 +25,7 @@ use crate::context::Context;
 use crate::error::AppError;
 use crate::hub::{CloseReason, Connection, OutFrame, Outbox, OutboxReceiver};
 use crate::services::accounts;
+use crate::services::message_changes;
 use crate::services::messages::{self, Draft};
 use crate::services::resume;
 use crate::texts::Lang;
@@ -396,6 +397,24 @@ async fn handle_text(
                 outbox,
                 reference.clone(),
                 draft,
+            )
+            .await;
+            (reference, result)
+        }
+        ClientFrame::Edit {
+            reference,
+            channel_id,
+            message_id,
+            body,
+        } => {
+            let result = message_changes::edit_from_socket(
+                ctx,
+                &caller.user,
+                outbox,
+                reference.clone(),
+                &channel_id,
+                &message_id,
+                body,
             )
             .await;
             (reference, result)

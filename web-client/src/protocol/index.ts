@@ -29,7 +29,21 @@ created_at: string, client_msg_id: string | null, thread_root: number | null, ed
 /**
  * Presentation extras (webhook overrides, attachments, blocks); absent when none.
  */
-extras?: MessageExtras, };
+extras?: MessageExtras, 
+/**
+ * Reactions, in the order each emoji was first used; absent when none (additive to v1).
+ */
+reactions?: Array<Reaction>, };
+
+export type Reaction = { 
+/**
+ * The Unicode emoji (a `:shortcode:` sent by a client is stored as its emoji).
+ */
+emoji: string, count: number, 
+/**
+ * Who reacted, first to react first.
+ */
+user_ids: Array<string>, };
 
 export type LoginRequest = { username: string, password: string, 
 /**
@@ -229,13 +243,13 @@ export type ClientFrame = { "type": "auth", token: string, resume?: Record<strin
 /**
  * The client's UI language (`ca`, `es`, `en`), for answers such as `/info` (additive).
  */
-lang?: string, } | { "type": "send", ref?: string, channel_id: string, client_msg_id: string, body: string, thread_root?: number, } | { "type": "read", channel_id: string, seq: number, } | { "type": "typing", channel_id: string, } | { "type": "ping", ref?: string, };
+lang?: string, } | { "type": "send", ref?: string, channel_id: string, client_msg_id: string, body: string, thread_root?: number, } | { "type": "read", channel_id: string, seq: number, } | { "type": "typing", channel_id: string, } | { "type": "edit", ref?: string, channel_id: string, message_id: string, body: string, } | { "type": "ping", ref?: string, };
 
 export type ServerFrame = { "type": "ready", session_id: string, user: User, channels: Array<Channel>, 
 /**
  * Users with at least one open socket right now (additive to v1).
  */
-online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "message_updated", channel_id: string, seq: number, message: Message, } | { "type": "action", channel_id: string, message_id: string, action_id: string, value: string | null, 
+online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "message_updated", channel_id: string, seq: number, message: Message, } | { "type": "message_deleted", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "reaction_added", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "reaction_removed", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "action", channel_id: string, message_id: string, action_id: string, value: string | null, 
 /**
  * Who clicked.
  */

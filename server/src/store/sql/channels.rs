@@ -6,13 +6,13 @@ use super::*;
 
 /// The caller's view of channels: `$1` is the caller's user id.
 const CHANNEL_VIEW_SELECT: &str =
-    "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key,
+    "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key, c.created_by,
         (SELECT COUNT(*) FROM channel_members m2 WHERE m2.channel_id = c.id) AS member_count,
         m.user_id IS NOT NULL AS joined,
         COALESCE(m.last_read_seq, 0) AS last_read_seq,
         CASE WHEN m.user_id IS NULL THEN 0 ELSE
             (SELECT COUNT(*) FROM events e WHERE e.channel_id = c.id AND e.seq > m.last_read_seq
-                AND e.kind = 'message' AND e.actor_id <> $1)
+                AND e.kind = 'message' AND e.deleted = FALSE AND e.actor_id <> $1)
         END AS unread
      FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = $1";
 
@@ -139,7 +139,7 @@ impl ChannelStore for DbStore {
 
     async fn channel_by_id(&self, id: &str) -> StoreResult<Option<ChannelRecord>> {
         let row = sqlx::query(
-            "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key,
+            "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key, c.created_by,
                     (SELECT COUNT(*) FROM channel_members m WHERE m.channel_id = c.id) AS member_count
              FROM channels c WHERE c.id = $1",
         )
@@ -205,8 +205,8 @@ async fn insert_channel(
     // taken name) is an error. A direct channel another process committed meanwhile makes the
     // insert wait for it, then do nothing.
     let inserted: Option<String> = sqlx::query_scalar(
-        "INSERT INTO channels (id, name, kind, department_id, topic, dm_key, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO channels (id, name, kind, department_id, topic, dm_key, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (dm_key) DO NOTHING RETURNING id",
     )
     .bind(&channel.id)
@@ -216,6 +216,7 @@ async fn insert_channel(
     .bind(&channel.topic)
     .bind(&channel.dm_key)
     .bind(&channel.created_at)
+    .bind(&channel.created_by)
     .fetch_optional(&mut **tx)
     .await
     .map_err(channel_insert_error)?;

@@ -37,6 +37,8 @@ impl EventStore for DbStore {
         if descending {
             messages.reverse();
         }
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        reactions::attach(&mut conn, messages.iter_mut().collect()).await?;
         Ok(MessageSlice { messages, has_more })
     }
 
@@ -49,7 +51,12 @@ impl EventStore for DbStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
-        row.as_ref().map(message_from_row).transpose()
+        let Some(mut message) = row.as_ref().map(message_from_row).transpose()? else {
+            return Ok(None);
+        };
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        reactions::attach(&mut conn, vec![&mut message]).await?;
+        Ok(Some(message))
     }
 
     async fn events_after(
@@ -60,7 +67,7 @@ impl EventStore for DbStore {
     ) -> StoreResult<Vec<ChannelEvent>> {
         // Each event joined with the message it is or names, as that message is now.
         let rows = sqlx::query(
-            "SELECT e.channel_id, e.seq, e.kind, e.actor_id,
+            "SELECT e.channel_id, e.seq, e.kind, e.actor_id, e.ref_message_id, e.emoji,
                     m.channel_id AS m_channel_id, m.message_id AS m_message_id, m.seq AS m_seq,
                     m.actor_id AS m_actor_id, m.body AS m_body, m.created_at AS m_created_at,
                     m.client_msg_id AS m_client_msg_id, m.thread_root AS m_thread_root,
@@ -75,7 +82,43 @@ impl EventStore for DbStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        rows.iter().map(joined_event_from_row).collect()
+        let mut events = rows
+            .iter()
+            .map(joined_event_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let messages = events
+            .iter_mut()
+            .filter_map(|event| match &mut event.kind {
+                EventKind::Message(message) | EventKind::MessageUpdated(message) => Some(message),
+                _ => None,
+            })
+            .collect();
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        reactions::attach(&mut conn, messages).await?;
+        Ok(events)
+    }
+
+    async fn message_versions(&self, message_id: &str) -> StoreResult<Vec<MessageVersion>> {
+        let rows: Vec<(String, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT body, extras, replaced_at, replaced_by FROM message_versions
+             WHERE message_id = $1 ORDER BY replaced_at",
+        )
+        .bind(message_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(body, extras, replaced_at, replaced_by)| {
+                Ok(MessageVersion {
+                    body,
+                    extras: extras
+                        .map(|json| serde_json::from_str(&json).map_err(internal))
+                        .transpose()?,
+                    replaced_at,
+                    replaced_by,
+                })
+            })
+            .collect()
     }
 
     async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64> {

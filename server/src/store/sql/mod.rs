@@ -21,6 +21,8 @@ mod coordination;
 mod events;
 mod helpdesk;
 mod integrations;
+mod message_changes;
+mod reactions;
 mod rows;
 mod writes;
 

@@ -45,6 +45,7 @@ pub(super) fn channel_from_row(row: &DbRow) -> StoreResult<ChannelRecord> {
         last_seq: row.try_get("last_seq").map_err(db_error)?,
         member_count: row.try_get("member_count").map_err(db_error)?,
         dm_member_ids: dm_key.map(|k| k.split(',').map(str::to_owned).collect()),
+        created_by: row.try_get("created_by").map_err(db_error)?,
     })
 }
 
@@ -82,6 +83,7 @@ pub(super) fn message_from_columns(row: &DbRow, prefix: &str) -> StoreResult<Mes
             .map_err(db_error)?
             .map(|json| serde_json::from_str(&json).map_err(internal))
             .transpose()?,
+        reactions: Vec::new(),
     })
 }
 
@@ -98,6 +100,20 @@ pub(super) fn joined_event_from_row(row: &DbRow) -> StoreResult<ChannelEvent> {
         },
         "member_left" => EventKind::MemberLeft {
             user_id: row.try_get("actor_id").map_err(db_error)?,
+        },
+        "message_deleted" => EventKind::MessageDeleted {
+            message_id: row.try_get("ref_message_id").map_err(db_error)?,
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+        },
+        "reaction_added" => EventKind::ReactionAdded {
+            message_id: row.try_get("ref_message_id").map_err(db_error)?,
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+            emoji: row.try_get("emoji").map_err(db_error)?,
+        },
+        "reaction_removed" => EventKind::ReactionRemoved {
+            message_id: row.try_get("ref_message_id").map_err(db_error)?,
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+            emoji: row.try_get("emoji").map_err(db_error)?,
         },
         other => return Err(internal(format!("unknown event kind {other:?}"))),
     };

@@ -72,7 +72,7 @@ pub(super) async fn apply_batch(
 
 /// Each touched channel's last `seq` as the batch advances it.
 #[derive(Default)]
-struct SeqCounters {
+pub(super) struct SeqCounters {
     /// `last_seq` as read (and locked) at the start, for every channel of the batch that exists.
     start: HashMap<String, i64>,
     last: HashMap<String, i64>,
@@ -88,6 +88,8 @@ impl SeqCounters {
             match op {
                 WriteOp::PostMessage { channel_id, .. }
                 | WriteOp::EditMessage { channel_id, .. }
+                | WriteOp::DeleteMessage { channel_id, .. }
+                | WriteOp::React { channel_id, .. }
                 | WriteOp::AddMember { channel_id, .. }
                 | WriteOp::RemoveMember { channel_id, .. } => channel_ids.push(channel_id.clone()),
                 WriteOp::AddDepartmentMember { department_id, .. }
@@ -133,7 +135,7 @@ impl SeqCounters {
     }
 
     /// The next `seq` of `channel_id`, or `None` when the channel does not exist.
-    fn next(&mut self, channel_id: &str) -> Option<i64> {
+    pub(super) fn next(&mut self, channel_id: &str) -> Option<i64> {
         let last = self.last.get_mut(channel_id)?;
         *last += 1;
         Some(*last)
@@ -419,69 +421,9 @@ async fn apply_other(
 ) -> StoreResult<WriteOutcome> {
     match op {
         WriteOp::PostMessage { .. } => Err(internal("posts go through PostBatch")),
-        WriteOp::EditMessage {
-            channel_id,
-            message_id,
-            editor_id,
-            body,
-            extras,
-            at,
-        } => {
-            let row = sqlx::query(
-                "SELECT * FROM events WHERE channel_id = $1 AND message_id = $2 AND kind = 'message'",
-            )
-            .bind(channel_id)
-            .bind(message_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_error)?;
-            let Some(row) = row else {
-                return Ok(WriteOutcome::NotFound);
-            };
-            let mut message = message_from_row(&row)?;
-            if message.author_id != *editor_id {
-                return Ok(WriteOutcome::NotAuthor);
-            }
-            if let Some(body) = body {
-                message.body = body.clone();
-            }
-            if let Some(extras) = extras {
-                message.extras = extras.as_deref().cloned();
-            }
-            message.edited_at = Some(at.clone());
-            let Some(seq) = seqs.next(channel_id) else {
-                return Ok(WriteOutcome::NotFound);
-            };
-            sqlx::query(
-                "UPDATE events SET body = $3, extras = $4, edited_at = $5
-                 WHERE channel_id = $1 AND message_id = $2",
-            )
-            .bind(channel_id)
-            .bind(message_id)
-            .bind(&message.body)
-            .bind(message.extras.as_ref().map(extras_json).transpose()?)
-            .bind(at)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error)?;
-            sqlx::query(
-                "INSERT INTO events (channel_id, seq, kind, actor_id, created_at, ref_message_id)
-                 VALUES ($1, $2, 'message_updated', $3, $4, $5)",
-            )
-            .bind(channel_id)
-            .bind(seq)
-            .bind(editor_id)
-            .bind(at)
-            .bind(message_id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error)?;
-            Ok(WriteOutcome::Committed(ChannelEvent {
-                channel_id: channel_id.clone(),
-                seq,
-                kind: EventKind::MessageUpdated(message),
-            }))
-        }
+        WriteOp::EditMessage { .. } => message_changes::edit(tx, seqs, op).await,
+        WriteOp::DeleteMessage { .. } => message_changes::delete(tx, seqs, op).await,
+        WriteOp::React { .. } => message_changes::react(tx, seqs, op).await,
         WriteOp::AddMember {
             channel_id,
             user_id,

@@ -173,6 +173,10 @@ pub enum ServerFrame {
         channel_id: String,
         #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
+        /// Set when the marker is a thread's (additive to v1): `seq` is then a reply's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional, type = "number"))]
+        thread_root: Option<i64>,
     },
     Presence {
         user_id: String,

@@ -108,6 +108,25 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<Reaction>>", optional))]
     pub reactions: Vec<Reaction>,
+    /// On a thread's root: how many replies it has (deleted ones not counted), when the last
+    /// came, and who replied first (at most [`THREAD_PARTICIPANTS_SHOWN`], first to reply
+    /// first). Absent on other messages (additive to v1).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<u32>", optional))]
+    pub reply_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub last_reply_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
+    pub participant_ids: Vec<String>,
+}
+
+/// How many of a thread's repliers a root names in `participant_ids`.
+pub const THREAD_PARTICIPANTS_SHOWN: usize = 5;
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One emoji's reactions to a message.
@@ -248,6 +267,47 @@ pub struct SendMessageRequest {
 pub struct MessagePage {
     pub messages: Vec<Message>,
     pub has_more: bool,
+}
+
+/// `GET /api/v1/channels/{id}/threads/{root_seq}`: the root, then a page of its replies.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct ThreadPage {
+    pub root: Message,
+    /// Ascending `seq`.
+    pub replies: Vec<Message>,
+    pub has_more: bool,
+}
+
+/// A thread the caller follows, in `GET /api/v1/threads`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct FollowedThread {
+    pub channel_id: String,
+    /// The root, with its `reply_count`, `last_reply_at` and `participant_ids`.
+    pub root: Message,
+    /// The caller's read marker in the thread (a reply's `seq`).
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub last_read_seq: i64,
+    /// Replies after `last_read_seq` that others wrote.
+    pub unread_replies: u32,
+}
+
+/// `GET /api/v1/threads`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct ThreadList {
+    /// Most recent reply first.
+    pub threads: Vec<FollowedThread>,
+    pub has_more: bool,
+}
+
+/// `PUT /api/v1/channels/{id}/threads/{root_seq}/read`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct ThreadReadRequest {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub seq: i64,
 }
 
 /// `GET /api/v1/channels/{id}/events`: event frames exactly as the WebSocket sends them.

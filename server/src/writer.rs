@@ -330,6 +330,9 @@ pub fn written(op: &WriteOp, outcome: WriteOutcome) -> AppResult<Written> {
         WriteOutcome::InvalidThreadRoot => Err(AppError::Invalid(
             "thread_root is not a message of this channel".into(),
         )),
+        WriteOutcome::ReplyToReply => Err(AppError::Invalid(
+            "thread_root is itself a reply: reply to the thread's root".into(),
+        )),
         WriteOutcome::ClientMsgIdReused => Err(AppError::Conflict(
             "client_msg_id was already used for a message in another channel".into(),
         )),

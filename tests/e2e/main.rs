@@ -13,5 +13,6 @@ mod lifecycle;
 mod messaging;
 mod services;
 mod store_sqlite;
+mod threads;
 mod web;
 mod webhooks;

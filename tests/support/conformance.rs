@@ -41,6 +41,7 @@ macro_rules! store_conformance {
             shared_secrets_keep_the_first_value,
             one_batch_can_reply_to_edit_and_repeat_its_own_posts,
             reactions_and_deletes_are_events_and_keep_earlier_versions,
+            threads_summarise_their_replies_and_count_unread_from_seqs,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -1428,4 +1429,91 @@ pub async fn reactions_and_deletes_are_events_and_keep_earlier_versions(store: A
         store.apply_batch(&[missing]).await.expect("batch"),
         [WriteOutcome::NotFound]
     );
+}
+
+pub async fn threads_summarise_their_replies_and_count_unread_from_seqs(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let post = |who: &User, body: &str, root: Option<i64>| {
+        WriteOp::post(&channel, &who.id, body.into(), None).keyed(None, root)
+    };
+    let outcomes = store
+        .apply_batch(&[
+            post(&anna, "root", None),
+            post(&bernat, "r1", Some(1)),
+            post(&bernat, "r2", Some(1)),
+            post(&anna, "nested", Some(2)),
+            post(&anna, "nowhere", Some(99)),
+        ])
+        .await
+        .expect("batch");
+    assert_eq!(outcomes[3], WriteOutcome::ReplyToReply);
+    assert_eq!(outcomes[4], WriteOutcome::InvalidThreadRoot);
+    let (root, replies) = store
+        .thread(&channel, 1, 0, 10)
+        .await
+        .expect("thread")
+        .expect("a root");
+    assert_eq!(
+        (root.reply_count, root.participant_ids.clone()),
+        (2, vec![bernat.id.clone()])
+    );
+    assert_eq!(
+        replies
+            .messages
+            .iter()
+            .map(|m| m.body.as_str())
+            .collect::<Vec<_>>(),
+        ["r1", "r2"]
+    );
+    assert!(store.thread(&channel, 2, 0, 10).await.expect("q").is_none());
+    let history = store
+        .messages(&channel, HistoryQuery::Latest { limit: 10 })
+        .await
+        .expect("history");
+    assert_eq!(history.messages[0].reply_count, 2);
+    let unread = |who: &User| {
+        let (store, id) = (store.clone(), who.id.clone());
+        async move {
+            store
+                .followed_threads(&id, None, 10)
+                .await
+                .expect("followed")
+                .into_iter()
+                .map(|t| (t.root.seq, t.unread_replies))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(unread(&anna).await, [(1, 2)]);
+    assert_eq!(unread(&bernat).await, [(1, 0)]);
+    assert_eq!(
+        store
+            .mark_thread_read(&anna.id, &channel, 1, 2)
+            .await
+            .expect("read"),
+        2
+    );
+    assert_eq!(
+        store
+            .mark_thread_read(&anna.id, &channel, 1, 1)
+            .await
+            .expect("read"),
+        2,
+        "never backwards"
+    );
+    assert_eq!(
+        store
+            .mark_thread_read(&anna.id, &channel, 1, 999)
+            .await
+            .expect("read"),
+        3,
+        "never past last_seq"
+    );
+    assert_eq!(unread(&anna).await, [(1, 0)]);
+    store
+        .set_following(&bernat.id, &channel, 1, false)
+        .await
+        .expect("unfollow");
+    assert_eq!(unread(&bernat).await, []);
 }

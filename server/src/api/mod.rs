@@ -8,6 +8,7 @@ mod commands;
 pub mod extract;
 mod health;
 mod info;
+mod threads;
 mod tickets;
 mod users;
 mod webhooks;
@@ -66,6 +67,13 @@ pub fn router(ctx: Arc<Context>) -> Router {
             "/channels/{id}/messages/{message_id}/actions",
             post(channels::click),
         )
+        .route("/channels/{id}/threads/{root_seq}", get(threads::thread))
+        .route(
+            "/channels/{id}/threads/{root_seq}/follow",
+            put(threads::follow).delete(threads::unfollow),
+        )
+        .route("/channels/{id}/threads/{root_seq}/read", put(threads::read))
+        .route("/threads", get(threads::followed))
         .route("/dms", post(channels::open_dm))
         .route(
             "/channels/{id}/webhooks",

@@ -319,6 +319,7 @@ pub async fn mark_read(
     let frame = OutFrame::encode(&ServerFrame::Read {
         channel_id: channel_id.to_owned(),
         seq: marker,
+        thread_root: None,
     });
     ctx.hub
         .deliver_to_users([&user_id.to_owned()], &frame, skip);
@@ -340,7 +341,7 @@ pub async fn typing(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult
     Ok(())
 }
 
-fn page_limit(requested: Option<u32>, default: u32, max: u32) -> AppResult<u32> {
+pub(crate) fn page_limit(requested: Option<u32>, default: u32, max: u32) -> AppResult<u32> {
     match requested {
         None => Ok(default),
         Some(limit) if (1..=max).contains(&limit) => Ok(limit),

@@ -10,4 +10,5 @@ pub mod extras;
 pub mod message_changes;
 pub mod messages;
 pub mod resume;
+pub mod threads;
 pub mod webhooks;

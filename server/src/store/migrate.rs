@@ -32,6 +32,7 @@ const TABLES: &[&str] = &[
     "events",
     "reactions",
     "message_versions",
+    "thread_follows",
     "sessions",
     "refresh_tokens",
     "meta",

@@ -3,7 +3,7 @@
 //! Services speak only to the traits ([`Store`] bundles them), so where something is stored is
 //! one step away: accounts and sessions (`accounts.rs`), departments, channels and memberships
 //! (`channels.rs`), channel events (`events.rs`), integrations (`integrations.rs`), the help
-//! desk (`helpdesk.rs`), and what the nodes share (`coordination.rs`).
+//! desk (`helpdesk.rs`), threads (`threads.rs`), and what the nodes share (`coordination.rs`).
 //!
 //! Every query is written once, in `sql/`, with `$N` placeholders that both SQLite and
 //! PostgreSQL read. That folder is compiled once per backend (see `sql/mod.rs`), so the SQL is
@@ -28,6 +28,7 @@ pub mod postgres;
 mod records;
 mod rows;
 pub mod sqlite;
+mod threads;
 
 use std::sync::Arc;
 
@@ -38,6 +39,7 @@ pub use events::EventStore;
 pub use helpdesk::HelpdeskStore;
 pub use integrations::IntegrationStore;
 pub use records::*;
+pub use threads::ThreadStore;
 
 /// The database engines a store can live in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +97,7 @@ pub trait Store:
     + EventStore
     + IntegrationStore
     + HelpdeskStore
+    + ThreadStore
     + CoordinationStore
     + 'static
 {
@@ -106,6 +109,7 @@ impl<T> Store for T where
         + EventStore
         + IntegrationStore
         + HelpdeskStore
+        + ThreadStore
         + CoordinationStore
         + 'static
 {

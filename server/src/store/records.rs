@@ -171,6 +171,8 @@ pub enum WriteOutcome {
     NotFound,
     /// `thread_root` does not name a message of the channel.
     InvalidThreadRoot,
+    /// `thread_root` names a reply: threads are one level deep.
+    ReplyToReply,
     /// The author already used this `client_msg_id` for a message in another channel.
     ClientMsgIdReused,
     /// Only a message's author may edit it.
@@ -285,6 +287,9 @@ impl WriteOp {
                 deleted: false,
                 extras: extras.as_deref().cloned(),
                 reactions: Vec::new(),
+                reply_count: 0,
+                last_reply_at: None,
+                participant_ids: Vec::new(),
             }),
             _ => None,
         }

@@ -33,7 +33,13 @@ extras?: MessageExtras,
 /**
  * Reactions, in the order each emoji was first used; absent when none (additive to v1).
  */
-reactions?: Array<Reaction>, };
+reactions?: Array<Reaction>, 
+/**
+ * On a thread's root: how many replies it has (deleted ones not counted), when the last
+ * came, and who replied first (at most [`THREAD_PARTICIPANTS_SHOWN`], first to reply
+ * first). Absent on other messages (additive to v1).
+ */
+reply_count?: number, last_reply_at?: string, participant_ids?: Array<string>, };
 
 export type Reaction = { 
 /**
@@ -44,6 +50,34 @@ emoji: string, count: number,
  * Who reacted, first to react first.
  */
 user_ids: Array<string>, };
+
+export type ThreadPage = { root: Message, 
+/**
+ * Ascending `seq`.
+ */
+replies: Array<Message>, has_more: boolean, };
+
+export type FollowedThread = { channel_id: string, 
+/**
+ * The root, with its `reply_count`, `last_reply_at` and `participant_ids`.
+ */
+root: Message, 
+/**
+ * The caller's read marker in the thread (a reply's `seq`).
+ */
+last_read_seq: number, 
+/**
+ * Replies after `last_read_seq` that others wrote.
+ */
+unread_replies: number, };
+
+export type ThreadList = { 
+/**
+ * Most recent reply first.
+ */
+threads: Array<FollowedThread>, has_more: boolean, };
+
+export type ThreadReadRequest = { seq: number, };
 
 export type LoginRequest = { username: string, password: string, 
 /**
@@ -253,5 +287,9 @@ online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq
 /**
  * Who clicked.
  */
-user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, } | { "type": "presence", user_id: string, status: PresenceStatus, } | { "type": "channel", channel: Channel, } | { "type": "channel_removed", channel_id: string, } | { "type": "ephemeral", channel_id: string, ref: string | null, text: string, attachments?: Array<Attachment>, } | { "type": "pong", ref?: string, };
+user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, 
+/**
+ * Set when the marker is a thread's (additive to v1): `seq` is then a reply's.
+ */
+thread_root?: number, } | { "type": "presence", user_id: string, status: PresenceStatus, } | { "type": "channel", channel: Channel, } | { "type": "channel_removed", channel_id: string, } | { "type": "ephemeral", channel_id: string, ref: string | null, text: string, attachments?: Array<Attachment>, } | { "type": "pong", ref?: string, };
 

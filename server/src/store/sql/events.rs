@@ -38,7 +38,7 @@ impl EventStore for DbStore {
             messages.reverse();
         }
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        reactions::attach(&mut conn, messages.iter_mut().collect()).await?;
+        decorations::decorate(&mut conn, channel_id, messages.iter_mut().collect()).await?;
         Ok(MessageSlice { messages, has_more })
     }
 
@@ -55,7 +55,7 @@ impl EventStore for DbStore {
             return Ok(None);
         };
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        reactions::attach(&mut conn, vec![&mut message]).await?;
+        decorations::decorate(&mut conn, channel_id, vec![&mut message]).await?;
         Ok(Some(message))
     }
 
@@ -94,7 +94,7 @@ impl EventStore for DbStore {
             })
             .collect();
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        reactions::attach(&mut conn, messages).await?;
+        decorations::decorate(&mut conn, channel_id, messages).await?;
         Ok(events)
     }
 

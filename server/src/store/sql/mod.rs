@@ -18,12 +18,13 @@
 mod accounts;
 mod channels;
 mod coordination;
+mod decorations;
 mod events;
 mod helpdesk;
 mod integrations;
 mod message_changes;
-mod reactions;
 mod rows;
+mod threads;
 mod writes;
 
 use std::collections::HashMap;

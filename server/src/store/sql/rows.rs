@@ -84,6 +84,9 @@ pub(super) fn message_from_columns(row: &DbRow, prefix: &str) -> StoreResult<Mes
             .map(|json| serde_json::from_str(&json).map_err(internal))
             .transpose()?,
         reactions: Vec::new(),
+        reply_count: 0,
+        last_reply_at: None,
+        participant_ids: Vec::new(),
     })
 }
 

@@ -238,16 +238,22 @@ impl PostBatch {
         {
             return Ok(outcome);
         }
+        let mut root_author = None;
         if let Some(root) = thread_root {
             // The root may be a post of this very batch.
             self.flush(tx).await?;
-            if !is_message(tx, channel_id, *root).await? {
-                return Ok(WriteOutcome::InvalidThreadRoot);
+            match thread_root_of(tx, channel_id, *root).await? {
+                None => return Ok(WriteOutcome::InvalidThreadRoot),
+                Some((Some(_), _)) => return Ok(WriteOutcome::ReplyToReply),
+                Some((None, author)) => root_author = Some(author),
             }
         }
         let Some(seq) = seqs.next(channel_id) else {
             return Ok(WriteOutcome::NotFound);
         };
+        if let (Some(root), Some(root_author)) = (thread_root, &root_author) {
+            threads::follow_on_reply(tx, channel_id, *root, root_author, author_id, seq).await?;
+        }
         let message = op
             .posted_message(seq)
             .ok_or_else(|| internal("not a post"))?;
@@ -396,21 +402,20 @@ async fn stored_post(
     row.as_ref().map(message_event_from_row).transpose()
 }
 
-/// Whether `seq` is a message of `channel_id`.
-async fn is_message(
+/// The `thread_root` and author of the message at `seq` of `channel_id`, if it is a message.
+async fn thread_root_of(
     tx: &mut Transaction<'static, Db>,
     channel_id: &str,
     seq: i64,
-) -> StoreResult<bool> {
-    let found = sqlx::query(
-        "SELECT seq FROM events WHERE channel_id = $1 AND seq = $2 AND kind = 'message'",
+) -> StoreResult<Option<(Option<i64>, String)>> {
+    sqlx::query_as(
+        "SELECT thread_root, actor_id FROM events WHERE channel_id = $1 AND seq = $2 AND kind = 'message'",
     )
     .bind(channel_id)
     .bind(seq)
     .fetch_optional(&mut **tx)
     .await
-    .map_err(db_error)?;
-    Ok(found.is_some())
+    .map_err(db_error)
 }
 
 /// Every write other than a post.

@@ -1,0 +1,185 @@
+//! Threads: replies one level deep, the root's summary, reading a thread in pages, following,
+//! and unread replies counted from seqs.
+
+use serde_json::{Value, json};
+use xerrada_tests::{Session, TestApp, spawn_app};
+
+async fn reply(app: &TestApp, who: &Session, channel: &str, root: i64, body: &str) -> (u16, Value) {
+    app.post(
+        &format!("/api/v1/channels/{channel}/messages"),
+        &who.token,
+        json!({"body": body, "thread_root": root}),
+    )
+    .await
+}
+
+async fn followed(app: &TestApp, who: &Session) -> Vec<(i64, u64)> {
+    let (status, list) = app.get("/api/v1/threads", &who.token).await;
+    assert_eq!(status, 200, "{list}");
+    list["threads"]
+        .as_array()
+        .expect("threads")
+        .iter()
+        .map(|t| {
+            (
+                t["root"]["seq"].as_i64().expect("seq"),
+                t["unread_replies"].as_u64().expect("unread"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_thread_is_read_in_pages_followed_and_counted_from_seqs() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bernat = app.create_user(&admin, "bernat").await;
+    let carla = app.create_user(&admin, "carla").await;
+    let channel = app.create_channel(&anna, "obres", "public").await;
+    for who in [&bernat, &carla] {
+        app.post(
+            &format!("/api/v1/channels/{channel}/join"),
+            &who.token,
+            json!({}),
+        )
+        .await;
+    }
+    let mut anna_other = app.connect(&anna).await;
+    let (_, root) = app
+        .send(&anna, &channel, "Qui revisa el projecte del carrer Major?")
+        .await;
+    let root_seq = root["seq"].as_i64().expect("seq");
+    let (status, first) = reply(&app, &bernat, &channel, root_seq, "Jo mateix").await;
+    assert_eq!(status, 201);
+    let (_, second) = reply(&app, &bernat, &channel, root_seq, "Dilluns ho tinc").await;
+
+    // One level deep: a reply to a reply is refused and stores nothing.
+    let (status, refused) = reply(
+        &app,
+        &carla,
+        &channel,
+        first["seq"].as_i64().expect("seq"),
+        "i jo",
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{refused}"
+    );
+
+    // The root carries the thread's summary, in history and in the thread.
+    let (_, page) = app
+        .get(
+            &format!("/api/v1/channels/{channel}/messages"),
+            &carla.token,
+        )
+        .await;
+    let summary = &page["messages"][0];
+    assert_eq!(summary["reply_count"], 2);
+    assert_eq!(summary["participant_ids"], json!([bernat.user.id]));
+    assert_eq!(summary["last_reply_at"], second["created_at"]);
+    assert!(
+        page["messages"][1].get("reply_count").is_none(),
+        "replies carry no summary"
+    );
+    let thread = format!("/api/v1/channels/{channel}/threads/{root_seq}");
+    let (status, one) = app.get(&format!("{thread}?limit=1"), &carla.token).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["root"]["id"], root["id"]);
+    assert_eq!(one["replies"][0]["id"], first["id"]);
+    assert_eq!(one["has_more"], true);
+    let (_, rest) = app
+        .get(&format!("{thread}?after={}", first["seq"]), &carla.token)
+        .await;
+    let rest: Vec<&Value> = rest["replies"]
+        .as_array()
+        .expect("replies")
+        .iter()
+        .collect();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0]["id"], second["id"]);
+
+    // The root's author and the replier follow; unread replies are others' after the marker.
+    assert_eq!(followed(&app, &anna).await, [(root_seq, 2)]);
+    assert_eq!(followed(&app, &bernat).await, [(root_seq, 0)]);
+    assert_eq!(followed(&app, &carla).await, []);
+    let (status, marker) = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("{thread}/read"),
+            Some(&anna.token),
+            Some(json!({"seq": first["seq"]})),
+        )
+        .await;
+    assert_eq!((status, &marker["last_read_seq"]), (200, &first["seq"]));
+    let read = anna_other.next_of_type("read").await;
+    assert_eq!(
+        read,
+        json!({"type": "read", "channel_id": channel, "seq": first["seq"], "thread_root": root_seq}),
+        "the reader's other sockets agree"
+    );
+    assert_eq!(followed(&app, &anna).await, [(root_seq, 1)]);
+    reply(&app, &anna, &channel, root_seq, "Gràcies!").await;
+    assert_eq!(
+        followed(&app, &anna).await,
+        [(root_seq, 0)],
+        "replying reads the thread"
+    );
+    assert_eq!(followed(&app, &bernat).await, [(root_seq, 1)]);
+
+    // Unfollowing keeps one out until one replies again; following is explicit too.
+    let follow = format!("{thread}/follow");
+    assert_eq!(app.delete(&follow, &bernat.token).await.0, 204);
+    assert_eq!(followed(&app, &bernat).await, []);
+    reply(&app, &anna, &channel, root_seq, "Una cosa més").await;
+    assert_eq!(followed(&app, &bernat).await, []);
+    reply(&app, &bernat, &channel, root_seq, "Digues").await;
+    assert_eq!(followed(&app, &bernat).await, [(root_seq, 0)]);
+    assert_eq!(app.put(&follow, &carla.token).await.0, 204);
+    assert_eq!(followed(&app, &carla).await, [(root_seq, 5)]);
+
+    // A deleted reply no longer counts.
+    let (status, _) = app
+        .delete(
+            &format!(
+                "/api/v1/channels/{channel}/messages/{}",
+                second["id"].as_str().expect("id")
+            ),
+            &bernat.token,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (_, one) = app.get(&thread, &carla.token).await;
+    assert_eq!(one["root"]["reply_count"], 4);
+    assert_eq!(followed(&app, &carla).await, [(root_seq, 4)]);
+
+    // Bad input.
+    let outsider = app.create_user(&admin, "oriol").await;
+    assert_eq!(app.get(&thread, &outsider.token).await.0, 403, "not joined");
+    for (path, status) in [
+        (
+            format!("/api/v1/channels/{channel}/threads/{}", first["seq"]),
+            404,
+        ),
+        (format!("/api/v1/channels/{channel}/threads/999"), 404),
+        (format!("/api/v1/channels/{channel}/threads/abc"), 404),
+        (format!("{thread}?limit=0"), 400),
+        (format!("{thread}?limit=201"), 400),
+        ("/api/v1/threads?limit=101".to_owned(), 400),
+    ] {
+        let (code, body) = app.get(&path, &carla.token).await;
+        assert_eq!(code, status, "{path}: {body}");
+        assert!(body["code"].is_string(), "{path}: {body}");
+    }
+    let (status, _) = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("{thread}/read"),
+            Some(&anna.token),
+            Some(json!({"seq": -1})),
+        )
+        .await;
+    assert_eq!(status, 400);
+}

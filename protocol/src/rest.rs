@@ -77,6 +77,11 @@ pub struct Channel {
     pub last_read_seq: i64,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub unread: i64,
+    /// The caller's unread mentions: messages after `last_read_seq` that mention it (additive
+    /// to v1).
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub mention_count: i64,
     /// For direct channels, the member ids (additive to v1, so clients can name the DM).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -120,6 +125,12 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub participant_ids: Vec<String>,
+    /// The channel members the body mentions (`@name`, `@channel`, `@here`, `@department`),
+    /// resolved when it was posted or edited, its author left out; absent when none (additive
+    /// to v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
+    pub mentions: Vec<String>,
 }
 
 /// How many of a thread's repliers a root names in `participant_ids`.

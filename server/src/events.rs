@@ -77,6 +77,7 @@ pub fn channel_resource(view: ChannelView) -> Channel {
         joined: view.joined,
         last_read_seq: view.last_read_seq,
         unread: view.unread,
+        mention_count: view.mention_count,
         member_ids: record.dm_member_ids,
     }
 }

@@ -10,6 +10,7 @@ mod conversations;
 mod helpdesk;
 mod interactive;
 mod lifecycle;
+mod mentions;
 mod messaging;
 mod services;
 mod store_sqlite;

@@ -42,6 +42,7 @@ macro_rules! store_conformance {
             one_batch_can_reply_to_edit_and_repeat_its_own_posts,
             reactions_and_deletes_are_events_and_keep_earlier_versions,
             threads_summarise_their_replies_and_count_unread_from_seqs,
+            mentions_are_kept_with_their_message_and_counted_until_read,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -90,6 +91,7 @@ fn post(channel_id: &str, author_id: &str, body: &str, client_msg_id: Option<&st
         thread_root: None,
         created_at: ids::now(),
         extras: None,
+        mentions: Vec::new(),
     }
 }
 
@@ -869,6 +871,7 @@ pub async fn edits_are_events_and_change_the_message_in_place(store: Arc<dyn Sto
         editor_id: editor.into(),
         body: Some(body.into()),
         extras: None,
+        mentions: None,
         at: ids::now(),
     };
     let outcomes = store
@@ -1239,6 +1242,7 @@ pub async fn one_batch_can_reply_to_edit_and_repeat_its_own_posts(store: Arc<dyn
         editor_id: anna.id.clone(),
         body: Some("first, edited".into()),
         extras: None,
+        mentions: None,
         at: ids::now(),
     };
     let outcomes = store
@@ -1304,6 +1308,7 @@ pub async fn reactions_and_deletes_are_events_and_keep_earlier_versions(store: A
         editor_id: anna.id.clone(),
         body: Some("segona".into()),
         extras: None,
+        mentions: None,
         at: ids::now(),
     };
     // Posted, reacted to twice by one person (idempotent) and once by another, edited, and a
@@ -1516,4 +1521,42 @@ pub async fn threads_summarise_their_replies_and_count_unread_from_seqs(store: A
         .await
         .expect("unfollow");
     assert_eq!(unread(&bernat).await, []);
+}
+
+pub async fn mentions_are_kept_with_their_message_and_counted_until_read(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let post = WriteOp::post(&channel, &anna.id, "@bernat".into(), None)
+        .mentioning(vec![bernat.id.clone()]);
+    let WriteOp::PostMessage { message_id, .. } = &post else {
+        unreachable!("a post")
+    };
+    let message_id = message_id.clone();
+    store.apply_batch(&[post]).await.expect("batch");
+    let message = store
+        .message(&channel, &message_id)
+        .await
+        .expect("q")
+        .expect("message");
+    assert_eq!(message.mentions, [bernat.id.clone()]);
+    let count = |who: &User| {
+        let (store, id, channel) = (store.clone(), who.id.clone(), channel.clone());
+        async move {
+            store
+                .channels_for_user(&id)
+                .await
+                .expect("channels")
+                .into_iter()
+                .find(|v| v.channel.id == channel)
+                .map(|v| v.mention_count)
+        }
+    };
+    assert_eq!(count(&bernat).await, Some(1));
+    assert_eq!(count(&anna).await, Some(0));
+    store
+        .mark_read(&channel, &bernat.id, 1)
+        .await
+        .expect("read");
+    assert_eq!(count(&bernat).await, Some(0));
 }

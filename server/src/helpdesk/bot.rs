@@ -123,6 +123,7 @@ async fn refresh_card(ctx: &Context, ticket: &Ticket) -> AppResult<()> {
         editor_id: bot.id,
         body: Some(body),
         extras: Some(Some(Box::new(extras))),
+        mentions: None,
         at: ids::now(),
     };
     ctx.writer.write(op).await?;
@@ -405,6 +406,7 @@ async fn open_from_dm(
         editor_id: bot.id,
         body: Some(desk::request_opened(lang, ticket.number)),
         extras: Some(None),
+        mentions: None,
         at: ids::now(),
     };
     ctx.writer.write(op).await?;

@@ -12,6 +12,7 @@ use crate::hub::Outbox;
 use crate::ids;
 use crate::services::channels::{member_message, require_member};
 use crate::services::extras::sanitize_extras;
+use crate::services::mentions;
 use crate::store::WriteOp;
 use crate::validate::{Emoji, MessageBody};
 
@@ -43,12 +44,17 @@ async fn edit_op(
         sanitize_extras(extras)?;
     }
     let extras = extras.map(|e| (!e.is_empty()).then(|| Box::new(e)));
+    let mentions = match &body {
+        Some(body) => Some(mentions::resolve(ctx, channel_id, &editor.id, body).await?),
+        None => None,
+    };
     Ok(WriteOp::EditMessage {
         channel_id: channel_id.to_owned(),
         message_id: message_id.to_owned(),
         editor_id: editor.id.clone(),
         body,
         extras,
+        mentions,
         at: ids::now(),
     })
 }

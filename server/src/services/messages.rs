@@ -16,6 +16,7 @@ use crate::hub::{OutFrame, Outbox};
 use crate::services::channels::{member_message, require_member};
 use crate::services::commands::{self, Answer, Parsed};
 use crate::services::extras::sanitize_extras;
+use crate::services::mentions;
 use crate::store::{HistoryQuery, WriteOp};
 use crate::texts::Lang;
 use crate::validate::{ClientMsgId, MessageBody};
@@ -65,12 +66,14 @@ pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<Wr
             "thread_root must be a positive seq".into(),
         ));
     }
-    Ok(
-        WriteOp::post(&draft.channel_id, author_id, body.into_string(), extras).keyed(
+    let body = body.into_string();
+    let mentioned = mentions::resolve(ctx, &draft.channel_id, author_id, &body).await?;
+    Ok(WriteOp::post(&draft.channel_id, author_id, body, extras)
+        .keyed(
             client_msg_id.map(ClientMsgId::into_string),
             draft.thread_root,
-        ),
-    )
+        )
+        .mentioning(mentioned))
 }
 
 /// What a send over REST produced.

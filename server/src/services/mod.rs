@@ -7,6 +7,7 @@ pub mod channels;
 pub mod commands;
 pub mod departments;
 pub mod extras;
+pub mod mentions;
 pub mod message_changes;
 pub mod messages;
 pub mod resume;

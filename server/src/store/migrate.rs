@@ -33,6 +33,7 @@ const TABLES: &[&str] = &[
     "reactions",
     "message_versions",
     "thread_follows",
+    "mentions",
     "sessions",
     "refresh_tokens",
     "meta",

@@ -74,6 +74,7 @@ pub struct ChannelView {
     pub joined: bool,
     pub last_read_seq: i64,
     pub unread: i64,
+    pub mention_count: i64,
 }
 
 /// A channel with its member ids (for the membership cache).
@@ -103,6 +104,8 @@ pub enum WriteOp {
         /// Presentation extras (webhooks, bots); `None` for ordinary messages. Boxed: most
         /// operations are plain messages and should not carry its size.
         extras: Option<Box<MessageExtras>>,
+        /// The channel members the body mentions, resolved by the service.
+        mentions: Vec<String>,
     },
     /// Change a message's body and/or extras (a `message_updated` event). Only its author may.
     EditMessage {
@@ -112,6 +115,8 @@ pub enum WriteOp {
         body: Option<String>,
         /// `Some(None)` removes the extras; `None` leaves them.
         extras: Option<Option<Box<MessageExtras>>>,
+        /// Who the new body mentions; `None` leaves the mentions as they are.
+        mentions: Option<Vec<String>>,
         at: String,
     },
     /// Delete a message (a `message_deleted` event): it stays as a tombstone, its last version
@@ -244,7 +249,16 @@ impl WriteOp {
             thread_root: None,
             created_at: crate::ids::now(),
             extras: extras.map(Box::new),
+            mentions: Vec::new(),
         }
+    }
+
+    /// The same post, mentioning `user_ids`.
+    pub fn mentioning(mut self, user_ids: Vec<String>) -> WriteOp {
+        if let WriteOp::PostMessage { mentions, .. } = &mut self {
+            *mentions = user_ids;
+        }
+        self
     }
 
     /// The same post, made idempotent by `client_msg_id` and placed in a thread.
@@ -274,6 +288,7 @@ impl WriteOp {
                 thread_root,
                 created_at,
                 extras,
+                mentions,
             } => Some(Message {
                 id: message_id.clone(),
                 channel_id: channel_id.clone(),
@@ -290,6 +305,7 @@ impl WriteOp {
                 reply_count: 0,
                 last_reply_at: None,
                 participant_ids: Vec::new(),
+                mentions: mentions.clone(),
             }),
             _ => None,
         }

@@ -17,6 +17,11 @@ export type ChannelKind = "public" | "private" | "direct";
 
 export type Channel = { id: string, name: string, kind: ChannelKind, department_id: string | null, topic: string, last_seq: number, member_count: number, joined: boolean, last_read_seq: number, unread: number, 
 /**
+ * The caller's unread mentions: messages after `last_read_seq` that mention it (additive
+ * to v1).
+ */
+mention_count: number, 
+/**
  * For direct channels, the member ids (additive to v1, so clients can name the DM).
  */
 member_ids?: Array<string>, };
@@ -39,7 +44,13 @@ reactions?: Array<Reaction>,
  * came, and who replied first (at most [`THREAD_PARTICIPANTS_SHOWN`], first to reply
  * first). Absent on other messages (additive to v1).
  */
-reply_count?: number, last_reply_at?: string, participant_ids?: Array<string>, };
+reply_count?: number, last_reply_at?: string, participant_ids?: Array<string>, 
+/**
+ * The channel members the body mentions (`@name`, `@channel`, `@here`, `@department`),
+ * resolved when it was posted or edited, its author left out; absent when none (additive
+ * to v1).
+ */
+mentions?: Array<string>, };
 
 export type Reaction = { 
 /**

@@ -13,7 +13,11 @@ const CHANNEL_VIEW_SELECT: &str =
         CASE WHEN m.user_id IS NULL THEN 0 ELSE
             (SELECT COUNT(*) FROM events e WHERE e.channel_id = c.id AND e.seq > m.last_read_seq
                 AND e.kind = 'message' AND e.deleted = FALSE AND e.actor_id <> $1)
-        END AS unread
+        END AS unread,
+        CASE WHEN m.user_id IS NULL THEN 0 ELSE
+            (SELECT COUNT(*) FROM mentions x WHERE x.user_id = $1 AND x.channel_id = c.id
+                AND x.seq > m.last_read_seq)
+        END AS mention_count
      FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = $1";
 
 impl DbStore {

@@ -13,7 +13,46 @@ pub(super) async fn decorate(
     mut messages: Vec<&mut Message>,
 ) -> StoreResult<()> {
     attach_thread_summaries(conn, channel_id, &mut messages).await?;
+    attach_mentions(conn, channel_id, &mut messages).await?;
     attach(conn, messages).await
+}
+
+/// `mentions` of `messages`, as resolved when each was posted or last edited.
+async fn attach_mentions(
+    conn: &mut DbConnection,
+    channel_id: &str,
+    messages: &mut [&mut Message],
+) -> StoreResult<()> {
+    let mut seqs: Vec<i64> = messages
+        .iter()
+        .filter(|m| !m.deleted)
+        .map(|m| m.seq)
+        .collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    let mut by_seq: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in seqs.chunks(MAX_BOUND_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT seq, user_id FROM mentions WHERE channel_id = {} AND seq IN ({})
+             ORDER BY seq, user_id",
+            dialect::param(1),
+            placeholders(2, chunk.len())
+        );
+        let mut query =
+            sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(channel_id);
+        for seq in chunk {
+            query = query.bind(seq);
+        }
+        for (seq, user_id) in query.fetch_all(&mut *conn).await.map_err(db_error)? {
+            by_seq.entry(seq).or_default().push(user_id);
+        }
+    }
+    for message in messages.iter_mut() {
+        if let Some(users) = by_seq.get(&message.seq) {
+            message.mentions = users.clone();
+        }
+    }
+    Ok(())
 }
 
 /// `reply_count`, `last_reply_at` and `participant_ids` of the roots among `messages`.

@@ -89,6 +89,7 @@ pub(super) async fn edit(
         editor_id,
         body,
         extras,
+        mentions,
         at,
     } = op
     else {
@@ -126,6 +127,14 @@ pub(super) async fn edit(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    if let Some(mentions) = mentions {
+        forget_mentions(tx, channel_id, message.seq).await?;
+        insert_mentions(
+            tx,
+            &[(channel_id.as_str(), message.seq, mentions.as_slice())],
+        )
+        .await?;
+    }
     insert_change_event(
         tx,
         ChangeEvent {
@@ -188,6 +197,7 @@ pub(super) async fn delete(
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;
+    forget_mentions(tx, channel_id, message.seq).await?;
     insert_change_event(
         tx,
         ChangeEvent {
@@ -318,4 +328,48 @@ pub(super) async fn react(
         seq,
         kind,
     }))
+}
+
+/// Records who messages mention: `(channel, seq, user ids)` each, in as few statements as the
+/// bound-value limit allows.
+pub(super) async fn insert_mentions(
+    tx: &mut Transaction<'static, Db>,
+    messages: &[(&str, i64, &[String])],
+) -> StoreResult<()> {
+    let rows: Vec<(&str, i64, &str)> = messages
+        .iter()
+        .flat_map(|(channel, seq, users)| users.iter().map(move |u| (*channel, *seq, u.as_str())))
+        .collect();
+    for chunk in rows.chunks(MAX_BOUND_PER_STATEMENT / 3) {
+        let values = (0..chunk.len())
+            .map(|i| {
+                let p = |column: usize| dialect::param(i * 3 + column);
+                format!("({}, {}, {})", p(1), p(2), p(3))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO mentions (channel_id, seq, user_id) VALUES {values} ON CONFLICT DO NOTHING"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (channel, seq, user) in chunk {
+            query = query.bind(*channel).bind(*seq).bind(*user);
+        }
+        query.execute(&mut **tx).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
+async fn forget_mentions(
+    tx: &mut Transaction<'static, Db>,
+    channel_id: &str,
+    seq: i64,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM mentions WHERE channel_id = $1 AND seq = $2")
+        .bind(channel_id)
+        .bind(seq)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(())
 }

@@ -55,6 +55,7 @@ pub(super) fn channel_view_from_row(row: &DbRow) -> StoreResult<ChannelView> {
         joined: row.try_get("joined").map_err(db_error)?,
         last_read_seq: row.try_get("last_read_seq").map_err(db_error)?,
         unread: row.try_get("unread").map_err(db_error)?,
+        mention_count: row.try_get("mention_count").map_err(db_error)?,
     })
 }
 
@@ -87,6 +88,7 @@ pub(super) fn message_from_columns(row: &DbRow, prefix: &str) -> StoreResult<Mes
         reply_count: 0,
         last_reply_at: None,
         participant_ids: Vec::new(),
+        mentions: Vec::new(),
     })
 }
 

@@ -7,17 +7,31 @@ use xerrada_protocol::FollowedThread;
 use super::decorations::{DbConnection, decorate};
 use super::*;
 
+/// A reply being posted, as its thread's follows need it.
+pub(super) struct Reply<'a> {
+    pub channel_id: &'a str,
+    pub root_seq: i64,
+    pub root_author: &'a str,
+    pub replier: &'a str,
+    pub seq: i64,
+    pub mentioned: &'a [String],
+}
+
 /// Makes a reply's author follow its thread (read up to its own reply: replying means having
-/// read it), and the root's author too unless it decided otherwise before. Part of the batch
-/// that posts the reply.
+/// read it) and the people it mentions, and the root's author too unless it decided otherwise
+/// before. Part of the batch that posts the reply.
 pub(super) async fn follow_on_reply(
     tx: &mut Transaction<'static, Db>,
-    channel_id: &str,
-    root_seq: i64,
-    root_author: &str,
-    replier: &str,
-    reply_seq: i64,
+    reply: Reply<'_>,
 ) -> StoreResult<()> {
+    let Reply {
+        channel_id,
+        root_seq,
+        root_author,
+        replier,
+        seq: reply_seq,
+        mentioned,
+    } = reply;
     let sql = format!(
         "INSERT INTO thread_follows (user_id, channel_id, root_seq, following, last_read_seq)
          VALUES ($1, $2, $3, TRUE, $4)
@@ -45,6 +59,19 @@ pub(super) async fn follow_on_reply(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    for user_id in mentioned {
+        sqlx::query(
+            "INSERT INTO thread_follows (user_id, channel_id, root_seq, following, last_read_seq)
+             VALUES ($1, $2, $3, TRUE, 0)
+             ON CONFLICT (user_id, channel_id, root_seq) DO UPDATE SET following = TRUE",
+        )
+        .bind(user_id)
+        .bind(channel_id)
+        .bind(root_seq)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
     Ok(())
 }
 

@@ -228,6 +228,7 @@ impl PostBatch {
             author_id,
             client_msg_id,
             thread_root,
+            mentions,
             ..
         } = op
         else {
@@ -252,7 +253,15 @@ impl PostBatch {
             return Ok(WriteOutcome::NotFound);
         };
         if let (Some(root), Some(root_author)) = (thread_root, &root_author) {
-            threads::follow_on_reply(tx, channel_id, *root, root_author, author_id, seq).await?;
+            let thread = threads::Reply {
+                channel_id,
+                root_seq: *root,
+                root_author,
+                replier: author_id,
+                seq,
+                mentioned: mentions,
+            };
+            threads::follow_on_reply(tx, thread).await?;
         }
         let message = op
             .posted_message(seq)
@@ -350,6 +359,12 @@ impl PostBatch {
              VALUES {rows} {on_conflict}"
         );
         let queued = self.pending.len() as u64;
+        let mentioned: Vec<(String, i64, Vec<String>)> = self
+            .pending
+            .iter()
+            .filter(|m| !m.mentions.is_empty())
+            .map(|m| (m.channel_id.clone(), m.seq, m.mentions.clone()))
+            .collect();
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for message in self.pending.drain(..) {
             let extras = message.extras.as_ref().map(extras_json).transpose()?;
@@ -373,6 +388,15 @@ impl PostBatch {
             return Err(internal(format!(
                 "{inserted} of {queued} queued messages were inserted"
             )));
+        }
+        // With concurrent writers a flush holds one row: when it was skipped (a repeat), so
+        // are its mentions.
+        if inserted == queued && !mentioned.is_empty() {
+            let rows: Vec<(&str, i64, &[String])> = mentioned
+                .iter()
+                .map(|(channel, seq, users)| (channel.as_str(), *seq, users.as_slice()))
+                .collect();
+            message_changes::insert_mentions(tx, &rows).await?;
         }
         Ok(inserted)
     }

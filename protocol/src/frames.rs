@@ -137,6 +137,22 @@ pub enum ServerFrame {
         user_id: String,
         emoji: String,
     },
+    /// A member pinned a message of the channel.
+    MessagePinned {
+        channel_id: String,
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        seq: i64,
+        message_id: String,
+        user_id: String,
+    },
+    /// A member unpinned it.
+    MessageUnpinned {
+        channel_id: String,
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        seq: i64,
+        message_id: String,
+        user_id: String,
+    },
     /// A click on a button of a message this bot posted (sent to the bot's sockets only).
     Action {
         channel_id: String,
@@ -227,6 +243,12 @@ impl ServerFrame {
                 channel_id, seq, ..
             }
             | ServerFrame::ReactionRemoved {
+                channel_id, seq, ..
+            }
+            | ServerFrame::MessagePinned {
+                channel_id, seq, ..
+            }
+            | ServerFrame::MessageUnpinned {
                 channel_id, seq, ..
             } => Some((channel_id, *seq)),
             _ => None,

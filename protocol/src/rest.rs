@@ -131,6 +131,10 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub mentions: Vec<String>,
+    /// Pinned in its channel (additive to v1; absent when not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<bool>", optional))]
+    pub pinned: bool,
 }
 
 /// How many of a thread's repliers a root names in `participant_ids`.
@@ -319,6 +323,37 @@ pub struct ThreadList {
 pub struct ThreadReadRequest {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub seq: i64,
+}
+
+/// A pinned message in `GET /api/v1/channels/{id}/pins`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct Pin {
+    pub message: Message,
+    pub pinned_by: String,
+    pub pinned_at: String,
+}
+
+/// `GET /api/v1/channels/{id}/pins`: most recently pinned first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct PinList {
+    pub pins: Vec<Pin>,
+}
+
+/// A message the caller saved, in `GET /api/v1/saved`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct SavedMessage {
+    pub message: Message,
+    pub saved_at: String,
+}
+
+/// `GET /api/v1/saved`: most recently saved first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct SavedList {
+    pub saved: Vec<SavedMessage>,
 }
 
 /// `GET /api/v1/channels/{id}/events`: event frames exactly as the WebSocket sends them.

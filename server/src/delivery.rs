@@ -38,7 +38,9 @@ impl LocalDelivery {
             | EventKind::MessageUpdated(_)
             | EventKind::MessageDeleted { .. }
             | EventKind::ReactionAdded { .. }
-            | EventKind::ReactionRemoved { .. } => {
+            | EventKind::ReactionRemoved { .. }
+            | EventKind::MessagePinned { .. }
+            | EventKind::MessageUnpinned { .. } => {
                 self.deliver_to_members(&event.channel_id, &frame)
             }
             EventKind::MemberJoined { user_id } => {

@@ -38,6 +38,24 @@ pub fn event_frame(event: &ChannelEvent) -> ServerFrame {
             message_id: message_id.clone(),
             user_id: user_id.clone(),
         },
+        EventKind::MessagePinned {
+            message_id,
+            user_id,
+        } => ServerFrame::MessagePinned {
+            channel_id,
+            seq,
+            message_id: message_id.clone(),
+            user_id: user_id.clone(),
+        },
+        EventKind::MessageUnpinned {
+            message_id,
+            user_id,
+        } => ServerFrame::MessageUnpinned {
+            channel_id,
+            seq,
+            message_id: message_id.clone(),
+            user_id: user_id.clone(),
+        },
         EventKind::ReactionAdded {
             message_id,
             user_id,

@@ -19,7 +19,9 @@ use crate::delivery::LocalDelivery;
 use crate::error::{AppError, AppResult};
 use crate::hub::Outbox;
 use crate::peers::{ClusterLink, Outgoing};
-use crate::store::{ChannelEvent, EventKind, MAX_REACTION_KINDS, Store, WriteOp, WriteOutcome};
+use crate::store::{
+    ChannelEvent, EventKind, MAX_PINS, MAX_REACTION_KINDS, Store, WriteOp, WriteOutcome,
+};
 
 /// Where the outcome of a write goes.
 pub enum Reply {
@@ -322,9 +324,10 @@ pub fn written(op: &WriteOp, outcome: WriteOutcome) -> AppResult<Written> {
             WriteOp::PostMessage { .. }
             | WriteOp::AddMember { .. }
             | WriteOp::RemoveMember { .. } => "channel",
-            WriteOp::EditMessage { .. } | WriteOp::DeleteMessage { .. } | WriteOp::React { .. } => {
-                "message"
-            }
+            WriteOp::EditMessage { .. }
+            | WriteOp::DeleteMessage { .. }
+            | WriteOp::React { .. }
+            | WriteOp::Pin { .. } => "message",
             WriteOp::AddDepartmentMember { .. } | WriteOp::RemoveDepartmentMember { .. } => {
                 "department or user"
             }
@@ -346,6 +349,9 @@ pub fn written(op: &WriteOp, outcome: WriteOutcome) -> AppResult<Written> {
         )),
         WriteOutcome::TooManyReactions => Err(AppError::Conflict(format!(
             "a message takes at most {MAX_REACTION_KINDS} different emoji"
+        ))),
+        WriteOutcome::TooManyPins => Err(AppError::Conflict(format!(
+            "a channel keeps at most {MAX_PINS} pinned messages: unpin one first"
         ))),
     }
 }

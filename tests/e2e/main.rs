@@ -12,6 +12,7 @@ mod interactive;
 mod lifecycle;
 mod mentions;
 mod messaging;
+mod pins;
 mod services;
 mod store_sqlite;
 mod threads;

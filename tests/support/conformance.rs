@@ -43,6 +43,7 @@ macro_rules! store_conformance {
             reactions_and_deletes_are_events_and_keep_earlier_versions,
             threads_summarise_their_replies_and_count_unread_from_seqs,
             mentions_are_kept_with_their_message_and_counted_until_read,
+            pins_are_events_and_saved_messages_are_personal,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -1539,7 +1540,7 @@ pub async fn mentions_are_kept_with_their_message_and_counted_until_read(store: 
         .await
         .expect("q")
         .expect("message");
-    assert_eq!(message.mentions, [bernat.id.clone()]);
+    assert_eq!(message.mentions, vec![bernat.id.clone()]);
     let count = |who: &User| {
         let (store, id, channel) = (store.clone(), who.id.clone(), channel.clone());
         async move {
@@ -1559,4 +1560,88 @@ pub async fn mentions_are_kept_with_their_message_and_counted_until_read(store: 
         .await
         .expect("read");
     assert_eq!(count(&bernat).await, Some(0));
+}
+
+pub async fn pins_are_events_and_saved_messages_are_personal(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let post = post(&channel, &anna.id, "horari", None);
+    let WriteOp::PostMessage { message_id, .. } = &post else {
+        unreachable!("a post")
+    };
+    let message_id = message_id.clone();
+    let pin = |pin: bool| WriteOp::Pin {
+        channel_id: channel.clone(),
+        message_id: message_id.clone(),
+        user_id: bernat.id.clone(),
+        pin,
+        at: ids::now(),
+    };
+    let outcomes = store
+        .apply_batch(&[post, pin(true), pin(true)])
+        .await
+        .expect("batch");
+    assert!(matches!(
+        &outcomes[1],
+        WriteOutcome::Committed(ChannelEvent {
+            seq: 2,
+            kind: EventKind::MessagePinned { .. },
+            ..
+        })
+    ));
+    assert_eq!(outcomes[2], WriteOutcome::Unchanged);
+    let pins = store.pinned(&channel).await.expect("pins");
+    assert_eq!(pins.len(), 1);
+    assert!(pins[0].message.pinned && pins[0].pinned_by == bernat.id);
+    let events = store.events_after(&channel, 1, 10).await.expect("events");
+    assert!(
+        matches!(&events[0].kind, EventKind::MessagePinned { user_id, .. } if *user_id == bernat.id)
+    );
+    store.apply_batch(&[pin(false)]).await.expect("unpin");
+    assert!(store.pinned(&channel).await.expect("pins").is_empty());
+
+    assert!(
+        store
+            .save_message(&bernat.id, &channel, &message_id, &ids::now())
+            .await
+            .expect("save")
+    );
+    assert!(
+        !store
+            .save_message(&bernat.id, &channel, &message_id, &ids::now())
+            .await
+            .expect("save")
+    );
+    let saved = store.saved_messages(&bernat.id, 10).await.expect("saved");
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].message.id, message_id);
+    assert!(
+        store
+            .saved_messages(&anna.id, 10)
+            .await
+            .expect("saved")
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .message_by_id(&message_id)
+            .await
+            .expect("q")
+            .map(|m| m.channel_id),
+        Some(channel.clone())
+    );
+    assert!(
+        store
+            .unsave_message(&bernat.id, &message_id)
+            .await
+            .expect("unsave")
+    );
+    assert!(
+        store
+            .saved_messages(&bernat.id, 10)
+            .await
+            .expect("saved")
+            .is_empty()
+    );
 }

@@ -8,6 +8,7 @@ mod commands;
 pub mod extract;
 mod health;
 mod info;
+mod pins;
 mod threads;
 mod tickets;
 mod users;
@@ -74,6 +75,13 @@ pub fn router(ctx: Arc<Context>) -> Router {
         )
         .route("/channels/{id}/threads/{root_seq}/read", put(threads::read))
         .route("/threads", get(threads::followed))
+        .route("/channels/{id}/pins", get(pins::list))
+        .route(
+            "/channels/{id}/pins/{message_id}",
+            put(pins::pin).delete(pins::unpin),
+        )
+        .route("/saved", get(pins::saved))
+        .route("/saved/{message_id}", put(pins::save).delete(pins::unsave))
         .route("/dms", post(channels::open_dm))
         .route(
             "/channels/{id}/webhooks",

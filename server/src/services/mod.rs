@@ -10,6 +10,7 @@ pub mod extras;
 pub mod mentions;
 pub mod message_changes;
 pub mod messages;
+pub mod pins;
 pub mod resume;
 pub mod threads;
 pub mod webhooks;

@@ -34,6 +34,8 @@ const TABLES: &[&str] = &[
     "message_versions",
     "thread_follows",
     "mentions",
+    "pins",
+    "saved_messages",
     "sessions",
     "refresh_tokens",
     "meta",

@@ -3,7 +3,8 @@
 //! Services speak only to the traits ([`Store`] bundles them), so where something is stored is
 //! one step away: accounts and sessions (`accounts.rs`), departments, channels and memberships
 //! (`channels.rs`), channel events (`events.rs`), integrations (`integrations.rs`), the help
-//! desk (`helpdesk.rs`), threads (`threads.rs`), and what the nodes share (`coordination.rs`).
+//! desk (`helpdesk.rs`), threads (`threads.rs`), pinned and saved messages (`pins.rs`), and what
+//! the nodes share (`coordination.rs`).
 //!
 //! Every query is written once, in `sql/`, with `$N` placeholders that both SQLite and
 //! PostgreSQL read. That folder is compiled once per backend (see `sql/mod.rs`), so the SQL is
@@ -24,6 +25,7 @@ mod events;
 mod helpdesk;
 mod integrations;
 pub mod migrate;
+mod pins;
 pub mod postgres;
 mod records;
 mod rows;
@@ -38,6 +40,7 @@ pub use coordination::{CoordinationStore, Leadership};
 pub use events::EventStore;
 pub use helpdesk::HelpdeskStore;
 pub use integrations::IntegrationStore;
+pub use pins::PinStore;
 pub use records::*;
 pub use threads::ThreadStore;
 
@@ -98,6 +101,7 @@ pub trait Store:
     + IntegrationStore
     + HelpdeskStore
     + ThreadStore
+    + PinStore
     + CoordinationStore
     + 'static
 {
@@ -110,6 +114,7 @@ impl<T> Store for T where
         + IntegrationStore
         + HelpdeskStore
         + ThreadStore
+        + PinStore
         + CoordinationStore
         + 'static
 {

@@ -137,6 +137,15 @@ pub enum WriteOp {
         add: bool,
         at: String,
     },
+    /// Pin (`pin`) or unpin a message (a `message_pinned` / `message_unpinned` event, or
+    /// `Unchanged` when there is nothing to do).
+    Pin {
+        channel_id: String,
+        message_id: String,
+        user_id: String,
+        pin: bool,
+        at: String,
+    },
     /// Add a member to a channel (a `member_joined` event unless already a member).
     AddMember {
         channel_id: String,
@@ -186,10 +195,15 @@ pub enum WriteOutcome {
     Deleted,
     /// The message already has [`MAX_REACTION_KINDS`] different emoji.
     TooManyReactions,
+    /// The channel already has [`MAX_PINS`] pinned messages.
+    TooManyPins,
 }
 
 /// How many different emoji one message may carry (Mattermost allows 50 as well).
 pub const MAX_REACTION_KINDS: usize = 50;
+
+/// How many messages one channel may have pinned (as Slack).
+pub const MAX_PINS: usize = 100;
 
 /// An event of a channel's sequence (also what nodes send each other on the bus).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +242,14 @@ pub enum EventKind {
         message_id: String,
         user_id: String,
         emoji: String,
+    },
+    MessagePinned {
+        message_id: String,
+        user_id: String,
+    },
+    MessageUnpinned {
+        message_id: String,
+        user_id: String,
     },
 }
 
@@ -306,6 +328,7 @@ impl WriteOp {
                 last_reply_at: None,
                 participant_ids: Vec::new(),
                 mentions: mentions.clone(),
+                pinned: false,
             }),
             _ => None,
         }

@@ -50,7 +50,11 @@ reply_count?: number, last_reply_at?: string, participant_ids?: Array<string>,
  * resolved when it was posted or edited, its author left out; absent when none (additive
  * to v1).
  */
-mentions?: Array<string>, };
+mentions?: Array<string>, 
+/**
+ * Pinned in its channel (additive to v1; absent when not).
+ */
+pinned?: boolean, };
 
 export type Reaction = { 
 /**
@@ -89,6 +93,14 @@ export type ThreadList = {
 threads: Array<FollowedThread>, has_more: boolean, };
 
 export type ThreadReadRequest = { seq: number, };
+
+export type Pin = { message: Message, pinned_by: string, pinned_at: string, };
+
+export type PinList = { pins: Array<Pin>, };
+
+export type SavedMessage = { message: Message, saved_at: string, };
+
+export type SavedList = { saved: Array<SavedMessage>, };
 
 export type LoginRequest = { username: string, password: string, 
 /**
@@ -294,7 +306,7 @@ export type ServerFrame = { "type": "ready", session_id: string, user: User, cha
 /**
  * Users with at least one open socket right now (additive to v1).
  */
-online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "message_updated", channel_id: string, seq: number, message: Message, } | { "type": "message_deleted", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "reaction_added", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "reaction_removed", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "action", channel_id: string, message_id: string, action_id: string, value: string | null, 
+online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "message_updated", channel_id: string, seq: number, message: Message, } | { "type": "message_deleted", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "reaction_added", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "reaction_removed", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "message_pinned", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "message_unpinned", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "action", channel_id: string, message_id: string, action_id: string, value: string | null, 
 /**
  * Who clicked.
  */

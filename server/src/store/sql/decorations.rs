@@ -14,7 +14,40 @@ pub(super) async fn decorate(
 ) -> StoreResult<()> {
     attach_thread_summaries(conn, channel_id, &mut messages).await?;
     attach_mentions(conn, channel_id, &mut messages).await?;
+    attach_pins(conn, channel_id, &mut messages).await?;
     attach(conn, messages).await
+}
+
+/// `pinned` of `messages`.
+async fn attach_pins(
+    conn: &mut DbConnection,
+    channel_id: &str,
+    messages: &mut [&mut Message],
+) -> StoreResult<()> {
+    let mut ids: Vec<String> = messages
+        .iter()
+        .filter(|m| !m.deleted)
+        .map(|m| m.id.clone())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut pinned = std::collections::HashSet::new();
+    for chunk in ids.chunks(MAX_BOUND_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT message_id FROM pins WHERE channel_id = {} AND message_id IN ({})",
+            dialect::param(1),
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(channel_id);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        pinned.extend(query.fetch_all(&mut *conn).await.map_err(db_error)?);
+    }
+    for message in messages.iter_mut() {
+        message.pinned = pinned.contains(&message.id);
+    }
+    Ok(())
 }
 
 /// `mentions` of `messages`, as resolved when each was posted or last edited.

@@ -37,8 +37,10 @@ impl EventStore for DbStore {
         if descending {
             messages.reverse();
         }
-        let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        decorations::decorate(&mut conn, channel_id, messages.iter_mut().collect()).await?;
+        if !messages.is_empty() {
+            let mut conn = self.pool.acquire().await.map_err(db_error)?;
+            decorations::decorate(&mut conn, channel_id, messages.iter_mut().collect()).await?;
+        }
         Ok(MessageSlice { messages, has_more })
     }
 
@@ -92,9 +94,11 @@ impl EventStore for DbStore {
                 EventKind::Message(message) | EventKind::MessageUpdated(message) => Some(message),
                 _ => None,
             })
-            .collect();
-        let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        decorations::decorate(&mut conn, channel_id, messages).await?;
+            .collect::<Vec<_>>();
+        if !messages.is_empty() {
+            let mut conn = self.pool.acquire().await.map_err(db_error)?;
+            decorations::decorate(&mut conn, channel_id, messages).await?;
+        }
         Ok(events)
     }
 

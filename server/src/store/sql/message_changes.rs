@@ -7,7 +7,7 @@ use super::writes::SeqCounters;
 use super::*;
 
 /// The message `message_id` of `channel_id` as the batch sees it.
-async fn stored_message(
+pub(super) async fn stored_message(
     tx: &mut Transaction<'static, Db>,
     channel_id: &str,
     message_id: &str,
@@ -46,17 +46,17 @@ async fn keep_version(
 }
 
 /// The event row of a change to a message.
-struct ChangeEvent<'a> {
-    channel_id: &'a str,
-    seq: i64,
-    kind: &'static str,
-    actor_id: &'a str,
-    at: &'a str,
-    message_id: &'a str,
-    emoji: Option<&'a str>,
+pub(super) struct ChangeEvent<'a> {
+    pub channel_id: &'a str,
+    pub seq: i64,
+    pub kind: &'static str,
+    pub actor_id: &'a str,
+    pub at: &'a str,
+    pub message_id: &'a str,
+    pub emoji: Option<&'a str>,
 }
 
-async fn insert_change_event(
+pub(super) async fn insert_change_event(
     tx: &mut Transaction<'static, Db>,
     event: ChangeEvent<'_>,
 ) -> StoreResult<()> {
@@ -198,6 +198,12 @@ pub(super) async fn delete(
         .await
         .map_err(db_error)?;
     forget_mentions(tx, channel_id, message.seq).await?;
+    sqlx::query("DELETE FROM pins WHERE channel_id = $1 AND message_id = $2")
+        .bind(channel_id)
+        .bind(message_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
     insert_change_event(
         tx,
         ChangeEvent {

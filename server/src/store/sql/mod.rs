@@ -23,6 +23,7 @@ mod events;
 mod helpdesk;
 mod integrations;
 mod message_changes;
+mod pins;
 mod rows;
 mod threads;
 mod writes;

@@ -89,6 +89,7 @@ pub(super) fn message_from_columns(row: &DbRow, prefix: &str) -> StoreResult<Mes
         last_reply_at: None,
         participant_ids: Vec::new(),
         mentions: Vec::new(),
+        pinned: false,
     })
 }
 
@@ -114,6 +115,14 @@ pub(super) fn joined_event_from_row(row: &DbRow) -> StoreResult<ChannelEvent> {
             message_id: row.try_get("ref_message_id").map_err(db_error)?,
             user_id: row.try_get("actor_id").map_err(db_error)?,
             emoji: row.try_get("emoji").map_err(db_error)?,
+        },
+        "message_pinned" => EventKind::MessagePinned {
+            message_id: row.try_get("ref_message_id").map_err(db_error)?,
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+        },
+        "message_unpinned" => EventKind::MessageUnpinned {
+            message_id: row.try_get("ref_message_id").map_err(db_error)?,
+            user_id: row.try_get("actor_id").map_err(db_error)?,
         },
         "reaction_removed" => EventKind::ReactionRemoved {
             message_id: row.try_get("ref_message_id").map_err(db_error)?,

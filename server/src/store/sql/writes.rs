@@ -90,6 +90,7 @@ impl SeqCounters {
                 | WriteOp::EditMessage { channel_id, .. }
                 | WriteOp::DeleteMessage { channel_id, .. }
                 | WriteOp::React { channel_id, .. }
+                | WriteOp::Pin { channel_id, .. }
                 | WriteOp::AddMember { channel_id, .. }
                 | WriteOp::RemoveMember { channel_id, .. } => channel_ids.push(channel_id.clone()),
                 WriteOp::AddDepartmentMember { department_id, .. }
@@ -453,6 +454,7 @@ async fn apply_other(
         WriteOp::EditMessage { .. } => message_changes::edit(tx, seqs, op).await,
         WriteOp::DeleteMessage { .. } => message_changes::delete(tx, seqs, op).await,
         WriteOp::React { .. } => message_changes::react(tx, seqs, op).await,
+        WriteOp::Pin { .. } => pins::pin(tx, seqs, op).await,
         WriteOp::AddMember {
             channel_id,
             user_id,

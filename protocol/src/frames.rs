@@ -137,6 +137,18 @@ pub enum ServerFrame {
         user_id: String,
         emoji: String,
     },
+    /// A channel's name, topic, purpose or archived state changed (by `user_id`); the frame
+    /// carries them as they are now.
+    ChannelUpdated {
+        channel_id: String,
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        seq: i64,
+        user_id: String,
+        name: String,
+        topic: String,
+        purpose: String,
+        archived: bool,
+    },
     /// A member pinned a message of the channel.
     MessagePinned {
         channel_id: String,
@@ -249,6 +261,9 @@ impl ServerFrame {
                 channel_id, seq, ..
             }
             | ServerFrame::MessageUnpinned {
+                channel_id, seq, ..
+            }
+            | ServerFrame::ChannelUpdated {
                 channel_id, seq, ..
             } => Some((channel_id, *seq)),
             _ => None,

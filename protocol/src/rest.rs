@@ -68,11 +68,25 @@ pub struct Channel {
     pub kind: ChannelKind,
     pub department_id: Option<String>,
     pub topic: String,
+    /// What the channel is for (additive to v1).
+    #[serde(default)]
+    pub purpose: String,
+    /// Archived: read-only, kept and searchable (additive to v1).
+    #[serde(default)]
+    pub archived: bool,
+    /// Who created it; with admins, it may rename, archive and delete any message (additive
+    /// to v1; absent for direct and department channels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub owner_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub last_seq: i64,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub member_count: i64,
     pub joined: bool,
+    /// The caller muted it: no badge, no notification (additive to v1).
+    #[serde(default)]
+    pub muted: bool,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub last_read_seq: i64,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
@@ -236,6 +250,22 @@ pub struct CreateDepartmentRequest {
 pub enum NewChannelKind {
     Public,
     Private,
+}
+
+/// `PATCH /api/v1/channels/{id}`: what to change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateChannelRequest {
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub name: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub topic: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub purpose: Option<String>,
 }
 
 /// `POST /api/v1/channels`.

@@ -34,6 +34,7 @@ pub fn render() -> String {
         PinList::decl(&cfg),
         SavedMessage::decl(&cfg),
         SavedList::decl(&cfg),
+        UpdateChannelRequest::decl(&cfg),
         LoginRequest::decl(&cfg),
         RefreshRequest::decl(&cfg),
         TokenResponse::decl(&cfg),

@@ -43,6 +43,10 @@ impl LocalDelivery {
             | EventKind::MessageUnpinned { .. } => {
                 self.deliver_to_members(&event.channel_id, &frame)
             }
+            EventKind::ChannelUpdated { archived, .. } => {
+                self.memberships.set_archived(&event.channel_id, *archived);
+                self.deliver_to_members(&event.channel_id, &frame);
+            }
             EventKind::MemberJoined { user_id } => {
                 self.memberships.add_member(&event.channel_id, user_id);
                 self.deliver_to_members(&event.channel_id, &frame);

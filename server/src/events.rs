@@ -38,6 +38,21 @@ pub fn event_frame(event: &ChannelEvent) -> ServerFrame {
             message_id: message_id.clone(),
             user_id: user_id.clone(),
         },
+        EventKind::ChannelUpdated {
+            user_id,
+            name,
+            topic,
+            purpose,
+            archived,
+        } => ServerFrame::ChannelUpdated {
+            channel_id,
+            seq,
+            user_id: user_id.clone(),
+            name: name.clone(),
+            topic: topic.clone(),
+            purpose: purpose.clone(),
+            archived: *archived,
+        },
         EventKind::MessagePinned {
             message_id,
             user_id,
@@ -97,6 +112,10 @@ pub fn channel_resource(view: ChannelView) -> Channel {
         unread: view.unread,
         mention_count: view.mention_count,
         member_ids: record.dm_member_ids,
+        purpose: record.purpose,
+        archived: record.archived,
+        owner_id: record.created_by,
+        muted: view.muted,
     }
 }
 

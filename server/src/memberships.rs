@@ -20,6 +20,8 @@ pub struct ChannelInfo {
     /// A department's own channel: its membership is the department's.
     pub follows_department: bool,
     pub members: HashSet<String>,
+    /// Archived: read-only.
+    pub archived: bool,
 }
 
 impl From<ChannelMembers> for ChannelInfo {
@@ -29,6 +31,7 @@ impl From<ChannelMembers> for ChannelInfo {
             department_id: channel.department_id,
             follows_department: channel.follows_department,
             members: channel.member_ids.into_iter().collect(),
+            archived: channel.archived,
         }
     }
 }
@@ -148,6 +151,12 @@ impl Memberships {
             .insert(channel_id.to_owned());
     }
 
+    pub fn set_archived(&self, channel_id: &str, archived: bool) {
+        if let Some(info) = self.write().channels.get_mut(channel_id) {
+            Arc::make_mut(info).archived = archived;
+        }
+    }
+
     pub fn remove_member(&self, channel_id: &str, user_id: &str) {
         let mut index = self.write();
         let Some(info) = index.channels.get_mut(channel_id) else {
@@ -177,6 +186,7 @@ mod tests {
             department_id: None,
             follows_department: false,
             member_ids: members.iter().map(|m| (*m).to_owned()).collect(),
+            archived: false,
         }
     }
 

@@ -322,6 +322,7 @@ pub fn written(op: &WriteOp, outcome: WriteOutcome) -> AppResult<Written> {
         WriteOutcome::Unchanged => Ok(Written::Unchanged),
         WriteOutcome::NotFound => Err(AppError::not_found(match op {
             WriteOp::PostMessage { .. }
+            | WriteOp::UpdateChannel { .. }
             | WriteOp::AddMember { .. }
             | WriteOp::RemoveMember { .. } => "channel",
             WriteOp::EditMessage { .. }

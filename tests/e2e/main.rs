@@ -4,6 +4,7 @@
 mod auth;
 mod bad_input;
 mod bots;
+mod channel_settings;
 mod channels;
 mod commands;
 mod conversations;

@@ -44,6 +44,7 @@ macro_rules! store_conformance {
             threads_summarise_their_replies_and_count_unread_from_seqs,
             mentions_are_kept_with_their_message_and_counted_until_read,
             pins_are_events_and_saved_messages_are_personal,
+            channel_changes_are_events_and_mutes_are_personal,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -1643,5 +1644,89 @@ pub async fn pins_are_events_and_saved_messages_are_personal(store: Arc<dyn Stor
             .await
             .expect("saved")
             .is_empty()
+    );
+}
+
+pub async fn channel_changes_are_events_and_mutes_are_personal(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let update = |change: ChannelChange| WriteOp::UpdateChannel {
+        channel_id: channel.clone(),
+        user_id: anna.id.clone(),
+        change,
+        at: ids::now(),
+    };
+    let outcomes = store
+        .apply_batch(&[
+            update(ChannelChange {
+                topic: Some("obres".into()),
+                ..ChannelChange::default()
+            }),
+            update(ChannelChange {
+                topic: Some("obres".into()),
+                ..ChannelChange::default()
+            }),
+            update(ChannelChange {
+                archived: Some(true),
+                ..ChannelChange::default()
+            }),
+        ])
+        .await
+        .expect("batch");
+    assert!(matches!(
+        &outcomes[0],
+        WriteOutcome::Committed(ChannelEvent { seq: 1, .. })
+    ));
+    assert_eq!(outcomes[1], WriteOutcome::Unchanged);
+    assert!(matches!(
+        &outcomes[2],
+        WriteOutcome::Committed(ChannelEvent {
+            seq: 2,
+            kind: EventKind::ChannelUpdated { archived: true, .. },
+            ..
+        })
+    ));
+    let record = store
+        .channel_by_id(&channel)
+        .await
+        .expect("q")
+        .expect("channel");
+    assert_eq!((record.topic.as_str(), record.archived), ("obres", true));
+    let members = store
+        .channel_members(&channel)
+        .await
+        .expect("q")
+        .expect("channel");
+    assert!(members.archived);
+    let events = store.events_after(&channel, 0, 10).await.expect("events");
+    assert!(matches!(
+        &events[0].kind,
+        EventKind::ChannelUpdated { topic, archived: true, .. } if topic == "obres"
+    ));
+    assert!(
+        store
+            .set_muted(&channel, &bernat.id, true)
+            .await
+            .expect("mute")
+    );
+    let view = |who: &User| {
+        let (store, id, channel) = (store.clone(), who.id.clone(), channel.clone());
+        async move {
+            store
+                .channel_view(&channel, &id)
+                .await
+                .expect("view")
+                .expect("channel")
+                .muted
+        }
+    };
+    assert!(view(&bernat).await);
+    assert!(!view(&anna).await);
+    assert!(
+        !store
+            .set_muted(&channel, "nobody", true)
+            .await
+            .expect("mute")
     );
 }

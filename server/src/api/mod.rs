@@ -2,6 +2,7 @@
 
 mod auth;
 mod bots;
+mod channel_settings;
 mod channels;
 mod client_addr;
 mod commands;
@@ -44,7 +45,19 @@ pub fn router(ctx: Arc<Context>) -> Router {
             put(users::add_department_member).delete(users::remove_department_member),
         )
         .route("/channels", get(channels::list).post(channels::create))
-        .route("/channels/{id}", get(channels::get))
+        .route(
+            "/channels/{id}",
+            get(channels::get).patch(channel_settings::update),
+        )
+        .route("/channels/{id}/archive", post(channel_settings::archive))
+        .route(
+            "/channels/{id}/unarchive",
+            post(channel_settings::unarchive),
+        )
+        .route(
+            "/channels/{id}/mute",
+            put(channel_settings::mute).delete(channel_settings::unmute),
+        )
         .route("/channels/{id}/join", post(channels::join))
         .route("/channels/{id}/leave", post(channels::leave))
         .route(

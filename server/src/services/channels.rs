@@ -25,7 +25,7 @@ use crate::validate::Name;
 /// Most people in a direct conversation besides the caller.
 const MAX_DM_OTHERS: usize = 15;
 /// Longest channel topic, in characters.
-const MAX_TOPIC_CHARS: usize = 250;
+pub(crate) const MAX_TOPIC_CHARS: usize = 250;
 
 /// `GET /channels`: the caller's channels plus public ones it may join.
 pub async fn list(ctx: &Context, caller: &Caller) -> AppResult<Vec<Channel>> {
@@ -41,7 +41,7 @@ pub async fn get(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<
     view(ctx, channel_id, &caller.user.id).await
 }
 
-async fn view(ctx: &Context, channel_id: &str, user_id: &str) -> AppResult<Channel> {
+pub(crate) async fn view(ctx: &Context, channel_id: &str, user_id: &str) -> AppResult<Channel> {
     ctx.store
         .channel_view(channel_id, user_id)
         .await?
@@ -106,6 +106,7 @@ async fn remember_and_announce(
         department_id: channel.department_id.clone(),
         follows_department: false,
         member_ids: member_ids.clone(),
+        archived: false,
     });
     let mut first = None;
     for member in &member_ids {

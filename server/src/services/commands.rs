@@ -288,6 +288,7 @@ async fn answer(
     };
     sanitize_extras(&mut extras)?;
     extras.username = Some(reply.username.unwrap_or_else(|| format!("/{name}")));
+    crate::services::channel_settings::require_writable(ctx, channel_id)?;
     let author_id = integration_author(ctx).await?;
     let op = WriteOp::post(channel_id, &author_id, body, Some(extras));
     let (message, _) = ctx.writer.write(op).await?.into_message()?;

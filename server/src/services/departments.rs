@@ -57,6 +57,7 @@ pub async fn create_department(ctx: &Context, slug: Slug, name: Name) -> AppResu
         department_id: Some(department.id.clone()),
         follows_department: true,
         member_ids: Vec::new(),
+        archived: false,
     });
     Ok(department)
 }

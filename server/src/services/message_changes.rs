@@ -10,6 +10,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::hub::Outbox;
 use crate::ids;
+use crate::services::channel_settings::require_writable;
 use crate::services::channels::{member_message, require_member};
 use crate::services::extras::sanitize_extras;
 use crate::services::mentions;
@@ -26,6 +27,7 @@ async fn edit_op(
     req: EditMessageRequest,
 ) -> AppResult<WriteOp> {
     require_member(ctx, &editor.id, channel_id).await?;
+    require_writable(ctx, channel_id)?;
     if req.body.is_none() && req.extras.is_none() {
         return Err(AppError::Invalid("give body, extras or both".into()));
     }
@@ -102,6 +104,7 @@ pub async fn delete(
     message_id: &str,
 ) -> AppResult<()> {
     let message = member_message(ctx, &caller.user.id, channel_id, message_id).await?;
+    require_writable(ctx, channel_id)?;
     if message.author_id != caller.user.id && !caller.is_admin() {
         let owner = ctx
             .store
@@ -135,6 +138,7 @@ pub async fn react(
     add: bool,
 ) -> AppResult<()> {
     require_member(ctx, &caller.user.id, channel_id).await?;
+    require_writable(ctx, channel_id)?;
     let emoji = Emoji::parse(emoji)?.into_string();
     let op = WriteOp::React {
         channel_id: channel_id.to_owned(),

@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::events::{ephemeral, event_frame};
 use crate::hub::{OutFrame, Outbox};
+use crate::services::channel_settings::require_writable;
 use crate::services::channels::{member_message, require_member};
 use crate::services::commands::{self, Answer, Parsed};
 use crate::services::extras::sanitize_extras;
@@ -47,6 +48,7 @@ impl Draft {
 pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<WriteOp> {
     let author_id = author.id.as_str();
     require_member(ctx, author_id, &draft.channel_id).await?;
+    require_writable(ctx, &draft.channel_id)?;
     let extras = match draft.extras.filter(|e| !e.is_empty()) {
         Some(_) if author.kind != UserKind::Bot => {
             return Err(AppError::Forbidden(

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod bots;
+pub mod channel_settings;
 pub mod channels;
 pub mod commands;
 pub mod departments;

@@ -7,6 +7,7 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
+use crate::services::channel_settings::require_writable;
 use crate::services::channels::require_member;
 use crate::services::messages::page_limit;
 use crate::store::WriteOp;
@@ -20,6 +21,7 @@ pub async fn set_pinned(
     pin: bool,
 ) -> AppResult<()> {
     require_member(ctx, &caller.user.id, channel_id).await?;
+    require_writable(ctx, channel_id)?;
     let op = WriteOp::Pin {
         channel_id: channel_id.to_owned(),
         message_id: message_id.to_owned(),

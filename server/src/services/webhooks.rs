@@ -232,6 +232,7 @@ pub async fn deliver(ctx: &Context, secret: &str, delivery: Delivery<'_>) -> App
     extras.username = extras.username.or_else(|| Some(hook.name.clone()));
     check_extras_size(&extras)?;
     check_channel_field(ctx, &hook, converted.channel.as_deref()).await?;
+    crate::services::channel_settings::require_writable(ctx, &hook.channel_id)?;
     let author_id = integration_author(ctx).await?;
     let op = WriteOp::post(&hook.channel_id, &author_id, body, Some(extras));
     ctx.writer.write(op).await?;

@@ -34,6 +34,8 @@ pub trait ChannelStore: Send + Sync {
     /// A counter bumped by every committed membership change (channel creation included), so
     /// a process can tell that another one changed memberships.
     async fn membership_version(&self) -> StoreResult<i64>;
+    /// Mutes or unmutes a channel for one member; false when it is not a member.
+    async fn set_muted(&self, channel_id: &str, user_id: &str, muted: bool) -> StoreResult<bool>;
     /// Every channel's `last_seq`: where a node's ordered delivery of each channel starts.
     async fn channel_heads(&self) -> StoreResult<Vec<(String, i64)>>;
 }

@@ -65,6 +65,8 @@ pub struct ChannelRecord {
     /// Its owner, with admins; `None` for direct and department channels and for channels
     /// made before owners were recorded.
     pub created_by: Option<String>,
+    pub purpose: String,
+    pub archived: bool,
 }
 
 /// A channel seen by one user.
@@ -75,6 +77,7 @@ pub struct ChannelView {
     pub last_read_seq: i64,
     pub unread: i64,
     pub mention_count: i64,
+    pub muted: bool,
 }
 
 /// A channel with its member ids (for the membership cache).
@@ -86,6 +89,9 @@ pub struct ChannelMembers {
     /// True for a department's own channel, whose membership is the department's.
     pub follows_department: bool,
     pub member_ids: Vec<String>,
+    /// Archived: read-only.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// One write of the writer's batch.
@@ -144,6 +150,14 @@ pub enum WriteOp {
         message_id: String,
         user_id: String,
         pin: bool,
+        at: String,
+    },
+    /// Change a channel's name, topic, purpose or archived state (a `channel_updated` event, or
+    /// `Unchanged` when nothing differs). Who may is the service's rule.
+    UpdateChannel {
+        channel_id: String,
+        user_id: String,
+        change: ChannelChange,
         at: String,
     },
     /// Add a member to a channel (a `member_joined` event unless already a member).
@@ -247,6 +261,14 @@ pub enum EventKind {
         message_id: String,
         user_id: String,
     },
+    /// The channel as it is after the change.
+    ChannelUpdated {
+        user_id: String,
+        name: String,
+        topic: String,
+        purpose: String,
+        archived: bool,
+    },
     MessageUnpinned {
         message_id: String,
         user_id: String,
@@ -333,6 +355,15 @@ impl WriteOp {
             _ => None,
         }
     }
+}
+
+/// What a `WriteOp::UpdateChannel` changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChannelChange {
+    pub name: Option<String>,
+    pub topic: Option<String>,
+    pub purpose: Option<String>,
+    pub archived: Option<bool>,
 }
 
 /// A version of a message that an edit or a delete replaced.

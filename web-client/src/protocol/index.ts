@@ -15,7 +15,24 @@ export type Department = { id: string, slug: string, name: string, channel_id: s
 
 export type ChannelKind = "public" | "private" | "direct";
 
-export type Channel = { id: string, name: string, kind: ChannelKind, department_id: string | null, topic: string, last_seq: number, member_count: number, joined: boolean, last_read_seq: number, unread: number, 
+export type Channel = { id: string, name: string, kind: ChannelKind, department_id: string | null, topic: string, 
+/**
+ * What the channel is for (additive to v1).
+ */
+purpose: string, 
+/**
+ * Archived: read-only, kept and searchable (additive to v1).
+ */
+archived: boolean, 
+/**
+ * Who created it; with admins, it may rename, archive and delete any message (additive
+ * to v1; absent for direct and department channels).
+ */
+owner_id?: string, last_seq: number, member_count: number, joined: boolean, 
+/**
+ * The caller muted it: no badge, no notification (additive to v1).
+ */
+muted: boolean, last_read_seq: number, unread: number, 
 /**
  * The caller's unread mentions: messages after `last_read_seq` that mention it (additive
  * to v1).
@@ -101,6 +118,8 @@ export type PinList = { pins: Array<Pin>, };
 export type SavedMessage = { message: Message, saved_at: string, };
 
 export type SavedList = { saved: Array<SavedMessage>, };
+
+export type UpdateChannelRequest = { name?: string, topic?: string, purpose?: string, };
 
 export type LoginRequest = { username: string, password: string, 
 /**
@@ -306,7 +325,7 @@ export type ServerFrame = { "type": "ready", session_id: string, user: User, cha
 /**
  * Users with at least one open socket right now (additive to v1).
  */
-online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "message_updated", channel_id: string, seq: number, message: Message, } | { "type": "message_deleted", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "reaction_added", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "reaction_removed", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "message_pinned", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "message_unpinned", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "action", channel_id: string, message_id: string, action_id: string, value: string | null, 
+online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq: number, message: Message, } | { "type": "member_joined", channel_id: string, seq: number, user_id: string, } | { "type": "member_left", channel_id: string, seq: number, user_id: string, } | { "type": "message_updated", channel_id: string, seq: number, message: Message, } | { "type": "message_deleted", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "reaction_added", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "reaction_removed", channel_id: string, seq: number, message_id: string, user_id: string, emoji: string, } | { "type": "channel_updated", channel_id: string, seq: number, user_id: string, name: string, topic: string, purpose: string, archived: boolean, } | { "type": "message_pinned", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "message_unpinned", channel_id: string, seq: number, message_id: string, user_id: string, } | { "type": "action", channel_id: string, message_id: string, action_id: string, value: string | null, 
 /**
  * Who clicked.
  */

@@ -7,9 +7,11 @@ use super::*;
 /// The caller's view of channels: `$1` is the caller's user id.
 const CHANNEL_VIEW_SELECT: &str =
     "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key, c.created_by,
+        c.purpose, c.archived_at IS NOT NULL AS archived,
         (SELECT COUNT(*) FROM channel_members m2 WHERE m2.channel_id = c.id) AS member_count,
         m.user_id IS NOT NULL AS joined,
         COALESCE(m.last_read_seq, 0) AS last_read_seq,
+        COALESCE(m.muted, FALSE) AS muted,
         CASE WHEN m.user_id IS NULL THEN 0 ELSE
             (SELECT COUNT(*) FROM events e WHERE e.channel_id = c.id AND e.seq > m.last_read_seq
                 AND e.kind = 'message' AND e.deleted = FALSE AND e.actor_id <> $1)
@@ -38,7 +40,7 @@ impl DbStore {
     /// Channels with their members: all of them, or only `only`.
     async fn members_of(&self, only: Option<&str>) -> StoreResult<Vec<ChannelMembers>> {
         let rows = sqlx::query(
-            "SELECT c.id, c.kind, c.department_id, m.user_id,
+            "SELECT c.id, c.kind, c.department_id, m.user_id, c.archived_at IS NOT NULL AS archived,
                     EXISTS (SELECT 1 FROM departments d WHERE d.channel_id = c.id) AS follows_department
              FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id
              WHERE (CAST($1 AS TEXT) IS NULL OR c.id = $1)
@@ -59,6 +61,7 @@ impl DbStore {
                     department_id: row.try_get("department_id").map_err(db_error)?,
                     follows_department: row.try_get("follows_department").map_err(db_error)?,
                     member_ids: Vec::new(),
+                    archived: row.try_get("archived").map_err(db_error)?,
                 });
             }
             if let (Some(member), Some(channel)) = (member, out.last_mut()) {
@@ -144,6 +147,7 @@ impl ChannelStore for DbStore {
     async fn channel_by_id(&self, id: &str) -> StoreResult<Option<ChannelRecord>> {
         let row = sqlx::query(
             "SELECT c.id, c.name, c.kind, c.department_id, c.topic, c.last_seq, c.dm_key, c.created_by,
+        c.purpose, c.archived_at IS NOT NULL AS archived,
                     (SELECT COUNT(*) FROM channel_members m WHERE m.channel_id = c.id) AS member_count
              FROM channels c WHERE c.id = $1",
         )
@@ -184,6 +188,19 @@ impl ChannelStore for DbStore {
 
     async fn channel_members(&self, channel_id: &str) -> StoreResult<Option<ChannelMembers>> {
         Ok(self.members_of(Some(channel_id)).await?.pop())
+    }
+
+    async fn set_muted(&self, channel_id: &str, user_id: &str, muted: bool) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE channel_members SET muted = $3 WHERE channel_id = $1 AND user_id = $2",
+        )
+        .bind(channel_id)
+        .bind(user_id)
+        .bind(muted)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn membership_version(&self) -> StoreResult<i64> {

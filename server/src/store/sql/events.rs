@@ -70,12 +70,15 @@ impl EventStore for DbStore {
         // Each event joined with the message it is or names, as that message is now.
         let rows = sqlx::query(
             "SELECT e.channel_id, e.seq, e.kind, e.actor_id, e.ref_message_id, e.emoji,
+                    c.name AS c_name, c.topic AS c_topic, c.purpose AS c_purpose,
+                    c.archived_at IS NOT NULL AS c_archived,
                     m.channel_id AS m_channel_id, m.message_id AS m_message_id, m.seq AS m_seq,
                     m.actor_id AS m_actor_id, m.body AS m_body, m.created_at AS m_created_at,
                     m.client_msg_id AS m_client_msg_id, m.thread_root AS m_thread_root,
                     m.edited_at AS m_edited_at, m.deleted AS m_deleted, m.extras AS m_extras
              FROM events e
              LEFT JOIN events m ON m.message_id = COALESCE(e.ref_message_id, e.message_id)
+             JOIN channels c ON c.id = e.channel_id
              WHERE e.channel_id = $1 AND e.seq > $2 ORDER BY e.seq ASC LIMIT $3",
         )
         .bind(channel_id)

@@ -46,6 +46,8 @@ pub(super) fn channel_from_row(row: &DbRow) -> StoreResult<ChannelRecord> {
         member_count: row.try_get("member_count").map_err(db_error)?,
         dm_member_ids: dm_key.map(|k| k.split(',').map(str::to_owned).collect()),
         created_by: row.try_get("created_by").map_err(db_error)?,
+        purpose: row.try_get("purpose").map_err(db_error)?,
+        archived: row.try_get("archived").map_err(db_error)?,
     })
 }
 
@@ -56,6 +58,7 @@ pub(super) fn channel_view_from_row(row: &DbRow) -> StoreResult<ChannelView> {
         last_read_seq: row.try_get("last_read_seq").map_err(db_error)?,
         unread: row.try_get("unread").map_err(db_error)?,
         mention_count: row.try_get("mention_count").map_err(db_error)?,
+        muted: row.try_get("muted").map_err(db_error)?,
     })
 }
 
@@ -115,6 +118,13 @@ pub(super) fn joined_event_from_row(row: &DbRow) -> StoreResult<ChannelEvent> {
             message_id: row.try_get("ref_message_id").map_err(db_error)?,
             user_id: row.try_get("actor_id").map_err(db_error)?,
             emoji: row.try_get("emoji").map_err(db_error)?,
+        },
+        "channel_updated" => EventKind::ChannelUpdated {
+            user_id: row.try_get("actor_id").map_err(db_error)?,
+            name: row.try_get("c_name").map_err(db_error)?,
+            topic: row.try_get("c_topic").map_err(db_error)?,
+            purpose: row.try_get("c_purpose").map_err(db_error)?,
+            archived: row.try_get("c_archived").map_err(db_error)?,
         },
         "message_pinned" => EventKind::MessagePinned {
             message_id: row.try_get("ref_message_id").map_err(db_error)?,

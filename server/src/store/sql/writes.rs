@@ -91,6 +91,7 @@ impl SeqCounters {
                 | WriteOp::DeleteMessage { channel_id, .. }
                 | WriteOp::React { channel_id, .. }
                 | WriteOp::Pin { channel_id, .. }
+                | WriteOp::UpdateChannel { channel_id, .. }
                 | WriteOp::AddMember { channel_id, .. }
                 | WriteOp::RemoveMember { channel_id, .. } => channel_ids.push(channel_id.clone()),
                 WriteOp::AddDepartmentMember { department_id, .. }
@@ -455,6 +456,12 @@ async fn apply_other(
         WriteOp::DeleteMessage { .. } => message_changes::delete(tx, seqs, op).await,
         WriteOp::React { .. } => message_changes::react(tx, seqs, op).await,
         WriteOp::Pin { .. } => pins::pin(tx, seqs, op).await,
+        WriteOp::UpdateChannel {
+            channel_id,
+            user_id,
+            change,
+            at,
+        } => update_channel(tx, seqs, channel_id, user_id, change, at).await,
         WriteOp::AddMember {
             channel_id,
             user_id,
@@ -628,4 +635,65 @@ async fn user_exists(tx: &mut Transaction<'static, Db>, user_id: &str) -> StoreR
         .await
         .map_err(db_error)?;
     Ok(found.is_some())
+}
+
+/// Applies a channel's change; an event only when something differs.
+async fn update_channel(
+    tx: &mut Transaction<'static, Db>,
+    seqs: &mut SeqCounters,
+    channel_id: &str,
+    user_id: &str,
+    change: &ChannelChange,
+    at: &str,
+) -> StoreResult<WriteOutcome> {
+    let current: Option<(String, String, String, Option<String>)> =
+        sqlx::query_as("SELECT name, topic, purpose, archived_at FROM channels WHERE id = $1")
+            .bind(channel_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    let Some((name, topic, purpose, archived_at)) = current else {
+        return Ok(WriteOutcome::NotFound);
+    };
+    let was_archived = archived_at.is_some();
+    let archived_at = match change.archived {
+        Some(true) => archived_at.or_else(|| Some(at.to_owned())),
+        Some(false) => None,
+        None => archived_at,
+    };
+    let after = (
+        change.name.clone().unwrap_or(name.clone()),
+        change.topic.clone().unwrap_or(topic.clone()),
+        change.purpose.clone().unwrap_or(purpose.clone()),
+    );
+    if after == (name, topic, purpose) && change.archived.is_none_or(|a| a == was_archived) {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    let Some(seq) = seqs.next(channel_id) else {
+        return Ok(WriteOutcome::NotFound);
+    };
+    sqlx::query(
+        "UPDATE channels SET name = $2, topic = $3, purpose = $4, archived_at = $5 WHERE id = $1",
+    )
+    .bind(channel_id)
+    .bind(&after.0)
+    .bind(&after.1)
+    .bind(&after.2)
+    .bind(&archived_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    insert_member_event(tx, channel_id, seq, "channel_updated", user_id, at).await?;
+    let (name, topic, purpose) = after;
+    Ok(WriteOutcome::Committed(ChannelEvent {
+        channel_id: channel_id.to_owned(),
+        seq,
+        kind: EventKind::ChannelUpdated {
+            user_id: user_id.to_owned(),
+            name,
+            topic,
+            purpose,
+            archived: archived_at.is_some(),
+        },
+    }))
 }

@@ -1,0 +1,183 @@
+//! A channel's settings: topic and purpose by any member, renaming and archiving by its owner or
+//! an admin (each a `channel_updated` event), read-only while archived, and a member's mute.
+
+use serde_json::{Value, json};
+use xerrada_tests::{Session, TestApp, spawn_app};
+
+async fn patch(app: &TestApp, who: &Session, channel: &str, body: Value) -> (u16, Value) {
+    app.call(
+        reqwest::Method::PATCH,
+        &format!("/api/v1/channels/{channel}"),
+        Some(&who.token),
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn owners_rename_and_archive_members_set_topics_and_mute() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bernat = app.create_user(&admin, "bernat").await;
+    let channel = app.create_channel(&anna, "obres", "public").await;
+    for who in [&bernat, &admin] {
+        app.post(
+            &format!("/api/v1/channels/{channel}/join"),
+            &who.token,
+            json!({}),
+        )
+        .await;
+    }
+    let (_, view) = app
+        .get(&format!("/api/v1/channels/{channel}"), &bernat.token)
+        .await;
+    assert_eq!(view["owner_id"], anna.user.id.as_str());
+    assert_eq!(
+        (view["archived"].as_bool(), view["muted"].as_bool()),
+        (Some(false), Some(false))
+    );
+    let mut anna_ws = app.connect(&anna).await;
+
+    // Any member sets the topic and purpose: one event each change.
+    let (status, changed) = patch(
+        &app,
+        &bernat,
+        &channel,
+        json!({"topic": "Llicència del carrer Major", "purpose": "Obres municipals"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["topic"], "Llicència del carrer Major");
+    let event = anna_ws.next_of_type("channel_updated").await;
+    assert_eq!(
+        event,
+        json!({"type": "channel_updated", "channel_id": channel, "seq": 3, "user_id": bernat.user.id,
+               "name": "obres", "topic": "Llicència del carrer Major",
+               "purpose": "Obres municipals", "archived": false})
+    );
+    let (status, same) = patch(
+        &app,
+        &bernat,
+        &channel,
+        json!({"topic": "Llicència del carrer Major"}),
+    )
+    .await;
+    assert_eq!(
+        (status, same["last_seq"].as_i64()),
+        (200, Some(3)),
+        "no change, no event"
+    );
+
+    // Renaming is the owner's or an admin's; bad input is refused.
+    let (status, refused) = patch(&app, &bernat, &channel, json!({"name": "meu"})).await;
+    assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")));
+    let (status, renamed) = patch(&app, &anna, &channel, json!({"name": "obres-2027"})).await;
+    assert_eq!(
+        (status, renamed["name"].as_str()),
+        (200, Some("obres-2027"))
+    );
+    assert_eq!(
+        anna_ws.next_of_type("channel_updated").await["name"],
+        "obres-2027"
+    );
+    for (body, code) in [
+        (json!({}), 400),
+        (json!({"name": "   "}), 400),
+        (json!({"name": "x".repeat(81)}), 400),
+        (json!({"topic": "x".repeat(251)}), 400),
+        (json!({"topic": "a\u{0007}b"}), 400),
+        (json!({"colour": "red"}), 422),
+    ] {
+        let (status, error) = patch(&app, &anna, &channel, body.clone()).await;
+        assert_eq!(status, code, "{body}: {error}");
+        assert!(error["code"].is_string());
+    }
+    let (_, dm) = app
+        .post(
+            "/api/v1/dms",
+            &anna.token,
+            json!({"user_ids": [bernat.user.id]}),
+        )
+        .await;
+    let dm = dm["id"].as_str().expect("dm").to_owned();
+    assert_eq!(
+        patch(&app, &anna, &dm, json!({"name": "nosaltres"}))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        patch(&app, &anna, &dm, json!({"topic": "pressupost"}))
+            .await
+            .0,
+        200
+    );
+
+    // Archived: read-only for everyone, still readable, until unarchived.
+    let archive = format!("/api/v1/channels/{channel}/archive");
+    assert_eq!(app.post(&archive, &bernat.token, json!({})).await.0, 403);
+    let (status, archived) = app.post(&archive, &anna.token, json!({})).await;
+    assert_eq!((status, archived["archived"].as_bool()), (200, Some(true)));
+    let event = loop {
+        // The direct channel's topic change came in between.
+        let event = anna_ws.next_of_type("channel_updated").await;
+        if event["channel_id"] == channel.as_str() {
+            break event;
+        }
+    };
+    assert_eq!(event["archived"], true);
+    let (status, refused) = app.send(&bernat, &channel, "encara hi sou?").await;
+    assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")));
+    let (_, history) = app
+        .get(
+            &format!("/api/v1/channels/{channel}/messages"),
+            &bernat.token,
+        )
+        .await;
+    assert!(history["messages"].is_array());
+    let (_, listed) = app.get("/api/v1/channels", &bernat.token).await;
+    let listed = listed
+        .as_array()
+        .expect("channels")
+        .iter()
+        .find(|c| c["id"] == channel.as_str())
+        .cloned()
+        .expect("still listed");
+    assert_eq!(listed["archived"], true);
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/channels/{channel}/unarchive"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.send(&bernat, &channel, "tornem-hi").await.0, 201);
+
+    // A mute is one's own, and one's other sockets hear of it.
+    let mut bernat_ws = app.connect(&bernat).await;
+    let mute = format!("/api/v1/channels/{channel}/mute");
+    let (status, muted) = app.put(&mute, &bernat.token).await;
+    assert_eq!((status, muted["muted"].as_bool()), (200, Some(true)));
+    let frame = bernat_ws.next_of_type("channel").await;
+    assert_eq!(frame["channel"]["muted"], true);
+    let (_, theirs) = app
+        .get(&format!("/api/v1/channels/{channel}"), &anna.token)
+        .await;
+    assert_eq!(theirs["muted"], false);
+    let (status, unmuted) = app.delete(&mute, &bernat.token).await;
+    assert_eq!((status, unmuted["muted"].as_bool()), (200, Some(false)));
+    let outsider = app.create_user(&admin, "oriol").await;
+    assert_eq!(app.put(&mute, &outsider.token).await.0, 403);
+
+    // A socket resuming from before the changes sees them, with the channel as it is now.
+    let mut late = app
+        .connect_resuming(&bernat, json!({ channel.clone(): 2 }))
+        .await;
+    let first = late.next_of_type("channel_updated").await;
+    assert_eq!(
+        (first["seq"].as_i64(), first["name"].as_str()),
+        (Some(3), Some("obres-2027"))
+    );
+}

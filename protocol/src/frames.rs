@@ -34,12 +34,20 @@ pub enum ClientFrame {
         #[serde(default)]
         #[cfg_attr(feature = "typescript", ts(optional, type = "number"))]
         thread_root: Option<i64>,
+        /// A thread reply also shown in the channel (additive to v1).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        #[cfg_attr(feature = "typescript", ts(as = "Option<bool>", optional))]
+        also_in_channel: bool,
     },
-    /// Move the caller's read marker (never backwards).
+    /// Move the caller's read marker (never backwards); a thread's when `thread_root` is set
+    /// (additive to v1).
     Read {
         channel_id: String,
         #[cfg_attr(feature = "typescript", ts(type = "number"))]
         seq: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional, type = "number"))]
+        thread_root: Option<i64>,
     },
     /// "I am typing" in a channel; relayed to the other members.
     Typing { channel_id: String },
@@ -289,6 +297,7 @@ mod tests {
                 client_msg_id: "m".into(),
                 body: "hola".into(),
                 thread_root: None,
+                also_in_channel: false,
             }
         );
     }

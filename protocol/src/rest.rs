@@ -145,6 +145,10 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub mentions: Vec<String>,
+    /// A thread reply its author also showed in the channel (additive to v1; absent when not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<bool>", optional))]
+    pub also_in_channel: bool,
     /// Pinned in its channel (additive to v1; absent when not).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<bool>", optional))]
@@ -300,6 +304,10 @@ pub struct SendMessageRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional, type = "number"))]
     pub thread_root: Option<i64>,
+    /// A thread reply also shown in the channel (additive to v1).
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub also_in_channel: Option<bool>,
     /// Attachments, blocks and buttons (bots only; additive to v1).
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -345,6 +353,22 @@ pub struct ThreadList {
     /// Most recent reply first.
     pub threads: Vec<FollowedThread>,
     pub has_more: bool,
+}
+
+/// A read marker as it is after a change (`…/unread`, a thread's `…/read`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct ReadMarker {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub last_read_seq: i64,
+}
+
+/// `POST /api/v1/channels/{id}/unread`: mark unread from the message at `seq` on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct MarkUnreadRequest {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub seq: i64,
 }
 
 /// `PUT /api/v1/channels/{id}/threads/{root_seq}/read`.

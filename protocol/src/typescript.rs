@@ -35,6 +35,8 @@ pub fn render() -> String {
         SavedMessage::decl(&cfg),
         SavedList::decl(&cfg),
         UpdateChannelRequest::decl(&cfg),
+        MarkUnreadRequest::decl(&cfg),
+        ReadMarker::decl(&cfg),
         LoginRequest::decl(&cfg),
         RefreshRequest::decl(&cfg),
         TokenResponse::decl(&cfg),

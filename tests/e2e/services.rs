@@ -85,6 +85,7 @@ async fn socket_send(
         body: body.to_owned(),
         client_msg_id: Some(format!("c-{body}")),
         thread_root: None,
+        also_in_channel: false,
         extras: None,
     };
     let result = messages::send_from_socket(

@@ -183,3 +183,110 @@ async fn a_thread_is_read_in_pages_followed_and_counted_from_seqs() {
         .await;
     assert_eq!(status, 400);
 }
+
+/// "Also send to the channel", a thread read from a socket, and marking a channel unread from
+/// a message: every socket of the reader agrees.
+#[tokio::test]
+async fn replies_shown_in_the_channel_and_markers_set_from_sockets() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bernat = app.create_user(&admin, "bernat").await;
+    let channel = app.create_channel(&anna, "obres", "public").await;
+    app.post(
+        &format!("/api/v1/channels/{channel}/join"),
+        &bernat.token,
+        json!({}),
+    )
+    .await;
+    let (_, root) = app.send(&anna, &channel, "Pressupost").await;
+    let root_seq = root["seq"].as_i64().expect("seq");
+    let messages = format!("/api/v1/channels/{channel}/messages");
+    let (status, shown) = app
+        .post(
+            &messages,
+            &bernat.token,
+            json!({"body": "Aprovat", "thread_root": root_seq, "also_in_channel": true}),
+        )
+        .await;
+    assert_eq!(
+        (status, shown["also_in_channel"].as_bool()),
+        (201, Some(true))
+    );
+    let (status, refused) = app
+        .post(
+            &messages,
+            &bernat.token,
+            json!({"body": "sense fil", "also_in_channel": true}),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
+    let mut bernat_ws = app.connect(&bernat).await;
+    bernat_ws
+        .send_json(&json!({"type": "send", "ref": "s1", "channel_id": channel,
+                           "client_msg_id": "k1", "body": "I tant", "thread_root": root_seq,
+                           "also_in_channel": true}))
+        .await;
+    let live = bernat_ws.next_of_type("message").await;
+    assert_eq!(live["message"]["also_in_channel"], true);
+    let (_, page) = app.get(&messages, &anna.token).await;
+    assert_eq!(page["messages"][1]["also_in_channel"], true, "stored");
+
+    // A thread's marker from a socket: the reader's other sockets hear of it.
+    let mut anna_one = app.connect(&anna).await;
+    let mut anna_two = app.connect(&anna).await;
+    anna_one
+        .send_json(
+            &json!({"type": "read", "channel_id": channel, "seq": shown["seq"],
+                           "thread_root": root_seq}),
+        )
+        .await;
+    let read = anna_two.next_of_type("read").await;
+    assert_eq!(
+        (read["thread_root"].as_i64(), read["seq"].clone()),
+        (Some(root_seq), shown["seq"].clone())
+    );
+    let (_, list) = app.get("/api/v1/threads", &anna.token).await;
+    assert_eq!(
+        list["threads"][0]["unread_replies"], 1,
+        "the socket's reply is unread"
+    );
+
+    // Read everything, then mark unread from the root: back to it, on every socket.
+    let last = live["message"]["seq"].as_i64().expect("seq");
+    anna_one
+        .send_json(&json!({"type": "read", "channel_id": channel, "seq": last}))
+        .await;
+    assert_eq!(anna_two.next_of_type("read").await["seq"], last);
+    let (status, marker) = app
+        .post(
+            &format!("/api/v1/channels/{channel}/unread"),
+            &anna.token,
+            json!({"seq": root_seq}),
+        )
+        .await;
+    assert_eq!(
+        (status, marker["last_read_seq"].as_i64()),
+        (200, Some(root_seq - 1))
+    );
+    for ws in [&mut anna_one, &mut anna_two] {
+        assert_eq!(ws.next_of_type("read").await["seq"], root_seq - 1);
+    }
+    let (_, view) = app
+        .get(&format!("/api/v1/channels/{channel}"), &anna.token)
+        .await;
+    assert_eq!(view["unread"], 2, "bernat's two replies are unread again");
+    for seq in [0, -3] {
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/channels/{channel}/unread"),
+                &anna.token,
+                json!({"seq": seq}),
+            )
+            .await;
+        assert_eq!(status, 400);
+    }
+}

@@ -149,6 +149,12 @@ async fn monitoring_payloads_are_posted_with_their_attachments_and_blocks() {
         (user["username"].as_str(), user["kind"].as_str()),
         (Some("incoming-webhook"), Some("bot"))
     );
+    let (_, directory) = app.get("/api/v1/users?q=webhook", &anna.token).await;
+    assert_eq!(
+        directory,
+        serde_json::json!([]),
+        "nobody can write to it: not offered in the directory"
+    );
     let stored = app.all_messages(&anna, &channel).await;
     assert_eq!(stored.len(), 4, "stored as they were shown");
 }

@@ -94,6 +94,7 @@ fn post(channel_id: &str, author_id: &str, body: &str, client_msg_id: Option<&st
         created_at: ids::now(),
         extras: None,
         mentions: Vec::new(),
+        also_in_channel: false,
     }
 }
 

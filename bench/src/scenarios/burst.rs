@@ -225,6 +225,7 @@ async fn send_closed_loop(
                 client_msg_id: format!("s{sender}-{next}"),
                 body: format!("burst {sender} {next}"),
                 thread_root: None,
+                also_in_channel: false,
             };
             let text = serde_json::to_string(&frame).map_err(|e| e.to_string())?;
             ws.send(Message::Text(text.into()))

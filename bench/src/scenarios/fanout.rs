@@ -397,6 +397,7 @@ fn pace(
                             client_msg_id: format!("{p}-{count}-{member}"),
                             body: format!("t{now} {padding}"),
                             thread_root: None,
+                            also_in_channel: false,
                         };
                         let text = serde_json::to_string(&frame).unwrap_or_default();
                         if sink

@@ -55,6 +55,7 @@ impl Bot {
             body: text.to_owned(),
             client_msg_id: Some(client_msg_id.to_owned()),
             thread_root: None,
+            also_in_channel: None,
             extras: None,
         };
         let response = self
@@ -141,6 +142,7 @@ impl Bot {
                         client_msg_id: format!("estat-{}", message.id),
                         body: status(),
                         thread_root: Some(message.seq),
+                        also_in_channel: false,
                     };
                     socket
                         .send(WsMessage::Text(serde_json::to_string(&reply)?.into()))

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use xerrada_protocol::{
     ActionRequest, Channel, CreateChannelRequest, CreateDmRequest, EditMessageRequest, EventPage,
-    Message, MessagePage, SendMessageRequest,
+    MarkUnreadRequest, Message, MessagePage, ReadMarker, SendMessageRequest,
 };
 
 use super::extract::{ApiJson, ApiQuery, UiLang};
@@ -195,4 +195,14 @@ pub async fn events(
     Ok(Json(
         messages::events(&ctx, &caller, &channel_id, query.after, query.limit).await?,
     ))
+}
+
+pub async fn mark_unread(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+    ApiJson(req): ApiJson<MarkUnreadRequest>,
+) -> HttpResult<Json<ReadMarker>> {
+    let last_read_seq = messages::mark_unread(&ctx, &caller.user.id, &channel_id, req.seq).await?;
+    Ok(Json(ReadMarker { last_read_seq }))
 }

@@ -69,6 +69,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
             get(channels::history).post(channels::post),
         )
         .route("/channels/{id}/events", get(channels::events))
+        .route("/channels/{id}/unread", post(channels::mark_unread))
         .route(
             "/channels/{id}/messages/{message_id}",
             axum::routing::patch(channels::edit).delete(channels::delete_message),

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use xerrada_protocol::{ThreadList, ThreadPage, ThreadReadRequest};
+use xerrada_protocol::{ReadMarker, ThreadList, ThreadPage, ThreadReadRequest};
 
 use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Caller;
@@ -56,20 +56,16 @@ pub async fn unfollow(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(serde::Serialize)]
-pub struct Marker {
-    last_read_seq: i64,
-}
-
 pub async fn read(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
     Path((channel_id, raw)): Path<(String, String)>,
     ApiJson(req): ApiJson<ThreadReadRequest>,
-) -> HttpResult<Json<Marker>> {
+) -> HttpResult<Json<ReadMarker>> {
     let root = root_seq(&raw)?;
-    let last_read_seq = threads::mark_read(&ctx, &caller, &channel_id, root, req.seq).await?;
-    Ok(Json(Marker { last_read_seq }))
+    let last_read_seq =
+        threads::mark_read(&ctx, &caller.user.id, &channel_id, root, req.seq, None).await?;
+    Ok(Json(ReadMarker { last_read_seq }))
 }
 
 #[derive(Deserialize)]

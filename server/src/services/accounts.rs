@@ -83,10 +83,14 @@ pub async fn get(ctx: &Context, user_id: &str) -> AppResult<User> {
         .ok_or_else(|| AppError::not_found("user"))
 }
 
-/// The directory: accounts matching `query`, by username.
+/// The directory: accounts matching `query`, by username. The `incoming-webhook` account only
+/// signs webhook posts: nobody can write to it, so it is left out (`GET /users/{id}` still
+/// names it, for clients showing those posts).
 pub async fn directory(ctx: &Context, query: Option<&str>) -> AppResult<Vec<User>> {
     let query = query.map(str::trim).filter(|q| !q.is_empty());
-    Ok(ctx.store.list_users(query, 1000).await?)
+    let mut users = ctx.store.list_users(query, 1000).await?;
+    users.retain(|u| u.username != WEBHOOK_ACCOUNT);
+    Ok(users)
 }
 
 /// `PATCH /users/{id}`: admins change anything; a member changes its own display name, and its

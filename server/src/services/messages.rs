@@ -28,6 +28,8 @@ pub struct Draft {
     pub body: String,
     pub client_msg_id: Option<String>,
     pub thread_root: Option<i64>,
+    /// A reply also shown in the channel.
+    pub also_in_channel: bool,
     /// Presentation extras; only bots may send them.
     pub extras: Option<MessageExtras>,
 }
@@ -39,6 +41,7 @@ impl Draft {
             body: req.body,
             client_msg_id: req.client_msg_id,
             thread_root: req.thread_root,
+            also_in_channel: req.also_in_channel.unwrap_or(false),
             extras: req.extras,
         }
     }
@@ -68,6 +71,11 @@ pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<Wr
             "thread_root must be a positive seq".into(),
         ));
     }
+    if draft.also_in_channel && draft.thread_root.is_none() {
+        return Err(AppError::Invalid(
+            "also_in_channel is for thread replies: give thread_root too".into(),
+        ));
+    }
     let body = body.into_string();
     let mentioned = mentions::resolve(ctx, &draft.channel_id, author_id, &body).await?;
     Ok(WriteOp::post(&draft.channel_id, author_id, body, extras)
@@ -75,7 +83,8 @@ pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<Wr
             client_msg_id.map(ClientMsgId::into_string),
             draft.thread_root,
         )
-        .mentioning(mentioned))
+        .mentioning(mentioned)
+        .also_in_channel(draft.also_in_channel))
 }
 
 /// What a send over REST produced.
@@ -328,6 +337,34 @@ pub async fn mark_read(
     });
     ctx.hub
         .deliver_to_users([&user_id.to_owned()], &frame, skip);
+    Ok(marker)
+}
+
+/// `POST /channels/{id}/unread`: "mark unread from this message". The marker moves back to
+/// just before `seq`, so that message is the first unread; every socket of the caller (the
+/// one that asked too) gets the `read` frame, so tabs and phones agree.
+pub async fn mark_unread(
+    ctx: &Context,
+    user_id: &str,
+    channel_id: &str,
+    seq: i64,
+) -> AppResult<i64> {
+    require_member(ctx, user_id, channel_id).await?;
+    if seq < 1 {
+        return Err(AppError::Invalid("seq must be 1 or more".into()));
+    }
+    let marker = ctx
+        .store
+        .mark_unread_from(channel_id, user_id, seq)
+        .await?
+        .ok_or_else(|| AppError::not_found("channel"))?;
+    let frame = OutFrame::encode(&ServerFrame::Read {
+        channel_id: channel_id.to_owned(),
+        seq: marker,
+        thread_root: None,
+    });
+    ctx.hub
+        .deliver_to_users([&user_id.to_owned()], &frame, None);
     Ok(marker)
 }
 

@@ -74,28 +74,31 @@ pub async fn set_following(
 
 /// `PUT .../threads/{root_seq}/read`: moves the caller's marker in the thread and tells the
 /// caller's other sockets, so every tab and phone agrees. Returns the marker now in force.
+/// `skip` is the socket that sent it, if any (a socket's `read` frame with `thread_root`).
 pub async fn mark_read(
     ctx: &Context,
-    caller: &Caller,
+    user_id: &str,
     channel_id: &str,
     root_seq: i64,
     seq: i64,
+    skip: Option<u64>,
 ) -> AppResult<i64> {
-    require_member(ctx, &caller.user.id, channel_id).await?;
+    require_member(ctx, user_id, channel_id).await?;
     if seq < 0 {
         return Err(AppError::Invalid("seq must not be negative".into()));
     }
     require_root(ctx, channel_id, root_seq).await?;
     let marker = ctx
         .store
-        .mark_thread_read(&caller.user.id, channel_id, root_seq, seq)
+        .mark_thread_read(user_id, channel_id, root_seq, seq)
         .await?;
     let frame = OutFrame::encode(&ServerFrame::Read {
         channel_id: channel_id.to_owned(),
         seq: marker,
         thread_root: Some(root_seq),
     });
-    ctx.hub.deliver_to_users([&caller.user.id], &frame, None);
+    ctx.hub
+        .deliver_to_users([&user_id.to_owned()], &frame, skip);
     Ok(marker)
 }
 

@@ -25,6 +25,14 @@ pub trait EventStore: Send + Sync {
     /// The versions a message had before its edits and its deletion, oldest first: kept for a
     /// compliance export, never shown to members.
     async fn message_versions(&self, message_id: &str) -> StoreResult<Vec<MessageVersion>>;
+    /// Sets a read marker to just before `seq` (clamped to `0..=last_seq`), backwards too: "mark
+    /// unread from here". Returns the marker, or `None` when the user is not a member.
+    async fn mark_unread_from(
+        &self,
+        channel_id: &str,
+        user_id: &str,
+        seq: i64,
+    ) -> StoreResult<Option<i64>>;
     /// Moves a read marker forward (never back, never past `last_seq`); returns its value.
     async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64>;
 }

@@ -112,6 +112,8 @@ pub enum WriteOp {
         extras: Option<Box<MessageExtras>>,
         /// The channel members the body mentions, resolved by the service.
         mentions: Vec<String>,
+        /// A thread reply also shown in the channel.
+        also_in_channel: bool,
     },
     /// Change a message's body and/or extras (a `message_updated` event). Only its author may.
     EditMessage {
@@ -294,7 +296,19 @@ impl WriteOp {
             created_at: crate::ids::now(),
             extras: extras.map(Box::new),
             mentions: Vec::new(),
+            also_in_channel: false,
         }
+    }
+
+    /// The same reply, also shown in the channel.
+    pub fn also_in_channel(mut self, shown: bool) -> WriteOp {
+        if let WriteOp::PostMessage {
+            also_in_channel, ..
+        } = &mut self
+        {
+            *also_in_channel = shown;
+        }
+        self
     }
 
     /// The same post, mentioning `user_ids`.
@@ -333,6 +347,7 @@ impl WriteOp {
                 created_at,
                 extras,
                 mentions,
+                also_in_channel,
             } => Some(Message {
                 id: message_id.clone(),
                 channel_id: channel_id.clone(),
@@ -350,6 +365,7 @@ impl WriteOp {
                 last_reply_at: None,
                 participant_ids: Vec::new(),
                 mentions: mentions.clone(),
+                also_in_channel: *also_in_channel,
                 pinned: false,
             }),
             _ => None,

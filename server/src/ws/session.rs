@@ -27,7 +27,7 @@ use crate::hub::{CloseReason, Connection, OutFrame, Outbox, OutboxReceiver};
 use crate::services::accounts;
 use crate::services::message_changes;
 use crate::services::messages::{self, Draft};
-use crate::services::resume;
+use crate::services::{resume, threads};
 use crate::texts::Lang;
 
 /// How long a closing socket may take to flush its close frame to a client that is not
@@ -382,12 +382,14 @@ async fn handle_text(
             client_msg_id,
             body,
             thread_root,
+            also_in_channel,
         } => {
             let draft = Draft {
                 channel_id,
                 body,
                 client_msg_id: Some(client_msg_id),
                 thread_root,
+                also_in_channel,
                 extras: None,
             };
             let result = messages::send_from_socket(
@@ -419,11 +421,17 @@ async fn handle_text(
             .await;
             (reference, result)
         }
-        ClientFrame::Read { channel_id, seq } => {
-            let result = messages::mark_read(ctx, user_id, &channel_id, seq, Some(connection.id))
-                .await
-                .map(|_| ());
-            (None, result)
+        ClientFrame::Read {
+            channel_id,
+            seq,
+            thread_root,
+        } => {
+            let skip = Some(connection.id);
+            let result = match thread_root {
+                Some(root) => threads::mark_read(ctx, user_id, &channel_id, root, seq, skip).await,
+                None => messages::mark_read(ctx, user_id, &channel_id, seq, skip).await,
+            };
+            (None, result.map(|_| ()))
         }
         ClientFrame::Typing { channel_id } => {
             (None, messages::typing(ctx, user_id, &channel_id).await)

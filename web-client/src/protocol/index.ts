@@ -69,6 +69,10 @@ reply_count?: number, last_reply_at?: string, participant_ids?: Array<string>,
  */
 mentions?: Array<string>, 
 /**
+ * A thread reply its author also showed in the channel (additive to v1; absent when not).
+ */
+also_in_channel?: boolean, 
+/**
  * Pinned in its channel (additive to v1; absent when not).
  */
 pinned?: boolean, };
@@ -121,6 +125,10 @@ export type SavedList = { saved: Array<SavedMessage>, };
 
 export type UpdateChannelRequest = { name?: string, topic?: string, purpose?: string, };
 
+export type MarkUnreadRequest = { seq: number, };
+
+export type ReadMarker = { last_read_seq: number, };
+
 export type LoginRequest = { username: string, password: string, 
 /**
  * Also set the refresh token as an HttpOnly cookie (browser clients).
@@ -144,6 +152,10 @@ export type CreateChannelRequest = { name: string, kind: NewChannelKind, departm
 export type CreateDmRequest = { user_ids: Array<string>, };
 
 export type SendMessageRequest = { body: string, client_msg_id?: string, thread_root?: number, 
+/**
+ * A thread reply also shown in the channel (additive to v1).
+ */
+also_in_channel?: boolean, 
 /**
  * Attachments, blocks and buttons (bots only; additive to v1).
  */
@@ -319,7 +331,11 @@ export type ClientFrame = { "type": "auth", token: string, resume?: Record<strin
 /**
  * The client's UI language (`ca`, `es`, `en`), for answers such as `/info` (additive).
  */
-lang?: string, } | { "type": "send", ref?: string, channel_id: string, client_msg_id: string, body: string, thread_root?: number, } | { "type": "read", channel_id: string, seq: number, } | { "type": "typing", channel_id: string, } | { "type": "edit", ref?: string, channel_id: string, message_id: string, body: string, } | { "type": "ping", ref?: string, };
+lang?: string, } | { "type": "send", ref?: string, channel_id: string, client_msg_id: string, body: string, thread_root?: number, 
+/**
+ * A thread reply also shown in the channel (additive to v1).
+ */
+also_in_channel?: boolean, } | { "type": "read", channel_id: string, seq: number, thread_root?: number, } | { "type": "typing", channel_id: string, } | { "type": "edit", ref?: string, channel_id: string, message_id: string, body: string, } | { "type": "ping", ref?: string, };
 
 export type ServerFrame = { "type": "ready", session_id: string, user: User, channels: Array<Channel>, 
 /**

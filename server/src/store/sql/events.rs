@@ -75,7 +75,8 @@ impl EventStore for DbStore {
                     m.channel_id AS m_channel_id, m.message_id AS m_message_id, m.seq AS m_seq,
                     m.actor_id AS m_actor_id, m.body AS m_body, m.created_at AS m_created_at,
                     m.client_msg_id AS m_client_msg_id, m.thread_root AS m_thread_root,
-                    m.edited_at AS m_edited_at, m.deleted AS m_deleted, m.extras AS m_extras
+                    m.edited_at AS m_edited_at, m.deleted AS m_deleted, m.extras AS m_extras,
+                    m.also_in_channel AS m_also_in_channel
              FROM events e
              LEFT JOIN events m ON m.message_id = COALESCE(e.ref_message_id, e.message_id)
              JOIN channels c ON c.id = e.channel_id
@@ -126,6 +127,30 @@ impl EventStore for DbStore {
                 })
             })
             .collect()
+    }
+
+    async fn mark_unread_from(
+        &self,
+        channel_id: &str,
+        user_id: &str,
+        seq: i64,
+    ) -> StoreResult<Option<i64>> {
+        let sql = format!(
+            "UPDATE channel_members
+             SET last_read_seq = {least}({greatest}($3 - 1, 0),
+                   (SELECT last_seq FROM channels WHERE id = $1))
+             WHERE channel_id = $1 AND user_id = $2
+             RETURNING last_read_seq",
+            greatest = dialect::GREATEST,
+            least = dialect::LEAST,
+        );
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(channel_id)
+            .bind(user_id)
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
     }
 
     async fn mark_read(&self, channel_id: &str, user_id: &str, seq: i64) -> StoreResult<i64> {

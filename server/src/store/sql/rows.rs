@@ -92,6 +92,9 @@ pub(super) fn message_from_columns(row: &DbRow, prefix: &str) -> StoreResult<Mes
         last_reply_at: None,
         participant_ids: Vec::new(),
         mentions: Vec::new(),
+        also_in_channel: row
+            .try_get(col("also_in_channel").as_str())
+            .map_err(db_error)?,
         pinned: false,
     })
 }

@@ -30,7 +30,7 @@
 use super::*;
 
 /// Columns bound per row of a message insert.
-const POST_COLUMNS: usize = 9;
+const POST_COLUMNS: usize = 10;
 
 /// Applies a batch of writes in one transaction; see [`EventStore::apply_batch`].
 pub(super) async fn apply_batch(
@@ -336,7 +336,7 @@ impl PostBatch {
             .map(|i| {
                 let p = |column: usize| dialect::param(i * POST_COLUMNS + column);
                 format!(
-                    "({}, {}, 'message', {}, {}, {}, {}, {}, {}, {})",
+                    "({}, {}, 'message', {}, {}, {}, {}, {}, {}, {}, {})",
                     p(1),
                     p(2),
                     p(3),
@@ -345,7 +345,8 @@ impl PostBatch {
                     p(6),
                     p(7),
                     p(8),
-                    p(9)
+                    p(9),
+                    p(10)
                 )
             })
             .collect::<Vec<_>>()
@@ -357,7 +358,7 @@ impl PostBatch {
             ""
         };
         let sql = format!(
-            "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras)
+            "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras, also_in_channel)
              VALUES {rows} {on_conflict}"
         );
         let queued = self.pending.len() as u64;
@@ -379,7 +380,8 @@ impl PostBatch {
                 .bind(message.client_msg_id)
                 .bind(message.thread_root)
                 .bind(message.created_at)
-                .bind(extras);
+                .bind(extras)
+                .bind(message.also_in_channel);
         }
         let inserted = query
             .execute(&mut **tx)

@@ -37,6 +37,16 @@ pub struct User {
     pub role: Role,
     pub department_ids: Vec<String>,
     pub active: bool,
+    /// A short status the person set ("De vacances fins dilluns"); absent when none
+    /// (additive to v1).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
+    pub status_text: String,
+    /// The person's IANA time zone (`Europe/Madrid`), for their local time; absent when unset
+    /// (additive to v1).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
+    pub timezone: String,
 }
 
 /// A department; its channel's membership follows the department's.
@@ -237,6 +247,14 @@ pub struct UpdateUserRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub role: Option<Role>,
+    /// Self or admin; `""` clears it (additive to v1).
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub status_text: Option<String>,
+    /// Self or admin; an IANA name, `""` clears it (additive to v1).
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub timezone: Option<String>,
 }
 
 /// `POST /api/v1/departments`.

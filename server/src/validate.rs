@@ -210,6 +210,59 @@ impl Emoji {
     }
 }
 
+/// A profile's status: at most 100 characters, no control characters; kept trimmed, and
+/// empty to clear it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusText(String);
+
+impl StatusText {
+    const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: String) -> Result<Self, AppError> {
+        let text = raw.trim();
+        if text.chars().count() > Self::MAX_CHARS || text.chars().any(char::is_control) {
+            return Err(AppError::Invalid(format!(
+                "status_text must be at most {} characters, without control characters",
+                Self::MAX_CHARS
+            )));
+        }
+        Ok(StatusText(text.to_owned()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// An IANA time zone name as browsers report it (`Europe/Madrid`, `America/Argentina/Cordoba`,
+/// `UTC`), or empty to clear it. Checked for shape only: the server keeps no zone database,
+/// and clients that cannot use a name show no local time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZone(String);
+
+impl TimeZone {
+    pub fn parse(raw: String) -> Result<Self, AppError> {
+        let shaped = raw.len() <= 64
+            && raw.split('/').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+            })
+            && raw.starts_with(|c: char| c.is_ascii_alphabetic());
+        if !raw.is_empty() && !shaped {
+            return Err(AppError::Invalid(format!(
+                "timezone must be an IANA name such as Europe/Madrid, not {raw:?}"
+            )));
+        }
+        Ok(TimeZone(raw))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +329,25 @@ mod tests {
         assert_eq!(read(":tada:").as_deref(), Some("🎉"));
         for bad in ["", "a", ":nope:", "👍👍", "thumbsup", "<script>"] {
             assert!(read(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn profile_texts_are_short_and_zones_are_shaped_like_iana_names() {
+        assert!(StatusText::parse("De vacances fins dilluns 🌴".into()).is_ok());
+        assert!(StatusText::parse("x".repeat(101)).is_err());
+        assert!(StatusText::parse("a\u{7}b".into()).is_err());
+        for zone in [
+            "Europe/Madrid",
+            "America/Argentina/Cordoba",
+            "UTC",
+            "Etc/GMT+1",
+            "",
+        ] {
+            assert!(TimeZone::parse(zone.into()).is_ok(), "{zone}");
+        }
+        for zone in ["Europe/", "/Madrid", "Europe Madrid", "1/2", "<script>"] {
+            assert!(TimeZone::parse(zone.into()).is_err(), "{zone}");
         }
     }
 }

@@ -181,3 +181,64 @@ async fn owners_rename_and_archive_members_set_topics_and_mute() {
         (Some(3), Some("obres-2027"))
     );
 }
+
+/// A profile card's status and time zone: one's own to set (or an admin's), everyone's to read.
+#[tokio::test]
+async fn people_set_their_status_and_time_zone() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bernat = app.create_user(&admin, "bernat").await;
+    let me = format!("/api/v1/users/{}", anna.user.id);
+    let (status, updated) = app
+        .call(
+            reqwest::Method::PATCH,
+            &me,
+            Some(&anna.token),
+            Some(
+                json!({"status_text": "  De vacances fins dilluns ", "timezone": "Europe/Madrid"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(
+        (
+            updated["status_text"].as_str(),
+            updated["timezone"].as_str()
+        ),
+        (Some("De vacances fins dilluns"), Some("Europe/Madrid"))
+    );
+    let (_, seen) = app.get(&me, &bernat.token).await;
+    assert_eq!(seen["status_text"], "De vacances fins dilluns");
+    for body in [
+        json!({"status_text": "x".repeat(101)}),
+        json!({"timezone": "Europe Madrid"}),
+    ] {
+        let (status, error) = app
+            .call(reqwest::Method::PATCH, &me, Some(&anna.token), Some(body))
+            .await;
+        assert_eq!(
+            (status, error["code"].as_str()),
+            (400, Some("invalid_request"))
+        );
+    }
+    let (status, _) = app
+        .call(
+            reqwest::Method::PATCH,
+            &me,
+            Some(&bernat.token),
+            Some(json!({"status_text": "hack"})),
+        )
+        .await;
+    assert_eq!(status, 403, "someone else's profile");
+    let (_, cleared) = app
+        .call(
+            reqwest::Method::PATCH,
+            &me,
+            Some(&anna.token),
+            Some(json!({"status_text": ""})),
+        )
+        .await;
+    assert!(cleared.get("status_text").is_none(), "{cleared}");
+    assert_eq!(cleared["timezone"], "Europe/Madrid", "left as it was");
+}

@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::store::{NewUser, UserChange, WriteOp};
 use crate::texts::Lang;
-use crate::validate::{Name, Password, Username};
+use crate::validate::{Name, Password, StatusText, TimeZone, Username};
 
 /// A validated request for a new account.
 pub struct NewAccount {
@@ -149,6 +149,16 @@ pub async fn update(
         display_name,
         password_hash,
         role: req.role,
+        status_text: req
+            .status_text
+            .map(StatusText::parse)
+            .transpose()?
+            .map(StatusText::into_string),
+        timezone: req
+            .timezone
+            .map(TimeZone::parse)
+            .transpose()?
+            .map(TimeZone::into_string),
     };
     ctx.store
         .update_user(user_id, change)

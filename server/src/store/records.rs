@@ -33,6 +33,8 @@ pub struct UserChange {
     pub display_name: Option<String>,
     pub password_hash: Option<String>,
     pub role: Option<Role>,
+    pub status_text: Option<String>,
+    pub timezone: Option<String>,
 }
 
 /// A channel to create.

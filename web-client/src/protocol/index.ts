@@ -9,7 +9,17 @@ export type UserKind = "human" | "bot";
 
 export type Role = "admin" | "member";
 
-export type User = { id: string, username: string, display_name: string, kind: UserKind, role: Role, department_ids: Array<string>, active: boolean, };
+export type User = { id: string, username: string, display_name: string, kind: UserKind, role: Role, department_ids: Array<string>, active: boolean, 
+/**
+ * A short status the person set ("De vacances fins dilluns"); absent when none
+ * (additive to v1).
+ */
+status_text?: string, 
+/**
+ * The person's IANA time zone (`Europe/Madrid`), for their local time; absent when unset
+ * (additive to v1).
+ */
+timezone?: string, };
 
 export type Department = { id: string, slug: string, name: string, channel_id: string, };
 
@@ -141,7 +151,15 @@ export type TokenResponse = { access_token: string, token_type: string, expires_
 
 export type CreateUserRequest = { username: string, display_name: string, password: string, role?: Role, department_ids?: Array<string>, };
 
-export type UpdateUserRequest = { display_name?: string, password?: string, current_password?: string, role?: Role, };
+export type UpdateUserRequest = { display_name?: string, password?: string, current_password?: string, role?: Role, 
+/**
+ * Self or admin; `""` clears it (additive to v1).
+ */
+status_text?: string, 
+/**
+ * Self or admin; an IANA name, `""` clears it (additive to v1).
+ */
+timezone?: string, };
 
 export type CreateDepartmentRequest = { slug: string, name: string, };
 

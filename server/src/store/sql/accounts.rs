@@ -4,7 +4,7 @@
 
 use super::*;
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.kind, u.role, u.active, \
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.kind, u.role, u.active, u.status_text, u.timezone, \
      (SELECT string_agg(d.department_id, ',') FROM department_members d WHERE d.user_id = u.id) AS department_ids";
 
 impl DbStore {
@@ -107,13 +107,17 @@ impl AccountStore for DbStore {
             "UPDATE users SET
                 display_name = COALESCE($2, display_name),
                 password_hash = COALESCE($3, password_hash),
-                role = COALESCE($4, role)
+                role = COALESCE($4, role),
+                status_text = COALESCE($5, status_text),
+                timezone = COALESCE($6, timezone)
              WHERE id = $1",
         )
         .bind(id)
         .bind(&change.display_name)
         .bind(&change.password_hash)
         .bind(change.role.map(role_str))
+        .bind(&change.status_text)
+        .bind(&change.timezone)
         .execute(&self.pool)
         .await
         .map_err(db_error)?;

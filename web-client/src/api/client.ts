@@ -7,8 +7,10 @@ import type {
   Channel,
   CreateChannelRequest,
   Department,
+  EditMessageRequest,
   ErrorCode,
   EventPage,
+  Message,
   MessagePage,
   User,
 } from "../protocol";
@@ -96,6 +98,10 @@ function query(params: Record<string, string | number | undefined>): string {
 
 const BASE = "/api/v1";
 
+function messagePath(channelId: string, messageId: string): string {
+  return `/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}`;
+}
+
 /** Typed calls of the REST API used by the client. */
 export class Api {
   constructor(private readonly tokens: TokenSource) {}
@@ -151,6 +157,18 @@ export class Api {
       `/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}/actions`,
       { action_id: actionId } satisfies ActionRequest,
     );
+  }
+  /** Changes one's own message's text (the socket's `edit` frame does the same). */
+  editMessage(channelId: string, messageId: string, body: string): Promise<Message> {
+    return this.request("PATCH", messagePath(channelId, messageId), { body } satisfies EditMessageRequest);
+  }
+  /** Deletes a message for everyone: it stays as a tombstone. */
+  deleteMessage(channelId: string, messageId: string): Promise<void> {
+    return this.request("DELETE", messagePath(channelId, messageId));
+  }
+  /** Adds (`on`) or takes back one's reaction; both are idempotent. */
+  react(channelId: string, messageId: string, emoji: string, on: boolean): Promise<void> {
+    return this.request(on ? "PUT" : "DELETE", `${messagePath(channelId, messageId)}/reactions/${encodeURIComponent(emoji)}`);
   }
   events(id: string, after: number, limit = 500): Promise<EventPage> {
     return this.request("GET", `/channels/${encodeURIComponent(id)}/events${query({ after, limit })}`);

@@ -1,4 +1,7 @@
-// The open channel: header, message list, typing line and composer.
+// The open channel: header, message list, typing line and composer. It also knows which
+// message is being edited, since both the list (its menu) and the composer (the up arrow, as
+// in Slack and Mattermost) start an edit.
+import { useCallback, useState } from "preact/hooks";
 import { t } from "../i18n";
 import { Composer } from "./Composer";
 import { useServices, useStore } from "./context";
@@ -11,6 +14,23 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
   const { engine } = useServices();
   const channelId = store.currentChannelId;
   const channel = channelId ? store.channels.get(channelId) : undefined;
+  const [editing, setEditing] = useState<{ channelId: string; messageId: string } | null>(null);
+  const startEdit = useCallback((messageId: string) => {
+    if (channelId) setEditing({ channelId, messageId });
+  }, [channelId]);
+  const endEdit = useCallback(() => {
+    setEditing(null);
+    // Back to typing, except on touch screens, where focusing would pop the keyboard up.
+    if (!window.matchMedia("(pointer: coarse)").matches) document.getElementById("composer-input")?.focus();
+  }, []);
+  /** The up arrow in an empty composer: edit my newest message here, if there is one. */
+  const editLast = useCallback((): boolean => {
+    const me = store.me;
+    const last = me && channelId ? store.timelines.get(channelId)?.lastEditableBy(me.id) : undefined;
+    if (!last) return false;
+    startEdit(last.id);
+    return true;
+  }, [store, channelId, startEdit]);
 
   const menuButton = (
     <button type="button" class="icon-button menu-button" aria-label={t("sidebar.open")} aria-controls="sidebar" onClick={onMenu}>
@@ -70,11 +90,17 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
           </span>
         )}
       </header>
-      <MessageList key={channel.id} channel={channel} />
+      <MessageList
+        key={channel.id}
+        channel={channel}
+        editingId={editing?.channelId === channel.id ? editing.messageId : null}
+        onStartEdit={startEdit}
+        onEndEdit={endEdit}
+      />
       <div class="typing-line" aria-live="polite">
         {typingText}
       </div>
-      <Composer key={channel.id} channel={channel} label={label} onSend={(body) => engine.send(channel.id, body)} />
+      <Composer key={channel.id} channel={channel} label={label} onSend={(body) => engine.send(channel.id, body)} onEditLast={editLast} />
     </main>
   );
 }

@@ -1,7 +1,8 @@
 // The message box: Enter sends, Shift+Enter starts a new line; the draft of each channel is
 // kept when switching channels and across reloads. Typing "/" at the start offers the
 // built-in slash commands (arrows choose, Tab or Enter completes, Escape closes); a command is
-// sent like any message and the server answers it.
+// sent like any message and the server answers it. The up arrow in an empty composer edits the
+// user's last message, as in Slack and Mattermost.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Channel } from "../protocol";
 import { type MessageKey, t } from "../i18n";
@@ -33,7 +34,15 @@ export function commandMatches(text: string): readonly CommandInfo[] {
   return BUILTIN_COMMANDS.filter((c) => c.name.startsWith(prefix));
 }
 
-export function Composer({ channel, label, onSend }: { channel: Channel; label: string; onSend: (body: string) => void }) {
+interface ComposerProps {
+  channel: Channel;
+  label: string;
+  onSend: (body: string) => void;
+  /** Starts editing the user's last message here; false when there is none. */
+  onEditLast?: () => boolean;
+}
+
+export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) {
   const { store, engine } = useServices();
   const [text, setText] = useState(() => store.drafts.get(channel.id) ?? "");
   const [active, setActive] = useState(0);
@@ -95,7 +104,10 @@ export function Composer({ channel, label, onSend }: { channel: Channel; label: 
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       send();
+      return;
     }
+    const plainKey = !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey;
+    if (event.key === "ArrowUp" && plainKey && text === "" && onEditLast?.()) event.preventDefault();
   };
 
   const rows = Math.min(MAX_ROWS, text.split("\n").length);

@@ -1,22 +1,31 @@
 // The message list: windowed, so a channel with 10,000 loaded messages renders only the rows
 // near the viewport. Heights are measured with a ResizeObserver and guessed until then.
 //
+// Each sent message has a menu (its "…" button, or a long press on a touch screen) with
+// reactions, Edit and Delete; reactions show as chips under it, and one message at a time may
+// be edited in place. The menu and the delete confirmation live here, outside the rows.
+//
 // Chat lists are anchored at the bottom: when at the bottom we stay there as messages arrive;
 // otherwise the first visible row keeps its place on screen while older pages are prepended
 // above it or rows above it change height. Row offsets are applied as CSS transforms through
 // the CSSOM (element.style), which the strict Content-Security-Policy allows.
 import { memo } from "preact/compat";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
-import type { Channel } from "../protocol";
-import { formatDay, formatFull, formatTime, t } from "../i18n";
-import { renderMarkdown } from "../markdown/render";
+import type { Channel, Message, Reaction } from "../protocol";
+import { formatDay, formatFull, formatList, formatTime, t } from "../i18n";
+import { type RenderOptions, renderMarkdown, withTrailing } from "../markdown/render";
 import type { TimelineEntry } from "../store/timeline";
 import { senderKey, showBody, shownExtras } from "../extras/extras";
 import { useServices, useStore } from "./context";
+import { DeleteMessageDialog } from "./dialogs";
 import { errorText } from "./errors";
 import { ActionButtons, AttachmentList, BlockList } from "./Extras";
-import { CloseIcon } from "./icons";
+import { CloseIcon, MoreIcon } from "./icons";
+import { useLongPress } from "./longPress";
+import { MessageEditor } from "./MessageEditor";
+import { MessageMenu } from "./MessageMenu";
 import { Avatar, BotBadge } from "./people";
+import { ReactionChips } from "./Reactions";
 import { type Row, buildRows, estimateHeight } from "./rows";
 
 const OVERSCAN_PX = 900;
@@ -25,7 +34,23 @@ const LOAD_OLDER_PX = 800;
 /** Within this distance of the end counts as "at the bottom". */
 const BOTTOM_SLACK_PX = 48;
 
-export function MessageList({ channel }: { channel: Channel }) {
+interface MessageListProps {
+  channel: Channel;
+  /** The message being edited in place, if any. */
+  editingId: string | null;
+  onStartEdit: (messageId: string) => void;
+  /** Editing ended (saved or cancelled). */
+  onEndEdit: () => void;
+}
+
+/** The open message menu: for which message, and what opened it. */
+interface MenuState {
+  messageId: string;
+  anchor: HTMLElement;
+  withPicker: boolean;
+}
+
+export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: MessageListProps) {
   const store = useStore();
   const { engine } = useServices();
   const timeline = store.timeline(channel.id);
@@ -37,6 +62,9 @@ export function MessageList({ channel }: { channel: Channel }) {
   const [, remeasured] = useReducer((n: number) => n + 1, 0);
   const [focusedKey, setFocusedKey] = useState<string | null>(null);
   const [showJump, setShowJump] = useState(false);
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  const [deleting, setDeleting] = useState<{ message: Message; row: HTMLElement | null } | null>(null);
+  const area = useRef<HTMLDivElement>(null);
   const loadingOlder = engine.isLoadingOlder(channel.id);
 
   const top: "start" | "loader" | null = !timeline.historyLoaded
@@ -219,12 +247,31 @@ export function MessageList({ channel }: { channel: Channel }) {
   useLayoutEffect(() => {
     if (!focusedKey) return;
     const target = observed.current.get(focusedKey)?.querySelector<HTMLElement>(".message");
-    if (target && document.activeElement !== target && scroller.current?.contains(document.activeElement)) {
+    // Focus already inside the row (its editor, a chip, its "…" button) stays where it is:
+    // `onFocus` bubbles (preact/compat), so focusing those also makes their row the current one.
+    if (target && !target.contains(document.activeElement) && scroller.current?.contains(document.activeElement)) {
       target.focus({ preventScroll: true });
     }
   }, [focusedKey, first, last]);
 
+  // The message being edited comes into view (the up arrow may pick one scrolled away).
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !editingId) return;
+    const { rows: r, offsets: o, total: height } = layout.current;
+    const index = r.findIndex((row) => row.kind === "message" && row.entry.message.id === editingId);
+    if (index < 0) return;
+    const rowTop = o[index]!;
+    const rowBottom = o[index + 1]!;
+    if (rowTop >= el.scrollTop && rowBottom <= el.scrollTop + el.clientHeight) return;
+    stick.current = false;
+    if (rowTop < el.scrollTop) el.scrollTop = rowTop;
+    else el.scrollTop = Math.min(rowTop, rowBottom - el.clientHeight);
+    if (height - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX) stick.current = true;
+  }, [editingId]);
+
   const meId = store.me?.id;
+  const isAdmin = store.me?.role === "admin";
   const myName = store.me?.username.toLowerCase();
   const isMe = useCallback((username: string) => username.toLowerCase() === myName, [myName]);
   const onRetry = useCallback((id: string) => engine.retry(channel.id, id), [engine, channel.id]);
@@ -234,10 +281,51 @@ export function MessageList({ channel }: { channel: Channel }) {
     [engine, channel.id],
   );
   const onDismissNote = useCallback((noteId: string) => engine.dismissNote(channel.id, noteId), [engine, channel.id]);
+  const onReact = useCallback(
+    (messageId: string, emoji: string) => void engine.toggleReaction(channel.id, messageId, emoji),
+    [engine, channel.id],
+  );
+  const onSaveEdit = useCallback(
+    async (messageId: string, body: string) => {
+      await engine.editMessage(channel.id, messageId, body);
+      onEndEdit();
+    },
+    [engine, channel.id, onEndEdit],
+  );
+  // The same button (or long press) again closes the menu it opened.
+  const onOpenMenu = useCallback((messageId: string, anchor: HTMLElement, withPicker: boolean) => {
+    setMenu((open) => (open?.messageId === messageId && open.anchor === anchor ? null : { messageId, anchor, withPicker }));
+  }, []);
+  const currentMenu = useRef(menu);
+  currentMenu.current = menu;
+  const closeMenu = useCallback((returnFocus: boolean) => {
+    const open = currentMenu.current;
+    setMenu(null);
+    if (open && returnFocus && open.anchor.isConnected) open.anchor.focus({ preventScroll: true });
+  }, []);
+
+  // Who reacted, in words, for the chips' titles (names change as the directory loads).
+  const whoReacted = (reactions: readonly Reaction[]) =>
+    reactions.map((r) =>
+      t("reactions.who", { count: r.user_ids.length, emoji: r.emoji, names: formatList(r.user_ids.map((id) => store.displayName(id))) }),
+    );
+
+  const menuMessage = menu ? timeline.find(menu.messageId) : undefined;
+  const menuShown = menu !== null && menuMessage !== undefined && !menuMessage.deleted && meId !== undefined;
+  useEffect(() => {
+    if (menu && !menuShown) setMenu(null);
+  }, [menu, menuShown]);
+  const closeDeleteDialog = (deleted: boolean) => {
+    const row = deleting?.row;
+    setDeleting(null);
+    // Back to the message (a tombstone now, if deleted), or to the composer when it is gone.
+    if (row?.isConnected) row.focus({ preventScroll: true });
+    else if (deleted) document.getElementById("composer-input")?.focus();
+  };
 
   const visible: Row[] = rows.slice(first, last + 1);
   return (
-    <div class="message-area">
+    <div class="message-area" ref={area}>
       <div class="message-scroller" ref={scroller} onScroll={onScroll} tabIndex={0} onKeyDown={onKeyDown} aria-label={t("messages.scrollerLabel")}>
         <div
           class="message-canvas"
@@ -262,6 +350,10 @@ export function MessageList({ channel }: { channel: Channel }) {
                   isBot={row.kind === "message" && store.users.get(row.entry.message.author_id)?.kind === "bot"}
                   busyActions={row.kind === "message" ? store.actionsInFlight.get(row.entry.message.id) : undefined}
                   mine={row.kind === "message" && row.entry.message.author_id === meId}
+                  meId={meId}
+                  editing={row.kind === "message" && row.entry.delivery === "sent" && row.entry.message.id === editingId}
+                  menuOpen={menuShown && row.kind === "message" && row.entry.delivery === "sent" && row.entry.message.id === menu.messageId}
+                  whoReacted={row.kind === "message" && row.entry.message.reactions ? whoReacted(row.entry.message.reactions) : undefined}
                   focusable={row.key === focusedKey}
                   loadingOlder={loadingOlder}
                   channelLabel={store.channelLabel(channel)}
@@ -271,6 +363,10 @@ export function MessageList({ channel }: { channel: Channel }) {
                   onAction={onAction}
                   onDismissNote={onDismissNote}
                   onFocusRow={setFocusedKey}
+                  onReact={onReact}
+                  onOpenMenu={onOpenMenu}
+                  onSaveEdit={onSaveEdit}
+                  onCancelEdit={onEndEdit}
                 />
               </div>
             );
@@ -281,6 +377,35 @@ export function MessageList({ channel }: { channel: Channel }) {
         <button type="button" class="jump-latest" onClick={jumpToLatest}>
           {t("messages.jumpToLatest")}
         </button>
+      )}
+      {menuShown && (
+        <MessageMenu
+          key={`${menu.messageId}:${menu.withPicker}`}
+          message={menuMessage}
+          meId={meId}
+          canEdit={menuMessage.author_id === meId}
+          canDelete={menuMessage.author_id === meId || isAdmin}
+          withPicker={menu.withPicker}
+          anchor={menu.anchor}
+          container={area.current}
+          onReact={(emoji) => onReact(menuMessage.id, emoji)}
+          onEdit={() => {
+            setMenu(null);
+            onStartEdit(menuMessage.id);
+          }}
+          onDelete={() => {
+            setMenu(null);
+            setDeleting({ message: menuMessage, row: menu.anchor.closest<HTMLElement>(".message") });
+          }}
+          onClose={closeMenu}
+        />
+      )}
+      {deleting && (
+        <DeleteMessageDialog
+          message={deleting.message}
+          authorName={store.displayName(deleting.message.author_id)}
+          onClose={closeDeleteDialog}
+        />
       )}
     </div>
   );
@@ -315,6 +440,17 @@ interface RowProps {
   onAction: (messageId: string, actionId: string) => void;
   onDismissNote: (noteId: string) => void;
   onFocusRow: (key: string) => void;
+  meId: string | undefined;
+  /** This message is being edited in place. */
+  editing: boolean;
+  /** Its menu is open (the "…" button says so, and stays shown). */
+  menuOpen: boolean;
+  /** Who reacted, in words, per reaction. */
+  whoReacted: readonly string[] | undefined;
+  onReact: (messageId: string, emoji: string) => void;
+  onOpenMenu: (messageId: string, anchor: HTMLElement, withPicker: boolean) => void;
+  onSaveEdit(messageId: string, body: string): Promise<void>;
+  onCancelEdit: () => void;
 }
 
 const RowView = memo(function RowView(props: RowProps) {
@@ -388,16 +524,25 @@ function MessageView(
   const message = entry.message;
   const extras = useMemo(() => shownExtras(message.extras), [message.extras]);
   const options = useMemo(() => ({ isMe }), [isMe]);
-  const bodyShown = useMemo(() => showBody(message), [message.body, message.extras]);
-  const body = useMemo(() => (bodyShown ? renderMarkdown(message.body, options) : null), [bodyShown, message.body, options]);
   // A webhook's (or bot's) own name for the post; the account is still marked as a bot. The
   // avatar's colour follows the sender, so two webhooks posting through one account differ.
   const authorName = extras?.username ?? props.authorName;
   const delivery = entry.delivery;
+  const deleted = message.deleted;
+  // Only what the server has can be reacted to, edited or deleted; a tombstone has nothing left.
+  const actionable = delivery === "sent" && !deleted;
+  const editing = props.editing && actionable;
+  const openMenu = props.onOpenMenu;
+  const longPress = useLongPress((target) => {
+    if (actionable) openMenu(message.id, target, false);
+  });
   const classes = ["message"];
   if (grouped) classes.push("grouped");
   if (delivery !== "sent") classes.push(delivery);
   if (mine) classes.push("mine");
+  if (deleted) classes.push("deleted");
+  if (editing) classes.push("editing");
+  if (props.menuOpen) classes.push("menu-open");
   const time = formatTime(message.created_at);
   const clientMsgId = message.client_msg_id ?? "";
   return (
@@ -407,6 +552,8 @@ function MessageView(
       onFocus={() => props.onFocusRow(props.row.key)}
       data-seq={message.seq || undefined}
       data-delivery={delivery}
+      data-message-id={delivery === "sent" ? message.id : undefined}
+      {...(actionable ? longPress : {})}
     >
       <div class="message-gutter">
         {grouped ? (
@@ -434,15 +581,31 @@ function MessageView(
             </time>
           </div>
         )}
-        {body && <div class="message-text">{body}</div>}
-        {extras && extras.blocks.length > 0 && <BlockList blocks={extras.blocks} options={options} />}
-        {extras && extras.attachments.length > 0 && <AttachmentList attachments={extras.attachments} options={options} />}
-        {extras && extras.actions.length > 0 && (
+        <MessageText
+          message={message}
+          isBot={props.isBot}
+          editing={editing}
+          options={options}
+          onSaveEdit={props.onSaveEdit}
+          onCancelEdit={props.onCancelEdit}
+        />
+        {!deleted && extras && extras.blocks.length > 0 && <BlockList blocks={extras.blocks} options={options} />}
+        {!deleted && extras && extras.attachments.length > 0 && <AttachmentList attachments={extras.attachments} options={options} />}
+        {!deleted && extras && extras.actions.length > 0 && (
           <ActionButtons
             actions={extras.actions}
             busy={props.busyActions}
             disabled={delivery !== "sent"}
             onAction={(actionId) => props.onAction(message.id, actionId)}
+          />
+        )}
+        {actionable && message.reactions && message.reactions.length > 0 && (
+          <ReactionChips
+            reactions={message.reactions}
+            meId={props.meId}
+            who={props.whoReacted ?? []}
+            onToggle={(emoji) => props.onReact(message.id, emoji)}
+            onAdd={(anchor) => openMenu(message.id, anchor, true)}
           />
         )}
         {delivery === "pending" && <div class="delivery">{t("messages.sending")}</div>}
@@ -458,6 +621,56 @@ function MessageView(
           </div>
         )}
       </div>
+      {actionable && !editing && (
+        <div class="message-tools">
+          <button
+            type="button"
+            class="message-menu-button"
+            aria-label={t("messageMenu.open")}
+            title={t("messageMenu.open")}
+            aria-haspopup="menu"
+            aria-expanded={props.menuOpen}
+            onClick={(e) => openMenu(message.id, e.currentTarget, false)}
+          >
+            <MoreIcon />
+          </button>
+        </div>
+      )}
     </div>
   );
+}
+
+interface MessageTextProps {
+  message: Message;
+  isBot: boolean;
+  editing: boolean;
+  options: RenderOptions;
+  onSaveEdit(messageId: string, body: string): Promise<void>;
+  onCancelEdit: () => void;
+}
+
+/** A message's text: its Markdown (marked when edited), its editor, or the tombstone of a deleted one. */
+export function MessageText({ message, isBot, editing, options, onSaveEdit, onCancelEdit }: MessageTextProps) {
+  const bodyShown = useMemo(() => showBody(message), [message.body, message.extras]);
+  const body = useMemo(() => (bodyShown ? renderMarkdown(message.body, options) : null), [bodyShown, message.body, options]);
+  if (message.deleted) return <div class="message-text tombstone">{t("messages.deleted")}</div>;
+  if (editing) {
+    return (
+      <MessageEditor
+        messageId={message.id}
+        initial={message.body}
+        onSave={(text) => onSaveEdit(message.id, text)}
+        onCancel={onCancelEdit}
+      />
+    );
+  }
+  if (!body) return null;
+  // A bot's card updated by its bot is not "edited" in the sense people mean.
+  if (!message.edited_at || isBot) return <div class="message-text">{body}</div>;
+  const mark = (
+    <span class="edited-mark" title={t("messages.editedTitle", { time: formatFull(message.edited_at) })}>
+      {t("messages.edited")}
+    </span>
+  );
+  return <div class="message-text">{withTrailing(body, mark)}</div>;
 }

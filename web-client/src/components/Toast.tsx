@@ -1,8 +1,8 @@
-// A brief notice at the bottom of the screen: an action the server refused. It hides by itself
+// A brief notice at the bottom of the screen: an action or a reaction the server refused. It hides by itself
 // after a few seconds (the engine's timer) or with its close button.
 import { t } from "../i18n";
 import { useServices, useStore } from "./context";
-import { errorText } from "./errors";
+import { errorText, messageErrorText } from "./errors";
 import { CloseIcon } from "./icons";
 
 export function Toast() {
@@ -13,7 +13,11 @@ export function Toast() {
     <div class="toast-region" role="alert" aria-live="assertive">
       {toast && (
         <div class="toast" key={toast.id}>
-          <span>{t("actions.failed", { reason: reason(toast.code) })}</span>
+          <span>
+            {toast.about === "message"
+              ? t("messages.changeFailed", { reason: messageErrorText(toast.code) })
+              : t("actions.failed", { reason: reason(toast.code) })}
+          </span>
           <button type="button" class="icon-button small" aria-label={t("toast.close")} title={t("toast.close")} onClick={() => engine.dismissToast()}>
             <CloseIcon />
           </button>

@@ -1,12 +1,14 @@
-// Modal dialogs: browse public channels, create a channel, start a direct message, settings.
+// Modal dialogs: browse public channels, create a channel, start a direct message, settings,
+// and confirming a message's deletion.
 // Built on the native <dialog> element: focus is trapped, Escape closes, the page behind is inert.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
-import type { Channel, User } from "../protocol";
+import type { Channel, Message, User } from "../protocol";
 import { t } from "../i18n";
 import type { NotificationState } from "../notifications";
 import { useServices, useStore } from "./context";
+import { errorCodeOf, messageErrorText } from "./errors";
 import { CloseIcon, HashIcon, LockIcon } from "./icons";
 import { LanguagePicker } from "./LanguagePicker";
 import { Avatar, BotBadge } from "./people";
@@ -273,6 +275,45 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         <div class="dialog-actions">
           <button type="button" class="button danger" onClick={logout}>{t("auth.logout")}</button>
         </div>
+      </div>
+    </Dialog>
+  );
+}
+
+/** How much of the message the confirmation quotes. */
+const DELETE_PREVIEW_CHARS = 140;
+
+/** Asks before deleting a message for everyone; the message then shows as a tombstone. */
+export function DeleteMessageDialog({ message, authorName, onClose }: { message: Message; authorName: string; onClose: (deleted: boolean) => void }) {
+  const { engine } = useServices();
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    setError("");
+    try {
+      await engine.deleteMessage(message.channel_id, message.id);
+      onClose(true);
+    } catch (e) {
+      setError(messageErrorText(errorCodeOf(e)));
+      setBusy(false);
+    }
+  };
+  const chars = [...message.body.trim()];
+  const preview = chars.length > DELETE_PREVIEW_CHARS ? `${chars.slice(0, DELETE_PREVIEW_CHARS - 1).join("")}…` : chars.join("");
+  return (
+    <Dialog title={t("delete.title")} onClose={() => onClose(false)}>
+      <p class="muted">{t("delete.body")}</p>
+      {preview && (
+        <blockquote class="delete-preview">
+          <span class="author">{authorName}</span>
+          <span class="delete-preview-text">{preview}</span>
+        </blockquote>
+      )}
+      {error && <p class="form-error" role="alert">{error}</p>}
+      <div class="dialog-actions">
+        <button type="button" class="button" onClick={() => onClose(false)} autofocus>{t("dialog.cancel")}</button>
+        <button type="button" class="button danger" disabled={busy} onClick={confirm}>{t("delete.confirm")}</button>
       </div>
     </Dialog>
   );

@@ -1,4 +1,5 @@
 // Human text for the contract's error codes (and the client's own: offline, no answer).
+import { ApiError, NetworkError } from "../api/client";
 import { t } from "../i18n";
 
 export function errorText(code: string | undefined): string {
@@ -24,4 +25,18 @@ export function errorText(code: string | undefined): string {
     default:
       return t("errors.other");
   }
+}
+
+/** Why a change to a message (edit, delete, reaction) was refused: 404 means the message is gone. */
+export function messageErrorText(code: string | undefined): string {
+  if (code === "not_found") return t("errors.messageGone");
+  if (code === "conflict") return t("reactions.tooMany");
+  return errorText(code);
+}
+
+/** The error code of a failed call, for the texts above (the client's own for no network). */
+export function errorCodeOf(e: unknown): string {
+  if (e instanceof ApiError) return e.code;
+  if (e instanceof NetworkError) return "offline";
+  return "other";
 }

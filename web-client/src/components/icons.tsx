@@ -89,3 +89,26 @@ export const UsersIcon = () => (
     <path d="M23 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
   </Svg>
 );
+export const MoreIcon = () => (
+  <Svg size={18}>
+    <circle cx="5" cy="12" r="1" />
+    <circle cx="12" cy="12" r="1" />
+    <circle cx="19" cy="12" r="1" />
+  </Svg>
+);
+export const AddReactionIcon = () => (
+  <Svg size={18}>
+    <path d="M21 12a9 9 0 1 1-7-8.8" />
+    <path d="M8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01M19 2v6M16 5h6" />
+  </Svg>
+);
+export const PencilIcon = () => (
+  <Svg size={18}>
+    <path d="M17 3a2.8 2.8 0 0 1 4 4L7.5 20.5 2 22l1.5-5.5z" />
+  </Svg>
+);
+export const TrashIcon = () => (
+  <Svg size={18}>
+    <path d="M3 6h18M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6M10 11v6M14 11v6" />
+  </Svg>
+);

@@ -55,6 +55,7 @@ export function estimateHeight(row: Row): number {
       for (const a of extras?.attachments ?? []) height += 40 + 22 * Math.ceil((a.fields?.length ?? 0) / 2);
       height += 28 * (extras?.blocks?.length ?? 0);
       if (extras?.actions?.length) height += 48;
+      if (row.entry.message.reactions?.length) height += 32;
       return height;
     }
     case "note":

@@ -100,7 +100,13 @@ function makeFormatters(locale: Locale) {
     day: new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long" }),
     dayWithYear: new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" }),
     dateTime: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }),
+    list: new Intl.ListFormat(locale, { style: "long", type: "conjunction" }),
   };
+}
+
+/** Names joined as the language does: "Anna, Joan i Pere", "Anna, Joan and Pere". */
+export function formatList(items: readonly string[]): string {
+  return formatters.list.format(items);
 }
 
 export function formatTime(iso: string): string {

@@ -1,6 +1,6 @@
 // Turns the Markdown tree into Preact elements. Message text only ever becomes text children
 // (escaped by Preact), never markup: no innerHTML, no dangerouslySetInnerHTML.
-import type { ComponentChild, VNode } from "preact";
+import { type ComponentChild, type ComponentChildren, type VNode, cloneElement } from "preact";
 import { type Block, type Inline, parseMarkdown } from "./parse";
 
 export interface RenderOptions {
@@ -13,6 +13,18 @@ export const BROADCAST_MENTIONS = new Set(["channel", "here", "all", "tothom", "
 
 export function renderMarkdown(body: string, options: RenderOptions = {}): VNode[] {
   return parseMarkdown(body).map((block, i) => renderBlock(block, i, options));
+}
+
+/**
+ * Rendered blocks with `tail` (a mark such as "(edited)") at the end of the text: inside the
+ * last paragraph, so it reads and copies as part of that line; after a list, quote or code
+ * block, on a line of its own.
+ */
+export function withTrailing(blocks: readonly VNode[], tail: VNode): ComponentChild[] {
+  const last = blocks[blocks.length - 1];
+  if (last?.type !== "p") return [...blocks, tail];
+  const children = (last.props as { children?: ComponentChildren }).children;
+  return [...blocks.slice(0, -1), cloneElement(last, undefined, children, " ", tail)];
 }
 
 function renderBlock(block: Block, key: number, options: RenderOptions): VNode {

@@ -13,6 +13,9 @@ export const TYPING_TTL_MS = 6_000;
 
 type Listener = () => void;
 
+/** What a toast is about: a bot's button, or the user's own change to a message (a reaction). */
+export type ToastAbout = "action" | "message";
+
 export class ChatStore {
   me: User | null = null;
   channels = new Map<string, Channel>();
@@ -25,8 +28,8 @@ export class ChatStore {
   drafts = new Map<string, string>();
   /** message id -> ids of its buttons clicked and not yet answered (disabled meanwhile). */
   actionsInFlight = new Map<string, ReadonlySet<string>>();
-  /** A short-lived notice (an action that failed), with the error code to explain. */
-  toast: { id: number; code: string } | null = null;
+  /** A short-lived notice (a button's action or a change to a message that failed), with the error code to explain. */
+  toast: { id: number; code: string; about: ToastAbout } | null = null;
   currentChannelId: string | null = null;
   connection: ConnectionState = "connecting";
   /** True once the first `ready` arrived (the sidebar has real data). */

@@ -7,9 +7,16 @@
 // (every event up to it was seen): that, not the highest `seq` seen, is the resume point, so a
 // connection lost in the middle of a resync never skips the part not yet fetched.
 //
+// Events that change a message in place (`message_updated`, `message_deleted`,
+// `reaction_added`, `reaction_removed`) are remembered per message and applied to every copy of
+// it merged later: a history page fetched before the event, or a replayed `message` frame, is a
+// snapshot of unknown age, and must not undo what a newer event already showed. The stream is
+// gap-free, so whatever a snapshot knows and the events do not yet, the events bring later.
+//
 // Pure logic with no I/O, unit-tested in tests/unit/timeline.test.ts.
-import type { Attachment, Message } from "../protocol";
+import type { Attachment, Message, Reaction } from "../protocol";
 import { isCommand } from "../extras/extras";
+import { withReaction } from "./reactions";
 
 /** A message typed here and not yet acknowledged by the server. */
 export interface PendingMessage {
@@ -43,6 +50,23 @@ export interface EphemeralNote {
   createdAt: string;
 }
 
+/** What the channel's events said about one message (see the top of this file). */
+interface MessageEvents {
+  /** The newest `message_updated` applied: its event seq and the message it carried. */
+  updateSeq: number;
+  update: Message | null;
+  /** Deleted: a tombstone from now on, whatever copy arrives. */
+  deleted: boolean;
+  /** emoji + user -> the newest reaction event of that pair, so an older one never undoes it. */
+  reactions: Map<string, { seq: number; emoji: string; userId: string; on: boolean }>;
+}
+
+/** A deleted message as the server keeps it: in its place, with no body, extras or reactions. */
+function tombstone(message: Message): Message {
+  const { extras: _extras, reactions: _reactions, ...rest } = message;
+  return { ...rest, body: "", deleted: true };
+}
+
 /** What the message list renders, in order. */
 export type TimelineEntry =
   | { kind: "message"; key: string; message: Message; delivery: "sent" | "pending" | "failed"; error?: string }
@@ -52,8 +76,10 @@ export class Timeline {
   private messages: Message[] = [];
   private pendingList: PendingMessage[] = [];
   private notes: EphemeralNote[] = [];
-  /** message id -> seq of the newest `message_updated` event applied to it. */
-  private updates = new Map<string, number>();
+  /** message id -> what events said about it. */
+  private events = new Map<string, MessageEvents>();
+  /** message id -> seq, to find a message named by an event. */
+  private seqById = new Map<string, number>();
   private contiguous = 0;
   private ahead = new Set<number>();
   private cachedEntries: TimelineEntry[] | null = null;
@@ -123,8 +149,9 @@ export class Timeline {
 
   /**
    * Merges messages from any source. A message that is already known by seq is replaced (the
-   * server's copy wins over one built from an ack); the user's pending copy with the same
-   * `client_msg_id` is dropped. Returns the messages that were not known before.
+   * server's copy wins over one built from an ack), with what later events said applied on top;
+   * the user's pending copy with the same `client_msg_id` is dropped. Returns the messages that
+   * were not known before.
    */
   merge(incoming: readonly Message[]): Message[] {
     if (incoming.length === 0) return [];
@@ -133,15 +160,16 @@ export class Timeline {
     for (const message of sorted) {
       if (message.channel_id !== this.channelId) continue;
       this.dropPending(message.client_msg_id, message.author_id);
+      if (message.deleted) this.known(message.id).deleted = true;
+      this.seqById.set(message.id, message.seq);
+      const shown = this.present(message);
       const index = this.indexOf(message.seq);
       const existing = this.messages[index];
       if (existing && existing.seq === message.seq) {
-        // Once a `message_updated` event changed it, only a later update replaces it: a
-        // replayed `message` frame or a history page fetched earlier holds an older version.
-        if (!(existing.id === message.id && this.updates.has(message.id))) this.messages[index] = message;
+        this.messages[index] = shown;
         continue;
       }
-      this.messages.splice(index, 0, message);
+      this.messages.splice(index, 0, shown);
       added.push(message);
     }
     this.changed();
@@ -166,20 +194,69 @@ export class Timeline {
   /**
    * A `message_updated` event (`eventSeq` is the event's own seq): the new version replaces the
    * message with the same id where it is, never moving it. Returns false when that message is
-   * not loaded here (history fetched later will have the new version) or the event is older
-   * than an update already applied.
+   * not loaded here (the update is remembered for when it is) or the event is older than an
+   * update already applied.
    */
   update(message: Message, eventSeq: number): boolean {
     if (message.channel_id !== this.channelId) return false;
-    let index = this.indexOf(message.seq);
-    if (this.messages[index]?.id !== message.id) index = this.messages.findIndex((m) => m.id === message.id);
+    const known = this.known(message.id);
+    if (eventSeq < known.updateSeq) return false;
+    known.updateSeq = eventSeq;
+    known.update = message;
+    const index = this.indexOfId(message.id);
     const existing = this.messages[index];
-    if (index < 0 || !existing) return false;
-    if (eventSeq < (this.updates.get(message.id) ?? 0)) return false;
-    this.messages[index] = { ...message, seq: existing.seq };
-    this.updates.set(message.id, eventSeq);
+    if (!existing) return false;
+    this.messages[index] = this.present({ ...message, seq: existing.seq });
     this.changed();
     return true;
+  }
+
+  /**
+   * The server accepted our edit as event `eventSeq`: show the new text at once; the
+   * `message_updated` frame of that seq replaces it with the server's copy. Without a seq (a
+   * REST answer) it ranks with the newest update seen, so only a later event replaces it.
+   */
+  applyOwnEdit(messageId: string, body: string, eventSeq?: number): boolean {
+    const existing = this.messages[this.indexOfId(messageId)];
+    if (!existing || existing.deleted) return false;
+    const seq = eventSeq ?? this.events.get(messageId)?.updateSeq ?? 0;
+    return this.update({ ...existing, body, edited_at: new Date().toISOString() }, seq);
+  }
+
+  /**
+   * A `reaction_added` (`on`) or `reaction_removed` event. Applying one twice changes nothing,
+   * and an event older than one already applied for the same person and emoji is ignored.
+   * Returns whether a loaded message changed.
+   */
+  react(messageId: string, emoji: string, userId: string, on: boolean, eventSeq: number): boolean {
+    const known = this.known(messageId);
+    const key = `${emoji.replace(/\uFE0F/g, "")}\u0000${userId}`;
+    const last = known.reactions.get(key);
+    if (last && last.seq >= eventSeq) return false;
+    known.reactions.set(key, { seq: eventSeq, emoji, userId, on });
+    return this.represent(messageId);
+  }
+
+  /** A `message_deleted` event, or our own delete answered 204: the message becomes a tombstone. */
+  markDeleted(messageId: string): boolean {
+    const known = this.known(messageId);
+    if (known.deleted) return false;
+    known.deleted = true;
+    return this.represent(messageId);
+  }
+
+  /** The loaded message with this id, if any. */
+  find(messageId: string): Message | undefined {
+    return this.messages[this.indexOfId(messageId)];
+  }
+
+  /** The user's newest message here that can still be edited (for the up arrow). */
+  lastEditableBy(userId: string): Message | undefined {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const message = this.messages[i]!;
+      if (message.author_id === userId && !message.deleted) return message;
+    }
+    return undefined;
   }
 
   addPending(
@@ -320,6 +397,55 @@ export class Timeline {
     }
     this.cachedEntries = entries;
     return entries;
+  }
+
+  private known(messageId: string): MessageEvents {
+    let known = this.events.get(messageId);
+    if (!known) {
+      known = { updateSeq: 0, update: null, deleted: false, reactions: new Map() };
+      this.events.set(messageId, known);
+    }
+    return known;
+  }
+
+  /** A copy of a message as the server sent it, with what later events said applied on top. */
+  private present(base: Message): Message {
+    const known = this.events.get(base.id);
+    if (!known) return base;
+    if (known.deleted) return base.deleted ? base : tombstone(base);
+    let message = base;
+    if (known.update) {
+      // The update's text, extras and edit time; the reactions stay the copy's, then the events'.
+      const { reactions: _reactions, ...content } = known.update;
+      message = { ...content, seq: base.seq, ...(base.reactions ? { reactions: base.reactions } : {}) };
+    }
+    if (known.reactions.size > 0) {
+      let reactions: readonly Reaction[] | undefined = message.reactions;
+      const inOrder = [...known.reactions.values()].sort((a, b) => a.seq - b.seq);
+      for (const event of inOrder) reactions = withReaction(reactions, event.emoji, event.userId, event.on);
+      if (reactions !== message.reactions) {
+        const { reactions: _old, ...rest } = message;
+        message = reactions ? { ...rest, reactions: [...reactions] } : rest;
+      }
+    }
+    return message;
+  }
+
+  /** Shows a loaded message again after an event about it; false when it is not loaded. */
+  private represent(messageId: string): boolean {
+    const index = this.indexOfId(messageId);
+    const existing = this.messages[index];
+    if (!existing) return false;
+    this.messages[index] = this.present(existing);
+    this.changed();
+    return true;
+  }
+
+  private indexOfId(messageId: string): number {
+    const seq = this.seqById.get(messageId);
+    if (seq === undefined) return -1;
+    const index = this.indexOf(seq);
+    return this.messages[index]?.id === messageId ? index : -1;
   }
 
   /** Binary search: the index where `seq` is or would be inserted. */

@@ -9,10 +9,12 @@
 //   notifications) run only for events the timeline had not seen;
 // - after a reconnect, `resume` asks for everything after each channel's contiguous frontier,
 //   and `resync` is followed over REST page by page.
-import type { Channel, ClientFrame, Message, ServerFrame } from "../protocol";
+import type { Channel, ClientFrame, ErrorCode, Message, ServerFrame } from "../protocol";
 import { type Api, ApiError, NetworkError } from "../api/client";
 import type { AuthSession } from "../auth/session";
-import type { ChatStore } from "../store/chat";
+import type { ChatStore, ToastAbout } from "../store/chat";
+import { findReaction } from "../store/reactions";
+import type { Timeline } from "../store/timeline";
 import { cleanAttachments } from "../extras/extras";
 import { getLocale, onLocaleChange } from "../i18n";
 import { OutboxSaver, restore, snapshot } from "../store/persist";
@@ -37,6 +39,18 @@ export const ACTION_WAIT_MS = 10_000;
 const TOAST_MS = 6_000;
 /** After a language switch, how often to check whether the socket may reconnect to announce it. */
 const LANGUAGE_RETRY_MS = 1_000;
+/** An edit sent on the socket and not answered this long is sent again over REST (harmless: same text). */
+export const EDIT_ANSWER_MS = 10_000;
+
+/** An `edit` frame waiting for its `ack` or `error`. */
+interface PendingEdit {
+  channelId: string;
+  messageId: string;
+  body: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
 
 export interface Notifier {
   /** A new message from someone else arrived (live or replayed). */
@@ -62,6 +76,10 @@ export class SyncEngine {
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private toastCounter = 0;
   private languageTimer: ReturnType<typeof setTimeout> | null = null;
+  /** ref -> an edit sent on the socket, until answered. */
+  private edits = new Map<string, PendingEdit>();
+  /** message id + emoji of reactions being sent, so a double click does not toggle twice. */
+  private reactionsInFlight = new Set<string>();
   private unsubscribeLocale: (() => void) | null = null;
   private readonly onPageHide = () => this.saver?.saveNow();
 
@@ -120,6 +138,8 @@ export class SyncEngine {
     if (typeof window !== "undefined") window.removeEventListener("pagehide", this.onPageHide);
     for (const timer of this.actionTimers.values()) clearTimeout(timer);
     this.actionTimers.clear();
+    for (const edit of this.edits.values()) clearTimeout(edit.timer);
+    this.edits.clear();
     if (this.toastTimer) clearTimeout(this.toastTimer);
   }
 
@@ -215,11 +235,23 @@ export class SyncEngine {
       }
       case "message_updated": {
         // `seq` is the update event's own; the message keeps its original seq and place.
-        const timeline = store.timeline(frame.channel_id);
-        timeline.noteEvent(frame.seq);
-        this.bumpLastSeq(frame.channel_id, frame.seq);
+        const timeline = this.noteChannelEvent(frame.channel_id, frame.seq);
         if (timeline.update(frame.message, frame.seq)) this.ensureUsers([frame.message.author_id]);
         this.settleActions(frame.message.id);
+        store.changed();
+        break;
+      }
+      case "message_deleted":
+        // The message stays in its place as a tombstone; deleting is final, so order is moot.
+        this.noteChannelEvent(frame.channel_id, frame.seq).markDeleted(frame.message_id);
+        store.changed();
+        break;
+      case "reaction_added":
+      case "reaction_removed": {
+        const timeline = this.noteChannelEvent(frame.channel_id, frame.seq);
+        timeline.react(frame.message_id, frame.emoji, frame.user_id, frame.type === "reaction_added", frame.seq);
+        // Their names are shown on the chip.
+        this.ensureUsers([frame.user_id]);
         store.changed();
         break;
       }
@@ -243,6 +275,7 @@ export class SyncEngine {
       case "ack": {
         const clientMsgId = frame.ref;
         if (!clientMsgId) break;
+        if (this.settleEdit(clientMsgId, frame.seq)) break;
         const channelId = this.outbox.get(clientMsgId) ?? frame.channel_id;
         this.outbox.delete(clientMsgId);
         const timeline = store.timeline(channelId);
@@ -297,6 +330,16 @@ export class SyncEngine {
       }
       case "pong":
         break;
+      default: {
+        // A channel event this client does not show (pins, channel changes, kinds a newer
+        // server adds): its seq still counts, or the resume point would stop before it and
+        // every later event would wait behind the gap.
+        const event = frame as { channel_id?: unknown; seq?: unknown };
+        if (typeof event.channel_id === "string" && typeof event.seq === "number") {
+          this.noteChannelEvent(event.channel_id, event.seq);
+          store.changed();
+        }
+      }
     }
   }
 
@@ -319,6 +362,8 @@ export class SyncEngine {
     store.presence.clear();
     for (const id of frame.online_user_ids ?? []) store.presence.set(id, "online");
     store.synced = true;
+    // Edits sent on the old socket lost their answer with it: send them again over REST.
+    for (const ref of [...this.edits.keys()]) this.editOverRestInstead(ref);
     // Everything pending goes out again on the new socket, in the order it was typed.
     for (const timeline of store.timelines.values()) timeline.markAllUnsent();
     this.flushOutbox();
@@ -351,12 +396,20 @@ export class SyncEngine {
       store.channels.set(channel.id, { ...channel, unread: channel.unread + 1 });
     }
     const age = Date.now() - Date.parse(message.created_at);
-    if (!(age > NOTIFY_MAX_AGE_MS)) this.notifier.incoming(store.channels.get(channel.id) ?? channel, message);
+    // A replay shows a message as it is now: one deleted since has nothing to say.
+    if (!(age > NOTIFY_MAX_AGE_MS) && !message.deleted) this.notifier.incoming(store.channels.get(channel.id) ?? channel, message);
   }
 
-  private onError(ref: string | null, code: string, message: string): void {
+  private onError(ref: string | null, code: ErrorCode, message: string): void {
     if (!ref) {
       console.warn("xerrada: server error", code, message);
+      return;
+    }
+    const edit = this.edits.get(ref);
+    if (edit) {
+      clearTimeout(edit.timer);
+      this.edits.delete(ref);
+      edit.reject(new ApiError(0, code, message));
       return;
     }
     const channelId = this.outbox.get(ref) ?? this.findPendingChannel(ref);
@@ -370,6 +423,14 @@ export class SyncEngine {
     }
     timeline.fail(ref, code);
     this.store.changed();
+  }
+
+  /** Counts an event of a channel's stream: its resume point and `last_seq` move on. */
+  private noteChannelEvent(channelId: string, seq: number): Timeline {
+    const timeline = this.store.timeline(channelId);
+    timeline.noteEvent(seq);
+    this.bumpLastSeq(channelId, seq);
+    return timeline;
   }
 
   private bumpLastSeq(channelId: string, seq: number): void {
@@ -551,6 +612,79 @@ export class SyncEngine {
   }
 
   /**
+   * Edits one of the user's messages: an `edit` frame on the socket, answered by `ack` (the new
+   * text shows at once) or `error` (the promise rejects with its code). Without a socket, or
+   * without an answer in time, the same edit goes over REST instead.
+   */
+  editMessage(channelId: string, messageId: string, body: string): Promise<void> {
+    const ref = `edit-${crypto.randomUUID()}`;
+    const frame: ClientFrame = { type: "edit", ref, channel_id: channelId, message_id: messageId, body };
+    if (!this.socket.isReady() || !this.socket.send(frame)) return this.editOverRest(channelId, messageId, body);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.editOverRestInstead(ref), EDIT_ANSWER_MS);
+      this.edits.set(ref, { channelId, messageId, body, resolve, reject, timer });
+    });
+  }
+
+  private editOverRestInstead(ref: string): void {
+    const edit = this.edits.get(ref);
+    if (!edit) return;
+    clearTimeout(edit.timer);
+    this.edits.delete(ref);
+    this.editOverRest(edit.channelId, edit.messageId, edit.body).then(edit.resolve, edit.reject);
+  }
+
+  private async editOverRest(channelId: string, messageId: string, body: string): Promise<void> {
+    await this.api.editMessage(channelId, messageId, body);
+    // No event seq comes with the answer: shown now, and the `message_updated` frame follows.
+    if (this.store.timeline(channelId).applyOwnEdit(messageId, body)) this.store.changed();
+  }
+
+  /** The `ack` of an edit frame: true when `ref` was one. */
+  private settleEdit(ref: string, eventSeq: number): boolean {
+    const edit = this.edits.get(ref);
+    if (!edit) return false;
+    clearTimeout(edit.timer);
+    this.edits.delete(ref);
+    this.store.timeline(edit.channelId).applyOwnEdit(edit.messageId, edit.body, eventSeq);
+    this.store.changed();
+    edit.resolve();
+    return true;
+  }
+
+  /** Deletes a message for everyone (the caller checked who may); rejects with the server's refusal. */
+  async deleteMessage(channelId: string, messageId: string): Promise<void> {
+    await this.api.deleteMessage(channelId, messageId);
+    // Deleted for good: show the tombstone now; the `message_deleted` frame changes nothing more.
+    if (this.store.timeline(channelId).markDeleted(messageId)) this.store.changed();
+  }
+
+  /**
+   * Adds the user's reaction `emoji` to a message, or takes it back when it is there. The chip
+   * changes when the server's `reaction_added` / `reaction_removed` frame arrives; a refusal
+   * shows as a toast.
+   */
+  async toggleReaction(channelId: string, messageId: string, emoji: string): Promise<void> {
+    const me = this.store.me;
+    const message = this.store.timelines.get(channelId)?.find(messageId);
+    if (!me || !message || message.deleted) return;
+    const chip = findReaction(message.reactions, emoji);
+    const on = !chip?.user_ids.includes(me.id);
+    const key = `${messageId}\u0000${emoji.replace(/\uFE0F/g, "")}`;
+    if (this.reactionsInFlight.has(key)) return;
+    this.reactionsInFlight.add(key);
+    try {
+      // Taking a reaction back names it as the server wrote it (`❤️`, though `❤` was picked).
+      const name = chip && !on ? chip.emoji : emoji;
+      await this.api.react(channelId, messageId, name, on);
+    } catch (e) {
+      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+    } finally {
+      this.reactionsInFlight.delete(key);
+    }
+  }
+
+  /**
    * A click on a message's button: POST it; the button stays disabled until the bot updates
    * the message (`message_updated`) or ACTION_WAIT_MS pass. A refusal shows as a toast.
    */
@@ -591,8 +725,8 @@ export class SyncEngine {
     for (const actionId of [...(this.store.actionsInFlight.get(messageId) ?? [])]) this.settleAction(messageId, actionId);
   }
 
-  private showToast(code: string): void {
-    this.store.toast = { id: ++this.toastCounter, code };
+  private showToast(code: string, about: ToastAbout = "action"): void {
+    this.store.toast = { id: ++this.toastCounter, code, about };
     if (this.toastTimer) clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => this.dismissToast(), TOAST_MS);
     this.store.changed();

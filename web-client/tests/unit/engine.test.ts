@@ -8,7 +8,7 @@ import { SyncEngine } from "../../src/sync/engine";
 const me: User = { id: "me", username: "me", display_name: "Me", kind: "human", role: "member", department_ids: [], active: true };
 const channel = (extra: Partial<Channel> = {}): Channel => ({
   id: "c1", name: "general", kind: "public", department_id: null, topic: "", last_seq: 10,
-  member_count: 2, joined: true, last_read_seq: 8, unread: 2, ...extra,
+  member_count: 2, joined: true, last_read_seq: 8, unread: 2, mention_count: 0, purpose: "", archived: false, muted: false, ...extra,
 });
 const message = (seq: number, extra: Partial<Message> = {}): Message => ({
   id: `m${seq}`, channel_id: "c1", seq, author_id: "bob", body: `m${seq}`, created_at: new Date().toISOString(),

@@ -47,7 +47,7 @@ class FakeSocket {
 const me: User = { id: "me", username: "me", display_name: "Me", kind: "human", role: "member", department_ids: [], active: true };
 const general: Channel = {
   id: "c1", name: "general", kind: "public", department_id: null, topic: "", last_seq: 0,
-  member_count: 1, joined: true, last_read_seq: 0, unread: 0,
+  member_count: 1, joined: true, last_read_seq: 0, unread: 0, mention_count: 0, purpose: "", archived: false, muted: false,
 };
 
 /** Lets the socket's async connect (token first) run. */

@@ -242,3 +242,43 @@ async fn people_set_their_status_and_time_zone() {
     assert!(cleared.get("status_text").is_none(), "{cleared}");
     assert_eq!(cleared["timezone"], "Europe/Madrid", "left as it was");
 }
+
+/// The member list a channel panel shows: for members, and for anyone of a public channel.
+#[tokio::test]
+async fn a_channel_lists_its_members_to_those_who_can_see_it() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bernat = app.create_user(&admin, "bernat").await;
+    let oriol = app.create_user(&admin, "oriol").await;
+    let public = app.create_channel(&bernat, "general", "public").await;
+    let private = app.create_channel(&bernat, "privat", "private").await;
+    app.post(
+        &format!("/api/v1/channels/{public}/join"),
+        &anna.token,
+        json!({}),
+    )
+    .await;
+    let (status, members) = app
+        .get(&format!("/api/v1/channels/{public}/members"), &oriol.token)
+        .await;
+    assert_eq!(status, 200, "a public channel shows its members");
+    let names: Vec<&str> = members
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
+    assert_eq!(names, ["anna", "bernat"]);
+    let (status, error) = app
+        .get(&format!("/api/v1/channels/{private}/members"), &oriol.token)
+        .await;
+    assert_eq!((status, error["code"].as_str()), (404, Some("not_found")));
+    let (status, members) = app
+        .get(
+            &format!("/api/v1/channels/{private}/members"),
+            &bernat.token,
+        )
+        .await;
+    assert_eq!((status, members.as_array().map(Vec::len)), (200, Some(1)));
+}

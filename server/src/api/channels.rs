@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use xerrada_protocol::{
     ActionRequest, Channel, CreateChannelRequest, CreateDmRequest, EditMessageRequest, EventPage,
-    MarkUnreadRequest, Message, MessagePage, ReadMarker, SendMessageRequest,
+    MarkUnreadRequest, Message, MessagePage, ReadMarker, SendMessageRequest, User,
 };
 
 use super::extract::{ApiJson, ApiQuery, UiLang};
@@ -205,4 +205,12 @@ pub async fn mark_unread(
 ) -> HttpResult<Json<ReadMarker>> {
     let last_read_seq = messages::mark_unread(&ctx, &caller.user.id, &channel_id, req.seq).await?;
     Ok(Json(ReadMarker { last_read_seq }))
+}
+
+pub async fn members(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+) -> HttpResult<Json<Vec<User>>> {
+    Ok(Json(channels::members(&ctx, &caller, &channel_id).await?))
 }

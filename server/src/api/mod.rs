@@ -60,6 +60,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
         )
         .route("/channels/{id}/join", post(channels::join))
         .route("/channels/{id}/leave", post(channels::leave))
+        .route("/channels/{id}/members", get(channels::members))
         .route(
             "/channels/{id}/members/{user_id}",
             put(channels::add_member).delete(channels::remove_member),

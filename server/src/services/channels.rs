@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use xerrada_protocol::{
     Channel, ChannelKind, CreateChannelRequest, CreateDmRequest, Message, NewChannelKind,
-    ServerFrame,
+    ServerFrame, User,
 };
 
 use crate::auth::Caller;
@@ -139,6 +139,14 @@ pub async fn leave(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResul
     }
     require_manual_membership(&info)?;
     remove(ctx, channel_id, &caller.user.id).await
+}
+
+/// `GET /channels/{id}/members`: who is in a channel the caller can see (a public one, or one
+/// it belongs to), by username.
+pub async fn members(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<Vec<User>> {
+    let info = visible_info(ctx, caller, channel_id)?;
+    let ids: Vec<String> = info.members.iter().cloned().collect();
+    Ok(ctx.store.users_by_ids(&ids).await?)
 }
 
 /// `PUT /channels/{id}/members/{user_id}`: members of the channel, and admins.

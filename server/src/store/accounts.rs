@@ -10,6 +10,8 @@ pub trait AccountStore: Send + Sync {
     /// Creates an account; `Conflict` when the username (case-insensitive) is taken.
     async fn create_user(&self, user: NewUser) -> StoreResult<User>;
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
+    /// The accounts among `ids` that exist, by username.
+    async fn users_by_ids(&self, ids: &[String]) -> StoreResult<Vec<User>>;
     /// The account and its password hash, for login.
     async fn credentials_by_username(&self, username: &str) -> StoreResult<Option<Credentials>>;
     async fn password_hash(&self, user_id: &str) -> StoreResult<Option<String>>;

@@ -34,6 +34,25 @@ impl AccountStore for DbStore {
         self.fetch_user(id).await
     }
 
+    async fn users_by_ids(&self, ids: &[String]) -> StoreResult<Vec<User>> {
+        let mut users = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(MAX_BOUND_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.id IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&self.pool).await.map_err(db_error)? {
+                users.push(user_from_row(&row)?);
+            }
+        }
+        users.sort_by(|a, b| a.username.cmp(&b.username));
+        Ok(users)
+    }
+
     async fn credentials_by_username(&self, username: &str) -> StoreResult<Option<Credentials>> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username_key = $1"

@@ -48,7 +48,6 @@ async fn keep_version(
 /// The event row of a change to a message.
 pub(super) struct ChangeEvent<'a> {
     pub channel_id: &'a str,
-    pub seq: i64,
     pub kind: &'static str,
     pub actor_id: &'a str,
     pub at: &'a str,
@@ -56,8 +55,9 @@ pub(super) struct ChangeEvent<'a> {
     pub emoji: Option<&'a str>,
 }
 
-pub(super) async fn insert_change_event(
+async fn insert_change_event(
     tx: &mut Transaction<'static, Db>,
+    seq: i64,
     event: ChangeEvent<'_>,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -65,7 +65,7 @@ pub(super) async fn insert_change_event(
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(event.channel_id)
-    .bind(event.seq)
+    .bind(seq)
     .bind(event.kind)
     .bind(event.actor_id)
     .bind(event.at)
@@ -75,6 +75,27 @@ pub(super) async fn insert_change_event(
     .await
     .map_err(db_error)?;
     Ok(())
+}
+
+/// A change that did happen: it takes the channel's next `seq`, gets its event row, and is
+/// answered as committed. Called only once something changed, so idle changes take no `seq`.
+pub(super) async fn commit_change(
+    tx: &mut Transaction<'static, Db>,
+    seqs: &mut SeqCounters,
+    event: ChangeEvent<'_>,
+    kind: EventKind,
+) -> StoreResult<WriteOutcome> {
+    let channel_id = event.channel_id.to_owned();
+    // The message was found in this channel, whose row the batch locked: it has a sequence.
+    let seq = seqs
+        .next(&channel_id)
+        .ok_or_else(|| internal("a message's channel has no sequence"))?;
+    insert_change_event(tx, seq, event).await?;
+    Ok(WriteOutcome::Committed(ChannelEvent {
+        channel_id,
+        seq,
+        kind,
+    }))
 }
 
 /// A new body and/or extras, by the message's author only.
@@ -137,9 +158,9 @@ pub(super) async fn edit(
     }
     insert_change_event(
         tx,
+        seq,
         ChangeEvent {
             channel_id,
-            seq,
             kind: "message_updated",
             actor_id: editor_id,
             at,
@@ -179,9 +200,6 @@ pub(super) async fn delete(
     if message.deleted {
         return Ok(WriteOutcome::Unchanged);
     }
-    let Some(seq) = seqs.next(channel_id) else {
-        return Ok(WriteOutcome::NotFound);
-    };
     keep_version(tx, &message, actor_id, at).await?;
     sqlx::query(
         "UPDATE events SET body = '', extras = NULL, deleted = TRUE
@@ -204,27 +222,19 @@ pub(super) async fn delete(
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;
-    insert_change_event(
-        tx,
-        ChangeEvent {
-            channel_id,
-            seq,
-            kind: "message_deleted",
-            actor_id,
-            at,
-            message_id,
-            emoji: None,
-        },
-    )
-    .await?;
-    Ok(WriteOutcome::Committed(ChannelEvent {
-        channel_id: channel_id.clone(),
-        seq,
-        kind: EventKind::MessageDeleted {
-            message_id: message_id.clone(),
-            user_id: actor_id.clone(),
-        },
-    }))
+    let event = ChangeEvent {
+        channel_id,
+        kind: "message_deleted",
+        actor_id,
+        at,
+        message_id,
+        emoji: None,
+    };
+    let kind = EventKind::MessageDeleted {
+        message_id: message_id.clone(),
+        user_id: actor_id.clone(),
+    };
+    commit_change(tx, seqs, event, kind).await
 }
 
 /// Adds or takes back one person's reaction; idempotent.
@@ -295,26 +305,18 @@ pub(super) async fn react(
     if changed == 0 {
         return Ok(WriteOutcome::Unchanged);
     }
-    let Some(seq) = seqs.next(channel_id) else {
-        return Ok(WriteOutcome::NotFound);
-    };
-    insert_change_event(
-        tx,
-        ChangeEvent {
-            channel_id,
-            seq,
-            kind: if *add {
-                "reaction_added"
-            } else {
-                "reaction_removed"
-            },
-            actor_id: user_id,
-            at,
-            message_id,
-            emoji: Some(emoji),
+    let event = ChangeEvent {
+        channel_id,
+        kind: if *add {
+            "reaction_added"
+        } else {
+            "reaction_removed"
         },
-    )
-    .await?;
+        actor_id: user_id,
+        at,
+        message_id,
+        emoji: Some(emoji),
+    };
     let (message_id, user_id, emoji) = (message_id.clone(), user_id.clone(), emoji.clone());
     let kind = if *add {
         EventKind::ReactionAdded {
@@ -329,11 +331,7 @@ pub(super) async fn react(
             emoji,
         }
     };
-    Ok(WriteOutcome::Committed(ChannelEvent {
-        channel_id: channel_id.clone(),
-        seq,
-        kind,
-    }))
+    commit_change(tx, seqs, event, kind).await
 }
 
 /// Records who messages mention: `(channel, seq, user ids)` each, in as few statements as the

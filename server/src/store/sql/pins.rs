@@ -5,7 +5,7 @@
 use xerrada_protocol::{Pin, SavedMessage};
 
 use super::decorations::decorate;
-use super::message_changes::{ChangeEvent, insert_change_event, stored_message};
+use super::message_changes::{ChangeEvent, commit_change, stored_message};
 use super::writes::SeqCounters;
 use super::*;
 
@@ -68,27 +68,18 @@ pub(super) async fn pin(
     if changed == 0 {
         return Ok(WriteOutcome::Unchanged);
     }
-    let Some(seq) = seqs.next(channel_id) else {
-        return Ok(WriteOutcome::NotFound);
-    };
-    let kind = if *pin {
-        "message_pinned"
-    } else {
-        "message_unpinned"
-    };
-    insert_change_event(
-        tx,
-        ChangeEvent {
-            channel_id,
-            seq,
-            kind,
-            actor_id: user_id,
-            at,
-            message_id,
-            emoji: None,
+    let event = ChangeEvent {
+        channel_id,
+        kind: if *pin {
+            "message_pinned"
+        } else {
+            "message_unpinned"
         },
-    )
-    .await?;
+        actor_id: user_id,
+        at,
+        message_id,
+        emoji: None,
+    };
     let (message_id, user_id) = (message_id.clone(), user_id.clone());
     let kind = if *pin {
         EventKind::MessagePinned {
@@ -101,11 +92,7 @@ pub(super) async fn pin(
             user_id,
         }
     };
-    Ok(WriteOutcome::Committed(ChannelEvent {
-        channel_id: channel_id.clone(),
-        seq,
-        kind,
-    }))
+    commit_change(tx, seqs, event, kind).await
 }
 
 #[async_trait]

@@ -40,7 +40,9 @@ export class Notifications {
     const me = this.store.me;
     if (!me) return;
     const isDm = channel.kind === "direct";
-    if (!isDm && !mentions(message.body, me.username)) return;
+    // The server's `mentions` also knows department mentions (`@urbanisme`); the body, older servers.
+    const mentioned = message.mentions?.includes(me.id) || mentions(message.body, me.username);
+    if (!isDm && !mentioned) return;
     const author = message.extras?.username || this.store.displayName(message.author_id);
     const title = isDm ? author : t("notify.mention", { author, channel: channel.name });
     const body = message.body.length > 140 ? `${message.body.slice(0, 139)}…` : message.body;

@@ -10,6 +10,12 @@ import type {
   EditMessageRequest,
   ErrorCode,
   EventPage,
+  ThreadList,
+  PinList,
+  UpdateChannelRequest,
+  UpdateUserRequest,
+  SavedList,
+  ThreadPage,
   Message,
   MessagePage,
   User,
@@ -147,6 +153,62 @@ export class Api {
   openDm(userIds: string[]): Promise<Channel> {
     return this.request("POST", "/dms", { user_ids: userIds });
   }
+  /** A thread's root and its replies after `after`, ascending. */
+  thread(channelId: string, rootSeq: number, after = 0): Promise<ThreadPage> {
+    return this.request("GET", `/channels/${encodeURIComponent(channelId)}/threads/${rootSeq}?after=${after}&limit=200`);
+  }
+
+  pin(channelId: string, messageId: string, on: boolean): Promise<void> {
+    return this.request(on ? "PUT" : "DELETE", `/channels/${encodeURIComponent(channelId)}/pins/${encodeURIComponent(messageId)}`);
+  }
+
+  pins(channelId: string): Promise<PinList> {
+    return this.request("GET", `/channels/${encodeURIComponent(channelId)}/pins`);
+  }
+
+  save(messageId: string, on: boolean): Promise<void> {
+    return this.request(on ? "PUT" : "DELETE", `/saved/${encodeURIComponent(messageId)}`);
+  }
+
+  saved(): Promise<SavedList> {
+    return this.request("GET", "/saved?limit=200");
+  }
+
+  updateChannel(id: string, patch: UpdateChannelRequest): Promise<Channel> {
+    return this.request("PATCH", `/channels/${encodeURIComponent(id)}`, patch);
+  }
+
+  setArchived(id: string, on: boolean): Promise<Channel> {
+    return this.request("POST", `/channels/${encodeURIComponent(id)}/${on ? "archive" : "unarchive"}`);
+  }
+
+  setMuted(id: string, on: boolean): Promise<Channel> {
+    return this.request(on ? "PUT" : "DELETE", `/channels/${encodeURIComponent(id)}/mute`);
+  }
+
+  setMember(id: string, userId: string, on: boolean): Promise<void> {
+    return this.request(on ? "PUT" : "DELETE", `/channels/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`);
+  }
+
+  /** Marks the channel unread from `seq` on: the marker moves to just before it. */
+  markUnread(id: string, seq: number): Promise<{ last_read_seq: number }> {
+    return this.request("POST", `/channels/${encodeURIComponent(id)}/unread`, { seq });
+  }
+
+  updateUser(id: string, patch: UpdateUserRequest): Promise<User> {
+    return this.request("PATCH", `/users/${encodeURIComponent(id)}`, patch);
+  }
+
+  /** A channel's members. */
+  channelMembers(channelId: string): Promise<User[]> {
+    return this.request("GET", `/channels/${encodeURIComponent(channelId)}/members`);
+  }
+
+  /** The threads the user follows, newest reply first. */
+  threads(): Promise<ThreadList> {
+    return this.request("GET", "/threads?limit=100");
+  }
+
   messages(id: string, params: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
     return this.request("GET", `/channels/${encodeURIComponent(id)}/messages${query(params)}`);
   }

@@ -5,7 +5,8 @@ import { useCallback, useState } from "preact/hooks";
 import { t } from "../i18n";
 import { Composer } from "./Composer";
 import { useServices, useStore } from "./context";
-import { BuildingIcon, HashIcon, LockIcon, MenuIcon, UsersIcon } from "./icons";
+import { ChannelSettingsDialog } from "./ChannelSettings";
+import { BuildingIcon, HashIcon, LockIcon, MenuIcon, PinIcon, SettingsIcon, UsersIcon } from "./icons";
 import { MessageList } from "./MessageList";
 import { BotBadge, PresenceDot } from "./people";
 
@@ -14,6 +15,7 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
   const { engine } = useServices();
   const channelId = store.currentChannelId;
   const channel = channelId ? store.channels.get(channelId) : undefined;
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [editing, setEditing] = useState<{ channelId: string; messageId: string } | null>(null);
   const startEdit = useCallback((messageId: string) => {
     if (channelId) setEditing({ channelId, messageId });
@@ -26,15 +28,21 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
   /** The up arrow in an empty composer: edit my newest message here, if there is one. */
   const editLast = useCallback((): boolean => {
     const me = store.me;
-    const last = me && channelId ? store.timelines.get(channelId)?.lastEditableBy(me.id) : undefined;
+    // Among the messages the channel shows: a reply kept in its thread is not "my last message here".
+    const last = me && channelId ? store.timelines.get(channelId)?.lastEditableBy(me.id, null) : undefined;
     if (!last) return false;
     startEdit(last.id);
     return true;
   }, [store, channelId, startEdit]);
 
+  // On a phone the sidebar is hidden: a dot on its button says something is unread elsewhere.
+  const unreadElsewhere = store
+    .joinedChannels()
+    .some((c) => c.id !== channelId && ((c.unread > 0 && !c.muted) || c.mention_count > 0));
   const menuButton = (
-    <button type="button" class="icon-button menu-button" aria-label={t("sidebar.open")} aria-controls="sidebar" onClick={onMenu}>
+    <button type="button" class="icon-button menu-button" aria-label={unreadElsewhere ? t("sidebar.openUnread") : t("sidebar.open")} aria-controls="sidebar" onClick={onMenu}>
       <MenuIcon />
+      {unreadElsewhere && <span class="menu-dot" data-testid="menu-dot" />}
     </button>
   );
 
@@ -81,8 +89,31 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
             <span class="channel-title-text">{label}</span>
             {partners.length > 0 && partners.every((id) => store.users.get(id)?.kind === "bot") && <BotBadge />}
           </h1>
-          {channel.topic && <p class="channel-topic">{channel.topic}</p>}
+          {(channel.topic || channel.purpose) && (
+            <p class="channel-topic" title={channel.purpose || undefined}>
+              {channel.topic || channel.purpose}
+            </p>
+          )}
         </div>
+        <button
+          type="button"
+          class="icon-button settings-button"
+          aria-label={t("channelSettings.open")}
+          title={t("channelSettings.open")}
+          onClick={() => setSettingsOpen(true)}
+        >
+          <SettingsIcon />
+        </button>
+        <button
+          type="button"
+          class={`icon-button pins-button${store.pinsPanel === channel.id ? " active" : ""}`}
+          aria-label={t("pins.open")}
+          title={t("pins.open")}
+          aria-pressed={store.pinsPanel === channel.id}
+          onClick={() => (store.pinsPanel === channel.id ? engine.closePins() : engine.openPins(channel.id))}
+        >
+          <PinIcon />
+        </button>
         {channel.kind !== "direct" && (
           <span class="member-count" title={t("channel.members", { count: channel.member_count })}>
             <UsersIcon /> <span>{channel.member_count}</span>
@@ -100,7 +131,15 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
       <div class="typing-line" aria-live="polite">
         {typingText}
       </div>
-      <Composer key={channel.id} channel={channel} label={label} onSend={(body) => engine.send(channel.id, body)} onEditLast={editLast} />
+      {channel.archived ? (
+        // Archived: read-only for everyone, so no composer to type into in vain.
+        <div class="archived-banner" role="status">
+          {t("archived.banner")}
+        </div>
+      ) : (
+        <Composer key={channel.id} channel={channel} label={label} onSend={(body) => engine.send(channel.id, body)} onEditLast={editLast} />
+      )}
+      {settingsOpen && <ChannelSettingsDialog channel={channel} onClose={() => setSettingsOpen(false)} />}
     </main>
   );
 }

@@ -4,7 +4,8 @@
 // sent like any message and the server answers it. The up arrow in an empty composer edits the
 // user's last message, as in Slack and Mattermost.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Channel } from "../protocol";
+import type { Channel, User } from "../protocol";
+import { type MentionSuggestion, insertMention, mentionQuery, mentionSuggestions } from "./mentionComplete";
 import { type MessageKey, t } from "../i18n";
 import { useServices } from "./context";
 import { SendIcon } from "./icons";
@@ -49,6 +50,10 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
   /** The text for which the user closed the suggestions (Escape); they stay closed for it. */
   const [dismissedFor, setDismissedFor] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret is, for the `@` completion. */
+  const [caret, setCaret] = useState(0);
+  const [members, setMembers] = useState<readonly User[]>([]);
+  const touch = typeof window !== "undefined" && window.matchMedia("(pointer: coarse)").matches;
 
   useEffect(() => {
     // Focus the composer when a channel opens, except on touch screens (it would pop the keyboard).
@@ -58,6 +63,34 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
   const matches = dismissedFor === text ? [] : commandMatches(text);
   const open = matches.length > 0;
   const current = open ? matches[Math.min(active, matches.length - 1)]! : null;
+
+  // `@` completion: members first (fetched once per channel), then departments, then @canal/@aquí.
+  const mention = open || dismissedFor === text ? null : mentionQuery(text, caret);
+  const wantsMembers = mention !== null;
+  useEffect(() => {
+    if (!wantsMembers || members.length > 0) return;
+    let live = true;
+    engine.channelMembers(channel.id).then((users) => live && setMembers(users), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [wantsMembers, channel.id, engine, members.length]);
+  const people = members.length > 0 ? members : channel.member_ids?.map((id) => store.users.get(id)).filter((u): u is User => !!u) ?? [];
+  const suggestions = mention ? mentionSuggestions(mention.query, people, [...store.departments.values()], store.me?.id) : [];
+  const mentionOpen = suggestions.length > 0;
+  const currentMention = mentionOpen ? suggestions[Math.min(active, suggestions.length - 1)]! : null;
+
+  const completeMention = (choice: MentionSuggestion) => {
+    if (!mention) return;
+    const next = insertMention(text, mention.start, caret, choice.insert);
+    update(next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(next.caret, next.caret);
+    });
+  };
+  const trackCaret = () => setCaret(input.current?.selectionStart ?? 0);
 
   const update = (value: string) => {
     setText(value);
@@ -81,6 +114,25 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
   const onKeyDown = (event: KeyboardEvent) => {
     // While an input method is composing (e.g. accents on some keyboards), keys belong to it.
     if (event.isComposing) return;
+    if (mentionOpen && currentMention) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive((Math.min(active, suggestions.length - 1) + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        setDismissedFor(text);
+        return;
+      }
+      if (event.key === "Tab" || (event.key === "Enter" && !event.shiftKey)) {
+        event.preventDefault();
+        completeMention(currentMention);
+        return;
+      }
+    }
     if (open && current) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
@@ -143,7 +195,32 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
             ))}
           </ul>
           <p class="command-hint" aria-hidden="true">
-            {t("commands.hint")}
+            {touch ? t("commands.hintTouch") : t("commands.hint")}
+          </p>
+        </div>
+      )}
+      {mentionOpen && (
+        <div class="command-popup mention-popup">
+          <ul id="mention-list" class="command-list" role="listbox" aria-label={t("mentions.label")}>
+            {suggestions.map((s, i) => (
+              <li
+                key={`${s.kind}:${s.insert}`}
+                id={`mention-${i}`}
+                role="option"
+                aria-selected={s === currentMention}
+                class={s === currentMention ? "command-option active" : "command-option"}
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => completeMention(s)}
+              >
+                <span class="command-name">{`@${s.insert}`}</span>
+                <span class="command-description">
+                  {s.kind === "user" ? s.label : s.kind === "department" ? `${t("mentions.department")}: ${s.label}` : s.kind === "channel" ? t("mentions.channel") : t("mentions.here")}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <p class="command-hint" aria-hidden="true">
+            {touch ? t("mentions.hintTouch") : t("mentions.hint")}
           </p>
         </div>
       )}
@@ -156,17 +233,24 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
         rows={rows}
         value={text}
         placeholder={placeholder}
-        onInput={(e) => update(e.currentTarget.value)}
+        onInput={(e) => {
+          update(e.currentTarget.value);
+          setCaret(e.currentTarget.selectionStart ?? e.currentTarget.value.length);
+        }}
+        onKeyUp={(e) => {
+          if (e.key === "ArrowLeft" || e.key === "ArrowRight" || e.key === "Home" || e.key === "End") trackCaret();
+        }}
+        onClick={trackCaret}
         onKeyDown={onKeyDown}
         onBlur={() => setActive(0)}
         enterkeyhint="send"
         aria-describedby="composer-hint"
         aria-autocomplete="list"
-        aria-controls={open ? "command-list" : undefined}
-        aria-activedescendant={current ? optionId(current.name) : undefined}
+        aria-controls={open ? "command-list" : mentionOpen ? "mention-list" : undefined}
+        aria-activedescendant={current ? optionId(current.name) : currentMention ? `mention-${suggestions.indexOf(currentMention)}` : undefined}
       />
       <span id="composer-hint" class="visually-hidden">
-        {open ? t("commands.hint") : t("composer.hint")}
+        {open ? t(touch ? "commands.hintTouch" : "commands.hint") : mentionOpen ? t(touch ? "mentions.hintTouch" : "mentions.hint") : t("composer.hint")}
       </span>
       <button type="submit" class="send-button" aria-label={t("composer.send")} title={t("composer.send")} disabled={!text.trim()}>
         <SendIcon />

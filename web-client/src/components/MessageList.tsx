@@ -12,7 +12,7 @@
 import { memo } from "preact/compat";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 import type { Channel, Message, Reaction } from "../protocol";
-import { formatDay, formatFull, formatList, formatTime, t } from "../i18n";
+import { formatDay, formatFull, formatList, formatTime, getLocale, t } from "../i18n";
 import { type RenderOptions, renderMarkdown, withTrailing } from "../markdown/render";
 import type { TimelineEntry } from "../store/timeline";
 import { senderKey, showBody, shownExtras } from "../extras/extras";
@@ -20,7 +20,7 @@ import { useServices, useStore } from "./context";
 import { DeleteMessageDialog } from "./dialogs";
 import { errorText } from "./errors";
 import { ActionButtons, AttachmentList, BlockList } from "./Extras";
-import { CloseIcon, MoreIcon } from "./icons";
+import { CloseIcon, MoreIcon, PinIcon } from "./icons";
 import { useLongPress } from "./longPress";
 import { MessageEditor } from "./MessageEditor";
 import { MessageMenu } from "./MessageMenu";
@@ -72,7 +72,20 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
     : timeline.hasMoreBefore
       ? "loader"
       : "start";
-  const rows = useMemo(() => buildRows(timeline.entries(), top), [timeline.version, top, timeline]);
+  // Where the "new messages" divider goes: the read marker as it was when the channel opened
+  // (held, though reading moves the marker on), or where the user marked it unread.
+  const [unreadAfter, setUnreadAfter] = useState<number | null>(channel.unread > 0 ? channel.last_read_seq : null);
+  const previousRead = useRef(channel.last_read_seq);
+  useEffect(() => {
+    if (channel.last_read_seq < previousRead.current) setUnreadAfter(channel.last_read_seq);
+    previousRead.current = channel.last_read_seq;
+  }, [channel.last_read_seq]);
+  const meIdForRows = store.me?.id;
+  const rows = useMemo(
+    () => buildRows(timeline.entries(), top, unreadAfter, meIdForRows),
+    [timeline.version, top, timeline, unreadAfter, meIdForRows],
+  );
+  const dividerIndex = rows.findIndex((r) => r.kind === "unread");
 
   // Offsets of every row (prefix sums); cheap even for 10,000 rows.
   const offsets = new Array<number>(rows.length + 1);
@@ -203,6 +216,13 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
     return () => resize.disconnect();
   }, []);
 
+  const jumpToUnread = () => {
+    const el = scroller.current;
+    if (!el || dividerIndex < 0) return;
+    stick.current = false;
+    el.scrollTop = Math.max(0, layout.current.offsets[dividerIndex]! - 8);
+  };
+
   const jumpToLatest = () => {
     const el = scroller.current;
     if (!el) return;
@@ -280,6 +300,7 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
     (messageId: string, actionId: string) => void engine.clickAction(channel.id, messageId, actionId),
     [engine, channel.id],
   );
+  const onOpenThread = useCallback((rootSeq: number) => engine.openThread(channel.id, rootSeq), [engine, channel.id]);
   const onDismissNote = useCallback((noteId: string) => engine.dismissNote(channel.id, noteId), [engine, channel.id]);
   const onReact = useCallback(
     (messageId: string, emoji: string) => void engine.toggleReaction(channel.id, messageId, emoji),
@@ -324,6 +345,7 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
   };
 
   const visible: Row[] = rows.slice(first, last + 1);
+  const locale = getLocale();
   return (
     <div class="message-area" ref={area}>
       <div class="message-scroller" ref={scroller} onScroll={onScroll} tabIndex={0} onKeyDown={onKeyDown} aria-label={t("messages.scrollerLabel")}>
@@ -346,6 +368,7 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
               >
                 <RowView
                   row={row}
+                  locale={locale}
                   authorName={row.kind === "message" ? store.displayName(row.entry.message.author_id) : ""}
                   isBot={row.kind === "message" && store.users.get(row.entry.message.author_id)?.kind === "bot"}
                   busyActions={row.kind === "message" ? store.actionsInFlight.get(row.entry.message.id) : undefined}
@@ -367,12 +390,18 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
                   onOpenMenu={onOpenMenu}
                   onSaveEdit={onSaveEdit}
                   onCancelEdit={onEndEdit}
+                  onOpenThread={onOpenThread}
                 />
               </div>
             );
           })}
         </div>
       </div>
+      {dividerIndex >= 0 && offsets[dividerIndex]! < view.top && (
+        <button type="button" class="jump-unread" onClick={jumpToUnread}>
+          {t("messages.jumpToUnread")}
+        </button>
+      )}
       {showJump && (
         <button type="button" class="jump-latest" onClick={jumpToLatest}>
           {t("messages.jumpToLatest")}
@@ -392,6 +421,24 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
           onEdit={() => {
             setMenu(null);
             onStartEdit(menuMessage.id);
+          }}
+          onMarkUnread={() => {
+            setMenu(null);
+            void engine.markUnread(channel.id, menuMessage.seq);
+          }}
+          pinned={menuMessage.pinned ?? false}
+          saved={store.savedIds.has(menuMessage.id)}
+          onTogglePin={() => {
+            setMenu(null);
+            void engine.setPinned(channel.id, menuMessage.id, !menuMessage.pinned);
+          }}
+          onToggleSave={() => {
+            setMenu(null);
+            void engine.setSaved(menuMessage.id, !store.savedIds.has(menuMessage.id));
+          }}
+          onReplyInThread={() => {
+            setMenu(null);
+            engine.openThread(channel.id, menuMessage.thread_root ?? menuMessage.seq);
           }}
           onDelete={() => {
             setMenu(null);
@@ -426,6 +473,8 @@ function findRow(offsets: number[], y: number): number {
 
 interface RowProps {
   row: Row;
+  /** The UI language: rows are memoized, and their texts ("Avui", dates) must follow a switch. */
+  locale: string;
   authorName: string;
   /** The author's account is a bot (marked "BOT"). */
   isBot: boolean;
@@ -451,6 +500,7 @@ interface RowProps {
   onOpenMenu: (messageId: string, anchor: HTMLElement, withPicker: boolean) => void;
   onSaveEdit(messageId: string, body: string): Promise<void>;
   onCancelEdit: () => void;
+  onOpenThread: (rootSeq: number) => void;
 }
 
 const RowView = memo(function RowView(props: RowProps) {
@@ -466,6 +516,12 @@ const RowView = memo(function RowView(props: RowProps) {
       return (
         <div class="loader-row" role="status">
           {t("messages.loading")}
+        </div>
+      );
+    case "unread":
+      return (
+        <div class="unread-divider" role="separator" data-testid="unread-divider">
+          <span>{t("messages.newMessages")}</span>
         </div>
       );
     case "day":
@@ -543,6 +599,7 @@ function MessageView(
   if (deleted) classes.push("deleted");
   if (editing) classes.push("editing");
   if (props.menuOpen) classes.push("menu-open");
+  if (props.meId && message.mentions?.includes(props.meId)) classes.push("mentions-me");
   const time = formatTime(message.created_at);
   const clientMsgId = message.client_msg_id ?? "";
   return (
@@ -569,7 +626,7 @@ function MessageView(
           <span class="visually-hidden">{`${authorName}, ${time}: `}</span>
         ) : (
           <div class="message-meta">
-            <span class="author">{authorName}</span>
+            <AuthorButton userId={message.author_id} name={authorName} />
             {props.isBot && <BotBadge />}
             {extras?.viaWebhook && (
               <span class="via-webhook" title={t("messages.viaWebhookTitle", { name: props.authorName })}>
@@ -579,8 +636,10 @@ function MessageView(
             <time dateTime={message.created_at} title={formatFull(message.created_at)}>
               {time}
             </time>
+            {message.pinned && <PinMark />}
           </div>
         )}
+        {grouped && message.pinned && <PinMark />}
         <MessageText
           message={message}
           isBot={props.isBot}
@@ -607,6 +666,14 @@ function MessageView(
             onToggle={(emoji) => props.onReact(message.id, emoji)}
             onAdd={(anchor) => openMenu(message.id, anchor, true)}
           />
+        )}
+        {delivery === "sent" && (message.reply_count ?? 0) > 0 && (
+          <ThreadSummary message={message} onOpen={() => props.onOpenThread(message.seq)} />
+        )}
+        {delivery === "sent" && message.thread_root != null && (
+          <button type="button" class="link-button thread-origin" onClick={() => props.onOpenThread(message.thread_root!)}>
+            {t("thread.alsoInChannel")}
+          </button>
         )}
         {delivery === "pending" && <div class="delivery">{t("messages.sending")}</div>}
         {delivery === "failed" && (
@@ -637,6 +704,46 @@ function MessageView(
         </div>
       )}
     </div>
+  );
+}
+
+/** An author's name: a click opens their profile card. */
+function AuthorButton({ userId, name }: { userId: string; name: string }) {
+  const { engine } = useServices();
+  return (
+    <button type="button" class="author author-button" title={t("profile.open", { name })} onClick={() => engine.openProfile(userId)}>
+      {name}
+    </button>
+  );
+}
+
+/** Says a message is pinned in its channel. */
+export function PinMark() {
+  return (
+    <span class="pin-mark" role="img" aria-label={t("pins.mark")} title={t("pins.mark")} data-testid="pin-mark">
+      <PinIcon />
+    </span>
+  );
+}
+
+/** Under a thread's root: how many replies, who replied (initials) and when last; opens the thread. */
+function ThreadSummary({ message, onOpen }: { message: Message; onOpen: () => void }) {
+  const store = useStore();
+  const participants = (message.participant_ids ?? []).slice(0, 5);
+  return (
+    <button type="button" class="thread-summary" onClick={onOpen}>
+      <span class="thread-participants" aria-hidden="true">
+        {participants.map((id) => (
+          <Avatar key={id} userId={id} name={store.displayName(id)} />
+        ))}
+      </span>
+      <span class="thread-count">{t("thread.replies", { count: message.reply_count ?? 0 })}</span>
+      {message.last_reply_at && (
+        <span class="thread-last" title={formatFull(message.last_reply_at)}>
+          {t("thread.lastReply", { time: formatTime(message.last_reply_at) })}
+        </span>
+      )}
+    </button>
   );
 }
 

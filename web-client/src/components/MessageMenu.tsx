@@ -11,7 +11,7 @@ import type { Message } from "../protocol";
 import { t } from "../i18n";
 import { hasReacted } from "../store/reactions";
 import { EMOJI_GROUPS, QUICK_REACTIONS } from "./emoji";
-import { AddReactionIcon, PencilIcon, TrashIcon } from "./icons";
+import { AddReactionIcon, BookmarkIcon, PencilIcon, PinIcon, ThreadIcon, TrashIcon, UnreadIcon } from "./icons";
 
 /** Space kept between the menu and its button or the list's edges. */
 const GAP_PX = 4;
@@ -30,6 +30,15 @@ export interface MessageMenuProps {
   onReact: (emoji: string) => void;
   onEdit: () => void;
   onDelete: () => void;
+  /** Opens the message's thread (its own, or the one it replies in). */
+  onReplyInThread?: () => void;
+  /** Pinned for the channel / saved by me: what the items offer is the other way round. */
+  pinned: boolean;
+  saved: boolean;
+  onTogglePin: () => void;
+  onToggleSave: () => void;
+  /** Marks the channel unread from this message on. */
+  onMarkUnread?: () => void;
   onClose: (returnFocus: boolean) => void;
 }
 
@@ -117,7 +126,27 @@ export function MessageMenu(props: MessageMenuProps) {
         </button>
       </div>
       {picker && <EmojiPicker mine={mine} onPick={react} />}
-      {(props.canEdit || props.canDelete) && <div class="menu-separator" role="separator" />}
+      <div class="menu-separator" role="separator" />
+      {props.onReplyInThread && (
+        <button type="button" role="menuitem" tabIndex={-1} class="menu-item" onClick={props.onReplyInThread}>
+          <ThreadIcon />
+          <span>{t("messageMenu.replyInThread")}</span>
+        </button>
+      )}
+      <button type="button" role="menuitem" tabIndex={-1} class="menu-item" onClick={props.onTogglePin}>
+        <PinIcon />
+        <span>{props.pinned ? t("messageMenu.unpin") : t("messageMenu.pin")}</span>
+      </button>
+      <button type="button" role="menuitem" tabIndex={-1} class="menu-item" onClick={props.onToggleSave}>
+        <BookmarkIcon />
+        <span>{props.saved ? t("messageMenu.unsave") : t("messageMenu.save")}</span>
+      </button>
+      {props.onMarkUnread && (
+        <button type="button" role="menuitem" tabIndex={-1} class="menu-item" onClick={props.onMarkUnread}>
+          <UnreadIcon />
+          <span>{t("messageMenu.markUnread")}</span>
+        </button>
+      )}
       {props.canEdit && (
         <button type="button" role="menuitem" tabIndex={-1} class="menu-item" onClick={props.onEdit}>
           <PencilIcon />

@@ -7,6 +7,11 @@ import { ChannelView } from "./ChannelView";
 import { useServices, useStore } from "./context";
 import { OfflineBanner } from "./OfflineBanner";
 import { Sidebar, sidebarOrder } from "./Sidebar";
+import { PinsPanel } from "./PinsPanel";
+import { ProfileCard } from "./ProfileCard";
+import { SavedView } from "./SavedView";
+import { ThreadPanel } from "./ThreadPanel";
+import { ThreadsView } from "./ThreadsView";
 import { Toast } from "./Toast";
 
 export type DialogName = "browse" | "create" | "dm" | "settings" | null;
@@ -17,15 +22,18 @@ export function Shell() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [dialog, setDialog] = useState<DialogName>(null);
 
-  // Open a channel once the first `ready` arrives: the first with unread messages, else the first.
+  // Open a channel once the first `ready` arrives: the one open before a reload, else the first
+  // with unread messages, else the first.
   useEffect(() => {
     if (!store.synced || store.currentChannelId) return;
+    const remembered = engine.rememberedChannel();
+    if (remembered) return engine.openChannel(remembered);
     const order = sidebarOrder(store);
     const first = order.find((c) => c.unread > 0) ?? order[0];
     if (first) engine.openChannel(first.id);
   });
 
-  const totalUnread = store.joinedChannels().reduce((sum, c) => sum + c.unread, 0);
+  const totalUnread = store.joinedChannels().reduce((sum, c) => sum + (c.muted ? 0 : c.unread), 0);
   useEffect(() => {
     document.title = totalUnread > 0 ? `(${totalUnread}) ${t("app.name")}` : t("app.name");
   }, [totalUnread]);
@@ -58,14 +66,31 @@ export function Shell() {
         {t("a11y.skipToComposer")}
       </a>
       <div class="layout">
-        <Sidebar onOpen={open} onDialog={(d) => { setDialog(d); setDrawerOpen(false); }} />
+        <Sidebar
+          onThreads={() => {
+            engine.showThreadsView();
+            setDrawerOpen(false);
+          }}
+          onSaved={() => {
+            engine.showSavedView();
+            setDrawerOpen(false);
+          }}
+          onOpen={open} onDialog={(d) => { setDialog(d); setDrawerOpen(false); }} />
         <div class="scrim" onClick={() => setDrawerOpen(false)} aria-hidden="true" />
-        <ChannelView onMenu={() => setDrawerOpen(true)} />
+        {store.view === "threads" ? (
+          <ThreadsView onMenu={() => setDrawerOpen(true)} />
+        ) : store.view === "saved" ? (
+          <SavedView onMenu={() => setDrawerOpen(true)} />
+        ) : (
+          <ChannelView onMenu={() => setDrawerOpen(true)} />
+        )}
+        {store.view === "channel" && (store.pinsPanel ? <PinsPanel /> : <ThreadPanel />)}
       </div>
       {dialog === "browse" && <ChannelBrowser onClose={() => setDialog(null)} onOpen={open} />}
       {dialog === "create" && <CreateChannelDialog onClose={() => setDialog(null)} onOpen={open} />}
       {dialog === "dm" && <NewDmDialog onClose={() => setDialog(null)} onOpen={open} />}
       {dialog === "settings" && <SettingsDialog onClose={() => setDialog(null)} />}
+      <ProfileCard />
       <Toast />
     </div>
   );

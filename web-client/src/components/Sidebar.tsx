@@ -5,7 +5,7 @@ import type { ChatStore } from "../store/chat";
 import { t } from "../i18n";
 import { useServices, useStore } from "./context";
 import type { DialogName } from "./Shell";
-import { BuildingIcon, HashIcon, LockIcon, LogoutIcon, PlusIcon, SearchIcon, SettingsIcon } from "./icons";
+import { BuildingIcon, HashIcon, LockIcon, LogoutIcon, PlusIcon, SearchIcon, SettingsIcon, ThreadIcon, BookmarkIcon } from "./icons";
 import { Avatar, BotBadge, PresenceDot } from "./people";
 
 interface Sections {
@@ -17,7 +17,8 @@ interface Sections {
 function sections(store: ChatStore): Sections {
   const byName = (a: Channel, b: Channel) =>
     store.channelLabel(a).localeCompare(store.channelLabel(b), undefined, { sensitivity: "base" });
-  const joined = store.joinedChannels();
+  // Archived channels are hidden unless asked for (the open one stays, so it is not lost).
+  const joined = store.joinedChannels().filter((c) => !c.archived || store.showArchived || c.id === store.currentChannelId);
   return {
     departments: joined.filter((c) => c.department_id !== null && c.kind !== "direct").sort(byName),
     channels: joined.filter((c) => c.department_id === null && c.kind !== "direct").sort(byName),
@@ -31,9 +32,9 @@ export function sidebarOrder(store: ChatStore): Channel[] {
   return [...s.departments, ...s.channels, ...s.direct];
 }
 
-export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; onDialog: (d: DialogName) => void }) {
+export function Sidebar({ onOpen, onDialog, onThreads, onSaved }: { onOpen: (id: string) => void; onDialog: (d: DialogName) => void; onThreads: () => void; onSaved: () => void }) {
   const store = useStore();
-  const { logout } = useServices();
+  const { logout, engine } = useServices();
   const me = store.me;
   const s = sections(store);
   const firstId = s.departments[0]?.id ?? s.channels[0]?.id ?? s.direct[0]?.id;
@@ -53,8 +54,9 @@ export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; on
   };
 
   const item = (channel: Channel) => {
-    const active = channel.id === store.currentChannelId;
-    const unread = channel.unread > 0 && !active;
+    const active = channel.id === store.currentChannelId && store.view === "channel";
+    // A muted channel shows no unread count, only its mentions.
+    const unread = channel.unread > 0 && !active && !channel.muted;
     const label = store.channelLabel(channel);
     const partners = channel.kind === "direct" ? store.dmPartners(channel) : [];
     const icon =
@@ -71,7 +73,7 @@ export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; on
       <li key={channel.id}>
         <button
           type="button"
-          class={`channel-item${active ? " active" : ""}${unread ? " unread" : ""}`}
+          class={`channel-item${active ? " active" : ""}${unread ? " unread" : ""}${channel.muted ? " muted-channel" : ""}${channel.archived ? " archived-channel" : ""}`}
           aria-current={active ? "page" : undefined}
           // One tab stop for the list (the open channel); arrows move within it.
           tabIndex={active || (!store.currentChannelId && channel.id === firstId) ? 0 : -1}
@@ -80,7 +82,13 @@ export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; on
         >
           <span class="channel-icon">{icon}</span>
           <span class="channel-name">{label}</span>
+          {channel.muted && <span class="visually-hidden">{` (${t("sidebar.muted")})`}</span>}
           {partners.length > 0 && partners.every((id) => store.users.get(id)?.kind === "bot") && <BotBadge />}
+          {channel.mention_count > 0 && !active && (
+            <span class="badge mention-badge" aria-label={t("sidebar.mentions", { count: channel.mention_count })} data-testid="mention-badge">
+              @{channel.mention_count > 99 ? "99+" : channel.mention_count}
+            </span>
+          )}
           {unread && (
             <span class="badge" aria-label={t("sidebar.unread", { count: channel.unread })}>
               {channel.unread > 99 ? "99+" : channel.unread}
@@ -118,18 +126,50 @@ export function Sidebar({ onOpen, onDialog }: { onOpen: (id: string) => void; on
           <button type="button" class="sidebar-action" onClick={() => onDialog("browse")}>
             <SearchIcon /> {t("sidebar.browse")}
           </button>
+          <button
+            type="button"
+            class={`sidebar-action${(store.view === "threads") ? " active" : ""}`}
+            aria-current={(store.view === "threads") ? "page" : undefined}
+            onClick={onThreads}
+            data-testid="threads-view"
+          >
+            <ThreadIcon /> {t("threads.title")}
+          </button>
+          <button
+            type="button"
+            class={`sidebar-action${store.view === "saved" ? " active" : ""}`}
+            aria-current={store.view === "saved" ? "page" : undefined}
+            onClick={onSaved}
+            data-testid="saved-view"
+          >
+            <BookmarkIcon /> {t("saved.title")}
+          </button>
         </div>
         {s.departments.length > 0 && section("sec-departments", t("sidebar.departments"), s.departments)}
         {section("sec-channels", t("sidebar.channels"), s.channels, { label: t("sidebar.createChannel"), icon: <PlusIcon />, onClick: () => onDialog("create") })}
         {section("sec-direct", t("sidebar.direct"), s.direct, { label: t("sidebar.newDm"), icon: <PlusIcon />, onClick: () => onDialog("dm") })}
+        {store.joinedChannels().some((c) => c.archived) && (
+          <label class="show-archived">
+            <input
+              type="checkbox"
+              checked={store.showArchived}
+              onChange={(e) => {
+                store.showArchived = e.currentTarget.checked;
+                store.changed();
+              }}
+            />
+            <span>{t("sidebar.showArchived")}</span>
+          </label>
+        )}
       </nav>
       {me && (
         <div class="sidebar-footer">
           <Avatar userId={me.id} name={me.display_name} status={store.connection === "online" ? "online" : "offline"} />
-          <div class="me">
+          <button type="button" class="me" onClick={() => engine.openProfile(me.id)} title={t("profile.open", { name: me.display_name })}>
             <span class="me-name">{me.display_name}</span>
             <span class="me-username">@{me.username}</span>
-          </div>
+            {me.status_text && <span class="me-username">{me.status_text}</span>}
+          </button>
           <button type="button" class="icon-button" onClick={logout} aria-label={t("auth.logout")} title={t("auth.logout")} data-testid="logout">
             <LogoutIcon />
           </button>

@@ -13,7 +13,7 @@ import { CloseIcon, HashIcon, LockIcon } from "./icons";
 import { LanguagePicker } from "./LanguagePicker";
 import { Avatar, BotBadge } from "./people";
 
-function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
+export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -46,7 +46,7 @@ function Dialog({ title, onClose, children }: { title: string; onClose: () => vo
   );
 }
 
-function errorMessage(e: unknown): string {
+export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 409) return t("errors.conflict");
     if (e.status === 403) return t("errors.forbidden");

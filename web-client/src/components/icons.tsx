@@ -112,3 +112,29 @@ export const TrashIcon = () => (
     <path d="M3 6h18M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6M10 11v6M14 11v6" />
   </Svg>
 );
+export const ThreadIcon = () => (
+  <Svg size={18}>
+    <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
+  </Svg>
+);
+export const BackIcon = () => (
+  <Svg size={18}>
+    <path d="M15 18l-6-6 6-6" />
+  </Svg>
+);
+export const PinIcon = () => (
+  <Svg size={16}>
+    <path d="M12 17v5M9 3h6l-1 6 4 4v2H6v-2l4-4z" />
+  </Svg>
+);
+export const BookmarkIcon = () => (
+  <Svg size={18}>
+    <path d="M19 21l-7-5-7 5V5a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2z" />
+  </Svg>
+);
+export const UnreadIcon = () => (
+  <Svg size={18}>
+    <circle cx="12" cy="12" r="4" />
+    <path d="M3 12a9 9 0 1 0 9-9" />
+  </Svg>
+);

@@ -12,7 +12,10 @@ export function colourIndex(id: string): number {
 }
 
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
+  // Words that start with a letter or digit only: "Xavier Pujol (Alcaldia)" is XP, not X(.
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const named = words.filter((w) => /^[\p{L}\p{N}]/u.test(w));
+  const parts = named.length > 0 ? named : words;
   const letters = parts.length > 1 ? [parts[0]!, parts[parts.length - 1]!] : parts.slice(0, 1);
   return letters.map((p) => [...p][0]!.toUpperCase()).join("") || "?";
 }

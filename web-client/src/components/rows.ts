@@ -11,11 +11,17 @@ export type Row =
   | { kind: "start"; key: string }
   | { kind: "loader"; key: string }
   | { kind: "day"; key: string; iso: string }
+  | { kind: "unread"; key: string }
   | { kind: "message"; key: string; entry: Extract<TimelineEntry, { kind: "message" }>; grouped: boolean }
   | { kind: "note"; key: string; entry: Extract<TimelineEntry, { kind: "ephemeral" }> };
 
-export function buildRows(entries: readonly TimelineEntry[], top: "start" | "loader" | null): Row[] {
+/**
+ * `unreadAfter`: the read marker when the channel was opened (or marked unread); a "new
+ * messages" divider goes before the first later message someone else wrote.
+ */
+export function buildRows(entries: readonly TimelineEntry[], top: "start" | "loader" | null, unreadAfter: number | null = null, meId?: string): Row[] {
   const rows: Row[] = [];
+  let dividerPlaced = unreadAfter === null;
   if (top) rows.push({ kind: top, key: `top:${top}` });
   let lastDay = "";
   let previous: Extract<TimelineEntry, { kind: "message" }> | null = null;
@@ -37,7 +43,12 @@ export function buildRows(entries: readonly TimelineEntry[], top: "start" | "loa
       previous !== null &&
       senderKey(previous.message) === senderKey(entry.message) &&
       Date.parse(entry.message.created_at) - Date.parse(previous.message.created_at) < GROUP_WINDOW_MS;
-    rows.push({ kind: "message", key: entry.key, entry, grouped });
+    const firstUnread = !dividerPlaced && entry.message.seq > unreadAfter! && entry.message.author_id !== meId;
+    if (firstUnread) {
+      rows.push({ kind: "unread", key: "unread" });
+      dividerPlaced = true;
+    }
+    rows.push({ kind: "message", key: entry.key, entry, grouped: grouped && !firstUnread });
     previous = entry;
   }
   return rows;

@@ -4,7 +4,7 @@
 //
 // Notifications to subscribers are batched per microtask, so a replay of hundreds of frames
 // costs one render, not hundreds.
-import type { Channel, Department, PresenceStatus, User } from "../protocol";
+import type { Channel, Department, FollowedThread, Pin, PresenceStatus, SavedMessage, User } from "../protocol";
 import type { ConnectionState } from "../sync/socket";
 import { Timeline } from "./timeline";
 
@@ -31,6 +31,23 @@ export class ChatStore {
   /** A short-lived notice (a button's action or a change to a message that failed), with the error code to explain. */
   toast: { id: number; code: string; about: ToastAbout } | null = null;
   currentChannelId: string | null = null;
+  /** The thread shown in the side panel, if any. */
+  openThread: { channelId: string; rootSeq: number } | null = null;
+  /** What the main area shows: the open channel, the threads view or the saved messages. */
+  view: "channel" | "threads" | "saved" = "channel";
+  /** Whose profile card is open, if anyone's. */
+  profileUserId: string | null = null;
+  /** Whether the sidebar lists archived channels too. */
+  showArchived = false;
+  /** The channel whose pinned messages show in the side panel, if any (instead of a thread). */
+  pinsPanel: string | null = null;
+  /** The pins of `pinsPanel`'s channel, most recently pinned first (null while loading). */
+  pins: Pin[] | null = null;
+  /** The user's saved messages, most recently saved first, and their ids (for the menu). */
+  saved: SavedMessage[] = [];
+  savedIds = new Set<string>();
+  /** The threads the user follows (the threads view), as last fetched and kept read live. */
+  followedThreads: FollowedThread[] = [];
   connection: ConnectionState = "connecting";
   /** True once the first `ready` arrived (the sidebar has real data). */
   synced = false;
@@ -152,6 +169,13 @@ export class ChatStore {
     this.actionsInFlight.clear();
     this.toast = null;
     this.currentChannelId = null;
+    this.openThread = null;
+    this.view = "channel";
+    this.followedThreads = [];
+    this.pinsPanel = null;
+    this.pins = null;
+    this.saved = [];
+    this.savedIds = new Set();
     this.connection = "connecting";
     this.synced = false;
     this.changed();

@@ -38,6 +38,10 @@ export interface PendingMessage {
    * `/suport` twice would open two requests): once sent, it waits for its answer or fails.
    */
   sentOnce: boolean;
+  /** A thread reply: the root's seq. */
+  threadRoot?: number;
+  /** A thread reply the user also sent to the channel. */
+  alsoInChannel?: boolean;
 }
 
 /** A reply meant for this user only (a command's answer); never stored by the server. */
@@ -59,12 +63,23 @@ interface MessageEvents {
   deleted: boolean;
   /** emoji + user -> the newest reaction event of that pair, so an older one never undoes it. */
   reactions: Map<string, { seq: number; emoji: string; userId: string; on: boolean }>;
+  /** The newest `message_pinned` / `message_unpinned` event applied. */
+  pinned: { seq: number; on: boolean } | null;
 }
 
 /** A deleted message as the server keeps it: in its place, with no body, extras or reactions. */
 function tombstone(message: Message): Message {
   const { extras: _extras, reactions: _reactions, ...rest } = message;
-  return { ...rest, body: "", deleted: true };
+  // Deleting a message also unpins it.
+  return { ...rest, body: "", deleted: true, pinned: false };
+}
+
+/**
+ * Whether a message belongs in the channel's own timeline: roots and plain messages, and the
+ * replies their authors also sent to the channel. Other replies live in their thread.
+ */
+export function shownInChannel(message: Pick<Message, "thread_root" | "also_in_channel">): boolean {
+  return message.thread_root === null || message.thread_root === undefined || message.also_in_channel === true;
 }
 
 /** What the message list renders, in order. */
@@ -83,6 +98,12 @@ export class Timeline {
   private contiguous = 0;
   private ahead = new Set<number>();
   private cachedEntries: TimelineEntry[] | null = null;
+  /**
+   * The oldest seq reached by the channel's history pages. A thread's root and replies fetched
+   * for the thread panel may be older; they must neither show above the loaded history (a gap
+   * would look like the channel's start) nor move the point scroll-back pages from.
+   */
+  private pagedOldest: number | null = null;
   /** Whether the newest page of history has been fetched. */
   historyLoaded = false;
   /** Whether older messages remain on the server (false once paging reached seq 1). */
@@ -108,7 +129,11 @@ export class Timeline {
 
   /** The oldest loaded message's seq (for paging back), or null when none is loaded. */
   get oldestSeq(): number | null {
-    return this.messages[0]?.seq ?? null;
+    return this.pagedOldest ?? this.messages[0]?.seq ?? null;
+  }
+
+  private notePage(page: readonly Message[]): void {
+    for (const m of page) if (this.pagedOldest === null || m.seq < this.pagedOldest) this.pagedOldest = m.seq;
   }
 
   get confirmed(): readonly Message[] {
@@ -178,6 +203,7 @@ export class Timeline {
 
   /** A page of older history: also records whether more remains. */
   mergeOlder(page: readonly Message[], hasMore: boolean): void {
+    this.notePage(page);
     this.merge(page);
     this.hasMoreBefore = hasMore;
     this.changed();
@@ -185,6 +211,7 @@ export class Timeline {
 
   /** The newest page of history, fetched when the channel is first opened. */
   mergeLatest(page: readonly Message[], hasMore: boolean): void {
+    this.notePage(page);
     this.merge(page);
     this.historyLoaded = true;
     this.hasMoreBefore = hasMore;
@@ -237,6 +264,14 @@ export class Timeline {
     return this.represent(messageId);
   }
 
+  /** A `message_pinned` (`on`) or `message_unpinned` event; an older one never undoes a newer. */
+  pin(messageId: string, on: boolean, eventSeq: number): boolean {
+    const known = this.known(messageId);
+    if (known.pinned && known.pinned.seq >= eventSeq) return false;
+    known.pinned = { seq: eventSeq, on };
+    return this.represent(messageId);
+  }
+
   /** A `message_deleted` event, or our own delete answered 204: the message becomes a tombstone. */
   markDeleted(messageId: string): boolean {
     const known = this.known(messageId);
@@ -250,13 +285,60 @@ export class Timeline {
     return this.messages[this.indexOfId(messageId)];
   }
 
-  /** The user's newest message here that can still be edited (for the up arrow). */
-  lastEditableBy(userId: string): Message | undefined {
+  /**
+   * The user's newest message that can still be edited (for the up arrow), among those the
+   * view shows: the channel's timeline (`threadRoot` null) or one thread (its root and replies).
+   */
+  lastEditableBy(userId: string, threadRoot: number | null = null): Message | undefined {
     for (let i = this.messages.length - 1; i >= 0; i--) {
       const message = this.messages[i]!;
-      if (message.author_id === userId && !message.deleted) return message;
+      const shown = threadRoot === null ? shownInChannel(message) : message.seq === threadRoot || message.thread_root === threadRoot;
+      if (shown && message.author_id === userId && !message.deleted) return message;
     }
     return undefined;
+  }
+
+  /**
+   * A new reply arrived live: its root's summary (count, last reply time, participants) moves
+   * on. Only for replies not seen before, so a replayed or refetched one is not counted twice;
+   * a later copy of the root from the server replaces these numbers anyway.
+   */
+  noteReply(reply: Message): boolean {
+    if (reply.thread_root === null || reply.thread_root === undefined) return false;
+    const index = this.indexOf(reply.thread_root);
+    const root = this.messages[index];
+    if (!root || root.seq !== reply.thread_root) return false;
+    const participants = root.participant_ids ?? [];
+    this.messages[index] = {
+      ...root,
+      reply_count: (root.reply_count ?? 0) + 1,
+      last_reply_at: reply.created_at,
+      participant_ids: participants.includes(reply.author_id) ? participants : [...participants, reply.author_id],
+    };
+    this.changed();
+    return true;
+  }
+
+  /** A thread's root (when loaded) and its replies, confirmed then pending, in order. */
+  threadEntries(rootSeq: number): TimelineEntry[] {
+    const entries: TimelineEntry[] = [];
+    for (const message of this.messages) {
+      if (message.seq === rootSeq || message.thread_root === rootSeq) {
+        entries.push({ kind: "message", key: `m:${message.seq}`, message, delivery: "sent" });
+      }
+    }
+    for (const p of this.pendingList) {
+      if (p.threadRoot === rootSeq) entries.push(this.pendingEntry(p));
+    }
+    return entries;
+  }
+
+  /** The newest reply's seq in a thread (for its read marker), 0 when none is loaded. */
+  lastReplySeq(rootSeq: number): number {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      if (this.messages[i]!.thread_root === rootSeq) return this.messages[i]!.seq;
+    }
+    return 0;
   }
 
   addPending(
@@ -285,7 +367,7 @@ export class Timeline {
   ack(clientMsgId: string, seq: number, messageId: string): boolean {
     const pending = this.findPending(clientMsgId);
     if (!pending) return false;
-    this.merge([
+    const added = this.merge([
       {
         id: messageId,
         channel_id: this.channelId,
@@ -294,11 +376,14 @@ export class Timeline {
         body: pending.body,
         created_at: pending.createdAt,
         client_msg_id: clientMsgId,
-        thread_root: null,
+        thread_root: pending.threadRoot ?? null,
+        ...(pending.alsoInChannel ? { also_in_channel: true } : {}),
         edited_at: null,
         deleted: false,
       },
     ]);
+    // Our own reply: its root's summary counts it now (the message frame finds it known).
+    if (added.length > 0) this.noteReply(added[0]!);
     return true;
   }
 
@@ -365,6 +450,7 @@ export class Timeline {
     let noteIndex = 0;
     const notes = this.notes;
     for (const message of this.messages) {
+      if (!shownInChannel(message) || (this.pagedOldest !== null && message.seq < this.pagedOldest)) continue;
       while (noteIndex < notes.length && notes[noteIndex]!.afterSeq < message.seq) {
         const note = notes[noteIndex++]!;
         entries.push({ kind: "ephemeral", key: `note:${note.id}`, note });
@@ -376,33 +462,38 @@ export class Timeline {
       entries.push({ kind: "ephemeral", key: `note:${note.id}`, note });
     }
     for (const p of this.pendingList) {
-      entries.push({
-        kind: "message",
-        key: `p:${p.clientMsgId}`,
-        message: {
-          id: p.clientMsgId,
-          channel_id: p.channelId,
-          seq: 0,
-          author_id: p.authorId,
-          body: p.body,
-          created_at: p.createdAt,
-          client_msg_id: p.clientMsgId,
-          thread_root: null,
-          edited_at: null,
-          deleted: false,
-        },
-        delivery: p.state,
-        ...(p.error !== undefined ? { error: p.error } : {}),
-      });
+      if (p.threadRoot === undefined || p.alsoInChannel) entries.push(this.pendingEntry(p));
     }
     this.cachedEntries = entries;
     return entries;
   }
 
+  private pendingEntry(p: PendingMessage): TimelineEntry {
+    return {
+      kind: "message",
+      key: `p:${p.clientMsgId}`,
+      message: {
+        id: p.clientMsgId,
+        channel_id: p.channelId,
+        seq: 0,
+        author_id: p.authorId,
+        body: p.body,
+        created_at: p.createdAt,
+        client_msg_id: p.clientMsgId,
+        thread_root: p.threadRoot ?? null,
+        ...(p.alsoInChannel ? { also_in_channel: true } : {}),
+        edited_at: null,
+        deleted: false,
+      },
+      delivery: p.state,
+      ...(p.error !== undefined ? { error: p.error } : {}),
+    };
+  }
+
   private known(messageId: string): MessageEvents {
     let known = this.events.get(messageId);
     if (!known) {
-      known = { updateSeq: 0, update: null, deleted: false, reactions: new Map() };
+      known = { updateSeq: 0, update: null, deleted: false, reactions: new Map(), pinned: null };
       this.events.set(messageId, known);
     }
     return known;
@@ -419,6 +510,7 @@ export class Timeline {
       const { reactions: _reactions, ...content } = known.update;
       message = { ...content, seq: base.seq, ...(base.reactions ? { reactions: base.reactions } : {}) };
     }
+    if (known.pinned && known.pinned.on !== (message.pinned ?? false)) message = { ...message, pinned: known.pinned.on };
     if (known.reactions.size > 0) {
       let reactions: readonly Reaction[] | undefined = message.reactions;
       const inOrder = [...known.reactions.values()].sort((a, b) => a.seq - b.seq);

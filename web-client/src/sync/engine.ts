@@ -9,12 +9,12 @@
 //   notifications) run only for events the timeline had not seen;
 // - after a reconnect, `resume` asks for everything after each channel's contiguous frontier,
 //   and `resync` is followed over REST page by page.
-import type { Channel, ClientFrame, ErrorCode, Message, ServerFrame } from "../protocol";
+import type { Channel, ClientFrame, ErrorCode, Message, ServerFrame, User } from "../protocol";
 import { type Api, ApiError, NetworkError } from "../api/client";
 import type { AuthSession } from "../auth/session";
 import type { ChatStore, ToastAbout } from "../store/chat";
 import { findReaction } from "../store/reactions";
-import type { Timeline } from "../store/timeline";
+import { type Timeline, shownInChannel } from "../store/timeline";
 import { cleanAttachments } from "../extras/extras";
 import { getLocale, onLocaleChange } from "../i18n";
 import { OutboxSaver, restore, snapshot } from "../store/persist";
@@ -68,6 +68,9 @@ export class SyncEngine {
   private loadingOlder = new Map<string, Promise<void>>();
   private lastTypingSent = new Map<string, number>();
   private fetchingUsers = new Set<string>();
+  private membersCache = new Map<string, Promise<User[]>>();
+  /** Channels the user marked unread: not read again just by being on screen. */
+  private keepUnread = new Set<string>();
   private directoryLoaded = false;
   private unknownUsers = new Set<string>();
   private saver: OutboxSaver | null = null;
@@ -229,7 +232,13 @@ export class SyncEngine {
         this.bumpLastSeq(frame.channel_id, frame.seq);
         this.ensureUsers([frame.message.author_id]);
         store.clearTyping(frame.channel_id, frame.message.author_id);
-        if (isNew && added.length > 0) this.onNewMessage(frame.message, beyondKnown);
+        if (isNew && added.length > 0) {
+          timeline.noteReply(frame.message);
+          this.onNewMessage(frame.message, beyondKnown);
+          // A reply in the thread on screen is read as it arrives.
+          const open = store.openThread;
+          if (open?.channelId === frame.channel_id && open.rootSeq === frame.message.thread_root) this.markThreadRead(open.channelId, open.rootSeq);
+        }
         store.changed();
         break;
       }
@@ -252,6 +261,25 @@ export class SyncEngine {
         timeline.react(frame.message_id, frame.emoji, frame.user_id, frame.type === "reaction_added", frame.seq);
         // Their names are shown on the chip.
         this.ensureUsers([frame.user_id]);
+        store.changed();
+        break;
+      }
+      case "channel_updated": {
+        // Name, topic, purpose and archived state as they are now, for every member at once.
+        this.noteChannelEvent(frame.channel_id, frame.seq);
+        const channel = store.channels.get(frame.channel_id);
+        if (channel) {
+          store.channels.set(channel.id, { ...channel, name: frame.name, topic: frame.topic, purpose: frame.purpose, archived: frame.archived });
+        }
+        store.changed();
+        break;
+      }
+      case "message_pinned":
+      case "message_unpinned": {
+        const timeline = this.noteChannelEvent(frame.channel_id, frame.seq);
+        timeline.pin(frame.message_id, frame.type === "message_pinned", frame.seq);
+        // The pinned list on screen follows (refetched: it carries who pinned and when).
+        if (store.pinsPanel === frame.channel_id) void this.loadPins(frame.channel_id);
         store.changed();
         break;
       }
@@ -302,7 +330,9 @@ export class SyncEngine {
         }
         break;
       case "read":
-        this.applyRead(frame.channel_id, frame.seq);
+        // A thread's marker (another tab read a thread) says nothing about the channel's own.
+        if (typeof frame.thread_root === "number") this.applyThreadRead(frame.channel_id, frame.thread_root, frame.seq);
+        else this.applyRead(frame.channel_id, frame.seq);
         break;
       case "presence":
         store.presence.set(frame.user_id, frame.status);
@@ -367,7 +397,10 @@ export class SyncEngine {
     // Everything pending goes out again on the new socket, in the order it was typed.
     for (const timeline of store.timelines.values()) timeline.markAllUnsent();
     this.flushOutbox();
-    if (!this.directoryLoaded) void this.loadDirectory();
+    if (!this.directoryLoaded) {
+      void this.loadDirectory();
+      void this.loadSaved();
+    }
     const current = store.currentChannelId;
     if (current) void this.loadLatest(current);
     // The language changed while this connection was opening: announce it now.
@@ -392,10 +425,29 @@ export class SyncEngine {
     const store = this.store;
     const channel = store.channels.get(message.channel_id);
     if (!channel || message.author_id === store.me?.id) return;
-    if (countUnread && message.seq > channel.last_read_seq) {
+    // A reply kept in its thread is counted by the threads view, not as the channel's unread.
+    if (countUnread && message.seq > channel.last_read_seq && shownInChannel(message)) {
       store.channels.set(channel.id, { ...channel, unread: channel.unread + 1 });
     }
+    // A mention of me where I am not looking: the sidebar's @ badge counts it until I read there.
+    const mentionsMe = message.mentions?.includes(store.me?.id ?? "") ?? false;
+    const looking = store.currentChannelId === channel.id && typeof document !== "undefined" && document.visibilityState === "visible";
+    if (countUnread && mentionsMe && message.seq > channel.last_read_seq && !looking) {
+      const now = store.channels.get(channel.id) ?? channel;
+      store.channels.set(channel.id, { ...now, mention_count: (now.mention_count ?? 0) + 1 });
+    }
+    // Someone else replied in a thread I follow and do not have open: one more unread reply there.
+    const open = store.openThread;
+    if (message.thread_root !== null && !(open?.channelId === channel.id && open.rootSeq === message.thread_root)) {
+      store.followedThreads = store.followedThreads.map((t) =>
+        t.channel_id === channel.id && t.root.seq === message.thread_root && message.seq > t.last_read_seq
+          ? { ...t, unread_replies: t.unread_replies + 1 }
+          : t,
+      );
+    }
     const age = Date.now() - Date.parse(message.created_at);
+    // A muted channel never notifies.
+    if (channel.muted) return;
     // A replay shows a message as it is now: one deleted since has nothing to say.
     if (!(age > NOTIFY_MAX_AGE_MS) && !message.deleted) this.notifier.incoming(store.channels.get(channel.id) ?? channel, message);
   }
@@ -441,15 +493,32 @@ export class SyncEngine {
   private applyRead(channelId: string, seq: number): void {
     const store = this.store;
     const channel = store.channels.get(channelId);
-    if (!channel || seq <= channel.last_read_seq) return;
+    // The marker moves back only when someone marked the channel unread (here or in another tab).
+    if (!channel || seq === channel.last_read_seq) return;
+    const back = seq < channel.last_read_seq;
+    if (back && store.currentChannelId === channelId) this.keepUnread.add(channelId);
     const meId = store.me?.id;
     const timeline = store.timelines.get(channelId);
     let unread = 0;
     if (seq < channel.last_seq && timeline) {
-      unread = timeline.confirmed.filter((m) => m.seq > seq && m.author_id !== meId).length;
-      unread = Math.min(unread, channel.unread);
+      unread = timeline.confirmed.filter((m) => m.seq > seq && m.author_id !== meId && shownInChannel(m)).length;
+      if (!back) unread = Math.min(unread, channel.unread);
     }
-    store.channels.set(channelId, { ...channel, last_read_seq: seq, unread });
+    // Nothing loaded to count from: at least one is unread, and the server knows how many.
+    if (back && !timeline?.historyLoaded) {
+      if (seq < channel.last_seq) unread = Math.max(unread, 1);
+      this.api.channel(channelId).then(
+        (fresh) => {
+          const now = store.channels.get(channelId);
+          if (now && now.last_read_seq === fresh.last_read_seq) this.onChannel(fresh);
+          store.changed();
+        },
+        () => undefined,
+      );
+    }
+    // Read up to the end (another tab): the mentions were read too.
+    const mention_count = unread === 0 ? 0 : channel.mention_count;
+    store.channels.set(channelId, { ...channel, last_read_seq: seq, unread, mention_count });
     store.changed();
   }
 
@@ -479,9 +548,38 @@ export class SyncEngine {
 
   /** Opens a channel: makes it current and fetches its newest history once. */
   openChannel(channelId: string): void {
+    if (this.store.currentChannelId !== channelId && this.store.openThread?.channelId !== channelId) this.store.openThread = null;
+    if (this.store.pinsPanel !== channelId) this.closePins();
+    this.store.view = "channel";
+    // Opening a channel reads it, even one marked unread before.
+    this.keepUnread.delete(channelId);
     this.store.currentChannelId = channelId;
+    this.rememberOpenChannel(channelId);
     this.store.changed();
     void this.loadLatest(channelId);
+  }
+
+  /** A reload reopens the channel that was open (per person, on this device). */
+  private rememberOpenChannel(channelId: string): void {
+    const me = this.store.me;
+    if (!me || !this.storage) return;
+    try {
+      this.storage.setItem(`xerrada:open-channel:${me.id}`, channelId);
+    } catch {
+      // Not remembered: the first unread channel opens instead.
+    }
+  }
+
+  /** The channel open before the reload, if it is still one of mine. */
+  rememberedChannel(): string | null {
+    const me = this.store.me;
+    if (!me || !this.storage) return null;
+    try {
+      const id = this.storage.getItem(`xerrada:open-channel:${me.id}`);
+      return id && this.store.channels.get(id)?.joined ? id : null;
+    } catch {
+      return null;
+    }
   }
 
   async loadLatest(channelId: string): Promise<void> {
@@ -526,8 +624,11 @@ export class SyncEngine {
     return this.loadingOlder.has(channelId);
   }
 
-  /** Sends a message: pending at once, on the wire as soon as the socket is ready. */
-  send(channelId: string, body: string): void {
+  /**
+   * Sends a message: pending at once, on the wire as soon as the socket is ready. With
+   * `thread`, a reply to that root, also shown in the channel when `alsoInChannel`.
+   */
+  send(channelId: string, body: string, thread?: { rootSeq: number; alsoInChannel: boolean }): void {
     const me = this.store.me;
     if (!me || body.trim() === "") return;
     const clientMsgId = crypto.randomUUID();
@@ -538,6 +639,7 @@ export class SyncEngine {
       authorId: me.id,
       body,
       createdAt: new Date().toISOString(),
+      ...(thread ? { threadRoot: thread.rootSeq, alsoInChannel: thread.alsoInChannel } : {}),
     });
     this.outbox.set(clientMsgId, channelId);
     this.transmit(channelId, clientMsgId);
@@ -583,6 +685,8 @@ export class SyncEngine {
       channel_id: channelId,
       client_msg_id: clientMsgId,
       body: pending.body,
+      ...(pending.threadRoot !== undefined ? { thread_root: pending.threadRoot } : {}),
+      ...(pending.alsoInChannel ? { also_in_channel: true } : {}),
     };
     if (this.socket.send(frame)) timeline.markSent(clientMsgId, Date.now());
   }
@@ -746,17 +850,177 @@ export class SyncEngine {
     this.store.changed();
   }
 
+  /**
+   * "Mark unread from here": the server moves the marker back and tells every tab (`read`).
+   * This tab then leaves the channel unread, though it is on screen, until it is opened again.
+   */
+  async markUnread(channelId: string, seq: number): Promise<void> {
+    try {
+      this.keepUnread.add(channelId);
+      const answer = await this.api.markUnread(channelId, seq);
+      this.applyRead(channelId, answer.last_read_seq);
+    } catch (e) {
+      this.keepUnread.delete(channelId);
+      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+    }
+  }
+
   /** Moves the read marker to the newest event, when the user has seen it. */
   markRead(channelId: string): void {
+    if (this.keepUnread.has(channelId)) return;
     const store = this.store;
     const channel = store.channels.get(channelId);
     const timeline = store.timelines.get(channelId);
     if (!channel || !timeline || !channel.joined) return;
     const seq = Math.max(timeline.latestSeq, 0);
-    if (seq <= channel.last_read_seq && channel.unread === 0) return;
+    if (seq <= channel.last_read_seq && channel.unread === 0 && !channel.mention_count) return;
     if (seq > channel.last_read_seq && !this.socket.send({ type: "read", channel_id: channelId, seq })) return;
-    store.channels.set(channelId, { ...channel, last_read_seq: Math.max(seq, channel.last_read_seq), unread: 0 });
+    store.channels.set(channelId, { ...channel, last_read_seq: Math.max(seq, channel.last_read_seq), unread: 0, mention_count: 0 });
     store.changed();
+  }
+
+  // ---- threads ------------------------------------------------------------------------------
+
+  /**
+   * Opens a thread in the side panel: the root is reread from the server (its counters are the
+   * server's, not what this client added up) and the replies are fetched page by page into the
+   * channel's timeline, where live `message` frames keep them current.
+   */
+  openThread(channelId: string, rootSeq: number): void {
+    this.store.openThread = { channelId, rootSeq };
+    this.store.pinsPanel = null;
+    this.store.view = "channel";
+    if (this.store.currentChannelId !== channelId) this.openChannel(channelId);
+    this.store.changed();
+    void this.loadThread(channelId, rootSeq);
+  }
+
+  closeThread(): void {
+    this.store.openThread = null;
+    this.store.changed();
+  }
+
+  async loadThread(channelId: string, rootSeq: number): Promise<void> {
+    const timeline = this.store.timeline(channelId);
+    try {
+      let after = 0;
+      for (;;) {
+        const page = await this.api.thread(channelId, rootSeq, after);
+        timeline.merge([page.root, ...page.replies]);
+        this.ensureUsers([page.root.author_id, ...page.replies.map((m) => m.author_id)]);
+        const last = page.replies[page.replies.length - 1];
+        if (!page.has_more || !last) break;
+        after = last.seq;
+      }
+      this.store.changed();
+      const open = this.store.openThread;
+      if (open?.channelId === channelId && open.rootSeq === rootSeq) this.markThreadRead(channelId, rootSeq);
+    } catch (e) {
+      console.warn("xerrada: could not load the thread", e);
+    }
+  }
+
+  /** The thread on screen has been seen up to its newest reply (other tabs learn it from the server). */
+  markThreadRead(channelId: string, rootSeq: number): void {
+    const seq = this.store.timeline(channelId).lastReplySeq(rootSeq);
+    if (seq <= 0) return;
+    if (this.socket.send({ type: "read", channel_id: channelId, seq, thread_root: rootSeq })) this.applyThreadRead(channelId, rootSeq, seq);
+  }
+
+  /** A thread's read marker moved (here or in another tab): its unread replies in the threads view go. */
+  private applyThreadRead(channelId: string, rootSeq: number, seq: number): void {
+    const store = this.store;
+    let changed = false;
+    store.followedThreads = store.followedThreads.map((thread) => {
+      if (thread.channel_id !== channelId || thread.root.seq !== rootSeq || seq <= thread.last_read_seq) return thread;
+      changed = true;
+      return { ...thread, last_read_seq: seq, unread_replies: 0 };
+    });
+    if (changed) store.changed();
+  }
+
+  /** The threads view: the threads the user follows, newest reply first. */
+  async loadFollowedThreads(): Promise<void> {
+    const page = await this.api.threads();
+    this.store.followedThreads = page.threads;
+    this.ensureUsers(page.threads.map((t) => t.root.author_id));
+    this.store.changed();
+  }
+
+  showThreadsView(): void {
+    this.store.view = "threads";
+    this.store.changed();
+    void this.loadFollowedThreads().catch((e) => console.warn("xerrada: could not load threads", e));
+  }
+
+  // ---- pins and saved messages ----------------------------------------------------------------
+
+  /** Pins or unpins a message for the channel; the `message_pinned` frame shows it. */
+  async setPinned(channelId: string, messageId: string, on: boolean): Promise<void> {
+    try {
+      await this.api.pin(channelId, messageId, on);
+    } catch (e) {
+      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+    }
+  }
+
+  openPins(channelId: string): void {
+    this.store.pinsPanel = channelId;
+    this.store.pins = null;
+    this.store.openThread = null;
+    this.store.changed();
+    void this.loadPins(channelId);
+  }
+
+  closePins(): void {
+    this.store.pinsPanel = null;
+    this.store.pins = null;
+    this.store.changed();
+  }
+
+  private async loadPins(channelId: string): Promise<void> {
+    try {
+      const list = await this.api.pins(channelId);
+      if (this.store.pinsPanel !== channelId) return;
+      this.store.pins = list.pins;
+      this.ensureUsers(list.pins.flatMap((p) => [p.message.author_id, p.pinned_by]));
+      this.store.changed();
+    } catch (e) {
+      console.warn("xerrada: could not load the pins", e);
+    }
+  }
+
+  /** Saves a message for oneself, or takes it out of the saved ones. */
+  async setSaved(messageId: string, on: boolean): Promise<void> {
+    try {
+      await this.api.save(messageId, on);
+      const ids = new Set(this.store.savedIds);
+      if (on) ids.add(messageId);
+      else ids.delete(messageId);
+      this.store.savedIds = ids;
+      this.store.changed();
+      if (this.store.view === "saved" || on) await this.loadSaved();
+    } catch (e) {
+      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+    }
+  }
+
+  async loadSaved(): Promise<void> {
+    try {
+      const list = await this.api.saved();
+      this.store.saved = list.saved;
+      this.store.savedIds = new Set(list.saved.map((s) => s.message.id));
+      this.ensureUsers(list.saved.map((s) => s.message.author_id));
+      this.store.changed();
+    } catch (e) {
+      console.warn("xerrada: could not load saved messages", e);
+    }
+  }
+
+  showSavedView(): void {
+    this.store.view = "saved";
+    this.store.changed();
+    void this.loadSaved();
   }
 
   /** Tells the others the user is typing (throttled). */
@@ -798,6 +1062,71 @@ export class SyncEngine {
     for (const channel of channels) {
       if (!this.store.channels.has(channel.id)) this.store.upsertChannel(channel);
     }
+  }
+
+  /** Opens a person's profile card, fetching them afresh (status and time zone change). */
+  openProfile(userId: string): void {
+    this.store.profileUserId = userId;
+    this.store.changed();
+    this.api.user(userId).then((user) => this.store.rememberUsers([user]), () => undefined);
+  }
+
+  closeProfile(): void {
+    this.store.profileUserId = null;
+    this.store.changed();
+  }
+
+  /** Changes one's own profile (or password, with the current one); rejects with the server's refusal. */
+  async updateMe(patch: { display_name?: string; status_text?: string; timezone?: string; password?: string; current_password?: string }): Promise<void> {
+    const me = this.store.me;
+    if (!me) return;
+    const user = await this.api.updateUser(me.id, patch);
+    this.store.me = user;
+    this.store.rememberUsers([user]);
+  }
+
+  // ---- channel settings -------------------------------------------------------------------------
+
+  /** Topic and purpose (any member), name (owner or admin); the server's answer is shown. */
+  async updateChannel(channelId: string, patch: { name?: string; topic?: string; purpose?: string }): Promise<void> {
+    this.onChannel(await this.api.updateChannel(channelId, patch));
+    this.store.changed();
+  }
+
+  async setArchived(channelId: string, on: boolean): Promise<void> {
+    this.onChannel(await this.api.setArchived(channelId, on));
+    this.store.changed();
+  }
+
+  async setMuted(channelId: string, on: boolean): Promise<void> {
+    this.onChannel(await this.api.setMuted(channelId, on));
+    this.store.changed();
+  }
+
+  /** Adds or removes a member (private channels; admins anywhere); forgets the cached member list. */
+  async setMember(channelId: string, userId: string, on: boolean): Promise<void> {
+    await this.api.setMember(channelId, userId, on);
+    this.membersCache.delete(channelId);
+  }
+
+  /** The member list, fetched afresh (the settings dialog). */
+  refreshMembers(channelId: string): Promise<User[]> {
+    this.membersCache.delete(channelId);
+    return this.channelMembers(channelId);
+  }
+
+  /** A channel's members (for @ completion), fetched once per channel and session. */
+  channelMembers(channelId: string): Promise<User[]> {
+    let members = this.membersCache.get(channelId);
+    if (!members) {
+      members = this.api.channelMembers(channelId).then((users) => {
+        this.store.rememberUsers(users);
+        return users;
+      });
+      members.catch(() => this.membersCache.delete(channelId));
+      this.membersCache.set(channelId, members);
+    }
+    return members;
   }
 
   async searchUsers(q: string) {

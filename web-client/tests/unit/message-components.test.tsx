@@ -62,7 +62,7 @@ describe("reaction chips", () => {
 
 describe("the message menu", () => {
   const anchor = {} as HTMLElement;
-  const menu = (props: { canEdit: boolean; canDelete: boolean; withPicker?: boolean; reacted?: boolean }) =>
+  const menu = (props: { canEdit: boolean; canDelete: boolean; withPicker?: boolean; reacted?: boolean; pinned?: boolean; saved?: boolean }) =>
     renderToString(
       <MessageMenu
         message={message(props.reacted ? { reactions: [{ emoji: "❤️", count: 1, user_ids: ["me"] }] } : {})}
@@ -75,6 +75,10 @@ describe("the message menu", () => {
         onReact={noop}
         onEdit={noop}
         onDelete={noop}
+        pinned={props.pinned ?? false}
+        saved={props.saved ?? false}
+        onTogglePin={noop}
+        onToggleSave={noop}
         onClose={noop}
       />,
     );
@@ -85,8 +89,18 @@ describe("the message menu", () => {
     expect(QUICK_REACTIONS).toEqual(["👍", "❤️", "😂", "🎉", "😮", "🙏", "✅", "👀"]);
     for (const emoji of QUICK_REACTIONS) expect(html).toContain(`aria-label="Reacciona amb ${emoji}"`);
     expect(html).toContain('aria-expanded="false" aria-label="Més reaccions"');
-    expect(count(html, 'role="menuitem"')).toBe(9);
+    // Nine in the reactions row, then Pin and Save, which every member may do.
+    expect(count(html, 'role="menuitem"')).toBe(11);
     expect(html).not.toContain("emoji-picker");
+  });
+
+  it("offers Pin or Unpin, and Save or Remove from saved, as the message is", () => {
+    const plain = menu({ canEdit: false, canDelete: false });
+    expect(plain).toContain("<span>Fixa</span>");
+    expect(plain).toContain("<span>Desa</span>");
+    const both = menu({ canEdit: false, canDelete: false, pinned: true, saved: true });
+    expect(both).toContain("<span>Desfixa</span>");
+    expect(both).toContain("<span>Treu de desats</span>");
   });
 
   it("offers Edit and Delete only as allowed", () => {

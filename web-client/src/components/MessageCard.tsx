@@ -1,0 +1,41 @@
+// A message shown out of its timeline (pins, saved messages): author, time, text and a line
+// saying why it is here. Clicking it opens its channel (or its thread, for a reply).
+import { useMemo } from "preact/hooks";
+import type { Message } from "../protocol";
+import { formatDateTime, formatFull } from "../i18n";
+import { useServices, useStore } from "./context";
+import { MessageText } from "./MessageList";
+import { Avatar } from "./people";
+
+const noop = async () => undefined;
+
+export function MessageCard({ message, note }: { message: Message; note: string }) {
+  const store = useStore();
+  const { engine } = useServices();
+  const myName = store.me?.username.toLowerCase();
+  const options = useMemo(() => ({ isMe: (u: string) => u.toLowerCase() === myName }), [myName]);
+  const name = store.displayName(message.author_id);
+  const open = () => {
+    if (message.thread_root !== null && message.thread_root !== undefined) engine.openThread(message.channel_id, message.thread_root);
+    else engine.openChannel(message.channel_id);
+  };
+  return (
+    <div class="message message-card" data-message-id={message.id}>
+      <div class="message-gutter">
+        <Avatar userId={message.author_id} name={name} size="lg" />
+      </div>
+      <div class="message-content">
+        <div class="message-meta">
+          <span class="author">{name}</span>
+          <time dateTime={message.created_at} title={formatFull(message.created_at)}>
+            {formatDateTime(message.created_at)}
+          </time>
+        </div>
+        <MessageText message={message} isBot={false} editing={false} options={options} onSaveEdit={noop} onCancelEdit={() => undefined} />
+        <button type="button" class="link-button card-note" onClick={open}>
+          {note}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -22,6 +22,10 @@ export interface SavedPending {
   error?: string;
   /** Put on the wire at least once (matters for commands, which are never resent automatically). */
   sentOnce: boolean;
+  /** A thread reply: its root's seq, so a resend after a reload lands in the thread again. */
+  threadRoot?: number;
+  /** A thread reply also sent to the channel. */
+  alsoInChannel?: boolean;
 }
 
 export interface SavedOutbox {
@@ -49,6 +53,7 @@ export function snapshot(store: ChatStore): SavedOutbox {
         state: p.state,
         ...(p.error !== undefined ? { error: p.error } : {}),
         sentOnce: p.sentOnce,
+        ...thread(p.threadRoot, p.alsoInChannel),
       });
     }
   }
@@ -62,6 +67,12 @@ export function isEmpty(saved: SavedOutbox): boolean {
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
+
+/** The thread fields of a pending reply, only when it is one (a positive integer root). */
+function thread(root: unknown, alsoInChannel: unknown): Pick<SavedPending, "threadRoot" | "alsoInChannel"> {
+  if (typeof root !== "number" || !Number.isSafeInteger(root) || root < 1) return {};
+  return { threadRoot: root, ...(alsoInChannel === true ? { alsoInChannel: true } : {}) };
+}
 
 /** Parses what was stored, dropping anything malformed (storage is not trusted blindly). */
 export function parseSaved(text: string | null): SavedOutbox {
@@ -93,6 +104,7 @@ export function parseSaved(text: string | null): SavedOutbox {
         state: p.state === "failed" ? "failed" : "pending",
         ...(isString(p.error) ? { error: p.error } : {}),
         sentOnce: p.sentOnce === true,
+        ...thread(p.threadRoot, p.alsoInChannel),
       });
     }
   }
@@ -123,6 +135,7 @@ export function restore(store: ChatStore, saved: SavedOutbox, authorId: string):
       state: p.state,
       ...(p.error !== undefined ? { error: p.error } : {}),
       sentOnce: p.sentOnce,
+      ...thread(p.threadRoot, p.alsoInChannel),
     });
     restored.push(p);
   }

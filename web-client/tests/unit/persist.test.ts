@@ -34,6 +34,23 @@ describe("outbox persistence", () => {
     expect(restore(fresh, saved, "me")).toHaveLength(0);
   });
 
+  it("keeps a pending thread reply in its thread across a reload", () => {
+    const store = new ChatStore();
+    store.me = { id: "me", username: "me", display_name: "Me", kind: "human", role: "member", department_ids: [], active: true };
+    store.timeline("c1").addPending({ clientMsgId: "r1", channelId: "c1", authorId: "me", body: "resposta", createdAt: "2026-01-01T10:00:00Z", threadRoot: 7, alsoInChannel: true });
+    store.timeline("c1").addPending({ clientMsgId: "r2", channelId: "c1", authorId: "me", body: "només al fil", createdAt: "2026-01-01T10:00:01Z", threadRoot: 7 });
+    const saved = parseSaved(JSON.stringify(snapshot(store)));
+    const fresh = new ChatStore();
+    restore(fresh, saved, "me");
+    expect(fresh.timeline("c1").pending.map((p) => [p.clientMsgId, p.threadRoot, p.alsoInChannel])).toEqual([
+      ["r1", 7, true],
+      ["r2", 7, undefined],
+    ]);
+    // A stored root that is not a seq is dropped, not sent.
+    const hostile = parseSaved(JSON.stringify({ v: 1, pending: [{ ...pending, threadRoot: "7; drop" }], drafts: {} }));
+    expect(hostile.pending[0]?.threadRoot).toBeUndefined();
+  });
+
   it("drops malformed or hostile stored data instead of failing", () => {
     for (const text of [null, "", "{", "[]", "null", '{"v":2,"pending":[]}', '{"v":1,"pending":"x","drafts":[]}']) {
       expect(isEmpty(parseSaved(text)), String(text)).toBe(true);

@@ -22,12 +22,7 @@ async fn owners_rename_and_archive_members_set_topics_and_mute() {
     let bernat = app.create_user(&admin, "bernat").await;
     let channel = app.create_channel(&anna, "obres", "public").await;
     for who in [&bernat, &admin] {
-        app.post(
-            &format!("/api/v1/channels/{channel}/join"),
-            &who.token,
-            json!({}),
-        )
-        .await;
+        app.join(who, &channel).await;
     }
     let (_, view) = app
         .get(&format!("/api/v1/channels/{channel}"), &bernat.token)
@@ -253,12 +248,7 @@ async fn a_channel_lists_its_members_to_those_who_can_see_it() {
     let oriol = app.create_user(&admin, "oriol").await;
     let public = app.create_channel(&bernat, "general", "public").await;
     let private = app.create_channel(&bernat, "privat", "private").await;
-    app.post(
-        &format!("/api/v1/channels/{public}/join"),
-        &anna.token,
-        json!({}),
-    )
-    .await;
+    app.join(&anna, &public).await;
     let (status, members) = app
         .get(&format!("/api/v1/channels/{public}/members"), &oriol.token)
         .await;

@@ -38,12 +38,7 @@ async fn reactions_are_events_every_socket_sees_and_history_counts() {
     let anna = app.create_user(&admin, "anna").await;
     let bernat = app.create_user(&admin, "bernat").await;
     let channel = app.create_channel(&anna, "general", "public").await;
-    app.post(
-        &format!("/api/v1/channels/{channel}/join"),
-        &bernat.token,
-        json!({}),
-    )
-    .await;
+    app.join(&bernat, &channel).await;
     let (_, posted) = app.send(&anna, &channel, "Dinar divendres?").await;
     let message = posted["id"].as_str().expect("id").to_owned();
     let mut anna_phone = app.connect(&anna).await;
@@ -140,12 +135,7 @@ async fn edits_over_the_socket_and_deletes_leave_tombstones_for_everyone() {
     let anna = app.create_user(&admin, "anna").await;
     let bernat = app.create_user(&admin, "bernat").await;
     let channel = app.create_channel(&anna, "obres", "public").await;
-    app.post(
-        &format!("/api/v1/channels/{channel}/join"),
-        &bernat.token,
-        json!({}),
-    )
-    .await;
+    app.join(&bernat, &channel).await;
     let mut anna_ws = app.connect(&anna).await;
     let mut anna_other = app.connect(&anna).await;
     let mut bernat_ws = app.connect(&bernat).await;
@@ -249,12 +239,7 @@ async fn edits_over_the_socket_and_deletes_leave_tombstones_for_everyone() {
         theirs["id"].as_str().expect("id")
     );
     assert_eq!(delete(&app, &anna, &theirs).await.0, 204);
-    app.post(
-        &format!("/api/v1/channels/{channel}/join"),
-        &admin.token,
-        json!({}),
-    )
-    .await;
+    app.join(&admin, &channel).await;
     let (_, again) = app.send(&anna, &channel, "una altra").await;
     let again = format!(
         "/api/v1/channels/{channel}/messages/{}",

@@ -39,12 +39,7 @@ async fn mentions_name_channel_members_and_count_until_read() {
     let dolors = app.create_user_in(&admin, "dolors", &[&urbanisme.id]).await;
     let channel = app.create_channel(&anna, "obres", "public").await;
     for who in [&bernat, &carla] {
-        app.post(
-            &format!("/api/v1/channels/{channel}/join"),
-            &who.token,
-            json!({}),
-        )
-        .await;
+        app.join(who, &channel).await;
     }
     let mut carla_ws = app.connect(&carla).await;
 

@@ -11,12 +11,7 @@ async fn members_pin_and_each_person_saves_for_themselves() {
     let bernat = app.create_user(&admin, "bernat").await;
     let channel = app.create_channel(&anna, "obres", "public").await;
     let private = app.create_channel(&anna, "privat", "private").await;
-    app.post(
-        &format!("/api/v1/channels/{channel}/join"),
-        &bernat.token,
-        json!({}),
-    )
-    .await;
+    app.join(&bernat, &channel).await;
     let (_, message) = app.send(&anna, &channel, "Horari d'estiu: 8-15 h").await;
     let id = message["id"].as_str().expect("id").to_owned();
     let (_, secret) = app.send(&anna, &private, "només per a mi").await;

@@ -38,12 +38,7 @@ async fn a_thread_is_read_in_pages_followed_and_counted_from_seqs() {
     let carla = app.create_user(&admin, "carla").await;
     let channel = app.create_channel(&anna, "obres", "public").await;
     for who in [&bernat, &carla] {
-        app.post(
-            &format!("/api/v1/channels/{channel}/join"),
-            &who.token,
-            json!({}),
-        )
-        .await;
+        app.join(who, &channel).await;
     }
     let mut anna_other = app.connect(&anna).await;
     let (_, root) = app
@@ -193,12 +188,7 @@ async fn replies_shown_in_the_channel_and_markers_set_from_sockets() {
     let anna = app.create_user(&admin, "anna").await;
     let bernat = app.create_user(&admin, "bernat").await;
     let channel = app.create_channel(&anna, "obres", "public").await;
-    app.post(
-        &format!("/api/v1/channels/{channel}/join"),
-        &bernat.token,
-        json!({}),
-    )
-    .await;
+    app.join(&bernat, &channel).await;
     let (_, root) = app.send(&anna, &channel, "Pressupost").await;
     let root_seq = root["seq"].as_i64().expect("seq");
     let messages = format!("/api/v1/channels/{channel}/messages");

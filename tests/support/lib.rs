@@ -240,6 +240,18 @@ impl Client {
         serde_json::from_value(body).expect("department")
     }
 
+    /// `who` joins a public channel (204 expected).
+    pub async fn join(&self, who: &Session, channel_id: &str) {
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/channels/{channel_id}/join"),
+                &who.token,
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 204, "join {channel_id}: {body}");
+    }
+
     /// Creates a channel owned by `owner`; returns its id.
     pub async fn create_channel(&self, owner: &Session, name: &str, kind: &str) -> String {
         let (status, body) = self

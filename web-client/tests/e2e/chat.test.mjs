@@ -311,10 +311,14 @@ describe("Xerrada web client in a real browser", () => {
     await page.keyboard.press("Alt+ArrowDown");
     await page.locator(".channel-title-text").filter({ hasText: "general" }).waitFor();
     // In the message list, arrows move the focus from message to message.
+    // The channel's history must be on screen before arrows can move through it.
+    await page.locator(".message").first().waitFor();
     await page.locator(".message-scroller").focus();
     await page.keyboard.press("ArrowUp");
     await page.keyboard.press("ArrowUp");
-    const active = await page.evaluate(() => document.activeElement?.classList.contains("message"));
+    const active = await page
+      .waitForFunction(() => document.activeElement?.classList.contains("message"), null, { timeout: 5000 })
+      .then(() => true, () => false);
     assert.equal(active, true, "a message has the focus");
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
     assert.notEqual(outline, "none", "focus is visible");

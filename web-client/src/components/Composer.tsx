@@ -3,7 +3,7 @@
 // built-in slash commands (arrows choose, Tab or Enter completes, Escape closes); a command is
 // sent like any message and the server answers it. The up arrow in an empty composer edits the
 // user's last message, as in Slack and Mattermost.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Channel, User } from "../protocol";
 import { type MentionSuggestion, insertMention, mentionQuery, mentionSuggestions } from "./mentionComplete";
 import { type MessageKey, t } from "../i18n";
@@ -80,15 +80,26 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
   const mentionOpen = suggestions.length > 0;
   const currentMention = mentionOpen ? suggestions[Math.min(active, suggestions.length - 1)]! : null;
 
+  /**
+   * Where to put the caret once the completed text is in the textarea. It is placed as soon as
+   * that render commits, before the next key is handled: placed later (a frame later, say), it
+   * would pull the caret back over whatever a fast typist had typed after completing.
+   */
+  const placeCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const at = placeCaret.current;
+    if (at === null) return;
+    placeCaret.current = null;
+    input.current?.focus();
+    input.current?.setSelectionRange(at, at);
+  });
+
   const completeMention = (choice: MentionSuggestion) => {
     if (!mention) return;
     const next = insertMention(text, mention.start, caret, choice.insert);
     update(next.text);
     setCaret(next.caret);
-    requestAnimationFrame(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(next.caret, next.caret);
-    });
+    placeCaret.current = next.caret;
   };
   const trackCaret = () => setCaret(input.current?.selectionStart ?? 0);
 

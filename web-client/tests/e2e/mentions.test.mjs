@@ -3,7 +3,7 @@
 // cleared on reading, and the mark on a message that mentions me. Against the real server.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openAs, openChannel, startStack, until } from "./harness.mjs";
+import { messageTexts, openAs, openChannel, startStack, until } from "./harness.mjs";
 
 const T = { timeout: 120_000 };
 let stack;
@@ -59,8 +59,10 @@ describe("mentions in a real browser", () => {
     await composer.press("ArrowUp");
     await composer.press("Enter");
     assert.equal(await composer.inputValue(), "Revisa-ho @bob ");
+    // Typed straight after completing: every key lands after the mention, in order.
     await composer.pressSequentially("si us plau");
     await composer.press("Enter");
+    await until("alice's message as typed", async () => (await messageTexts(alice.page)).at(-1) === "Revisa-ho @bob si us plau");
 
     const badge = bob.page.locator('.channel-item[data-channel="obres"] [data-testid="mention-badge"]');
     await until("bob's mention badge", async () => (await badge.innerText().catch(() => "")) === "@1");

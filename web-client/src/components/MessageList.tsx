@@ -3,30 +3,31 @@
 //
 // Each sent message has a menu (its "…" button, or a long press on a touch screen) with
 // reactions, Edit and Delete; reactions show as chips under it, and one message at a time may
-// be edited in place. The menu and the delete confirmation live here, outside the rows.
+// be edited in place. The menu and the delete confirmation live here, outside the rows (they
+// come from messageActions.tsx, which the thread panel uses too).
 //
-// Chat lists are anchored at the bottom: when at the bottom we stay there as messages arrive;
+// A channel opens at its end, or at its "new messages" divider when more unread messages than
+// fit follow it. Chat lists are anchored at the bottom: when at the bottom we stay there as messages arrive;
 // otherwise the first visible row keeps its place on screen while older pages are prepended
 // above it or rows above it change height. Row offsets are applied as CSS transforms through
 // the CSSOM (element.style), which the strict Content-Security-Policy allows.
 import { memo } from "preact/compat";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
-import type { Channel, Message, Reaction } from "../protocol";
-import { formatDay, formatFull, formatList, formatTime, getLocale, t } from "../i18n";
+import type { Channel, Message } from "../protocol";
+import { formatDay, formatFull, formatTime, getLocale, t } from "../i18n";
 import { type RenderOptions, renderMarkdown, withTrailing } from "../markdown/render";
 import type { TimelineEntry } from "../store/timeline";
 import { senderKey, showBody, shownExtras } from "../extras/extras";
 import { useServices, useStore } from "./context";
-import { DeleteMessageDialog } from "./dialogs";
 import { errorText } from "./errors";
 import { ActionButtons, AttachmentList, BlockList } from "./Extras";
-import { CloseIcon, MoreIcon, PinIcon } from "./icons";
+import { CloseIcon, PinIcon } from "./icons";
 import { useLongPress } from "./longPress";
 import { MessageEditor } from "./MessageEditor";
-import { MessageMenu } from "./MessageMenu";
+import { MessageActions, MessageMenuButton, useMessageMenu, whoReacted } from "./messageActions";
 import { Avatar, BotBadge } from "./people";
 import { ReactionChips } from "./Reactions";
-import { type Row, buildRows, estimateHeight } from "./rows";
+import { type Row, buildRows, estimateHeight, openingScrollTop } from "./rows";
 
 const OVERSCAN_PX = 900;
 /** Start fetching the previous page this close to the top. */
@@ -43,13 +44,6 @@ interface MessageListProps {
   onEndEdit: () => void;
 }
 
-/** The open message menu: for which message, and what opened it. */
-interface MenuState {
-  messageId: string;
-  anchor: HTMLElement;
-  withPicker: boolean;
-}
-
 export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: MessageListProps) {
   const store = useStore();
   const { engine } = useServices();
@@ -62,8 +56,7 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
   const [, remeasured] = useReducer((n: number) => n + 1, 0);
   const [focusedKey, setFocusedKey] = useState<string | null>(null);
   const [showJump, setShowJump] = useState(false);
-  const [menu, setMenu] = useState<MenuState | null>(null);
-  const [deleting, setDeleting] = useState<{ message: Message; row: HTMLElement | null } | null>(null);
+  const { menu, onOpenMenu, closeMenu, dismissMenu } = useMessageMenu();
   const area = useRef<HTMLDivElement>(null);
   const loadingOlder = engine.isLoadingOlder(channel.id);
 
@@ -143,6 +136,24 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
     }
     return fn;
   };
+
+  // Once the first page is in: a channel with more unread messages than fit opens at its
+  // divider, which then keeps its place (the anchor) while rows are measured and pages load.
+  // Only when the page reaches back to the read marker: otherwise the divider stands before the
+  // oldest loaded message, not the first unread one, and the end is the better place to start.
+  const opened = useRef(false);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (opened.current || !el || !timeline.historyLoaded) return;
+    opened.current = true;
+    const oldest = timeline.oldestSeq;
+    const dividerKnown = dividerIndex >= 0 && unreadAfter !== null && (!timeline.hasMoreBefore || (oldest !== null && oldest <= unreadAfter));
+    const top = openingScrollTop(dividerKnown ? offsets[dividerIndex]! : null, total, el.clientHeight);
+    if (top === null) return;
+    stick.current = false;
+    anchor.current = { key: rows[dividerIndex]!.key, delta: top - offsets[dividerIndex]! };
+    el.scrollTop = top;
+  });
 
   // After every render: keep the bottom, or keep the anchor row where it was on screen.
   useLayoutEffect(() => {
@@ -291,7 +302,6 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
   }, [editingId]);
 
   const meId = store.me?.id;
-  const isAdmin = store.me?.role === "admin";
   const myName = store.me?.username.toLowerCase();
   const isMe = useCallback((username: string) => username.toLowerCase() === myName, [myName]);
   const onRetry = useCallback((id: string) => engine.retry(channel.id, id), [engine, channel.id]);
@@ -313,36 +323,8 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
     },
     [engine, channel.id, onEndEdit],
   );
-  // The same button (or long press) again closes the menu it opened.
-  const onOpenMenu = useCallback((messageId: string, anchor: HTMLElement, withPicker: boolean) => {
-    setMenu((open) => (open?.messageId === messageId && open.anchor === anchor ? null : { messageId, anchor, withPicker }));
-  }, []);
-  const currentMenu = useRef(menu);
-  currentMenu.current = menu;
-  const closeMenu = useCallback((returnFocus: boolean) => {
-    const open = currentMenu.current;
-    setMenu(null);
-    if (open && returnFocus && open.anchor.isConnected) open.anchor.focus({ preventScroll: true });
-  }, []);
-
-  // Who reacted, in words, for the chips' titles (names change as the directory loads).
-  const whoReacted = (reactions: readonly Reaction[]) =>
-    reactions.map((r) =>
-      t("reactions.who", { count: r.user_ids.length, emoji: r.emoji, names: formatList(r.user_ids.map((id) => store.displayName(id))) }),
-    );
-
   const menuMessage = menu ? timeline.find(menu.messageId) : undefined;
   const menuShown = menu !== null && menuMessage !== undefined && !menuMessage.deleted && meId !== undefined;
-  useEffect(() => {
-    if (menu && !menuShown) setMenu(null);
-  }, [menu, menuShown]);
-  const closeDeleteDialog = (deleted: boolean) => {
-    const row = deleting?.row;
-    setDeleting(null);
-    // Back to the message (a tombstone now, if deleted), or to the composer when it is gone.
-    if (row?.isConnected) row.focus({ preventScroll: true });
-    else if (deleted) document.getElementById("composer-input")?.focus();
-  };
 
   const visible: Row[] = rows.slice(first, last + 1);
   const locale = getLocale();
@@ -376,7 +358,7 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
                   meId={meId}
                   editing={row.kind === "message" && row.entry.delivery === "sent" && row.entry.message.id === editingId}
                   menuOpen={menuShown && row.kind === "message" && row.entry.delivery === "sent" && row.entry.message.id === menu.messageId}
-                  whoReacted={row.kind === "message" && row.entry.message.reactions ? whoReacted(row.entry.message.reactions) : undefined}
+                  whoReacted={row.kind === "message" && row.entry.message.reactions ? whoReacted(store, row.entry.message.reactions) : undefined}
                   focusable={row.key === focusedKey}
                   loadingOlder={loadingOlder}
                   channelLabel={store.channelLabel(channel)}
@@ -407,53 +389,19 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
           {t("messages.jumpToLatest")}
         </button>
       )}
-      {menuShown && (
-        <MessageMenu
-          key={`${menu.messageId}:${menu.withPicker}`}
-          message={menuMessage}
-          meId={meId}
-          canEdit={menuMessage.author_id === meId}
-          canDelete={menuMessage.author_id === meId || isAdmin}
-          withPicker={menu.withPicker}
-          anchor={menu.anchor}
-          container={area.current}
-          onReact={(emoji) => onReact(menuMessage.id, emoji)}
-          onEdit={() => {
-            setMenu(null);
-            onStartEdit(menuMessage.id);
-          }}
-          onMarkUnread={() => {
-            setMenu(null);
-            void engine.markUnread(channel.id, menuMessage.seq);
-          }}
-          pinned={menuMessage.pinned ?? false}
-          saved={store.savedIds.has(menuMessage.id)}
-          onTogglePin={() => {
-            setMenu(null);
-            void engine.setPinned(channel.id, menuMessage.id, !menuMessage.pinned);
-          }}
-          onToggleSave={() => {
-            setMenu(null);
-            void engine.setSaved(menuMessage.id, !store.savedIds.has(menuMessage.id));
-          }}
-          onReplyInThread={() => {
-            setMenu(null);
-            engine.openThread(channel.id, menuMessage.thread_root ?? menuMessage.seq);
-          }}
-          onDelete={() => {
-            setMenu(null);
-            setDeleting({ message: menuMessage, row: menu.anchor.closest<HTMLElement>(".message") });
-          }}
-          onClose={closeMenu}
-        />
-      )}
-      {deleting && (
-        <DeleteMessageDialog
-          message={deleting.message}
-          authorName={store.displayName(deleting.message.author_id)}
-          onClose={closeDeleteDialog}
-        />
-      )}
+      <MessageActions
+        channelId={channel.id}
+        menu={menu}
+        message={menuMessage}
+        container={area.current}
+        closeMenu={closeMenu}
+        dismissMenu={dismissMenu}
+        onReact={onReact}
+        onStartEdit={onStartEdit}
+        onReplyInThread={(message) => engine.openThread(channel.id, message.thread_root ?? message.seq)}
+        canMarkUnread={() => true}
+        composerId="composer-input"
+      />
     </div>
   );
 }
@@ -688,21 +636,7 @@ function MessageView(
           </div>
         )}
       </div>
-      {actionable && !editing && (
-        <div class="message-tools">
-          <button
-            type="button"
-            class="message-menu-button"
-            aria-label={t("messageMenu.open")}
-            title={t("messageMenu.open")}
-            aria-haspopup="menu"
-            aria-expanded={props.menuOpen}
-            onClick={(e) => openMenu(message.id, e.currentTarget, false)}
-          >
-            <MoreIcon />
-          </button>
-        </div>
-      )}
+      {actionable && !editing && <MessageMenuButton open={props.menuOpen} onOpen={(anchor) => openMenu(message.id, anchor, false)} />}
     </div>
   );
 }

@@ -1,25 +1,38 @@
 // The thread panel: a root and its replies, beside the channel on a wide screen and over it
-// (with a back button) on a phone. Replies live in the channel's timeline, so live `message`
-// frames show here without anything more; the panel only filters them and has its own
-// composer, with "also send to the channel".
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+// (with a back button) on a phone. Replies live in the channel's timeline, so live frames
+// (new replies, edits, deletions, reactions, pins) show here without anything more; the panel
+// only filters them and has its own composer, with "also send to the channel".
+//
+// Each message here has the menu, reaction chips and in-place editor of the channel's own
+// (shared through messageActions.tsx), and the up arrow in the empty composer edits the user's
+// last message of the thread, as the channel's composer does for the channel.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { formatFull, formatTime, t } from "../i18n";
-import type { TimelineEntry } from "../store/timeline";
+import { type TimelineEntry, shownInChannel } from "../store/timeline";
 import { useServices, useStore } from "./context";
 import { errorText } from "./errors";
 import { BackIcon, CloseIcon, SendIcon } from "./icons";
-import { MessageText } from "./MessageList";
+import { useLongPress } from "./longPress";
+import { MessageActions, MessageMenuButton, useMessageMenu, whoReacted } from "./messageActions";
+import { MessageText, PinMark } from "./MessageList";
 import { Avatar } from "./people";
+import { ReactionChips } from "./Reactions";
 
-const noop = async () => undefined;
+const THREAD_INPUT_ID = "thread-input";
 
 export function ThreadPanel() {
   const store = useStore();
   const { engine } = useServices();
   const open = store.openThread;
+  const threadKey = open ? `${open.channelId}:${open.rootSeq}` : "";
   const myName = store.me?.username.toLowerCase();
   const options = useMemo(() => ({ isMe: (u: string) => u.toLowerCase() === myName }), [myName]);
   const list = useRef<HTMLDivElement>(null);
+  const area = useRef<HTMLDivElement>(null);
+  const { menu, onOpenMenu, closeMenu, dismissMenu } = useMessageMenu();
+  // The message being edited, tied to its thread: opening another thread ends it.
+  const [editing, setEditing] = useState<{ thread: string; messageId: string } | null>(null);
+  const editingId = editing?.thread === threadKey ? editing.messageId : null;
   const timeline = open ? store.timeline(open.channelId) : null;
   const entries = open && timeline ? timeline.threadEntries(open.rootSeq) : [];
   // Keep the newest reply in view as they arrive.
@@ -27,17 +40,55 @@ export function ThreadPanel() {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [entries.length]);
+  // The message being edited comes into view (the up arrow may pick one scrolled away).
+  useLayoutEffect(() => {
+    if (!editingId) return;
+    list.current?.querySelector(`[data-message-id="${CSS.escape(editingId)}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [editingId]);
   useEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape" && !event.defaultPrevented) engine.closeThread();
+      // Escape in a dialog (deleting a reply) closes the dialog, not the thread behind it.
+      if (event.key !== "Escape" || event.defaultPrevented || (event.target as Element | null)?.closest?.("dialog")) return;
+      engine.closeThread();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [open, engine]);
-  if (!open) return null;
+
+  const channelId = open?.channelId ?? "";
+  const startEdit = useCallback((messageId: string) => setEditing({ thread: threadKey, messageId }), [threadKey]);
+  const endEdit = useCallback(() => {
+    setEditing(null);
+    // Back to typing, except on touch screens, where focusing would pop the keyboard up.
+    if (!window.matchMedia("(pointer: coarse)").matches) document.getElementById(THREAD_INPUT_ID)?.focus();
+  }, []);
+  const onSaveEdit = useCallback(
+    async (messageId: string, body: string) => {
+      await engine.editMessage(channelId, messageId, body);
+      endEdit();
+    },
+    [engine, channelId, endEdit],
+  );
+  const onReact = useCallback(
+    (messageId: string, emoji: string) => void engine.toggleReaction(channelId, messageId, emoji),
+    [engine, channelId],
+  );
+  /** The up arrow in the empty composer: edit my newest message of this thread, if any. */
+  const editLast = (): boolean => {
+    const me = store.me;
+    const last = me && open ? store.timelines.get(open.channelId)?.lastEditableBy(me.id, open.rootSeq) : undefined;
+    if (!last) return false;
+    startEdit(last.id);
+    return true;
+  };
+
+  if (!open || !timeline) return null;
   const channel = store.channels.get(open.channelId);
   const rootLoaded = entries.some((e) => e.kind === "message" && e.message.seq === open.rootSeq);
+  const meId = store.me?.id;
+  const menuMessage = menu ? timeline.find(menu.messageId) : undefined;
+  const menuShown = menu !== null && menuMessage !== undefined && !menuMessage.deleted;
   return (
     <aside class="thread-panel" aria-labelledby="thread-title" data-root={open.rootSeq}>
       <header class="thread-header">
@@ -52,38 +103,94 @@ export function ThreadPanel() {
           <CloseIcon />
         </button>
       </header>
-      <div class="thread-messages" ref={list} role="log" aria-live="polite" aria-relevant="additions">
-        {!rootLoaded && <p class="loader-row" role="status">{t("thread.loading")}</p>}
-        {entries.map((entry) =>
-          entry.kind === "message" ? (
-            <ThreadMessage key={entry.key} entry={entry} root={entry.message.seq === open.rootSeq} options={options} />
-          ) : null,
-        )}
+      <div class="thread-area" ref={area}>
+        <div class="thread-messages" ref={list} role="log" aria-live="polite" aria-relevant="additions">
+          {!rootLoaded && <p class="loader-row" role="status">{t("thread.loading")}</p>}
+          {entries.map((entry) =>
+            entry.kind === "message" ? (
+              <ThreadMessage
+                key={entry.key}
+                entry={entry}
+                root={entry.message.seq === open.rootSeq}
+                options={options}
+                meId={meId}
+                editing={entry.delivery === "sent" && entry.message.id === editingId}
+                menuOpen={menuShown && entry.delivery === "sent" && entry.message.id === menu.messageId}
+                who={entry.message.reactions ? whoReacted(store, entry.message.reactions) : []}
+                onOpenMenu={onOpenMenu}
+                onReact={onReact}
+                onSaveEdit={onSaveEdit}
+                onCancelEdit={endEdit}
+              />
+            ) : null,
+          )}
+        </div>
+        <MessageActions
+          channelId={open.channelId}
+          menu={menu}
+          message={menuMessage}
+          container={area.current}
+          closeMenu={closeMenu}
+          dismissMenu={dismissMenu}
+          onReact={onReact}
+          onStartEdit={startEdit}
+          // The channel's marker can only say where the channel's own messages become unread;
+          // a thread's marker never moves back, so a reply kept in its thread has no such item.
+          canMarkUnread={shownInChannel}
+          composerId={THREAD_INPUT_ID}
+        />
       </div>
       <ThreadComposer
-        key={`${open.channelId}:${open.rootSeq}`}
+        key={threadKey}
         onSend={(body, alsoInChannel) => engine.send(open.channelId, body, { rootSeq: open.rootSeq, alsoInChannel })}
+        onEditLast={editLast}
       />
     </aside>
   );
 }
 
-function ThreadMessage({
-  entry,
-  root,
-  options,
-}: {
+interface ThreadMessageProps {
   entry: Extract<TimelineEntry, { kind: "message" }>;
   root: boolean;
   options: { isMe: (u: string) => boolean };
-}) {
+  meId: string | undefined;
+  editing: boolean;
+  menuOpen: boolean;
+  /** Who reacted, in words, per reaction. */
+  who: readonly string[];
+  onOpenMenu: (messageId: string, anchor: HTMLElement, withPicker: boolean) => void;
+  onReact: (messageId: string, emoji: string) => void;
+  onSaveEdit(messageId: string, body: string): Promise<void>;
+  onCancelEdit: () => void;
+}
+
+function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menuOpen, who, onOpenMenu, onReact, onSaveEdit, onCancelEdit }: ThreadMessageProps) {
   const store = useStore();
   const { engine } = useServices();
   const message = entry.message;
   const name = store.displayName(message.author_id);
   const clientMsgId = message.client_msg_id ?? "";
+  // As in the channel: only what the server has can be acted on; a tombstone has nothing left.
+  const actionable = entry.delivery === "sent" && !message.deleted;
+  const editing = editingAsked && actionable;
+  const longPress = useLongPress((target) => {
+    if (actionable) onOpenMenu(message.id, target, false);
+  });
+  const classes = ["message", "thread-message"];
+  if (root) classes.push("thread-root");
+  if (entry.delivery !== "sent") classes.push(entry.delivery);
+  if (message.author_id === meId) classes.push("mine");
+  if (message.deleted) classes.push("deleted");
+  if (editing) classes.push("editing");
+  if (menuOpen) classes.push("menu-open");
   return (
-    <div class={`message thread-message${root ? " thread-root" : ""}${entry.delivery !== "sent" ? ` ${entry.delivery}` : ""}`} data-seq={message.seq || undefined} data-delivery={entry.delivery}>
+    <div
+      class={classes.join(" ")}
+      data-seq={message.seq || undefined}
+      data-delivery={entry.delivery}
+      data-message-id={entry.delivery === "sent" ? message.id : undefined}
+      {...(actionable ? longPress : {})}
+    >
       <div class="message-gutter">
         <Avatar userId={message.author_id} name={name} size="lg" />
       </div>
@@ -93,8 +200,18 @@ function ThreadMessage({
           <time dateTime={message.created_at} title={formatFull(message.created_at)}>
             {formatTime(message.created_at)}
           </time>
+          {message.pinned && <PinMark />}
         </div>
-        <MessageText message={message} isBot={false} editing={false} options={options} onSaveEdit={noop} onCancelEdit={() => undefined} />
+        <MessageText message={message} isBot={false} editing={editing} options={options} onSaveEdit={onSaveEdit} onCancelEdit={onCancelEdit} />
+        {actionable && message.reactions && message.reactions.length > 0 && (
+          <ReactionChips
+            reactions={message.reactions}
+            meId={meId}
+            who={who}
+            onToggle={(emoji) => onReact(message.id, emoji)}
+            onAdd={(anchor) => onOpenMenu(message.id, anchor, true)}
+          />
+        )}
         {entry.delivery === "pending" && <div class="delivery">{t("messages.sending")}</div>}
         {entry.delivery === "failed" && (
           <div class="delivery failed-line" role="alert">
@@ -108,12 +225,16 @@ function ThreadMessage({
           </div>
         )}
       </div>
+      {actionable && !editing && <MessageMenuButton open={menuOpen} onOpen={(anchor) => onOpenMenu(message.id, anchor, false)} />}
     </div>
   );
 }
 
-/** The thread's own message box: Enter sends, Shift+Enter starts a new line. */
-function ThreadComposer({ onSend }: { onSend: (body: string, alsoInChannel: boolean) => void }) {
+/**
+ * The thread's own message box: Enter sends, Shift+Enter starts a new line, and the up arrow
+ * in it while empty edits the user's last message of the thread.
+ */
+function ThreadComposer({ onSend, onEditLast }: { onSend: (body: string, alsoInChannel: boolean) => void; onEditLast: () => boolean }) {
   const [text, setText] = useState("");
   const [alsoInChannel, setAlsoInChannel] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -136,11 +257,11 @@ function ThreadComposer({ onSend }: { onSend: (body: string, alsoInChannel: bool
       }}
     >
       <div class="thread-composer-row">
-        <label for="thread-input" class="visually-hidden">
+        <label for={THREAD_INPUT_ID} class="visually-hidden">
           {t("thread.placeholder")}
         </label>
         <textarea
-          id="thread-input"
+          id={THREAD_INPUT_ID}
           ref={input}
           rows={Math.min(6, text.split("\n").length)}
           value={text}
@@ -152,7 +273,10 @@ function ThreadComposer({ onSend }: { onSend: (body: string, alsoInChannel: bool
             if (e.key === "Enter" && !e.shiftKey) {
               e.preventDefault();
               send();
+              return;
             }
+            const plainKey = !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey;
+            if (e.key === "ArrowUp" && plainKey && text === "" && onEditLast()) e.preventDefault();
           }}
         />
         <button type="submit" class="send-button" aria-label={t("composer.send")} title={t("composer.send")} disabled={!text.trim()}>

@@ -75,3 +75,17 @@ export function estimateHeight(row: Row): number {
       return 72;
   }
 }
+
+/** Space left above the "new messages" divider when a channel opens at it. */
+export const DIVIDER_MARGIN_PX = 8;
+
+/**
+ * Where a channel opens: null for its end (the usual), or the scroll offset that puts the "new
+ * messages" divider near the top when the end would leave it above the screen, as Slack and
+ * Mattermost do, so more unread messages than fit are read from the first one down.
+ */
+export function openingScrollTop(dividerOffset: number | null, total: number, viewportHeight: number): number | null {
+  if (dividerOffset === null) return null;
+  const top = Math.max(0, dividerOffset - DIVIDER_MARGIN_PX);
+  return top < total - viewportHeight ? top : null;
+}

@@ -280,6 +280,12 @@ export class Timeline {
     return this.represent(messageId);
   }
 
+  /** The loaded message with this seq, if any. */
+  findBySeq(seq: number): Message | undefined {
+    const message = this.messages[this.indexOf(seq)];
+    return message?.seq === seq ? message : undefined;
+  }
+
   /** The loaded message with this id, if any. */
   find(messageId: string): Message | undefined {
     return this.messages[this.indexOfId(messageId)];

@@ -41,6 +41,8 @@ const TOAST_MS = 6_000;
 const LANGUAGE_RETRY_MS = 1_000;
 /** An edit sent on the socket and not answered this long is sent again over REST (harmless: same text). */
 export const EDIT_ANSWER_MS = 10_000;
+/** Replies starting threads new to the threads view are gathered this long into one refetch. */
+export const THREADS_REFRESH_MS = 1_000;
 
 /** An `edit` frame waiting for its `ack` or `error`. */
 interface PendingEdit {
@@ -84,6 +86,8 @@ export class SyncEngine {
   /** message id + emoji of reactions being sent, so a double click does not toggle twice. */
   private reactionsInFlight = new Set<string>();
   private unsubscribeLocale: (() => void) | null = null;
+  /** A refetch of the followed threads, waiting for more replies to gather. */
+  private threadsRefresh: ReturnType<typeof setTimeout> | null = null;
   private readonly onPageHide = () => this.saver?.saveNow();
 
   constructor(
@@ -144,6 +148,8 @@ export class SyncEngine {
     for (const edit of this.edits.values()) clearTimeout(edit.timer);
     this.edits.clear();
     if (this.toastTimer) clearTimeout(this.toastTimer);
+    if (this.threadsRefresh) clearTimeout(this.threadsRefresh);
+    this.threadsRefresh = null;
   }
 
   /** Logout: the saved outbox and drafts of this user are removed from the device. */
@@ -232,6 +238,8 @@ export class SyncEngine {
         this.bumpLastSeq(frame.channel_id, frame.seq);
         this.ensureUsers([frame.message.author_id]);
         store.clearTyping(frame.channel_id, frame.message.author_id);
+        // Also for our own reply, which its ack already merged.
+        if (isNew) this.noticeThread(frame.message);
         if (isNew && added.length > 0) {
           timeline.noteReply(frame.message);
           this.onNewMessage(frame.message, beyondKnown);
@@ -945,6 +953,27 @@ export class SyncEngine {
     this.store.followedThreads = page.threads;
     this.ensureUsers(page.threads.map((t) => t.root.author_id));
     this.store.changed();
+  }
+
+  /**
+   * A new reply: when the threads view does not list its thread and the thread now concerns
+   * the user (their reply, a mention of them, a reply to their message), the server follows it
+   * for them, so the list is fetched again (once for a burst of replies). A root not loaded
+   * here may be the user's too: while the view is on screen, that is worth a refetch as well.
+   */
+  private noticeThread(message: Message): void {
+    const rootSeq = message.thread_root;
+    const me = this.store.me;
+    if (rootSeq === null || rootSeq === undefined || !me || this.threadsRefresh) return;
+    if (this.store.followedThreads.some((t) => t.channel_id === message.channel_id && t.root.seq === rootSeq)) return;
+    const root = this.store.timelines.get(message.channel_id)?.findBySeq(rootSeq);
+    const concernsMe =
+      message.author_id === me.id || (message.mentions?.includes(me.id) ?? false) || root?.author_id === me.id;
+    if (!concernsMe && (root || this.store.view !== "threads")) return;
+    this.threadsRefresh = setTimeout(() => {
+      this.threadsRefresh = null;
+      void this.loadFollowedThreads().catch((e) => console.warn("xerrada: could not load threads", e));
+    }, THREADS_REFRESH_MS);
   }
 
   showThreadsView(): void {

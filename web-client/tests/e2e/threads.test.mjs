@@ -1,7 +1,9 @@
 // Browser tests of threads: replying in a thread on a desktop (side panel) and on a phone (full
 // screen with a back button), the root's summary kept live for the other user, "also send to
-// the channel", the threads view with its unread badge, and the up arrow ignoring hidden
-// replies. Against the real server; see harness.mjs.
+// the channel", the threads view with its unread badge (and new threads joining it live), the
+// up arrow ignoring hidden replies, and a reply's own menu in the panel (react, edit, delete;
+// the up arrow edits my last reply), seen live by the other user. Against the real server;
+// see harness.mjs.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openAs, openChannel, screenshot, startStack, until } from "./harness.mjs";
@@ -142,5 +144,96 @@ describe("threads in a real browser", () => {
     await bob.page.locator("#composer-input").waitFor();
     await alice.context.close();
     await bob.context.close();
+  });
+
+  it("a reply in the thread panel has the message menu: react, edit (also by the up arrow) and delete, live for the other", T, async () => {
+    const alice = await open("alice");
+    const bob = await open("bob");
+    await openChannel(alice.page, "obres");
+    await openChannel(bob.page, "obres");
+    const root = "Revisem el pressupost de l'escola?";
+    const seq = (await post("bob", root)).seq;
+    await post("alice", "Sí, dilluns", { thread_root: seq });
+    for (const page of [alice.page, bob.page]) {
+      await until("the summary", async () => (await channelMessage(page, root).locator(".thread-summary").innerText().catch(() => "")).includes("1 resposta"));
+      await channelMessage(page, root).locator(".thread-summary").click();
+      await until("the reply in the panel", async () => (await threadTexts(page)).includes("Sí, dilluns"));
+    }
+    const reply = (page, text) => page.locator(".thread-panel .message[data-message-id]").filter({ hasText: text }).last();
+    const openMenu = async (page, text) => {
+      const message = reply(page, text);
+      await message.hover();
+      await message.getByRole("button", { name: "Més opcions del missatge" }).click();
+      await page.locator(".thread-panel .message-menu").waitFor();
+    };
+
+    // Alice reacts from the reply's menu; bob sees the chip, and adds his own from it.
+    await openMenu(alice.page, "Sí, dilluns");
+    await alice.page.locator(".thread-panel .message-menu [data-emoji='👍']").click();
+    // By its id: its text changes below.
+    const replyId = await reply(alice.page, "Sí, dilluns").getAttribute("data-message-id");
+    const chip = (page) => page.locator(`.thread-panel .message[data-message-id="${replyId}"] .reaction-chip[data-emoji='👍']`);
+    await until("bob sees alice's reaction", async () => (await chip(bob.page).getAttribute("aria-label").catch(() => "")) === "👍: 1 reacció");
+    await chip(bob.page).click();
+    await until("alice sees two", async () => (await chip(alice.page).getAttribute("aria-label").catch(() => "")) === "👍: 2 reaccions");
+
+    // Alice edits it from the menu; bob sees the new text, marked edited.
+    await openMenu(alice.page, "Sí, dilluns");
+    await alice.page.getByRole("menuitem", { name: "Edita el missatge" }).click();
+    const editor = alice.page.locator(".thread-panel .message.editing textarea");
+    await editor.waitFor();
+    await editor.fill("Sí, dimarts");
+    await editor.press("Enter");
+    await editor.waitFor({ state: "detached" });
+    await until("bob sees the edit", async () => (await threadTexts(bob.page)).some((text) => text.startsWith("Sí, dimarts") && text.includes("(editat)")));
+    // Still the reactions on it.
+    await until("the chip stays", async () => (await chip(bob.page).count()) === 1);
+
+    // The up arrow in the panel's empty composer edits her last reply of this thread.
+    await replyInThread(alice.page, "Porto els números");
+    await until("sent", async () => (await alice.page.locator(".thread-panel .message[data-delivery='sent']").filter({ hasText: "Porto els números" }).count()) === 1);
+    await alice.page.locator("#thread-input").press("ArrowUp");
+    await editor.waitFor();
+    assert.equal(await editor.inputValue(), "Porto els números");
+    await editor.fill("Porto els números i el pla");
+    await editor.press("Enter");
+    await editor.waitFor({ state: "detached" });
+    await until("bob sees the second edit", async () => (await threadTexts(bob.page)).some((text) => text.startsWith("Porto els números i el pla")));
+    assert.equal(await alice.page.evaluate(() => document.activeElement?.id), "thread-input", "back to the thread's composer");
+
+    // Alice deletes it: a tombstone for both, the thread still open behind the dialog.
+    await openMenu(alice.page, "Porto els números i el pla");
+    await alice.page.getByRole("menuitem", { name: "Elimina el missatge" }).click();
+    await alice.page.getByRole("button", { name: "Elimina", exact: true }).click();
+    await until("bob sees the tombstone", async () => (await threadTexts(bob.page)).includes("S'ha eliminat aquest missatge"));
+    assert.ok(!(await threadTexts(bob.page)).some((text) => text.includes("Porto els números")));
+    await alice.page.locator(".thread-panel").waitFor();
+    await screenshot(bob.page, "thread-reply-actions");
+    await alice.context.close();
+    await bob.context.close();
+  });
+
+  it("the threads view gains a thread I come to follow, live", T, async () => {
+    const alice = await open("alice");
+    await alice.page.locator("[data-testid='threads-view']").click();
+    await alice.page.locator(".threads-view").waitFor();
+    const item = (text) => alice.page.locator(".thread-item").filter({ hasText: text });
+
+    // Someone replies to my message.
+    const mine = "Algú té la clau del magatzem?";
+    const seq = (await post("alice", mine)).seq;
+    assert.equal(await item(mine).count(), 0);
+    await post("bob", "La tinc jo", { thread_root: seq });
+    await item(mine).waitFor();
+    await until("with its unread reply", async () => (await item(mine).locator(".badge").innerText().catch(() => "")) === "1");
+
+    // Someone mentions me in a reply to their own message.
+    const theirs = "Calendari de vacances";
+    const theirSeq = (await post("bob", theirs)).seq;
+    await post("bob", "@alice hi pots mirar?", { thread_root: theirSeq });
+    await item(theirs).waitFor();
+    // Newest reply first.
+    assert.match(await alice.page.locator(".thread-item").first().innerText(), /Calendari de vacances/);
+    await alice.context.close();
   });
 });

@@ -1,5 +1,7 @@
 // Browser tests of unread messages: the "new messages" divider where the unread ones start,
-// the jump to it, and "mark as unread", whose badge another tab of the same person shows too.
+// the channel opening at it when more unread messages than fit follow it (at its end when they
+// fit), the jump to it, and "mark as unread", whose badge another tab of the same person shows
+// too.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openAs, openChannel, startStack, until } from "./harness.mjs";
@@ -47,9 +49,20 @@ describe("unread messages in a real browser", () => {
     await until("40 unread", async () => (await badge(tab1.page).innerText().catch(() => "")) === "40");
     await openChannel(tab1.page, "obres");
     const divider = tab1.page.locator("[data-testid='unread-divider']");
-    // The list opens at the bottom; the jump button brings the divider into view.
+    const scroller = tab1.page.locator(".message-scroller");
+    const dividerNearTop = async () => {
+      const [d, box] = await Promise.all([divider.boundingBox().catch(() => null), scroller.boundingBox()]);
+      return d !== null && d.y >= box.y - 1 && d.y - box.y < 60;
+    };
+    // More unread messages than fit: the list opens with the divider near its top, not at the end.
+    await until("the divider near the top", dividerNearTop);
+    assert.equal(await tab1.page.getByRole("button", { name: "Salta al primer missatge no llegit" }).count(), 0);
+    // From the end, the jump button brings the divider back into view.
+    await scroller.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
     await tab1.page.getByRole("button", { name: "Salta al primer missatge no llegit" }).click();
-    await divider.waitFor();
+    await until("the divider near the top again", dividerNearTop);
     const next = await tab1.page.locator(".row").filter({ has: divider }).evaluate((row) => row.nextElementSibling?.textContent ?? "");
     assert.match(next, /Nou 1\b/);
 
@@ -68,5 +81,21 @@ describe("unread messages in a real browser", () => {
     );
     await tab1.context.close();
     await tab2.context.close();
+  });
+
+  it("opens a channel at its end when its few unread messages fit", T, async () => {
+    const tab = await open("alice");
+    await openChannel(tab.page, "obres");
+    for (let i = 1; i <= 3; i++) {
+      await users.bob.api.call("POST", `/api/v1/channels/${channels.general.id}/messages`, { body: `Poc ${i}` });
+    }
+    await until("3 unread", async () => (await tab.page.locator('.channel-item[data-channel="general"] .badge').innerText().catch(() => "")) === "3");
+    await openChannel(tab.page, "general");
+    await tab.page.locator("[data-testid='unread-divider']").waitFor();
+    await tab.page.locator(".message-scroller .message").filter({ hasText: "Poc 3" }).waitFor();
+    await until("at the end", async () =>
+      tab.page.locator(".message-scroller").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2),
+    );
+    await tab.context.close();
   });
 });

@@ -41,6 +41,7 @@ function setup(options: { action?: Api["action"]; storage?: MemoryStorage } = {}
     user: async (id: string) => ({ ...me, id, username: id }),
     events: async () => ({ events: [], has_more: false }),
     messages: async () => ({ messages: [], has_more: false }),
+    saved: async () => ({ saved: [] }),
     action,
   } as unknown as Api;
   const auth = { user: me, needsRefresh: () => false, accessToken: () => "t", refresh: async () => true } as unknown as AuthSession;

@@ -33,6 +33,7 @@ function setup(options: { pages?: EventPage[]; socketReady?: boolean } = {}) {
     user: async (id: string) => ({ ...me, id, username: id }),
     events: vi.fn(async () => pages.shift() ?? { events: [], has_more: false }),
     messages: async () => ({ messages: [], has_more: false }),
+    saved: async () => ({ saved: [] }),
     react: vi.fn(async () => undefined),
     deleteMessage: vi.fn(async () => undefined),
     editMessage: vi.fn(async () => message(11)),

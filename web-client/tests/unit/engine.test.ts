@@ -24,6 +24,7 @@ function setup(pages: EventPage[] = []) {
     users: async () => [],
     departments: async () => [],
     user: async (id: string) => ({ ...me, id, username: id }),
+    saved: async () => ({ saved: [] }),
     events,
   } as unknown as Api;
   const auth = { user: me, needsRefresh: () => false, accessToken: () => "t", refresh: async () => true } as unknown as AuthSession;

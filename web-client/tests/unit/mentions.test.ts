@@ -45,7 +45,7 @@ describe("the mention badge", () => {
   });
   it("counts live mentions of me in a channel not open, and clears them on read", () => {
     const store = new ChatStore();
-    const api = { users: async () => [], departments: async () => [], user: async () => me, messages: async () => ({ messages: [], has_more: false }) };
+    const api = { users: async () => [], departments: async () => [], user: async () => me, messages: async () => ({ messages: [], has_more: false }), saved: async () => ({ saved: [] }) };
     const auth = { user: me, needsRefresh: () => false, accessToken: () => "t", refresh: async () => true } as unknown as AuthSession;
     const engine = new SyncEngine(store, api as unknown as Api, auth, { incoming: () => undefined }, () => undefined);
     (engine as unknown as { socket: unknown }).socket = { send: () => true, isReady: () => true, start() {}, stop() {}, announcedLanguage: () => "ca" };

@@ -117,7 +117,7 @@ describe("the auth frame's language", () => {
 describe("switching language in the app", () => {
   function makeEngine() {
     const store = new ChatStore();
-    const api = { users: async () => [], departments: async () => [], messages: async () => ({ messages: [], has_more: false }) } as unknown as Api;
+    const api = { users: async () => [], departments: async () => [], messages: async () => ({ messages: [], has_more: false }), saved: async () => ({ saved: [] }) } as unknown as Api;
     const auth = { user: me, needsRefresh: () => false, accessToken: () => "tok", refresh: async () => true } as unknown as AuthSession;
     const engine = new SyncEngine(store, api, auth, { incoming: () => undefined }, () => undefined);
     const states: string[] = [];

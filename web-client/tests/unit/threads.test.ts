@@ -28,6 +28,7 @@ function setup() {
     departments: async () => [],
     user: async (id: string) => ({ ...me, id, username: id }),
     messages: async () => ({ messages: [], has_more: false }),
+    saved: async () => ({ saved: [] }),
     thread: vi.fn(async () => ({ root: message(5, { reply_count: 2, participant_ids: ["bob", "ann"] }), replies: [message(6, { thread_root: 5 }), message(7, { thread_root: 5, author_id: "ann" })], has_more: false })),
   };
   const auth = { user: me, needsRefresh: () => false, accessToken: () => "t", refresh: async () => true } as unknown as AuthSession;
@@ -125,6 +126,80 @@ describe("thread replies in the engine", () => {
     expect(sent.find((f) => f.type === "read")).toEqual({ type: "read", channel_id: "c1", seq: 7, thread_root: 5 });
     expect(store.followedThreads[0]!.unread_replies).toBe(0);
     expect(store.channels.get("c1")!.last_read_seq).toBe(10);
+  });
+});
+
+describe("the threads view gains new threads live", () => {
+  /** The engine with `threads()` answering the followed threads, and fake timers. */
+  function setupWithThreads() {
+    vi.useFakeTimers();
+    const env = setup();
+    const threads = vi.fn(async () => ({ threads: [{ channel_id: "c1", root: message(5, { author_id: "me" }), last_read_seq: 5, unread_replies: 1 }], has_more: false }));
+    (env.api as unknown as { threads: typeof threads }).threads = threads;
+    return { ...env, threads };
+  }
+  const flush = async () => {
+    await vi.advanceTimersByTimeAsync(1_000);
+  };
+
+  it("refetches the list, once for a burst, when someone replies to my message in a thread it does not list", async () => {
+    try {
+      const { store, engine, threads } = setupWithThreads();
+      store.timeline("c1").mergeLatest([message(5, { author_id: "me" })], false);
+      engine.handleFrame(posted(11, { thread_root: 5, author_id: "ann" }));
+      engine.handleFrame(posted(12, { thread_root: 5, author_id: "bob" }));
+      expect(threads).not.toHaveBeenCalled();
+      await flush();
+      expect(threads).toHaveBeenCalledTimes(1);
+      expect(store.followedThreads.map((t) => t.root.seq)).toEqual([5]);
+      // Listed now: more replies there only move its counters.
+      engine.handleFrame(posted(13, { thread_root: 5, author_id: "ann" }));
+      await flush();
+      expect(threads).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("also for my own reply and a reply mentioning me, not for others' threads that do not", async () => {
+    try {
+      const { store, engine, threads } = setupWithThreads();
+      store.timeline("c1").mergeLatest([message(5), message(6)], false);
+      engine.handleFrame(posted(11, { thread_root: 6, author_id: "ann" }));
+      await flush();
+      expect(threads).not.toHaveBeenCalled();
+      engine.handleFrame(posted(12, { thread_root: 6, author_id: "ann", mentions: ["me"] }));
+      await flush();
+      expect(threads).toHaveBeenCalledTimes(1);
+      store.followedThreads = [];
+      engine.handleFrame(posted(13, { thread_root: 6, author_id: "me" }));
+      await flush();
+      expect(threads).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("for a reply to a root not loaded here only while the threads view is on screen", async () => {
+    try {
+      const { store, engine, threads } = setupWithThreads();
+      engine.handleFrame(posted(11, { thread_root: 3, author_id: "ann" }));
+      await flush();
+      expect(threads).not.toHaveBeenCalled();
+      store.view = "threads";
+      engine.handleFrame(posted(12, { thread_root: 3, author_id: "ann" }));
+      await flush();
+      expect(threads).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("finds a loaded message by its seq", () => {
+    const timeline = new Timeline("c1");
+    timeline.mergeLatest([message(2), message(4)], false);
+    expect(timeline.findBySeq(4)?.id).toBe("m4");
+    expect(timeline.findBySeq(3)).toBeUndefined();
   });
 });
 

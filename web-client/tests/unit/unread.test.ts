@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Api } from "../../src/api/client";
 import type { AuthSession } from "../../src/auth/session";
 import type { Channel, Message, User } from "../../src/protocol";
-import { buildRows } from "../../src/components/rows";
+import { DIVIDER_MARGIN_PX, buildRows, openingScrollTop } from "../../src/components/rows";
 import type { TimelineEntry } from "../../src/store/timeline";
 import { ChatStore } from "../../src/store/chat";
 import { SyncEngine } from "../../src/sync/engine";
@@ -20,6 +20,21 @@ describe("the new messages divider", () => {
     const rows = buildRows([entry(message(1)), entry(message(2, "me")), entry(message(3)), entry(message(4))], null, 1, "me");
     expect(rows.map((r) => (r.kind === "message" ? r.entry.message.seq : r.kind))).toEqual(["day", 1, 2, "unread", 3, 4]);
     expect(buildRows([entry(message(1))], null, null, "me").some((r) => r.kind === "unread")).toBe(false);
+  });
+});
+
+describe("where a channel opens", () => {
+  it("at its end when the divider is on screen there, or there is none", () => {
+    // 2,000 px of rows in a 600 px list: the end shows 1,400-2,000.
+    expect(openingScrollTop(1_700, 2_000, 600)).toBeNull();
+    expect(openingScrollTop(null, 2_000, 600)).toBeNull();
+    // A list shorter than the screen.
+    expect(openingScrollTop(100, 400, 600)).toBeNull();
+  });
+
+  it("with the divider near the top when more unread messages than fit follow it", () => {
+    expect(openingScrollTop(900, 2_000, 600)).toBe(900 - DIVIDER_MARGIN_PX);
+    expect(openingScrollTop(0, 2_000, 600)).toBe(0);
   });
 });
 

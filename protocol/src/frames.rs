@@ -38,6 +38,10 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         #[cfg_attr(feature = "typescript", ts(as = "Option<bool>", optional))]
         also_in_channel: bool,
+        /// Files to post with the message, as in `POST .../messages` (additive to v1).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
+        file_ids: Vec<String>,
     },
     /// Move the caller's read marker (never backwards); a thread's when `thread_root` is set
     /// (additive to v1).
@@ -279,6 +283,44 @@ impl ServerFrame {
     }
 }
 
+impl ClientFrame {
+    /// A plain `send` frame; set the other fields on the result (`thread_root`, `ref`, ...).
+    /// Clients build frames with this rather than a literal, which breaks each time the
+    /// contract adds an optional field.
+    pub fn send(
+        channel_id: impl Into<String>,
+        client_msg_id: impl Into<String>,
+        body: impl Into<String>,
+    ) -> ClientFrame {
+        ClientFrame::Send {
+            reference: None,
+            channel_id: channel_id.into(),
+            client_msg_id: client_msg_id.into(),
+            body: body.into(),
+            thread_root: None,
+            also_in_channel: false,
+            file_ids: Vec::new(),
+        }
+    }
+
+    /// The same frame with `ref` set (frames without a `ref` are returned unchanged).
+    pub fn with_ref(mut self, value: impl Into<String>) -> ClientFrame {
+        if let ClientFrame::Send { reference, .. } | ClientFrame::Edit { reference, .. } = &mut self
+        {
+            *reference = Some(value.into());
+        }
+        self
+    }
+
+    /// The same `send` placed in the thread of `root` (other frames unchanged).
+    pub fn in_thread(mut self, root: i64) -> ClientFrame {
+        if let ClientFrame::Send { thread_root, .. } = &mut self {
+            *thread_root = Some(root);
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +340,7 @@ mod tests {
                 body: "hola".into(),
                 thread_root: None,
                 also_in_channel: false,
+                file_ids: Vec::new(),
             }
         );
     }

@@ -163,7 +163,38 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<bool>", optional))]
     pub pinned: bool,
+    /// The files posted with the message, in the order given (additive to v1; absent when
+    /// none, and emptied when the message is deleted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<FileInfo>>", optional))]
+    pub files: Vec<FileInfo>,
 }
+
+/// An uploaded file: `POST /api/v1/files` answers it, and a message carries those posted with
+/// it. The bytes are at `GET /api/v1/files/{id}`, for whoever may read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct FileInfo {
+    pub id: String,
+    /// The file name the uploader gave, without any folder.
+    pub name: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub size: u64,
+    /// Recognised from the bytes, not taken from the uploader's claim.
+    pub content_type: String,
+    /// Lowercase hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Pixels, for images the server could read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub height: Option<u32>,
+}
+
+/// How many files one message may carry.
+pub const MAX_FILES_PER_MESSAGE: usize = 10;
 
 /// How many of a thread's repliers a root names in `participant_ids`.
 pub const THREAD_PARTICIPANTS_SHOWN: usize = 5;
@@ -311,8 +342,9 @@ pub struct CreateDmRequest {
     pub user_ids: Vec<String>,
 }
 
-/// `POST /api/v1/channels/{id}/messages`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// `POST /api/v1/channels/{id}/messages`. Build it with `..Default::default()`: fields are
+/// added to it as the contract grows.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
 pub struct SendMessageRequest {
     pub body: String,
@@ -330,6 +362,11 @@ pub struct SendMessageRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub extras: Option<crate::integrations::MessageExtras>,
+    /// Files the sender uploaded and has not posted yet, at most
+    /// [`MAX_FILES_PER_MESSAGE`] (additive to v1). The body may then be empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
+    pub file_ids: Vec<String>,
 }
 
 /// `GET /api/v1/channels/{id}/messages`.

@@ -26,6 +26,7 @@ pub fn render() -> String {
         Channel::decl(&cfg),
         Message::decl(&cfg),
         Reaction::decl(&cfg),
+        FileInfo::decl(&cfg),
         ThreadPage::decl(&cfg),
         FollowedThread::decl(&cfg),
         ThreadList::decl(&cfg),

@@ -89,11 +89,18 @@ impl Node {
             },
         );
         let auth = Auth::new(store.clone(), hub.clone(), keys, &config.auth).await?;
+        let files_dir = config.files_dir();
+        let files =
+            crate::files::DiskFiles::open(&files_dir).map_err(|source| StartError::DataDir {
+                path: files_dir.display().to_string(),
+                source,
+            })?;
         let ctx = Arc::new(Context {
             config,
             store,
             hub,
             memberships,
+            files: Arc::new(files),
             writer,
             auth,
             // Redirects are not followed: one could lead off the allowlist, carrying the
@@ -154,6 +161,7 @@ pub struct Application {
     node: Node,
     sync_task: JoinHandle<()>,
     support_bot: JoinHandle<()>,
+    file_sweeper: JoinHandle<()>,
 }
 
 impl Application {
@@ -187,11 +195,13 @@ impl Application {
         let interval = Duration::from_millis(node.ctx.config.realtime.sync_interval_ms.max(10));
         let sync_task = crate::sync::start(&node.ctx, interval);
         let support_bot = crate::helpdesk::bot::start(node.ctx.clone());
+        let file_sweeper = crate::services::files::start_sweeper(&node.ctx);
         Ok(Application {
             listener,
             node,
             sync_task,
             support_bot,
+            file_sweeper,
         })
     }
 
@@ -218,6 +228,7 @@ impl Application {
             node,
             sync_task,
             support_bot,
+            file_sweeper,
         } = self;
         let ctx = node.ctx.clone();
         let router = crate::api::router(ctx.clone());
@@ -243,6 +254,7 @@ impl Application {
             tracing::warn!("some sockets did not close in time");
         }
         sync_task.abort();
+        file_sweeper.abort();
         node.close().await;
         tracing::info!("stopped");
         served

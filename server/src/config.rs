@@ -42,6 +42,31 @@ pub struct Config {
     pub realtime: RealtimeSettings,
     pub integrations: IntegrationSettings,
     pub support: SupportSettings,
+    pub files: FileSettings,
+}
+
+/// Uploaded files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileSettings {
+    /// The largest upload, in bytes (413 above).
+    pub max_bytes: u64,
+    /// Where the bytes are kept; default `files` in the data dir. With several nodes, every
+    /// node must see the same folder (a shared mount), as they share the database.
+    pub dir: Option<PathBuf>,
+    /// How long a file no message references (never posted, or its message deleted) is kept
+    /// before it is removed.
+    pub unreferenced_grace_secs: u64,
+}
+
+impl Default for FileSettings {
+    fn default() -> Self {
+        FileSettings {
+            max_bytes: 100 * 1024 * 1024,
+            dir: None,
+            unreferenced_grace_secs: 24 * 3600,
+        }
+    }
 }
 
 /// The support desk.
@@ -201,7 +226,16 @@ impl Config {
             realtime: RealtimeSettings::default(),
             integrations: IntegrationSettings::default(),
             support: SupportSettings::default(),
+            files: FileSettings::default(),
         }
+    }
+
+    /// The folder of uploaded files in force.
+    pub fn files_dir(&self) -> PathBuf {
+        self.files
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("files"))
     }
 
     /// The database URL in force: the configured one, or SQLite in the data dir.
@@ -229,6 +263,7 @@ pub struct FileConfig {
     pub limits: Option<Limits>,
     pub integrations: Option<IntegrationSettings>,
     pub support: Option<SupportSettings>,
+    pub files: Option<FileSettings>,
     pub auth: Option<AuthSettings>,
     pub realtime: Option<RealtimeSettings>,
 }
@@ -320,6 +355,12 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
         ));
     }
     config.limits = file.limits.unwrap_or_default();
+    config.files = file.files.unwrap_or_default();
+    if config.files.max_bytes == 0 {
+        return Err(ConfigError::Invalid(
+            "files.max_bytes must be above 0".into(),
+        ));
+    }
     config.auth = file.auth.unwrap_or_default();
     config.realtime = file.realtime.unwrap_or_default();
     if config.auth.access_ttl_secs == 0 || config.auth.access_ttl_secs > 900 {

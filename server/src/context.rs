@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use crate::auth::Auth;
 use crate::config::Config;
 use crate::error::AppResult;
+use crate::files::FileStore;
 use crate::hub::Hub;
 use crate::memberships::{Access, Memberships};
 use crate::peers::Outgoing;
@@ -21,6 +22,8 @@ pub struct Context {
     pub store: Arc<dyn Store>,
     pub hub: Arc<Hub>,
     pub memberships: Arc<Memberships>,
+    /// The bytes of uploaded files.
+    pub files: Arc<dyn FileStore>,
     pub writer: Writer,
     pub auth: Auth,
     /// HTTP client for outbound calls of integrations (only to allowlisted hosts).

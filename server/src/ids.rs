@@ -27,6 +27,20 @@ pub fn now() -> String {
     format_time(OffsetDateTime::now_utc())
 }
 
+/// `ago` before now, formatted with [`format_time`].
+pub fn time_ago(ago: std::time::Duration) -> String {
+    let ago = time::Duration::try_from(ago).unwrap_or(time::Duration::MAX);
+    let at = OffsetDateTime::now_utc()
+        .checked_sub(ago)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    format_time(at)
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// `len` random bytes from the OS, URL-safe base64 without padding.
 pub fn random_token(len: usize) -> String {
     let mut bytes = vec![0u8; len];
@@ -37,8 +51,7 @@ pub fn random_token(len: usize) -> String {
 /// SHA-256 of a secret, hex: how refresh (and later bot) tokens are kept at rest.
 pub fn sha256_hex(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 #[cfg(test)]

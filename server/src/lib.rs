@@ -37,6 +37,7 @@ pub mod delivery;
 pub mod encoded;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod helpdesk;
 pub mod http_error;
 pub mod hub;

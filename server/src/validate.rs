@@ -133,6 +133,14 @@ impl MessageBody {
         Ok(MessageBody(raw))
     }
 
+    /// The text beside files: like a body, but it may be empty (it is then stored empty).
+    pub fn parse_caption(raw: String, max_bytes: usize) -> Result<Self, AppError> {
+        if raw.trim().is_empty() && raw.len() <= max_bytes {
+            return Ok(MessageBody(String::new()));
+        }
+        Self::parse(raw, max_bytes)
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }

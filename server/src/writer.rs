@@ -351,6 +351,9 @@ pub fn written(op: &WriteOp, outcome: WriteOutcome) -> AppResult<Written> {
         WriteOutcome::TooManyReactions => Err(AppError::Conflict(format!(
             "a message takes at most {MAX_REACTION_KINDS} different emoji"
         ))),
+        WriteOutcome::FilesUnavailable => Err(AppError::Invalid(
+            "file_ids may only name your own uploads that were not posted yet".into(),
+        )),
         WriteOutcome::TooManyPins => Err(AppError::Conflict(format!(
             "a channel keeps at most {MAX_PINS} pinned messages: unpin one first"
         ))),

@@ -8,6 +8,7 @@ mod channel_settings;
 mod channels;
 mod commands;
 mod conversations;
+mod files;
 mod helpdesk;
 mod interactive;
 mod lifecycle;

@@ -84,9 +84,7 @@ async fn socket_send(
         channel_id: channel_id.to_owned(),
         body: body.to_owned(),
         client_msg_id: Some(format!("c-{body}")),
-        thread_root: None,
-        also_in_channel: false,
-        extras: None,
+        ..Default::default()
     };
     let result = messages::send_from_socket(
         &app.ctx,

@@ -45,6 +45,7 @@ macro_rules! store_conformance {
             mentions_are_kept_with_their_message_and_counted_until_read,
             pins_are_events_and_saved_messages_are_personal,
             channel_changes_are_events_and_mutes_are_personal,
+            files_are_posted_once_and_detached_with_their_message,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -84,18 +85,8 @@ fn new_channel(name: &str, kind: ChannelKind) -> NewChannel {
 }
 
 fn post(channel_id: &str, author_id: &str, body: &str, client_msg_id: Option<&str>) -> WriteOp {
-    WriteOp::PostMessage {
-        channel_id: channel_id.into(),
-        author_id: author_id.into(),
-        message_id: ids::new_id(),
-        body: body.into(),
-        client_msg_id: client_msg_id.map(str::to_owned),
-        thread_root: None,
-        created_at: ids::now(),
-        extras: None,
-        mentions: Vec::new(),
-        also_in_channel: false,
-    }
+    WriteOp::post(channel_id, author_id, body.into(), None)
+        .keyed(client_msg_id.map(str::to_owned), None)
 }
 
 fn committed_seq(outcome: &WriteOutcome) -> i64 {
@@ -1730,4 +1721,120 @@ pub async fn channel_changes_are_events_and_mutes_are_personal(store: Arc<dyn St
             .await
             .expect("mute")
     );
+}
+
+fn file(id: &str, uploader_id: &str, created_at: &str) -> FileRecord {
+    FileRecord {
+        info: FileInfo {
+            id: id.into(),
+            name: format!("{id}.pdf"),
+            size: 1_234,
+            content_type: "application/pdf".into(),
+            sha256: "ab".repeat(32),
+            width: None,
+            height: Some(480),
+        },
+        uploader_id: uploader_id.into(),
+        created_at: created_at.into(),
+        channel_id: None,
+        message_id: None,
+        posted: false,
+    }
+}
+
+pub async fn files_are_posted_once_and_detached_with_their_message(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let old = "2020-01-01T00:00:00.000Z";
+    for (id, owner) in [("f1", &anna.id), ("f2", &anna.id), ("f3", &bernat.id)] {
+        store
+            .insert_file(&file(id, owner, old))
+            .await
+            .expect("insert");
+    }
+    let found = store.file("f1").await.expect("read").expect("f1");
+    assert_eq!(found, file("f1", &anna.id, old));
+    let with = |body: &str, ids: &[&str], author: &str| {
+        let files = ids.iter().map(|id| file(id, author, old).info).collect();
+        post(&channel, author, body, None).with_files(files)
+    };
+    // In one batch: f1 posted; f1 again, and bernat's f3 by anna, refused without a seq.
+    let outcomes = store
+        .apply_batch(&[
+            with("primer", &["f1"], &anna.id),
+            with("segon", &["f2", "f1"], &anna.id),
+            with("tercer", &["f3"], &anna.id),
+        ])
+        .await
+        .expect("batch");
+    let posted = match &outcomes[0] {
+        WriteOutcome::Committed(ChannelEvent {
+            seq: 1,
+            kind: EventKind::Message(message),
+            ..
+        }) => message.clone(),
+        other => panic!("expected the post, got {other:?}"),
+    };
+    assert_eq!(posted.files, vec![file("f1", &anna.id, old).info]);
+    assert_eq!(outcomes[1], WriteOutcome::FilesUnavailable);
+    assert_eq!(outcomes[2], WriteOutcome::FilesUnavailable);
+    let f1 = store.file("f1").await.expect("read").expect("f1");
+    assert_eq!(
+        (f1.channel_id.as_deref(), f1.posted),
+        (Some(channel.as_str()), true)
+    );
+    assert!(
+        !store.file("f2").await.expect("read").expect("f2").posted,
+        "refused: untouched"
+    );
+    let history = store
+        .messages(&channel, HistoryQuery::Latest { limit: 10 })
+        .await
+        .expect("history")
+        .messages;
+    assert_eq!(history[0].files, posted.files, "read back as posted");
+
+    // Never-posted files older than the cutoff go; a posted one stays until its message does.
+    let taken = store
+        .take_unreferenced("2021-01-01T00:00:00.000Z", 10)
+        .await
+        .expect("take");
+    let mut taken = taken;
+    taken.sort();
+    assert_eq!(taken, ["f2", "f3"]);
+    let delete = WriteOp::DeleteMessage {
+        channel_id: channel.clone(),
+        message_id: posted.id.clone(),
+        actor_id: anna.id.clone(),
+        at: "2022-01-01T00:00:00.000Z".into(),
+    };
+    store.apply_batch(&[delete]).await.expect("delete");
+    let f1 = store.file("f1").await.expect("read").expect("f1");
+    assert_eq!(
+        (f1.channel_id, f1.message_id, f1.posted),
+        (None, None, true)
+    );
+    let history = store
+        .messages(&channel, HistoryQuery::Latest { limit: 10 })
+        .await
+        .expect("history")
+        .messages;
+    assert!(history[0].files.is_empty(), "a tombstone carries no files");
+    assert!(
+        store
+            .take_unreferenced("2021-06-01T00:00:00.000Z", 10)
+            .await
+            .expect("take")
+            .is_empty(),
+        "grace counted from the delete"
+    );
+    assert_eq!(
+        store
+            .take_unreferenced("2022-06-01T00:00:00.000Z", 10)
+            .await
+            .expect("take"),
+        ["f1"]
+    );
+    assert!(store.file("f1").await.expect("read").is_none());
 }

@@ -219,14 +219,12 @@ async fn send_closed_loop(
         let sending = Instant::now() < deadline;
         if sending && in_flight < window {
             let now = origin.elapsed().as_micros() as u64;
-            let frame = ClientFrame::Send {
-                reference: Some(now.to_string()),
-                channel_id: channel_id.clone(),
-                client_msg_id: format!("s{sender}-{next}"),
-                body: format!("burst {sender} {next}"),
-                thread_root: None,
-                also_in_channel: false,
-            };
+            let frame = ClientFrame::send(
+                channel_id.clone(),
+                format!("s{sender}-{next}"),
+                format!("burst {sender} {next}"),
+            )
+            .with_ref(now.to_string());
             let text = serde_json::to_string(&frame).map_err(|e| e.to_string())?;
             ws.send(Message::Text(text.into()))
                 .await

@@ -391,14 +391,12 @@ fn pace(
                         let (member, sink) = &choices[(turn / mine.len()) % choices.len()];
                         let channel = &channels[mine[slot]];
                         let now = micros_since(origin);
-                        let frame = ClientFrame::Send {
-                            reference: Some(now.to_string()),
-                            channel_id: channel.id.clone(),
-                            client_msg_id: format!("{p}-{count}-{member}"),
-                            body: format!("t{now} {padding}"),
-                            thread_root: None,
-                            also_in_channel: false,
-                        };
+                        let frame = ClientFrame::send(
+                            channel.id.clone(),
+                            format!("{p}-{count}-{member}"),
+                            format!("t{now} {padding}"),
+                        )
+                        .with_ref(now.to_string());
                         let text = serde_json::to_string(&frame).unwrap_or_default();
                         if sink
                             .lock()

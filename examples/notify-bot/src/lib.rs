@@ -54,9 +54,7 @@ impl Bot {
         let body = SendMessageRequest {
             body: text.to_owned(),
             client_msg_id: Some(client_msg_id.to_owned()),
-            thread_root: None,
-            also_in_channel: None,
-            extras: None,
+            ..Default::default()
         };
         let response = self
             .http
@@ -135,15 +133,10 @@ impl Bot {
                 ServerFrame::Message { message, .. }
                     if message.channel_id == channel_id && message.body.trim() == "!estat" =>
                 {
-                    let reply = ClientFrame::Send {
-                        reference: None,
-                        channel_id: channel_id.to_owned(),
-                        // Derived from the command's id: a replayed command is answered once.
-                        client_msg_id: format!("estat-{}", message.id),
-                        body: status(),
-                        thread_root: Some(message.seq),
-                        also_in_channel: false,
-                    };
+                    // Derived from the command's id: a replayed command is answered once.
+                    let reply =
+                        ClientFrame::send(channel_id, format!("estat-{}", message.id), status())
+                            .in_thread(message.seq);
                     socket
                         .send(WsMessage::Text(serde_json::to_string(&reply)?.into()))
                         .await?;

@@ -7,6 +7,7 @@ mod channels;
 mod client_addr;
 mod commands;
 pub mod extract;
+mod files;
 mod health;
 mod info;
 mod pins;
@@ -97,6 +98,13 @@ pub fn router(ctx: Arc<Context>) -> Router {
         )
         .route("/saved", get(pins::saved))
         .route("/saved/{message_id}", put(pins::save).delete(pins::unsave))
+        .route(
+            "/files",
+            // The upload counts its own bytes against `files.max_bytes`; the body limit only
+            // leaves room for the multipart framing around them.
+            post(files::upload).layer(DefaultBodyLimit::max(upload_body_limit(&ctx))),
+        )
+        .route("/files/{id}", get(files::download))
         .route("/dms", post(channels::open_dm))
         .route(
             "/channels/{id}/webhooks",
@@ -145,6 +153,13 @@ pub fn router(ctx: Arc<Context>) -> Router {
     crate::web::with_security_headers(router)
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
+}
+
+/// The largest request body of an upload: the largest file and its multipart framing.
+fn upload_body_limit(ctx: &Context) -> usize {
+    usize::try_from(ctx.config.files.max_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 * 1024)
 }
 
 /// Refuses a path or query that would decode to text with NUL (see `validate::NUL_REFUSED`),

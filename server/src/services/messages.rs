@@ -17,12 +17,14 @@ use crate::services::channel_settings::require_writable;
 use crate::services::channels::{member_message, require_member};
 use crate::services::commands::{self, Answer, Parsed};
 use crate::services::extras::sanitize_extras;
+use crate::services::files;
 use crate::services::mentions;
 use crate::store::{HistoryQuery, WriteOp};
 use crate::texts::Lang;
 use crate::validate::{ClientMsgId, MessageBody};
 
 /// A send, as received from either REST or a socket.
+#[derive(Default)]
 pub struct Draft {
     pub channel_id: String,
     pub body: String,
@@ -32,6 +34,8 @@ pub struct Draft {
     pub also_in_channel: bool,
     /// Presentation extras; only bots may send them.
     pub extras: Option<MessageExtras>,
+    /// The author's unposted uploads to post with it.
+    pub file_ids: Vec<String>,
 }
 
 impl Draft {
@@ -43,6 +47,7 @@ impl Draft {
             thread_root: req.thread_root,
             also_in_channel: req.also_in_channel.unwrap_or(false),
             extras: req.extras,
+            file_ids: req.file_ids,
         }
     }
 }
@@ -64,7 +69,18 @@ pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<Wr
         }
         None => None,
     };
-    let body = MessageBody::parse(draft.body, ctx.config.limits.max_body_bytes)?;
+    let files = files::attachable(
+        ctx,
+        author_id,
+        draft.client_msg_id.as_deref(),
+        &draft.file_ids,
+    )
+    .await?;
+    let body = if files.is_empty() {
+        MessageBody::parse(draft.body, ctx.config.limits.max_body_bytes)?
+    } else {
+        MessageBody::parse_caption(draft.body, ctx.config.limits.max_body_bytes)?
+    };
     let client_msg_id = draft.client_msg_id.map(ClientMsgId::parse).transpose()?;
     if draft.thread_root.is_some_and(|root| root < 1) {
         return Err(AppError::Invalid(
@@ -84,7 +100,8 @@ pub async fn prepare(ctx: &Context, author: &User, draft: Draft) -> AppResult<Wr
             draft.thread_root,
         )
         .mentioning(mentioned)
-        .also_in_channel(draft.also_in_channel))
+        .also_in_channel(draft.also_in_channel)
+        .with_files(files))
 }
 
 /// What a send over REST produced.
@@ -102,7 +119,7 @@ enum Routed {
         name: String,
         text: String,
     },
-    Post(Draft),
+    Post(Box<Draft>),
 }
 
 fn route(draft: Draft) -> Routed {
@@ -112,8 +129,8 @@ fn route(draft: Draft) -> Routed {
             name,
             text,
         },
-        Parsed::Escaped(body) => Routed::Post(Draft { body, ..draft }),
-        Parsed::Plain => Routed::Post(draft),
+        Parsed::Escaped(body) => Routed::Post(Box::new(Draft { body, ..draft })),
+        Parsed::Plain => Routed::Post(Box::new(draft)),
     }
 }
 
@@ -137,7 +154,7 @@ pub async fn send(ctx: &Context, caller: &Caller, draft: Draft, lang: Lang) -> A
             }
         },
         Routed::Post(draft) => {
-            let (message, created) = post(ctx, caller, draft).await?;
+            let (message, created) = post(ctx, caller, *draft).await?;
             Ok(Sent::Message { message, created })
         }
     }
@@ -173,7 +190,7 @@ pub async fn send_from_socket(
             Ok(())
         }
         Routed::Post(draft) => {
-            let op = prepare(ctx, author, draft).await?;
+            let op = prepare(ctx, author, *draft).await?;
             ctx.writer
                 .write_for_socket(op, outbox.clone(), reference)
                 .await

@@ -8,6 +8,7 @@ pub mod channels;
 pub mod commands;
 pub mod departments;
 pub mod extras;
+pub mod files;
 pub mod mentions;
 pub mod message_changes;
 pub mod messages;

@@ -25,6 +25,7 @@ use super::{StoreError, StoreResult};
 /// Every table, parents before children.
 const TABLES: &[&str] = &[
     "users",
+    "files",
     "channels",
     "departments",
     "department_members",

@@ -3,8 +3,8 @@
 //! Services speak only to the traits ([`Store`] bundles them), so where something is stored is
 //! one step away: accounts and sessions (`accounts.rs`), departments, channels and memberships
 //! (`channels.rs`), channel events (`events.rs`), integrations (`integrations.rs`), the help
-//! desk (`helpdesk.rs`), threads (`threads.rs`), pinned and saved messages (`pins.rs`), and what
-//! the nodes share (`coordination.rs`).
+//! desk (`helpdesk.rs`), threads (`threads.rs`), pinned and saved messages (`pins.rs`), uploaded
+//! files (`uploads.rs`), and what the nodes share (`coordination.rs`).
 //!
 //! Every query is written once, in `sql/`, with `$N` placeholders that both SQLite and
 //! PostgreSQL read. That folder is compiled once per backend (see `sql/mod.rs`), so the SQL is
@@ -31,6 +31,7 @@ mod records;
 mod rows;
 pub mod sqlite;
 mod threads;
+mod uploads;
 
 use std::sync::Arc;
 
@@ -43,6 +44,7 @@ pub use integrations::IntegrationStore;
 pub use pins::PinStore;
 pub use records::*;
 pub use threads::ThreadStore;
+pub use uploads::UploadStore;
 
 /// The database engines a store can live in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +104,7 @@ pub trait Store:
     + HelpdeskStore
     + ThreadStore
     + PinStore
+    + UploadStore
     + CoordinationStore
     + 'static
 {
@@ -115,6 +118,7 @@ impl<T> Store for T where
         + HelpdeskStore
         + ThreadStore
         + PinStore
+        + UploadStore
         + CoordinationStore
         + 'static
 {

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 pub use xerrada_protocol::{
-    ChannelKind, Department, InfoArticle, Message, MessageExtras, Role, SlashCommand, Ticket,
-    TicketEvent, TicketPriority, TicketStatus, User, UserKind, Webhook,
+    ChannelKind, Department, FileInfo, InfoArticle, Message, MessageExtras, Role, SlashCommand,
+    Ticket, TicketEvent, TicketPriority, TicketStatus, User, UserKind, Webhook,
 };
 
 /// A new account. The password is already hashed.
@@ -116,6 +116,9 @@ pub enum WriteOp {
         mentions: Vec<String>,
         /// A thread reply also shown in the channel.
         also_in_channel: bool,
+        /// The author's unposted uploads it carries, as checked by the service; the batch
+        /// claims them, or answers `FilesUnavailable`.
+        files: Vec<FileInfo>,
     },
     /// Change a message's body and/or extras (a `message_updated` event). Only its author may.
     EditMessage {
@@ -215,6 +218,8 @@ pub enum WriteOutcome {
     TooManyReactions,
     /// The channel already has [`MAX_PINS`] pinned messages.
     TooManyPins,
+    /// A file to post is not the author's, was posted already, or is gone.
+    FilesUnavailable,
 }
 
 /// How many different emoji one message may carry (Mattermost allows 50 as well).
@@ -299,6 +304,7 @@ impl WriteOp {
             extras: extras.map(Box::new),
             mentions: Vec::new(),
             also_in_channel: false,
+            files: Vec::new(),
         }
     }
 
@@ -317,6 +323,14 @@ impl WriteOp {
     pub fn mentioning(mut self, user_ids: Vec<String>) -> WriteOp {
         if let WriteOp::PostMessage { mentions, .. } = &mut self {
             *mentions = user_ids;
+        }
+        self
+    }
+
+    /// The same post, carrying `files` (checked by the service, claimed by the batch).
+    pub fn with_files(mut self, attached: Vec<FileInfo>) -> WriteOp {
+        if let WriteOp::PostMessage { files, .. } = &mut self {
+            *files = attached;
         }
         self
     }
@@ -350,6 +364,7 @@ impl WriteOp {
                 extras,
                 mentions,
                 also_in_channel,
+                files,
             } => Some(Message {
                 id: message_id.clone(),
                 channel_id: channel_id.clone(),
@@ -369,6 +384,7 @@ impl WriteOp {
                 mentions: mentions.clone(),
                 also_in_channel: *also_in_channel,
                 pinned: false,
+                files: files.clone(),
             }),
             _ => None,
         }
@@ -506,4 +522,17 @@ pub enum RefreshOutcome {
     Reused { session_id: String },
     /// Unknown token, or its session is revoked or expired.
     Invalid,
+}
+
+/// An uploaded file as the store keeps it: what clients see, and who may read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecord {
+    pub info: FileInfo,
+    pub uploader_id: String,
+    pub created_at: String,
+    /// Where it is posted now; `None` before it is posted and after its message is deleted.
+    pub channel_id: Option<String>,
+    pub message_id: Option<String>,
+    /// It was posted once: a file is posted at most once, even after its message is deleted.
+    pub posted: bool,
 }

@@ -8,8 +8,9 @@
 use sqlx::FromRow;
 
 use super::{
-    ChannelKind, Department, InfoArticle, MessageExtras, ResponseGrant, Role, SlashCommand,
-    StoreError, StoreResult, TicketEvent, TokenSession, TokenSessionInfo, UserKind, Webhook,
+    ChannelKind, Department, FileInfo, InfoArticle, MessageExtras, ResponseGrant, Role,
+    SlashCommand, StoreError, StoreResult, TicketEvent, TokenSession, TokenSessionInfo, UserKind,
+    Webhook,
 };
 
 /// Reads `row` as the row type `R` and converts it into the record `T` (each backend calls it
@@ -90,6 +91,14 @@ impl From<TicketEventRow> for TicketEvent {
 
 pub(super) fn extras_json(extras: &MessageExtras) -> StoreResult<String> {
     serde_json::to_string(extras).map_err(internal)
+}
+
+/// The `files` column of a message: `NULL` when it has none.
+pub(super) fn files_json(files: &[FileInfo]) -> StoreResult<Option<String>> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(files).map(Some).map_err(internal)
 }
 
 pub(super) fn parse_channel_kind(kind: &str) -> StoreResult<ChannelKind> {

@@ -383,6 +383,7 @@ async fn handle_text(
             body,
             thread_root,
             also_in_channel,
+            file_ids,
         } => {
             let draft = Draft {
                 channel_id,
@@ -391,6 +392,7 @@ async fn handle_text(
                 thread_root,
                 also_in_channel,
                 extras: None,
+                file_ids,
             };
             let result = messages::send_from_socket(
                 ctx,

@@ -85,7 +85,12 @@ also_in_channel?: boolean,
 /**
  * Pinned in its channel (additive to v1; absent when not).
  */
-pinned?: boolean, };
+pinned?: boolean, 
+/**
+ * The files posted with the message, in the order given (additive to v1; absent when
+ * none, and emptied when the message is deleted).
+ */
+files?: Array<FileInfo>, };
 
 export type Reaction = { 
 /**
@@ -96,6 +101,24 @@ emoji: string, count: number,
  * Who reacted, first to react first.
  */
 user_ids: Array<string>, };
+
+export type FileInfo = { id: string, 
+/**
+ * The file name the uploader gave, without any folder.
+ */
+name: string, size: number, 
+/**
+ * Recognised from the bytes, not taken from the uploader's claim.
+ */
+content_type: string, 
+/**
+ * Lowercase hex SHA-256 of the bytes.
+ */
+sha256: string, 
+/**
+ * Pixels, for images the server could read.
+ */
+width?: number, height?: number, };
 
 export type ThreadPage = { root: Message, 
 /**
@@ -177,7 +200,12 @@ also_in_channel?: boolean,
 /**
  * Attachments, blocks and buttons (bots only; additive to v1).
  */
-extras?: MessageExtras, };
+extras?: MessageExtras, 
+/**
+ * Files the sender uploaded and has not posted yet, at most
+ * [`MAX_FILES_PER_MESSAGE`] (additive to v1). The body may then be empty.
+ */
+file_ids?: Array<string>, };
 
 export type MessagePage = { messages: Array<Message>, has_more: boolean, };
 
@@ -353,7 +381,11 @@ lang?: string, } | { "type": "send", ref?: string, channel_id: string, client_ms
 /**
  * A thread reply also shown in the channel (additive to v1).
  */
-also_in_channel?: boolean, } | { "type": "read", channel_id: string, seq: number, thread_root?: number, } | { "type": "typing", channel_id: string, } | { "type": "edit", ref?: string, channel_id: string, message_id: string, body: string, } | { "type": "ping", ref?: string, };
+also_in_channel?: boolean, 
+/**
+ * Files to post with the message, as in `POST .../messages` (additive to v1).
+ */
+file_ids?: Array<string>, } | { "type": "read", channel_id: string, seq: number, thread_root?: number, } | { "type": "typing", channel_id: string, } | { "type": "edit", ref?: string, channel_id: string, message_id: string, body: string, } | { "type": "ping", ref?: string, };
 
 export type ServerFrame = { "type": "ready", session_id: string, user: User, channels: Array<Channel>, 
 /**

@@ -76,7 +76,7 @@ impl EventStore for DbStore {
                     m.actor_id AS m_actor_id, m.body AS m_body, m.created_at AS m_created_at,
                     m.client_msg_id AS m_client_msg_id, m.thread_root AS m_thread_root,
                     m.edited_at AS m_edited_at, m.deleted AS m_deleted, m.extras AS m_extras,
-                    m.also_in_channel AS m_also_in_channel
+                    m.also_in_channel AS m_also_in_channel, m.files AS m_files
              FROM events e
              LEFT JOIN events m ON m.message_id = COALESCE(e.ref_message_id, e.message_id)
              JOIN channels c ON c.id = e.channel_id

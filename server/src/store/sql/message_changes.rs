@@ -178,7 +178,8 @@ pub(super) async fn edit(
     }))
 }
 
-/// A tombstone in place of the message: body and extras emptied, reactions gone. Deleting a
+/// A tombstone in place of the message: body, extras and files emptied (the files detached),
+/// reactions gone. Deleting a
 /// deleted message changes nothing.
 pub(super) async fn delete(
     tx: &mut Transaction<'static, Db>,
@@ -202,7 +203,7 @@ pub(super) async fn delete(
     }
     keep_version(tx, &message, actor_id, at).await?;
     sqlx::query(
-        "UPDATE events SET body = '', extras = NULL, deleted = TRUE
+        "UPDATE events SET body = '', extras = NULL, files = NULL, deleted = TRUE
          WHERE channel_id = $1 AND message_id = $2",
     )
     .bind(channel_id)
@@ -210,6 +211,7 @@ pub(super) async fn delete(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    uploads::detach(tx, message_id, at).await?;
     sqlx::query("DELETE FROM reactions WHERE message_id = $1")
         .bind(message_id)
         .execute(&mut **tx)

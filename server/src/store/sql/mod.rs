@@ -26,6 +26,7 @@ mod message_changes;
 mod pins;
 mod rows;
 mod threads;
+mod uploads;
 mod writes;
 
 use std::collections::HashMap;
@@ -36,8 +37,8 @@ use sqlx::{Row, Transaction};
 use super::{Db, DbStore, db_error, dialect};
 use crate::store::rows::{
     CommandRow, DepartmentRow, GrantRow, InfoArticleRow, TicketEventRow, TokenSessionInfoRow,
-    TokenSessionRow, WebhookRow, channel_kind_str, extras_json, parse_channel_kind, role_str,
-    user_kind_str,
+    TokenSessionRow, WebhookRow, channel_kind_str, extras_json, files_json, parse_channel_kind,
+    role_str, user_kind_str,
 };
 use crate::store::*;
 use rows::*;

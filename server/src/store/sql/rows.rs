@@ -98,6 +98,12 @@ pub(super) fn message_from_columns(row: &DbRow, prefix: &str) -> StoreResult<Mes
             .try_get(col("also_in_channel").as_str())
             .map_err(db_error)?,
         pinned: false,
+        files: row
+            .try_get::<Option<String>, _>(col("files").as_str())
+            .map_err(db_error)?
+            .map(|json| serde_json::from_str(&json).map_err(internal))
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 

@@ -30,7 +30,7 @@
 use super::*;
 
 /// Columns bound per row of a message insert.
-const POST_COLUMNS: usize = 10;
+const POST_COLUMNS: usize = 11;
 
 /// Applies a batch of writes in one transaction; see [`EventStore::apply_batch`].
 pub(super) async fn apply_batch(
@@ -143,6 +143,11 @@ impl SeqCounters {
         Some(*last)
     }
 
+    /// Whether `channel_id` exists (its counter was read).
+    fn knows(&self, channel_id: &str) -> bool {
+        self.last.contains_key(channel_id)
+    }
+
     /// Gives back the `seq` just taken from `channel_id` (its insert did nothing).
     fn give_back(&mut self, channel_id: &str) {
         if let Some(last) = self.last.get_mut(channel_id) {
@@ -231,6 +236,9 @@ impl PostBatch {
             client_msg_id,
             thread_root,
             mentions,
+            message_id,
+            created_at,
+            files,
             ..
         } = op
         else {
@@ -250,6 +258,13 @@ impl PostBatch {
                 Some((Some(_), _)) => return Ok(WriteOutcome::ReplyToReply),
                 Some((None, author)) => root_author = Some(author),
             }
+        }
+        if !seqs.knows(channel_id) {
+            return Ok(WriteOutcome::NotFound);
+        }
+        let file_ids: Vec<&str> = files.iter().map(|f| f.id.as_str()).collect();
+        if !uploads::claim(tx, author_id, channel_id, message_id, &file_ids, created_at).await? {
+            return Ok(WriteOutcome::FilesUnavailable);
         }
         let Some(seq) = seqs.next(channel_id) else {
             return Ok(WriteOutcome::NotFound);
@@ -272,6 +287,9 @@ impl PostBatch {
         if dialect::CONCURRENT_WRITERS {
             if self.flush(tx).await? == 0 {
                 seqs.give_back(channel_id);
+                if !file_ids.is_empty() {
+                    uploads::unclaim(tx, message_id).await?;
+                }
                 let key = client_msg_id
                     .as_deref()
                     .ok_or_else(|| internal("a message insert without a key did nothing"))?;
@@ -336,7 +354,7 @@ impl PostBatch {
             .map(|i| {
                 let p = |column: usize| dialect::param(i * POST_COLUMNS + column);
                 format!(
-                    "({}, {}, 'message', {}, {}, {}, {}, {}, {}, {}, {})",
+                    "({}, {}, 'message', {}, {}, {}, {}, {}, {}, {}, {}, {})",
                     p(1),
                     p(2),
                     p(3),
@@ -346,7 +364,8 @@ impl PostBatch {
                     p(7),
                     p(8),
                     p(9),
-                    p(10)
+                    p(10),
+                    p(11)
                 )
             })
             .collect::<Vec<_>>()
@@ -358,7 +377,7 @@ impl PostBatch {
             ""
         };
         let sql = format!(
-            "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras, also_in_channel)
+            "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras, also_in_channel, files)
              VALUES {rows} {on_conflict}"
         );
         let queued = self.pending.len() as u64;
@@ -371,6 +390,7 @@ impl PostBatch {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for message in self.pending.drain(..) {
             let extras = message.extras.as_ref().map(extras_json).transpose()?;
+            let files = files_json(&message.files)?;
             query = query
                 .bind(message.channel_id)
                 .bind(message.seq)
@@ -381,7 +401,8 @@ impl PostBatch {
                 .bind(message.thread_root)
                 .bind(message.created_at)
                 .bind(extras)
-                .bind(message.also_in_channel);
+                .bind(message.also_in_channel)
+                .bind(files);
         }
         let inserted = query
             .execute(&mut **tx)

@@ -464,3 +464,147 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// A photo as a phone takes it: JPEG with an EXIF block that holds a GPS position.
+fn photo_with_gps(width: u32, height: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new(&mut out);
+    // TIFF header, IFD0 with a GPS IFD pointer, then the GPS IFD with latitude ref "N".
+    let mut exif = b"II\x2a\0\x08\0\0\0\x01\0".to_vec();
+    exif.extend_from_slice(&[0x25, 0x88, 0x04, 0x00, 0x01, 0, 0, 0, 0x1a, 0, 0, 0]);
+    exif.extend_from_slice(&[0, 0, 0, 0]);
+    exif.extend_from_slice(&[0x01, 0x00]);
+    exif.extend_from_slice(&[0x01, 0x00, 0x02, 0x00, 0x02, 0, 0, 0, b'N', 0, 0, 0]);
+    exif.extend_from_slice(&[0, 0, 0, 0]);
+    encoder.set_exif_metadata(exif).expect("exif");
+    encoder
+        .write_image(
+            pixels.as_raw(),
+            width,
+            height,
+            image::ExtendedColorType::Rgb8,
+        )
+        .expect("encode");
+    out
+}
+
+/// A PNG whose header claims `width`×`height` pixels, in a few dozen bytes.
+fn png_bomb(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        let mut typed = kind.to_vec();
+        typed.extend_from_slice(data);
+        out.extend_from_slice(&typed);
+        out.extend_from_slice(&crc32(&typed).to_be_bytes());
+        out
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &header));
+    png.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01],
+    ));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[tokio::test]
+async fn images_get_previews_without_exif_and_bombs_get_none() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bernat = app.create_user(&admin, "bernat").await;
+
+    let photo = photo_with_gps(1200, 900);
+    assert!(
+        photo.windows(4).any(|w| w == b"Exif"),
+        "the photo carries EXIF"
+    );
+    let (status, info) = upload(&app, &anna, "carrer.jpg", &photo).await;
+    assert_eq!(status, 201, "{info}");
+    assert_eq!(
+        (info["width"].as_u64(), info["height"].as_u64()),
+        (Some(1200), Some(900))
+    );
+    let id = info["id"].as_str().expect("id");
+    let thumbnail = |who: &Session, id: &str| {
+        let request = app
+            .http
+            .get(app.url(&format!("/api/v1/files/{id}/thumbnail")))
+            .bearer_auth(&who.token);
+        async move {
+            let response = request.send().await.expect("sent");
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            (
+                status,
+                headers,
+                response.bytes().await.expect("bytes").to_vec(),
+            )
+        }
+    };
+    let (status, headers, preview) = thumbnail(&anna, id).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/jpeg");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("inline;")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        headers["content-security-policy"],
+        "sandbox; default-src 'none'"
+    );
+    let decoded = image::load_from_memory(&preview).expect("a preview decodes");
+    assert_eq!((decoded.width(), decoded.height()), (400, 300));
+    assert!(
+        !preview.windows(4).any(|w| w == b"Exif"),
+        "no EXIF, so no GPS position"
+    );
+    assert_eq!(thumbnail(&bernat, id).await.0, 404, "not bernat's to see");
+    let (_, _, original) = download(&app, &anna, id, None).await;
+    assert_eq!(original, photo, "the original is kept byte for byte");
+
+    // A bomb: accepted and downloadable, with no size and no preview, and the server lives.
+    let bomb = png_bomb(100_000, 100_000);
+    let (status, info) = upload(&app, &anna, "bomba.png", &bomb).await;
+    assert_eq!(status, 201, "{info}");
+    assert_eq!(info["content_type"], "image/png");
+    assert!(
+        info.get("width").is_none() && info.get("height").is_none(),
+        "{info}"
+    );
+    let bomb_id = info["id"].as_str().expect("id");
+    assert_eq!(thumbnail(&anna, bomb_id).await.0, 404);
+    assert_eq!(download(&app, &anna, bomb_id, None).await.2, bomb);
+    let pdf = uploaded(&app, &anna, "acta.pdf", b"%PDF-1.7\n").await;
+    assert_eq!(
+        thumbnail(&anna, &pdf).await.0,
+        404,
+        "no preview of a document"
+    );
+    assert_eq!(app.get("/api/v1/me", &anna.token).await.0, 200);
+}

@@ -109,7 +109,6 @@ pub async fn download(
     let inline = kind::shown_inline(&info.content_type);
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, header_value(&info.content_type));
     headers.insert(
         header::CONTENT_LENGTH,
         header_value(&(range.end - range.start).to_string()),
@@ -118,9 +117,32 @@ pub async fn download(
     if let Some(content_range) = content_range {
         headers.insert(header::CONTENT_RANGE, header_value(&content_range));
     }
+    keep_out_of_the_page(headers, &info.content_type, &info.name, inline);
+    headers.insert(header::ETAG, header_value(&format!("\"{}\"", info.sha256)));
+    Ok(response)
+}
+
+/// `GET /files/{id}/thumbnail`: the preview of an image (JPEG or PNG made by the server).
+pub async fn thumbnail(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(file_id): Path<String>,
+) -> HttpResult<Response> {
+    let (file, bytes) = files::preview(&ctx, &caller, &file_id).await?;
+    let content_type = kind::content_type(&bytes);
+    let mut response = bytes.into_response();
+    keep_out_of_the_page(response.headers_mut(), &content_type, &file.info.name, true);
+    Ok(response)
+}
+
+/// The headers every file is served with, so that no upload ever runs as part of the site:
+/// its real type, not to be sniffed, in a sandbox with nothing allowed, never in a shared
+/// cache, and shown inline only when `inline` (raster images).
+fn keep_out_of_the_page(headers: &mut HeaderMap, content_type: &str, name: &str, inline: bool) {
+    headers.insert(header::CONTENT_TYPE, header_value(content_type));
     headers.insert(
         header::CONTENT_DISPOSITION,
-        header_value(&kind::content_disposition(&info.name, inline)),
+        header_value(&kind::content_disposition(name, inline)),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -131,8 +153,6 @@ pub async fn download(
         HeaderValue::from_static("sandbox; default-src 'none'"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
-    headers.insert(header::ETAG, header_value(&format!("\"{}\"", info.sha256)));
-    Ok(response)
 }
 
 /// A header value from text the server made (ASCII by construction).

@@ -105,6 +105,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
             post(files::upload).layer(DefaultBodyLimit::max(upload_body_limit(&ctx))),
         )
         .route("/files/{id}", get(files::download))
+        .route("/files/{id}/thumbnail", get(files::thumbnail))
         .route("/dms", post(channels::open_dm))
         .route(
             "/channels/{id}/webhooks",

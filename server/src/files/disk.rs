@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use async_trait::async_trait;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use super::{BlobReader, FileStore, Incoming};
 
@@ -61,6 +61,12 @@ impl FileStore for DiskFiles {
         Ok(())
     }
 
+    async fn put(&self, id: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut incoming = self.begin().await?;
+        incoming.file.write_all(bytes).await?;
+        self.keep(incoming, id).await
+    }
+
     async fn read(&self, id: &str, range: Range<u64>) -> io::Result<BlobReader> {
         let mut file = tokio::fs::File::open(self.path_of(id)?).await?;
         file.seek(io::SeekFrom::Start(range.start)).await?;
@@ -79,7 +85,6 @@ impl FileStore for DiskFiles {
 mod tests {
     use super::*;
     use std::path::Path;
-    use tokio::io::AsyncWriteExt;
 
     async fn read_all(files: &DiskFiles, id: &str, range: Range<u64>) -> Vec<u8> {
         let mut out = Vec::new();

@@ -4,6 +4,7 @@
 
 mod disk;
 pub mod kind;
+pub mod thumbnail;
 
 use std::io;
 use std::ops::Range;
@@ -26,7 +27,10 @@ pub trait FileStore: Send + Sync {
     async fn begin(&self) -> io::Result<Incoming>;
     /// Keeps a finished upload as `id`.
     async fn keep(&self, incoming: Incoming, id: &str) -> io::Result<()>;
-    /// `range` of the bytes of `id` (whose size the caller knows from its row).
+    /// Keeps small bytes made by the server (a preview) as `id`.
+    async fn put(&self, id: &str, bytes: &[u8]) -> io::Result<()>;
+    /// `range` of the bytes of `id` (whose size the caller knows from its row; a range past
+    /// the end stops at the end).
     async fn read(&self, id: &str, range: Range<u64>) -> io::Result<BlobReader>;
     /// Removes `id`; removing a file that is not there is no error.
     async fn remove(&self, id: &str) -> io::Result<()>;

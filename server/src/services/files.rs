@@ -12,7 +12,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use xerrada_protocol::{FileInfo, MAX_FILES_PER_MESSAGE};
 
@@ -20,6 +21,7 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::files::kind;
+use crate::files::thumbnail::{self, Thumbnail};
 use crate::ids;
 use crate::services::channels::require_member;
 use crate::store::FileRecord;
@@ -63,19 +65,32 @@ pub async fn upload(
     if size == 0 {
         return Err(AppError::Invalid("the file is empty".into()));
     }
+    incoming.file.flush().await.map_err(AppError::internal)?;
+    let content_type = kind::content_type(&head);
+    let preview = if kind::shown_inline(&content_type) {
+        preview_of(incoming.path()).await
+    } else {
+        None
+    };
     let info = FileInfo {
         id: ids::new_id(),
         name,
         size,
-        content_type: kind::content_type(&head),
+        content_type,
         sha256: ids::hex(&hasher.finalize()),
-        width: None,
-        height: None,
+        width: preview.as_ref().map(|p| p.width),
+        height: preview.as_ref().map(|p| p.height),
     };
     ctx.files
         .keep(incoming, &info.id)
         .await
         .map_err(AppError::internal)?;
+    if let Some(preview) = preview {
+        ctx.files
+            .put(&thumbnail_id(&info.id), &preview.bytes)
+            .await
+            .map_err(AppError::internal)?;
+    }
     let record = FileRecord {
         info: info.clone(),
         uploader_id: caller.user.id.clone(),
@@ -89,6 +104,25 @@ pub async fn upload(
         return Err(e.into());
     }
     Ok(info)
+}
+
+/// How many previews are made at once: decoding is CPU- and memory-heavy (a 50 MP photo is
+/// 200 MB of pixels), and a burst of uploads must not make as many at once.
+static PREVIEWS: Semaphore = Semaphore::const_new(2);
+
+/// The preview of the image at `path`, made off the async threads.
+async fn preview_of(path: &std::path::Path) -> Option<Thumbnail> {
+    let _turn = PREVIEWS.acquire().await.ok()?;
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || thumbnail::make(&path))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Where a file's preview is kept in the file store.
+pub fn thumbnail_id(file_id: &str) -> String {
+    format!("thumb-{file_id}")
 }
 
 /// The upload `file_id` if the caller may read it now: its uploader before it is posted, a
@@ -106,6 +140,30 @@ pub async fn readable(ctx: &Context, caller: &Caller, file_id: &str) -> AppResul
         _ => return Err(not_found()),
     }
     Ok(file)
+}
+
+/// `GET /files/{id}/thumbnail`: the preview of an image the caller may read (the file has a
+/// preview exactly when it has `width` and `height`).
+pub async fn preview(
+    ctx: &Context,
+    caller: &Caller,
+    file_id: &str,
+) -> AppResult<(FileRecord, Vec<u8>)> {
+    let file = readable(ctx, caller, file_id).await?;
+    if file.info.width.is_none() {
+        return Err(AppError::NotFound("the file has no preview".into()));
+    }
+    let mut reader = ctx
+        .files
+        .read(&thumbnail_id(file_id), 0..u64::MAX)
+        .await
+        .map_err(AppError::internal)?;
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(AppError::internal)?;
+    Ok((file, bytes))
 }
 
 /// The files a post by `author_id` may carry: its own uploads, each named once, not posted
@@ -198,8 +256,10 @@ pub async fn sweep(ctx: &Context) -> AppResult<usize> {
     loop {
         let ids = ctx.store.take_unreferenced(&cutoff, SWEEP_BATCH).await?;
         for id in &ids {
-            if let Err(e) = ctx.files.remove(id).await {
-                tracing::warn!(file = %id, error = %e, "could not remove a file's bytes");
+            for blob in [id.clone(), thumbnail_id(id)] {
+                if let Err(e) = ctx.files.remove(&blob).await {
+                    tracing::warn!(file = %blob, error = %e, "could not remove a file's bytes");
+                }
             }
         }
         removed += ids.len();

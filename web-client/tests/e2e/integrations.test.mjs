@@ -414,7 +414,14 @@ describe("bots and integrations in a real browser", () => {
     await page.goto("about:blank");
     await context.setOffline(false);
     await page.goto(stack.webUrl + "/?e2e");
-    await page.locator("#composer-input").waitFor({ timeout: 20_000 });
+    await page
+      .locator("#composer-input")
+      .waitFor({ timeout: 20_000 })
+      .catch(async (e) => {
+        // Say what the page shows instead (the login form, the offline screen, still booting).
+        const shown = await page.locator("body").innerText().catch(() => "?");
+        throw new Error(`${e.message}\nthe page shows: ${shown.slice(0, 400)}\nserver log: ${stack.server?.log.slice(-20).join("")}`);
+      });
     await openChannel(page, "alertes");
     assert.equal(await page.locator("#composer-input").inputValue(), "Un esborrany a mitges");
     await until("delivered after the reload", async () => (await page.locator('.message[data-delivery="sent"]').filter({ hasText: body }).count()) === 1, 30_000);

@@ -518,3 +518,23 @@ pub struct BotToken {
     pub created_at: String,
     pub revoked_at: Option<String>,
 }
+
+/// `GET /api/v1/search`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct SearchResults {
+    pub results: Vec<SearchResult>,
+    /// Pass as `cursor` for the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// One message a search found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct SearchResult {
+    pub channel_id: String,
+    pub message: Message,
+    /// An excerpt of the body (or of a file name) around the words found: HTML-escaped text
+    /// in which each found word is wrapped in `<mark>` and `</mark>`.
+    pub highlight: String,
+}

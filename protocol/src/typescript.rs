@@ -27,6 +27,8 @@ pub fn render() -> String {
         Message::decl(&cfg),
         Reaction::decl(&cfg),
         FileInfo::decl(&cfg),
+        SearchResults::decl(&cfg),
+        SearchResult::decl(&cfg),
         ThreadPage::decl(&cfg),
         FollowedThread::decl(&cfg),
         ThreadList::decl(&cfg),

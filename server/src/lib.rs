@@ -45,6 +45,7 @@ pub mod ids;
 pub mod integrations;
 pub mod memberships;
 pub mod peers;
+pub mod search;
 pub mod services;
 pub mod store;
 pub mod sync;

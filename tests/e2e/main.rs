@@ -15,6 +15,7 @@ mod lifecycle;
 mod mentions;
 mod messaging;
 mod pins;
+mod search;
 mod services;
 mod store_sqlite;
 mod threads;

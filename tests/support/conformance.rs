@@ -46,6 +46,7 @@ macro_rules! store_conformance {
             pins_are_events_and_saved_messages_are_personal,
             channel_changes_are_events_and_mutes_are_personal,
             files_are_posted_once_and_detached_with_their_message,
+            search_folds_accents_case_and_catalan_punctuation,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -1837,4 +1838,148 @@ pub async fn files_are_posted_once_and_detached_with_their_message(store: Arc<dy
         ["f1"]
     );
     assert!(store.file("f1").await.expect("read").is_none());
+}
+
+pub async fn search_folds_accents_case_and_catalan_punctuation(store: Arc<dyn Store>) {
+    use xerrada::search::Query;
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let other = channel_with(&store, ChannelKind::Private, &[&bernat]).await;
+    let bodies = [
+        "La política de seguretat",
+        "Un cafè amb l'Ajuntament",
+        "La col·lecció d'obres del museu",
+        "Llicència d'obres concedida",
+        "SEGURETAT primer",
+    ];
+    let posts: Vec<WriteOp> = bodies
+        .iter()
+        .map(|b| post(&channel, &anna.id, b, None))
+        .collect();
+    store.apply_batch(&posts).await.expect("posts");
+    store
+        .apply_batch(&[post(&other, &bernat.id, "política privada", None)])
+        .await
+        .expect("post");
+    let find = |q: &str, channels: Vec<String>, below: Option<i64>, limit: u32| {
+        let filter = SearchFilter {
+            terms: Query::parse(q).expect("query").terms,
+            channel_ids: channels,
+            below,
+            limit,
+            ..Default::default()
+        };
+        let store = store.clone();
+        async move { store.search(&filter).await.expect("search") }
+    };
+    let seqs = |q: &'static str| {
+        let find = &find;
+        let channel = channel.clone();
+        async move {
+            find(q, vec![channel], None, 50)
+                .await
+                .iter()
+                .map(|h| h.message.seq)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(seqs("politica").await, [1]);
+    assert_eq!(seqs("POLÍTICA").await, [1]);
+    assert_eq!(seqs("cafe").await, [2]);
+    assert_eq!(seqs("SEGURETAT").await, [5, 1], "newest first");
+    for spelling in ["colleccio", "col·lecció", "col.lecció"] {
+        assert_eq!(seqs(spelling).await, [3], "{spelling}");
+    }
+    assert_eq!(seqs("ajuntament").await, [2]);
+    assert_eq!(seqs("obres").await, [4, 3]);
+    assert_eq!(seqs("llic*").await, [4]);
+    assert_eq!(seqs("obres museu").await, [3], "every word");
+    assert_eq!(seqs("\"d'obres del museu\"").await, [3]);
+    assert!(
+        seqs("\"museu del\"").await.is_empty(),
+        "a phrase keeps its order"
+    );
+    assert!(seqs("privada").await.is_empty(), "another channel");
+    let both = find("politica", vec![channel.clone(), other.clone()], None, 50).await;
+    assert_eq!(both.len(), 2);
+
+    // Paging: below the last result's id.
+    let first = find("seguretat", vec![channel.clone()], None, 1).await;
+    assert_eq!(first.len(), 1);
+    let next = find("seguretat", vec![channel.clone()], Some(first[0].doc_id), 1).await;
+    assert_eq!(next.iter().map(|h| h.message.seq).collect::<Vec<_>>(), [1]);
+
+    // An edit is found by its new words only; a deleted message not at all.
+    let message_id = |seq: i64| {
+        let store = store.clone();
+        let channel = channel.clone();
+        async move {
+            store
+                .messages(
+                    &channel,
+                    HistoryQuery::After {
+                        seq: seq - 1,
+                        limit: 1,
+                    },
+                )
+                .await
+                .expect("history")
+                .messages[0]
+                .id
+                .clone()
+        }
+    };
+    let edit = WriteOp::EditMessage {
+        channel_id: channel.clone(),
+        message_id: message_id(2).await,
+        editor_id: anna.id.clone(),
+        body: Some("Un te amb l'Ajuntament".into()),
+        extras: None,
+        mentions: None,
+        at: ids::now(),
+    };
+    let delete = WriteOp::DeleteMessage {
+        channel_id: channel.clone(),
+        message_id: message_id(3).await,
+        actor_id: anna.id.clone(),
+        at: ids::now(),
+    };
+    store
+        .apply_batch(&[edit, delete])
+        .await
+        .expect("edit and delete");
+    assert!(seqs("cafe").await.is_empty());
+    assert_eq!(seqs("te").await, [2]);
+    assert!(seqs("colleccio").await.is_empty(), "deleted");
+    assert_eq!(seqs("obres").await, [4]);
+
+    // A message with a file: found by the file's name, and by has:file.
+    store
+        .insert_file(&file("plano", &anna.id, &ids::now()))
+        .await
+        .expect("file");
+    let mut with_file = file("plano", &anna.id, "");
+    with_file.info.name = "Plànol façana.pdf".into();
+    store
+        .apply_batch(&[post(&channel, &anna.id, "", None).with_files(vec![with_file.info])])
+        .await
+        .expect("post with a file");
+    let found = find("planol", vec![channel.clone()], None, 50).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].message.files[0].name, "Plànol façana.pdf");
+    let filter = SearchFilter {
+        channel_ids: vec![channel.clone()],
+        has_file: true,
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(store.search(&filter).await.expect("search").len(), 1);
+    let filter = SearchFilter {
+        channel_ids: vec![channel.clone()],
+        author_id: Some(bernat.id.clone()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(store.search(&filter).await.expect("search").is_empty());
 }

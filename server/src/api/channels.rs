@@ -92,6 +92,7 @@ pub async fn open_dm(
 pub struct HistoryQuery {
     before: Option<i64>,
     after: Option<i64>,
+    around: Option<i64>,
     limit: Option<u32>,
 }
 
@@ -104,6 +105,7 @@ pub async fn history(
     let params = HistoryParams {
         before: query.before,
         after: query.after,
+        around: query.around,
         limit: query.limit,
     };
     Ok(Json(

@@ -11,6 +11,7 @@ mod files;
 mod health;
 mod info;
 mod pins;
+mod search;
 mod threads;
 mod tickets;
 mod users;
@@ -106,6 +107,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
         )
         .route("/files/{id}", get(files::download))
         .route("/files/{id}/thumbnail", get(files::thumbnail))
+        .route("/search", get(search::search))
         .route("/dms", post(channels::open_dm))
         .route(
             "/channels/{id}/webhooks",

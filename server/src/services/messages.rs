@@ -280,6 +280,8 @@ pub async fn click(
 pub struct HistoryParams {
     pub before: Option<i64>,
     pub after: Option<i64>,
+    /// The messages around this `seq` (it included), e.g. to open a search result.
+    pub around: Option<i64>,
     pub limit: Option<u32>,
 }
 
@@ -296,6 +298,36 @@ pub async fn history(
         limits::DEFAULT_MESSAGES_PAGE,
         limits::MAX_MESSAGES_PAGE,
     )?;
+    if let Some(seq) = params.around {
+        if params.before.is_some() || params.after.is_some() {
+            return Err(AppError::Invalid(
+                "give around alone, without before or after".into(),
+            ));
+        }
+        // The message and older ones take the larger half, so that it is never cut off.
+        let newer = limit / 2;
+        let older = ctx
+            .store
+            .messages(
+                channel_id,
+                HistoryQuery::Before {
+                    seq: seq.saturating_add(1),
+                    limit: limit - newer,
+                },
+            )
+            .await?;
+        let mut messages = older.messages;
+        let mut has_more = older.has_more;
+        if newer > 0 {
+            let later = ctx
+                .store
+                .messages(channel_id, HistoryQuery::After { seq, limit: newer })
+                .await?;
+            messages.extend(later.messages);
+            has_more |= later.has_more;
+        }
+        return Ok(MessagePage { messages, has_more });
+    }
     let query = match (params.before, params.after) {
         (Some(_), Some(_)) => {
             return Err(AppError::Invalid(

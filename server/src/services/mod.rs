@@ -14,5 +14,6 @@ pub mod message_changes;
 pub mod messages;
 pub mod pins;
 pub mod resume;
+pub mod search;
 pub mod threads;
 pub mod webhooks;

@@ -147,6 +147,13 @@ impl Checksum {
     }
 }
 
+/// Indexes every message that can be found, as `migrations/postgres/0011_search.sql` does.
+const REBUILD_SEARCH_INDEX: &str = "INSERT INTO search_docs (channel_id, seq, author_id, created_at, has_file, doc)
+     SELECT channel_id, seq, actor_id, created_at, files IS NOT NULL,
+            to_tsvector('xerrada_search',
+                replace(replace(replace(replace(body, 'l·l', 'll'), 'L·L', 'LL'), 'l.l', 'll'), 'L.L', 'LL'))
+     FROM events WHERE kind = 'message' AND NOT deleted ORDER BY created_at, channel_id, seq";
+
 /// Copies everything from `source` to `target`, which must be empty, and verifies the copy.
 pub async fn copy_sqlite_to_postgres(
     source: &SqliteStore,
@@ -193,6 +200,11 @@ pub async fn copy_sqlite_to_postgres(
             .await
             .map_err(internal)?;
     }
+    // The search index is not copied but rebuilt from the messages, in PostgreSQL's form.
+    sqlx::query(REBUILD_SEARCH_INDEX)
+        .execute(&mut *write)
+        .await
+        .map_err(internal)?;
     write.commit().await.map_err(internal)?;
     read.rollback().await.map_err(internal)?;
 

@@ -4,7 +4,7 @@
 //! one step away: accounts and sessions (`accounts.rs`), departments, channels and memberships
 //! (`channels.rs`), channel events (`events.rs`), integrations (`integrations.rs`), the help
 //! desk (`helpdesk.rs`), threads (`threads.rs`), pinned and saved messages (`pins.rs`), uploaded
-//! files (`uploads.rs`), and what the nodes share (`coordination.rs`).
+//! files (`uploads.rs`), full-text search (`search.rs`), and what the nodes share (`coordination.rs`).
 //!
 //! Every query is written once, in `sql/`, with `$N` placeholders that both SQLite and
 //! PostgreSQL read. That folder is compiled once per backend (see `sql/mod.rs`), so the SQL is
@@ -29,6 +29,7 @@ mod pins;
 pub mod postgres;
 mod records;
 mod rows;
+mod search;
 pub mod sqlite;
 mod threads;
 mod uploads;
@@ -43,6 +44,7 @@ pub use helpdesk::HelpdeskStore;
 pub use integrations::IntegrationStore;
 pub use pins::PinStore;
 pub use records::*;
+pub use search::{SearchFilter, SearchHit, SearchStore};
 pub use threads::ThreadStore;
 pub use uploads::UploadStore;
 
@@ -105,6 +107,7 @@ pub trait Store:
     + ThreadStore
     + PinStore
     + UploadStore
+    + SearchStore
     + CoordinationStore
     + 'static
 {
@@ -119,6 +122,7 @@ impl<T> Store for T where
         + ThreadStore
         + PinStore
         + UploadStore
+        + SearchStore
         + CoordinationStore
         + 'static
 {

@@ -120,6 +120,19 @@ sha256: string,
  */
 width?: number, height?: number, };
 
+export type SearchResults = { results: Array<SearchResult>, 
+/**
+ * Pass as `cursor` for the next page; `null` on the last one.
+ */
+next_cursor: string | null, };
+
+export type SearchResult = { channel_id: string, message: Message, 
+/**
+ * An excerpt of the body (or of a file name) around the words found: HTML-escaped text
+ * in which each found word is wrapped in `<mark>` and `</mark>`.
+ */
+highlight: string, };
+
 export type ThreadPage = { root: Message, 
 /**
  * Ascending `seq`.

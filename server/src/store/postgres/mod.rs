@@ -36,6 +36,30 @@ mod dialect {
     /// Locks the channel rows a batch reads until it commits (the lock an `UPDATE` of
     /// `last_seq` takes anyway, which does not block foreign-key checks of other inserts).
     pub const LOCK_FOR_WRITE: &str = " FOR NO KEY UPDATE";
+
+    /// The words of a message are the `doc` column (a `tsvector`) of its `search_docs` row.
+    pub const SEARCH_WORDS_IN_DOCS: bool = true;
+
+    /// The condition "the message `d` (a `search_docs` row) matches the query bound at
+    /// `param`".
+    pub fn search_match(param: &str) -> String {
+        format!("d.doc @@ to_tsquery('xerrada_search', {param})")
+    }
+
+    /// The query terms as a `tsquery`: each word quoted (words hold only letters and digits),
+    /// a phrase's words joined by `<->`, a prefix with `:*`; all of them required.
+    pub fn search_expression(terms: &[crate::search::Term]) -> String {
+        use crate::search::Term;
+        let quoted = |words: &[String]| words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>();
+        terms
+            .iter()
+            .map(|term| match term {
+                Term::Phrase(words) => format!("({})", quoted(words).join(" <-> ")),
+                Term::Prefix(words) => format!("({}:*)", quoted(words).join(" <-> ")),
+            })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
     /// Locks the rows of `alias` read in a write transaction until it commits.
     pub fn lock_rows_of(alias: &str) -> String {
         format!(" FOR UPDATE OF {alias}")

@@ -148,6 +148,10 @@ pub(super) async fn edit(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    if body.is_some() {
+        search::unindex(tx, channel_id, message.seq).await?;
+        search::index(tx, &[&message]).await?;
+    }
     if let Some(mentions) = mentions {
         forget_mentions(tx, channel_id, message.seq).await?;
         insert_mentions(
@@ -212,6 +216,7 @@ pub(super) async fn delete(
     .await
     .map_err(db_error)?;
     uploads::detach(tx, message_id, at).await?;
+    search::unindex(tx, channel_id, message.seq).await?;
     sqlx::query("DELETE FROM reactions WHERE message_id = $1")
         .bind(message_id)
         .execute(&mut **tx)

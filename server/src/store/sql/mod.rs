@@ -25,6 +25,7 @@ mod integrations;
 mod message_changes;
 mod pins;
 mod rows;
+mod search;
 mod threads;
 mod uploads;
 mod writes;

@@ -388,18 +388,19 @@ impl PostBatch {
             .map(|m| (m.channel_id.clone(), m.seq, m.mentions.clone()))
             .collect();
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for message in self.pending.drain(..) {
+        let pending = std::mem::take(&mut self.pending);
+        for message in &pending {
             let extras = message.extras.as_ref().map(extras_json).transpose()?;
             let files = files_json(&message.files)?;
             query = query
-                .bind(message.channel_id)
+                .bind(&message.channel_id)
                 .bind(message.seq)
-                .bind(message.author_id)
-                .bind(message.id)
-                .bind(message.body)
-                .bind(message.client_msg_id)
+                .bind(&message.author_id)
+                .bind(&message.id)
+                .bind(&message.body)
+                .bind(&message.client_msg_id)
                 .bind(message.thread_root)
-                .bind(message.created_at)
+                .bind(&message.created_at)
                 .bind(extras)
                 .bind(message.also_in_channel)
                 .bind(files);
@@ -415,7 +416,11 @@ impl PostBatch {
             )));
         }
         // With concurrent writers a flush holds one row: when it was skipped (a repeat), so
-        // are its mentions.
+        // are its mentions and its place in the search index.
+        if inserted == queued {
+            let messages: Vec<&Message> = pending.iter().collect();
+            search::index(tx, &messages).await?;
+        }
         if inserted == queued && !mentioned.is_empty() {
             let rows: Vec<(&str, i64, &[String])> = mentioned
                 .iter()

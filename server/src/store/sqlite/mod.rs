@@ -49,6 +49,30 @@ mod dialect {
     pub const LEAST: &str = "min";
     /// `POSITION(haystack, needle)`: the 1-based byte position of needle, 0 when absent.
     pub const POSITION: &str = "instr";
+
+    /// The words of a message are in FTS5's `search_text`, under the id of its `search_docs`
+    /// row, rather than in that row.
+    pub const SEARCH_WORDS_IN_DOCS: bool = false;
+
+    /// The condition "the message `d` (a `search_docs` row) matches the expression bound at
+    /// `param`".
+    pub fn search_match(param: &str) -> String {
+        format!("d.id IN (SELECT rowid FROM search_text WHERE search_text MATCH {param})")
+    }
+
+    /// The query terms as an FTS5 expression: each word quoted (words hold only letters and
+    /// digits), a phrase's words in one string, a prefix with `*`; all of them required.
+    pub fn search_expression(terms: &[crate::search::Term]) -> String {
+        use crate::search::Term;
+        terms
+            .iter()
+            .map(|term| match term {
+                Term::Phrase(words) => format!("\"{}\"", words.join(" ")),
+                Term::Prefix(words) => format!("\"{}\" *", words.join(" ")),
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
 }
 
 /// Store backed by one SQLite database file.

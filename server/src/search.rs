@@ -1,0 +1,362 @@
+//! The search box's language, and the text rules shared by indexing, searching and
+//! highlighting, so that both database backends find the same messages.
+//!
+//! A query is words (`llicència obres`, all must appear), `"phrases in quotes"`, prefixes
+//! (`llic*`) and filters: `in:#canal`, `from:@usuari`, `has:file`, `before:2026-12-01`,
+//! `after:2026-11-01`. Case and accents never matter (the databases fold them). What the
+//! databases do not know is Catalan's ela geminada: `col·lecció`, `col.lecció` and `colleccio`
+//! are one word, so [`index_text`] joins it before a text is indexed and before a query is
+//! read. Anything that is not a letter or digit separates words: `l'Ajuntament` is found by
+//! `ajuntament`, `d'obres` by `obres`.
+
+/// One thing to find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// Words in this order, next to each other (one typed word may be several: `d'obres`).
+    Phrase(Vec<String>),
+    /// Words in order, the last one a prefix (`llic*`).
+    Prefix(Vec<String>),
+}
+
+/// A parsed search box.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+    /// `in:#name`
+    pub channel: Option<String>,
+    /// `from:@username`
+    pub author: Option<String>,
+    /// `has:file`
+    pub has_file: bool,
+    /// `before:YYYY-MM-DD` (messages before that day)
+    pub before: Option<String>,
+    /// `after:YYYY-MM-DD` (messages after that day)
+    pub after: Option<String>,
+}
+
+/// Why a query cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("{0:?} is not a date: write dates as YYYY-MM-DD")]
+    BadDate(String),
+    #[error("unknown filter {0:?}: use in:#channel, from:@user, has:file, before: or after:")]
+    UnknownFilter(String),
+}
+
+impl Query {
+    pub fn parse(input: &str) -> Result<Query, QueryError> {
+        let mut query = Query::default();
+        let mut rest = input.trim();
+        while !rest.is_empty() {
+            if let Some(after_quote) = rest.strip_prefix('"') {
+                let end = after_quote.find('"').unwrap_or(after_quote.len());
+                push(&mut query.terms, &after_quote[..end], false);
+                rest = after_quote.get(end + 1..).unwrap_or("").trim_start();
+                continue;
+            }
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let word = &rest[..end];
+            rest = rest[end..].trim_start();
+            query.read_word(word)?;
+        }
+        Ok(query)
+    }
+
+    fn read_word(&mut self, word: &str) -> Result<(), QueryError> {
+        if let Some((name, value)) = word.split_once(':')
+            && !value.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            match name.to_ascii_lowercase().as_str() {
+                "in" => self.channel = Some(value.trim_start_matches('#').to_owned()),
+                "from" => self.author = Some(value.trim_start_matches('@').to_owned()),
+                "has" if value.eq_ignore_ascii_case("file") => self.has_file = true,
+                "before" => self.before = Some(date(value)?),
+                "after" => self.after = Some(date(value)?),
+                _ => return Err(QueryError::UnknownFilter(word.to_owned())),
+            }
+            return Ok(());
+        }
+        match word.strip_suffix('*') {
+            Some(prefix) => push(&mut self.terms, prefix, true),
+            None => push(&mut self.terms, word, false),
+        }
+        Ok(())
+    }
+}
+
+fn push(terms: &mut Vec<Term>, text: &str, prefix: bool) {
+    let words = words(text);
+    if words.is_empty() {
+        return;
+    }
+    terms.push(if prefix {
+        Term::Prefix(words)
+    } else {
+        Term::Phrase(words)
+    });
+}
+
+fn date(value: &str) -> Result<String, QueryError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value, &format)
+        .map(|d| d.to_string())
+        .map_err(|_| QueryError::BadDate(value.to_owned()))
+}
+
+/// The day after `day` (`YYYY-MM-DD`), for `after:` (which means "after that day").
+pub fn next_day(day: &str) -> Option<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(day, &format).ok()?;
+    date.next_day().map(|d| d.to_string())
+}
+
+/// The text a message is indexed as: its body and its files' names, with the ela geminada
+/// joined (`col·lecció` and `col.lecció` become `collecció`).
+pub fn index_text(body: &str, file_names: &[&str]) -> String {
+    let mut text = join_ela_geminada(body);
+    for name in file_names {
+        text.push('\n');
+        text.push_str(&join_ela_geminada(name));
+    }
+    text
+}
+
+/// `l·l`, `l.l` (and the other middle dots people type) between two `l`s become `ll`.
+fn join_ela_geminada(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        let between_ls = i > 0
+            && chars[i - 1].eq_ignore_ascii_case(&'l')
+            && chars
+                .get(i + 1)
+                .is_some_and(|n| n.eq_ignore_ascii_case(&'l'));
+        if between_ls && matches!(c, '·' | '.' | '•' | '\u{2027}' | '\u{0387}' | '-') {
+            continue;
+        }
+        out.push(*c);
+    }
+    out
+}
+
+/// The words of `text`, folded (lowercase, no accents), as both databases index them.
+pub fn words(text: &str) -> Vec<String> {
+    join_ela_geminada(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .collect()
+}
+
+/// Lowercase without diacritics: `Política` → `politica`, `cafè` → `cafe`, `Ç` → `c`.
+pub fn fold(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            'ý' | 'ÿ' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
+/// Where the query's words appear in `text`: an excerpt around the first one, HTML-escaped,
+/// each found word in `<mark>…</mark>`. `None` when no word of the query is in `text`.
+pub fn highlight(text: &str, terms: &[Term]) -> Option<String> {
+    let wanted: Vec<(String, bool)> = terms
+        .iter()
+        .flat_map(|t| match t {
+            Term::Phrase(words) => words.iter().map(|w| (w.clone(), false)).collect::<Vec<_>>(),
+            Term::Prefix(words) => {
+                let last = words.len().saturating_sub(1);
+                words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| (w.clone(), i == last))
+                    .collect()
+            }
+        })
+        .collect();
+    // Word boundaries of `text`, by char index.
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in chars.iter().chain(std::iter::once(&' ')).enumerate() {
+        match (c.is_alphanumeric() || matches!(c, '·'), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let word: String = chars[s..i].iter().collect();
+                let folded: String = words(&word).concat();
+                let found = wanted.iter().any(|(w, prefix)| {
+                    if *prefix {
+                        folded.starts_with(w.as_str())
+                    } else {
+                        folded == *w
+                    }
+                });
+                if found {
+                    spans.push((s, i));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let first = spans.first()?.0;
+    const CONTEXT: usize = 60;
+    let from = first.saturating_sub(CONTEXT);
+    let to = (first + 3 * CONTEXT).min(chars.len());
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let mut at = from;
+    for (s, e) in spans.iter().filter(|(s, e)| *s >= from && *e <= to) {
+        out.push_str(&escape(&chars[at..*s]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&chars[*s..*e]));
+        out.push_str("</mark>");
+        at = *e;
+    }
+    out.push_str(&escape(&chars[at..to]));
+    if to < chars.len() {
+        out.push('…');
+    }
+    Some(out)
+}
+
+/// The start of `text`, HTML-escaped like a highlight, for a result found by filters only.
+pub fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 200;
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = escape(&chars[..chars.len().min(SHOWN)]);
+    if chars.len() > SHOWN {
+        out.push('…');
+    }
+    out
+}
+
+fn escape(chars: &[char]) -> String {
+    let mut out = String::with_capacity(chars.len());
+    for c in chars {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(*other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrase(words: &[&str]) -> Term {
+        Term::Phrase(words.iter().map(|w| w.to_string()).collect())
+    }
+
+    #[test]
+    fn reads_words_phrases_prefixes_and_filters() {
+        let query = Query::parse(
+            r#"Llicència "pla d'obres" llic* in:#urbanisme from:@marta has:file before:2026-12-01 after:2026-11-01"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            query.terms,
+            vec![
+                phrase(&["llicencia"]),
+                phrase(&["pla", "d", "obres"]),
+                Term::Prefix(vec!["llic".into()]),
+            ]
+        );
+        assert_eq!(query.channel.as_deref(), Some("urbanisme"));
+        assert_eq!(query.author.as_deref(), Some("marta"));
+        assert!(query.has_file);
+        assert_eq!(query.before.as_deref(), Some("2026-12-01"));
+        assert_eq!(query.after.as_deref(), Some("2026-11-01"));
+        assert_eq!(next_day("2026-11-30").as_deref(), Some("2026-12-01"));
+        assert!(matches!(
+            Query::parse("before:ahir"),
+            Err(QueryError::BadDate(_))
+        ));
+        assert!(matches!(
+            Query::parse("color:blau"),
+            Err(QueryError::UnknownFilter(_))
+        ));
+        assert_eq!(
+            Query::parse("  \"sense tancar").expect("parses").terms,
+            vec![phrase(&["sense", "tancar"])]
+        );
+        assert_eq!(
+            Query::parse("hora: 10:30").expect("parses").terms.len(),
+            2,
+            "not filters"
+        );
+    }
+
+    #[test]
+    fn catalan_spellings_fold_to_one_word() {
+        for typed in [
+            "col·lecció",
+            "col.lecció",
+            "colleccio",
+            "COL·LECCIÓ",
+            "col•lecció",
+        ] {
+            assert_eq!(words(typed), ["colleccio"], "{typed}");
+        }
+        assert_eq!(words("l'Ajuntament"), ["l", "ajuntament"]);
+        assert_eq!(words("d’obres"), ["d", "obres"]);
+        assert_eq!(
+            words("Política, cafè i SEGURETAT"),
+            ["politica", "cafe", "i", "seguretat"]
+        );
+        assert_eq!(
+            index_text("La col·lecció", &["plànol.pdf"]),
+            "La collecció\nplànol.pdf"
+        );
+        assert_eq!(
+            index_text("a.l.b 3.1", &[]),
+            "a.l.b 3.1",
+            "only between two ls"
+        );
+    }
+
+    #[test]
+    fn highlights_found_words_and_escapes_the_rest() {
+        let terms = Query::parse("politica llic*").expect("parses").terms;
+        assert_eq!(
+            highlight("La <b>Política</b> de llicències & més", &terms).as_deref(),
+            Some(
+                "La &lt;b&gt;<mark>Política</mark>&lt;/b&gt; de <mark>llicències</mark> &amp; més"
+            )
+        );
+        assert_eq!(highlight("res a veure", &terms), None);
+        let long = format!("{} clau {}", "x ".repeat(100), "y ".repeat(200));
+        let excerpt = highlight(&long, &Query::parse("clau").expect("q").terms).expect("found");
+        assert!(
+            excerpt.starts_with('…')
+                && excerpt.ends_with('…')
+                && excerpt.contains("<mark>clau</mark>")
+        );
+        assert_eq!(
+            highlight(
+                "La col·lecció",
+                &Query::parse("colleccio").expect("q").terms
+            )
+            .as_deref(),
+            Some("La <mark>col·lecció</mark>")
+        );
+    }
+}

@@ -1,0 +1,39 @@
+//! Full-text search over messages. The index is written by the batch, in the transaction of
+//! each post, edit and delete (`sql/search.rs`), so it never lags behind the messages; what a
+//! caller may see is decided by the service, which passes the channels to look in.
+
+use async_trait::async_trait;
+
+use super::*;
+use crate::search::Term;
+
+/// What to look for, and where.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// Every term must match; none: every message passing the other filters.
+    pub terms: Vec<Term>,
+    /// The channels to look in (the caller's, narrowed by the filters).
+    pub channel_ids: Vec<String>,
+    pub author_id: Option<String>,
+    pub has_file: bool,
+    /// Posted before this time (`created_at <`).
+    pub before: Option<String>,
+    /// Posted at or after this time.
+    pub after: Option<String>,
+    /// Only results older than this cursor (a result's `doc_id`).
+    pub below: Option<i64>,
+    pub limit: u32,
+}
+
+/// A message found, newest first by `doc_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub doc_id: i64,
+    pub message: Message,
+}
+
+/// Implemented once, by the portable queries in `sql/`, with the dialect's text search.
+#[async_trait]
+pub trait SearchStore: Send + Sync {
+    async fn search(&self, filter: &SearchFilter) -> StoreResult<Vec<SearchHit>>;
+}

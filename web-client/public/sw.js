@@ -2,9 +2,17 @@
 // and icons) so the installed app opens without a network and shows its offline banner.
 // It never touches /api/ or /hooks/: messages and tokens always go to the server, never to a
 // cache. Plain JS in public/ so it is served as is at /sw.js (scope /).
+//
+// It also receives the Web Share Target (the manifest's `share_target`): the shared files and
+// text are kept in the "xerrada-share" cache (only the latest share, at most 10 files) and the
+// app is opened at /?share=1, which takes them from there (src/files/share.ts) and asks where
+// to post them. Nothing is uploaded here: the app does that, with the user's token.
 "use strict";
 
 const CACHE = "xerrada-shell-v1";
+const SHARE_CACHE = "xerrada-share";
+const SHARE_PATH = "/share-target";
+const SHARE_MAX_FILES = 10;
 const SHELL = ["/", "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png", "/icons/icon-512.png"];
 
 function isApi(url) {
@@ -32,16 +40,44 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      for (const name of await caches.keys()) if (name !== CACHE && name !== SHARE_CACHE) await caches.delete(name);
       await self.clients.claim();
     })(),
   );
 });
 
+/** Keeps what another app shared, then opens the app to post it. */
+async function receiveShare(request) {
+  try {
+    const form = await request.formData();
+    const text = (name) => {
+      const value = form.get(name);
+      return typeof value === "string" ? value.slice(0, 16384) : "";
+    };
+    const files = form.getAll("files").filter((f) => typeof f !== "string" && f.size > 0).slice(0, SHARE_MAX_FILES);
+    await caches.delete(SHARE_CACHE);
+    const cache = await caches.open(SHARE_CACHE);
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      const headers = { "Content-Type": file.type || "application/octet-stream", "X-File-Name": encodeURIComponent(file.name || "file") };
+      await cache.put(`${SHARE_PATH}/${i}`, new Response(file, { headers }));
+    }
+    const meta = { count: files.length, title: text("title"), text: text("text"), url: text("url"), at: Date.now() };
+    await cache.put(`${SHARE_PATH}/meta`, new Response(JSON.stringify(meta), { headers: { "Content-Type": "application/json" } }));
+  } catch (e) {
+    // Nothing kept: the app still opens.
+  }
+  return Response.redirect("/?share=1", 303);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
+  if (request.method === "POST" && url.origin === self.location.origin && url.pathname === SHARE_PATH) {
+    event.respondWith(receiveShare(request));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (url.origin !== self.location.origin || isApi(url)) return;
 
   if (request.mode === "navigate") {

@@ -45,7 +45,9 @@ export class Notifications {
     if (!isDm && !mentioned) return;
     const author = message.extras?.username || this.store.displayName(message.author_id);
     const title = isDm ? author : t("notify.mention", { author, channel: channel.name });
-    const body = message.body.length > 140 ? `${message.body.slice(0, 139)}…` : message.body;
+    // A message of files alone says their names.
+    const text = message.body.trim() || (message.files ?? []).map((f) => f.name).join(", ");
+    const body = text.length > 140 ? `${text.slice(0, 139)}…` : text;
     try {
       const notification = new Notification(title, { body, tag: channel.id, icon: "/icons/icon-192.png" });
       notification.onclick = () => {

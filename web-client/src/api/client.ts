@@ -10,6 +10,7 @@ import type {
   EditMessageRequest,
   ErrorCode,
   EventPage,
+  FileInfo,
   ThreadList,
   PinList,
   UpdateChannelRequest,
@@ -21,6 +22,7 @@ import type {
   User,
 } from "../protocol";
 import { getLocale } from "../i18n";
+import { UploadAborted, type UploadHandle } from "../files/queue";
 
 /** An HTTP answer with an error status and, usually, the contract's `{code, message}` body. */
 export class ApiError extends Error {
@@ -79,6 +81,20 @@ export async function rawRequest<T>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** An error answer's `{code, message}` from its text (an upload's answer comes as text). */
+export function errorFromText(status: number, statusText: string, text: string): ApiError {
+  let code: ErrorCode | "unknown" = "unknown";
+  let message = statusText;
+  try {
+    const body = JSON.parse(text) as Partial<ApiErrorBody>;
+    if (typeof body.code === "string") code = body.code;
+    if (typeof body.message === "string") message = body.message;
+  } catch {
+    // Not the contract's JSON: keep the status text.
+  }
+  return new ApiError(status, code, message);
+}
+
 async function errorFrom(response: Response): Promise<ApiError> {
   let code: ErrorCode | "unknown" = "unknown";
   let message = response.statusText;
@@ -120,6 +136,84 @@ export class Api {
       if (!(e instanceof ApiError) || e.status !== 401) throw e;
       if (!(await this.tokens.refresh())) throw e;
       return rawRequest<T>(method, BASE + path, body, this.tokens.accessToken());
+    }
+  }
+
+  /**
+   * Uploads one file (multipart, one part named `file`) with XMLHttpRequest, whose upload
+   * progress fetch lacks. A 401 refreshes the token once and starts again. `abort()` cancels;
+   * the promise then rejects with UploadAborted.
+   */
+  upload(file: Blob, name: string, onProgress: (loaded: number, total: number) => void): UploadHandle {
+    let xhr: XMLHttpRequest | null = null;
+    let aborted = false;
+    const once = (token: string | null) =>
+      new Promise<FileInfo>((resolve, reject) => {
+        if (aborted) return reject(new UploadAborted());
+        const request = new XMLHttpRequest();
+        xhr = request;
+        request.open("POST", `${BASE}/files`);
+        request.setRequestHeader("Accept", "application/json");
+        request.setRequestHeader("Accept-Language", getLocale());
+        if (token) request.setRequestHeader("Authorization", `Bearer ${token}`);
+        request.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+        request.onload = () => {
+          if (request.status >= 200 && request.status < 300) {
+            try {
+              resolve(JSON.parse(request.responseText) as FileInfo);
+            } catch (e) {
+              reject(new NetworkError(e));
+            }
+          } else {
+            reject(errorFromText(request.status, request.statusText, request.responseText));
+          }
+        };
+        request.onerror = () => reject(new NetworkError("the upload did not reach the server"));
+        request.onabort = () => reject(new UploadAborted());
+        const form = new FormData();
+        form.append("file", file, name);
+        request.send(form);
+      });
+    const promise = (async () => {
+      try {
+        return await once(this.tokens.accessToken());
+      } catch (e) {
+        if (aborted || !(e instanceof ApiError) || e.status !== 401) throw e;
+        if (!(await this.tokens.refresh())) throw e;
+        return once(this.tokens.accessToken());
+      }
+    })();
+    return {
+      promise,
+      abort() {
+        aborted = true;
+        (xhr as XMLHttpRequest | null)?.abort();
+      },
+    };
+  }
+
+  /** A file's bytes (the bearer token is needed: there are no public links). */
+  async fileBlob(id: string): Promise<Blob> {
+    const get = async () => {
+      const token = this.tokens.accessToken();
+      let response: Response;
+      try {
+        response = await fetch(`${BASE}/files/${encodeURIComponent(id)}`, {
+          headers: token ? { Authorization: `Bearer ${token}` } : {},
+          credentials: "same-origin",
+        });
+      } catch (e) {
+        throw new NetworkError(e);
+      }
+      if (!response.ok) throw await errorFrom(response);
+      return response.blob();
+    };
+    try {
+      return await get();
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+      if (!(await this.tokens.refresh())) throw e;
+      return get();
     }
   }
 

@@ -9,6 +9,9 @@ import { ChannelSettingsDialog } from "./ChannelSettings";
 import { BuildingIcon, HashIcon, LockIcon, MenuIcon, PinIcon, SettingsIcon, UsersIcon } from "./icons";
 import { MessageList } from "./MessageList";
 import { BotBadge, PresenceDot } from "./people";
+import { attach } from "./Attachments";
+import { channelQueueKey } from "../files/queue";
+import { dragHasFiles, droppedFiles } from "../files/clipboard";
 
 export function ChannelView({ onMenu }: { onMenu: () => void }) {
   const store = useStore();
@@ -16,6 +19,8 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
   const channelId = store.currentChannelId;
   const channel = channelId ? store.channels.get(channelId) : undefined;
   const [settingsOpen, setSettingsOpen] = useState(false);
+  /** Files are being dragged over the channel: it says where to drop them. */
+  const [dragging, setDragging] = useState(false);
   const [editing, setEditing] = useState<{ channelId: string; messageId: string } | null>(null);
   const startEdit = useCallback((messageId: string) => {
     if (channelId) setEditing({ channelId, messageId });
@@ -70,7 +75,32 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
           : t("typing.many");
 
   return (
-    <main class="main" id="main" aria-labelledby="channel-title">
+    <main
+      class={dragging ? "main dragging" : "main"}
+      id="main"
+      aria-labelledby="channel-title"
+      onDragOver={(e) => {
+        if (channel.archived || !dragHasFiles(e.dataTransfer)) return;
+        e.preventDefault();
+        if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+        if (!dragging) setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        const to = e.relatedTarget as Node | null;
+        if (!to || !e.currentTarget.contains(to)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        setDragging(false);
+        if (channel.archived || !dragHasFiles(e.dataTransfer)) return;
+        e.preventDefault();
+        attach(engine.uploads.get(channelQueueKey(channel.id)), droppedFiles(e.dataTransfer));
+      }}
+    >
+      {dragging && (
+        <div class="drop-overlay" aria-hidden="true">
+          <span>{t("files.dropHere")}</span>
+        </div>
+      )}
       <header class="channel-header">
         {menuButton}
         <div class="channel-title-block">
@@ -137,7 +167,7 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
           {t("archived.banner")}
         </div>
       ) : (
-        <Composer key={channel.id} channel={channel} label={label} onSend={(body) => engine.send(channel.id, body)} onEditLast={editLast} />
+        <Composer key={`${channel.id}:${store.draftEpoch}`} channel={channel} label={label} onSend={(body, files) => engine.send(channel.id, body, undefined, files)} onEditLast={editLast} />
       )}
       {settingsOpen && <ChannelSettingsDialog channel={channel} onClose={() => setSettingsOpen(false)} />}
     </main>

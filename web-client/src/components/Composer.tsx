@@ -4,11 +4,14 @@
 // sent like any message and the server answers it. The up arrow in an empty composer edits the
 // user's last message, as in Slack and Mattermost.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { Channel, User } from "../protocol";
+import type { Channel, FileInfo, User } from "../protocol";
 import { type MentionSuggestion, insertMention, mentionQuery, mentionSuggestions } from "./mentionComplete";
 import { type MessageKey, t } from "../i18n";
 import { useServices } from "./context";
 import { SendIcon } from "./icons";
+import { AttachButtons, UploadChips, attach, useUploads } from "./Attachments";
+import { channelQueueKey } from "../files/queue";
+import { pastedFiles } from "../files/clipboard";
 
 const MAX_ROWS = 8;
 
@@ -38,7 +41,8 @@ export function commandMatches(text: string): readonly CommandInfo[] {
 interface ComposerProps {
   channel: Channel;
   label: string;
-  onSend: (body: string) => void;
+  /** Sends the text with the files uploaded for it (either may be empty, not both). */
+  onSend: (body: string, files: FileInfo[]) => void;
   /** Starts editing the user's last message here; false when there is none. */
   onEditLast?: () => boolean;
 }
@@ -54,6 +58,9 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
   const [caret, setCaret] = useState(0);
   const [members, setMembers] = useState<readonly User[]>([]);
   const touch = typeof window !== "undefined" && window.matchMedia("(pointer: coarse)").matches;
+  const uploads = useUploads(channelQueueKey(channel.id));
+  /** A short note under the box (too many files, wait for uploads). */
+  const [notice, setNotice] = useState("");
 
   useEffect(() => {
     // Focus the composer when a channel opens, except on touch screens (it would pop the keyboard).
@@ -111,10 +118,21 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
   };
 
   const send = () => {
-    if (!text.trim()) return;
-    onSend(text);
+    if (!uploads.canSend(text)) {
+      // A message leaves only once its files have finished uploading (Send is disabled meanwhile).
+      if (uploads.busy) setNotice(t("files.waitUploads"));
+      return;
+    }
+    setNotice("");
+    onSend(text, uploads.take());
     update("");
     input.current?.focus();
+  };
+  const onPaste = (event: ClipboardEvent) => {
+    const files = pastedFiles(event.clipboardData);
+    if (files.length === 0) return;
+    event.preventDefault();
+    setNotice(attach(uploads, files));
   };
 
   const complete = (command: CommandInfo) => {
@@ -235,6 +253,8 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
           </p>
         </div>
       )}
+      <UploadChips queue={uploads} />
+      <AttachButtons queue={uploads} onNotice={setNotice} idPrefix="composer" />
       <label for="composer-input" class="visually-hidden">
         {placeholder}
       </label>
@@ -253,6 +273,7 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
         }}
         onClick={trackCaret}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         onBlur={() => setActive(0)}
         enterkeyhint="send"
         aria-describedby="composer-hint"
@@ -263,9 +284,14 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
       <span id="composer-hint" class="visually-hidden">
         {open ? t(touch ? "commands.hintTouch" : "commands.hint") : mentionOpen ? t(touch ? "mentions.hintTouch" : "mentions.hint") : t("composer.hint")}
       </span>
-      <button type="submit" class="send-button" aria-label={t("composer.send")} title={t("composer.send")} disabled={!text.trim()}>
+      <button type="submit" class="send-button" aria-label={t("composer.send")} title={uploads.busy ? t("files.waitUploads") : t("composer.send")} disabled={!uploads.canSend(text)}>
         <SendIcon />
       </button>
+      {notice && !(notice === t("files.waitUploads") && !uploads.busy) && (
+        <p class="composer-notice" role="status">
+          {notice}
+        </p>
+      )}
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { formatDateTime, formatFull } from "../i18n";
 import { useServices, useStore } from "./context";
 import { MessageText } from "./MessageList";
 import { Avatar } from "./people";
+import { FileList } from "./Files";
 
 const noop = async () => undefined;
 
@@ -32,6 +33,7 @@ export function MessageCard({ message, note }: { message: Message; note: string 
           </time>
         </div>
         <MessageText message={message} isBot={false} editing={false} options={options} onSaveEdit={noop} onCancelEdit={() => undefined} />
+        {!message.deleted && message.files && message.files.length > 0 && <FileList files={message.files} />}
         <button type="button" class="link-button card-note" onClick={open}>
           {note}
         </button>

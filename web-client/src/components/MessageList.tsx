@@ -21,6 +21,7 @@ import { senderKey, showBody, shownExtras } from "../extras/extras";
 import { useServices, useStore } from "./context";
 import { errorText } from "./errors";
 import { ActionButtons, AttachmentList, BlockList } from "./Extras";
+import { FileList } from "./Files";
 import { CloseIcon, PinIcon } from "./icons";
 import { useLongPress } from "./longPress";
 import { MessageEditor } from "./MessageEditor";
@@ -596,6 +597,7 @@ function MessageView(
           onSaveEdit={props.onSaveEdit}
           onCancelEdit={props.onCancelEdit}
         />
+        {!deleted && message.files && message.files.length > 0 && <FileList files={message.files} />}
         {!deleted && extras && extras.blocks.length > 0 && <BlockList blocks={extras.blocks} options={options} />}
         {!deleted && extras && extras.attachments.length > 0 && <AttachmentList attachments={extras.attachments} options={options} />}
         {!deleted && extras && extras.actions.length > 0 && (

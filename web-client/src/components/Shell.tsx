@@ -13,6 +13,7 @@ import { SavedView } from "./SavedView";
 import { ThreadPanel } from "./ThreadPanel";
 import { ThreadsView } from "./ThreadsView";
 import { Toast } from "./Toast";
+import { ShareDialog } from "./ShareDialog";
 
 export type DialogName = "browse" | "create" | "dm" | "settings" | null;
 
@@ -91,6 +92,7 @@ export function Shell() {
       {dialog === "dm" && <NewDmDialog onClose={() => setDialog(null)} onOpen={open} />}
       {dialog === "settings" && <SettingsDialog onClose={() => setDialog(null)} />}
       <ProfileCard />
+      <ShareDialog />
       <Toast />
     </div>
   );

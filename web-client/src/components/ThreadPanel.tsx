@@ -17,6 +17,11 @@ import { MessageActions, MessageMenuButton, useMessageMenu, whoReacted } from ".
 import { MessageText, PinMark } from "./MessageList";
 import { Avatar } from "./people";
 import { ReactionChips } from "./Reactions";
+import { FileList } from "./Files";
+import { AttachButtons, UploadChips, attach, useUploads } from "./Attachments";
+import { threadQueueKey } from "../files/queue";
+import { pastedFiles } from "../files/clipboard";
+import type { FileInfo } from "../protocol";
 
 const THREAD_INPUT_ID = "thread-input";
 
@@ -142,7 +147,8 @@ export function ThreadPanel() {
       </div>
       <ThreadComposer
         key={threadKey}
-        onSend={(body, alsoInChannel) => engine.send(open.channelId, body, { rootSeq: open.rootSeq, alsoInChannel })}
+        queueKey={threadQueueKey(open.channelId, open.rootSeq)}
+        onSend={(body, alsoInChannel, files) => engine.send(open.channelId, body, { rootSeq: open.rootSeq, alsoInChannel }, files)}
         onEditLast={editLast}
       />
     </aside>
@@ -203,6 +209,7 @@ function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menu
           {message.pinned && <PinMark />}
         </div>
         <MessageText message={message} isBot={false} editing={editing} options={options} onSaveEdit={onSaveEdit} onCancelEdit={onCancelEdit} />
+        {!message.deleted && message.files && message.files.length > 0 && <FileList files={message.files} />}
         {actionable && message.reactions && message.reactions.length > 0 && (
           <ReactionChips
             reactions={message.reactions}
@@ -234,16 +241,30 @@ function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menu
  * The thread's own message box: Enter sends, Shift+Enter starts a new line, and the up arrow
  * in it while empty edits the user's last message of the thread.
  */
-function ThreadComposer({ onSend, onEditLast }: { onSend: (body: string, alsoInChannel: boolean) => void; onEditLast: () => boolean }) {
+function ThreadComposer({
+  queueKey,
+  onSend,
+  onEditLast,
+}: {
+  queueKey: string;
+  onSend: (body: string, alsoInChannel: boolean, files: FileInfo[]) => void;
+  onEditLast: () => boolean;
+}) {
   const [text, setText] = useState("");
   const [alsoInChannel, setAlsoInChannel] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  const uploads = useUploads(queueKey);
+  const [notice, setNotice] = useState("");
   useEffect(() => {
     if (!window.matchMedia("(pointer: coarse)").matches) input.current?.focus();
   }, []);
   const send = () => {
-    if (!text.trim()) return;
-    onSend(text, alsoInChannel);
+    if (!uploads.canSend(text)) {
+      if (uploads.busy) setNotice(t("files.waitUploads"));
+      return;
+    }
+    setNotice("");
+    onSend(text, alsoInChannel, uploads.take());
     setText("");
     setAlsoInChannel(false);
     input.current?.focus();
@@ -256,7 +277,9 @@ function ThreadComposer({ onSend, onEditLast }: { onSend: (body: string, alsoInC
         send();
       }}
     >
+      <UploadChips queue={uploads} />
       <div class="thread-composer-row">
+        <AttachButtons queue={uploads} onNotice={setNotice} idPrefix="thread" />
         <label for={THREAD_INPUT_ID} class="visually-hidden">
           {t("thread.placeholder")}
         </label>
@@ -268,6 +291,12 @@ function ThreadComposer({ onSend, onEditLast }: { onSend: (body: string, alsoInC
           placeholder={t("thread.placeholder")}
           enterkeyhint="send"
           onInput={(e) => setText(e.currentTarget.value)}
+          onPaste={(e) => {
+            const files = pastedFiles(e.clipboardData);
+            if (files.length === 0) return;
+            e.preventDefault();
+            setNotice(attach(uploads, files));
+          }}
           onKeyDown={(e) => {
             if (e.isComposing) return;
             if (e.key === "Enter" && !e.shiftKey) {
@@ -279,10 +308,15 @@ function ThreadComposer({ onSend, onEditLast }: { onSend: (body: string, alsoInC
             if (e.key === "ArrowUp" && plainKey && text === "" && onEditLast()) e.preventDefault();
           }}
         />
-        <button type="submit" class="send-button" aria-label={t("composer.send")} title={t("composer.send")} disabled={!text.trim()}>
+        <button type="submit" class="send-button" aria-label={t("composer.send")} title={uploads.busy ? t("files.waitUploads") : t("composer.send")} disabled={!uploads.canSend(text)}>
           <SendIcon />
         </button>
       </div>
+      {notice && !(notice === t("files.waitUploads") && !uploads.busy) && (
+        <p class="composer-notice" role="status">
+          {notice}
+        </p>
+      )}
       <label class="also-in-channel">
         <input type="checkbox" checked={alsoInChannel} onChange={(e) => setAlsoInChannel(e.currentTarget.checked)} />
         <span>{t("thread.alsoSend")}</span>

@@ -138,3 +138,37 @@ export const UnreadIcon = () => (
     <path d="M3 12a9 9 0 1 0 9-9" />
   </Svg>
 );
+export const PaperclipIcon = () => (
+  <Svg>
+    <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48" />
+  </Svg>
+);
+export const CameraIcon = () => (
+  <Svg>
+    <path d="M23 19a2 2 0 0 1-2 2H3a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h4l2-3h6l2 3h4a2 2 0 0 1 2 2z" />
+    <circle cx="12" cy="13" r="4" />
+  </Svg>
+);
+export const DownloadIcon = () => (
+  <Svg>
+    <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
+    <path d="m7 10 5 5 5-5" />
+    <path d="M12 15V3" />
+  </Svg>
+);
+export const RetryIcon = () => (
+  <Svg size={16}>
+    <path d="M21 12a9 9 0 1 1-3-6.7L21 8" />
+    <path d="M21 3v5h-5" />
+  </Svg>
+);
+/** A document with a short label (PDF, ZIP…) for file cards. */
+export const FileIcon = ({ label }: { label: string }) => (
+  <svg class="icon file-icon" width="32" height="40" viewBox="0 0 32 40" aria-hidden="true" focusable="false">
+    <path d="M4 1h17l10 10v26a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V3a2 2 0 0 1 2-2z" class="file-icon-page" />
+    <path d="M21 1v10h10" class="file-icon-fold" />
+    <text x="16" y="30" text-anchor="middle" class="file-icon-label">
+      {label}
+    </text>
+  </svg>
+);

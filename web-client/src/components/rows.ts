@@ -3,6 +3,7 @@
 import type { TimelineEntry } from "../store/timeline";
 import { dayKey } from "../i18n";
 import { senderKey } from "../extras/extras";
+import { isPreviewable, previewBox } from "../files/format";
 
 /** Consecutive messages by one author closer than this share a header. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -67,6 +68,11 @@ export function estimateHeight(row: Row): number {
       height += 28 * (extras?.blocks?.length ?? 0);
       if (extras?.actions?.length) height += 48;
       if (row.entry.message.reactions?.length) height += 32;
+      // Files: image previews take their reserved box, other files a card each.
+      const files = row.entry.message.deleted ? [] : (row.entry.message.files ?? []);
+      const images = files.filter(isPreviewable);
+      if (images.length > 0) height += 8 + Math.max(...images.map((f) => previewBox(f).height));
+      height += 60 * (files.length - images.length);
       return height;
     }
     case "note":

@@ -26,6 +26,8 @@ export class ChatStore {
   typing = new Map<string, Map<string, number>>();
   timelines = new Map<string, Timeline>();
   drafts = new Map<string, string>();
+  /** Bumped when a draft is changed from outside its composer (shared text), which then reloads it. */
+  draftEpoch = 0;
   /** message id -> ids of its buttons clicked and not yet answered (disabled meanwhile). */
   actionsInFlight = new Map<string, ReadonlySet<string>>();
   /** A short-lived notice (a button's action or a change to a message that failed), with the error code to explain. */

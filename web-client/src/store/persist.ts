@@ -4,6 +4,7 @@
 // sent. Ephemeral notes are not kept: they vanish on reload by design.
 //
 // Pure functions plus a small saver; unit-tested in tests/unit/persist.test.ts.
+import type { FileInfo } from "../protocol";
 import type { ChatStore } from "./chat";
 
 export const STORAGE_PREFIX = "xerrada.outbox.";
@@ -26,6 +27,8 @@ export interface SavedPending {
   threadRoot?: number;
   /** A thread reply also sent to the channel. */
   alsoInChannel?: boolean;
+  /** Uploaded files sent with it: a resend after a reload carries the same `file_ids`. */
+  files?: FileInfo[];
 }
 
 export interface SavedOutbox {
@@ -54,6 +57,7 @@ export function snapshot(store: ChatStore): SavedOutbox {
         ...(p.error !== undefined ? { error: p.error } : {}),
         sentOnce: p.sentOnce,
         ...thread(p.threadRoot, p.alsoInChannel),
+        ...(p.files?.length ? { files: p.files } : {}),
       });
     }
   }
@@ -72,6 +76,30 @@ const isString = (v: unknown): v is string => typeof v === "string";
 function thread(root: unknown, alsoInChannel: unknown): Pick<SavedPending, "threadRoot" | "alsoInChannel"> {
   if (typeof root !== "number" || !Number.isSafeInteger(root) || root < 1) return {};
   return { threadRoot: root, ...(alsoInChannel === true ? { alsoInChannel: true } : {}) };
+}
+
+const MAX_FILES = 10;
+
+/** The files of a saved message, each checked field by field; malformed ones are dropped. */
+export function parseFiles(raw: unknown): FileInfo[] {
+  if (!Array.isArray(raw)) return [];
+  const files: FileInfo[] = [];
+  for (const item of raw.slice(0, MAX_FILES)) {
+    if (!item || typeof item !== "object") continue;
+    const f = item as Record<string, unknown>;
+    if (!isString(f.id) || !isString(f.name) || !isString(f.content_type) || !isString(f.sha256)) continue;
+    if (typeof f.size !== "number" || !Number.isFinite(f.size) || f.size < 0) continue;
+    const dim = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
+    files.push({
+      id: f.id,
+      name: f.name,
+      size: f.size,
+      content_type: f.content_type,
+      sha256: f.sha256,
+      ...(dim(f.width) && dim(f.height) ? { width: f.width as number, height: f.height as number } : {}),
+    });
+  }
+  return files;
 }
 
 /** Parses what was stored, dropping anything malformed (storage is not trusted blindly). */
@@ -93,7 +121,8 @@ export function parseSaved(text: string | null): SavedOutbox {
       if (!item || typeof item !== "object") continue;
       const p = item as Record<string, unknown>;
       if (!isString(p.clientMsgId) || !isString(p.channelId) || !isString(p.body) || !isString(p.createdAt)) continue;
-      if (p.body.trim() === "" || p.body.length > MAX_TEXT || seen.has(p.clientMsgId)) continue;
+      const files = parseFiles(p.files);
+      if ((p.body.trim() === "" && files.length === 0) || p.body.length > MAX_TEXT || seen.has(p.clientMsgId)) continue;
       if (Number.isNaN(Date.parse(p.createdAt))) continue;
       seen.add(p.clientMsgId);
       pending.push({
@@ -105,6 +134,7 @@ export function parseSaved(text: string | null): SavedOutbox {
         ...(isString(p.error) ? { error: p.error } : {}),
         sentOnce: p.sentOnce === true,
         ...thread(p.threadRoot, p.alsoInChannel),
+        ...(files.length > 0 ? { files } : {}),
       });
     }
   }
@@ -136,6 +166,7 @@ export function restore(store: ChatStore, saved: SavedOutbox, authorId: string):
       ...(p.error !== undefined ? { error: p.error } : {}),
       sentOnce: p.sentOnce,
       ...thread(p.threadRoot, p.alsoInChannel),
+      ...(p.files?.length ? { files: p.files } : {}),
     });
     restored.push(p);
   }

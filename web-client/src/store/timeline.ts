@@ -14,7 +14,7 @@
 // gap-free, so whatever a snapshot knows and the events do not yet, the events bring later.
 //
 // Pure logic with no I/O, unit-tested in tests/unit/timeline.test.ts.
-import type { Attachment, Message, Reaction } from "../protocol";
+import type { Attachment, FileInfo, Message, Reaction } from "../protocol";
 import { isCommand } from "../extras/extras";
 import { withReaction } from "./reactions";
 
@@ -42,6 +42,8 @@ export interface PendingMessage {
   threadRoot?: number;
   /** A thread reply the user also sent to the channel. */
   alsoInChannel?: boolean;
+  /** Uploaded files sent with it (their ids go in `file_ids` on every retry). */
+  files?: FileInfo[];
 }
 
 /** A reply meant for this user only (a command's answer); never stored by the server. */
@@ -384,6 +386,7 @@ export class Timeline {
         client_msg_id: clientMsgId,
         thread_root: pending.threadRoot ?? null,
         ...(pending.alsoInChannel ? { also_in_channel: true } : {}),
+        ...(pending.files?.length ? { files: pending.files } : {}),
         edited_at: null,
         deleted: false,
       },
@@ -488,6 +491,7 @@ export class Timeline {
         client_msg_id: p.clientMsgId,
         thread_root: p.threadRoot ?? null,
         ...(p.alsoInChannel ? { also_in_channel: true } : {}),
+        ...(p.files?.length ? { files: p.files } : {}),
         edited_at: null,
         deleted: false,
       },

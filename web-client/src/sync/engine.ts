@@ -9,7 +9,7 @@
 //   notifications) run only for events the timeline had not seen;
 // - after a reconnect, `resume` asks for everything after each channel's contiguous frontier,
 //   and `resync` is followed over REST page by page.
-import type { Channel, ClientFrame, ErrorCode, Message, ServerFrame, User } from "../protocol";
+import type { Channel, ClientFrame, ErrorCode, FileInfo, Message, ServerFrame, User } from "../protocol";
 import { type Api, ApiError, NetworkError } from "../api/client";
 import type { AuthSession } from "../auth/session";
 import type { ChatStore, ToastAbout } from "../store/chat";
@@ -19,6 +19,8 @@ import { cleanAttachments } from "../extras/extras";
 import { getLocale, onLocaleChange } from "../i18n";
 import { OutboxSaver, restore, snapshot } from "../store/persist";
 import { RealtimeSocket } from "./socket";
+import { UploadQueues } from "../files/queue";
+import { BlobUrls } from "../files/blobs";
 
 /** Resend a message not acknowledged after this long on a live socket. */
 const RESEND_AFTER_MS = 15_000;
@@ -89,6 +91,10 @@ export class SyncEngine {
   /** A refetch of the followed threads, waiting for more replies to gather. */
   private threadsRefresh: ReturnType<typeof setTimeout> | null = null;
   private readonly onPageHide = () => this.saver?.saveNow();
+  /** The files attached in each composer, uploading or uploaded, until sent. */
+  readonly uploads: UploadQueues;
+  /** Object URLs of files read with the token (image previews), revoked when unused. */
+  readonly blobs: BlobUrls;
 
   constructor(
     private readonly store: ChatStore,
@@ -117,6 +123,13 @@ export class SyncEngine {
       onSessionEnded: () => this.onSessionEnded(),
       language: () => getLocale(),
     });
+    this.uploads = new UploadQueues((file, name, onProgress) => this.api.upload(file, name, onProgress));
+    this.blobs = new BlobUrls((id) => this.api.fileBlob(id));
+  }
+
+  /** A file's bytes, read with the bearer token (for previews and downloads). */
+  fileBlob(fileId: string): Promise<Blob> {
+    return this.api.fileBlob(fileId);
   }
 
   start(): void {
@@ -150,6 +163,8 @@ export class SyncEngine {
     if (this.toastTimer) clearTimeout(this.toastTimer);
     if (this.threadsRefresh) clearTimeout(this.threadsRefresh);
     this.threadsRefresh = null;
+    this.uploads.dispose();
+    this.blobs.clear();
   }
 
   /** Logout: the saved outbox and drafts of this user are removed from the device. */
@@ -177,6 +192,15 @@ export class SyncEngine {
     if (text) this.store.drafts.set(channelId, text);
     else this.store.drafts.delete(channelId);
     this.saver?.schedule();
+  }
+
+  /** Adds text to a channel's draft from outside its composer (something shared into the app). */
+  appendToDraft(channelId: string, text: string): void {
+    if (!text) return;
+    const current = this.store.drafts.get(channelId) ?? "";
+    this.setDraft(channelId, current.trim() ? `${current}\n${text}` : text);
+    this.store.draftEpoch++;
+    this.store.changed();
   }
 
   /**
@@ -636,9 +660,9 @@ export class SyncEngine {
    * Sends a message: pending at once, on the wire as soon as the socket is ready. With
    * `thread`, a reply to that root, also shown in the channel when `alsoInChannel`.
    */
-  send(channelId: string, body: string, thread?: { rootSeq: number; alsoInChannel: boolean }): void {
+  send(channelId: string, body: string, thread?: { rootSeq: number; alsoInChannel: boolean }, files: readonly FileInfo[] = []): void {
     const me = this.store.me;
-    if (!me || body.trim() === "") return;
+    if (!me || (body.trim() === "" && files.length === 0)) return;
     const clientMsgId = crypto.randomUUID();
     const timeline = this.store.timeline(channelId);
     timeline.addPending({
@@ -648,6 +672,7 @@ export class SyncEngine {
       body,
       createdAt: new Date().toISOString(),
       ...(thread ? { threadRoot: thread.rootSeq, alsoInChannel: thread.alsoInChannel } : {}),
+      ...(files.length > 0 ? { files: [...files] } : {}),
     });
     this.outbox.set(clientMsgId, channelId);
     this.transmit(channelId, clientMsgId);
@@ -695,6 +720,7 @@ export class SyncEngine {
       body: pending.body,
       ...(pending.threadRoot !== undefined ? { thread_root: pending.threadRoot } : {}),
       ...(pending.alsoInChannel ? { also_in_channel: true } : {}),
+      ...(pending.files?.length ? { file_ids: pending.files.map((f) => f.id) } : {}),
     };
     if (this.socket.send(frame)) timeline.markSent(clientMsgId, Date.now());
   }

@@ -7,6 +7,7 @@ import type { Message, User } from "../../src/protocol";
 import { ServicesContext, type Services } from "../../src/components/context";
 import { ThreadPanel } from "../../src/components/ThreadPanel";
 import { ChatStore } from "../../src/store/chat";
+import { UploadQueues } from "../../src/files/queue";
 
 const me: User = { id: "me", username: "me", display_name: "Me", kind: "human", role: "member", department_ids: [], active: true };
 const message = (seq: number, extra: Partial<Message> = {}): Message => ({
@@ -20,7 +21,10 @@ function render(messages: Message[]) {
   store.openThread = { channelId: "c1", rootSeq: 5 };
   store.timeline("c1").merge(messages);
   store.timeline("c1").addPending({ clientMsgId: "p1", channelId: "c1", authorId: "me", body: "en camí", createdAt: "2026-12-06T09:05:00Z", threadRoot: 5 });
-  const services = { store, engine: {} } as unknown as Services;
+  const uploads = new UploadQueues(() => {
+    throw new Error("no uploads here");
+  });
+  const services = { store, engine: { uploads } } as unknown as Services;
   return renderToString(
     <ServicesContext.Provider value={services}>
       <ThreadPanel />
@@ -53,5 +57,34 @@ describe("the thread panel", () => {
     expect(html).toContain("tombstone");
     expect(html).toContain('data-delivery="pending"');
     expect(count(html, "data-message-id=")).toBe(3);
+  });
+});
+
+describe("files in the thread panel", () => {
+  const html = render([
+    message(5),
+    message(6, {
+      thread_root: 5,
+      body: "",
+      files: [
+        { id: "f1", name: "façana.png", size: 48213, content_type: "image/png", sha256: "a", width: 1200, height: 800 },
+        { id: "f2", name: "pressupost.pdf", size: 1536, content_type: "application/pdf", sha256: "b" },
+      ],
+    }),
+  ]);
+
+  it("shows an image as a preview with its box reserved, and a PDF as a card with its size", () => {
+    expect(html).toContain('aria-label="Obre la imatge façana.png"');
+    expect(html).toMatch(/width:\s*360px/);
+    expect(html).toContain('class="file-card file-pdf"');
+    expect(html).toContain("pressupost.pdf");
+    expect(html).toMatch(/1,5\s?kB/);
+    expect(html).toContain('aria-label="Baixa pressupost.pdf"');
+  });
+
+  it("has an attach button with a label in the thread's composer", () => {
+    expect(html).toContain('aria-label="Adjunta fitxers"');
+    expect(html).toContain('type="file"');
+    expect(html).toContain("multiple");
   });
 });

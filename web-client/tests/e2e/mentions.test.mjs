@@ -44,6 +44,8 @@ describe("mentions in a real browser", () => {
     await composer.pressSequentially("Revisa-ho @");
     const list = alice.page.getByRole("listbox", { name: "Persones i grups per mencionar" });
     await list.waitFor();
+    // The channel's members arrive a moment after the list opens (@canal and @aquí need none).
+    await list.getByRole("option").filter({ hasText: "@bob" }).waitFor();
     const options = await list.getByRole("option").allInnerTexts();
     // Members of the channel first (not me; carla is not a member), then @canal and @aquí.
     assert.match(options[0], /@bob/);

@@ -7,6 +7,9 @@
 //!   deliveries/s, latencies, and an exact check that every member got every message once and
 //!   in `seq` order.
 //! - `burst`: the highest durable (acked) send rate with many concurrent senders.
+//! - `upload`: many large uploads at once; throughput, and server memory (streamed, bounded).
+//! - `search`: searches over a large history of Catalan and Spanish text while messages keep
+//!   being posted; latency per kind of query, and the posting rate meanwhile.
 //!
 //! It either starts the server itself (`--spawn path/to/xerrada`, on a fresh data dir) or
 //! uses a running one (`--url`, `--admin-password`, and `--server-pid` for RSS/CPU). Each run
@@ -43,6 +46,10 @@ enum Scenario {
     Fanout(scenarios::fanout::Options),
     /// Find the durable send rate with many concurrent senders.
     Burst(scenarios::burst::Options),
+    /// Many large uploads at once: throughput and server memory.
+    Upload(scenarios::upload::Options),
+    /// Searches over a large history while messages keep coming.
+    Search(scenarios::search::Options),
 }
 
 /// Options every scenario shares about its own clients.
@@ -96,6 +103,8 @@ async fn run(cli: Cli) -> Result<report::Report, String> {
         Scenario::Connections(options) => scenarios::connections::run(&target, options).await,
         Scenario::Fanout(options) => scenarios::fanout::run(&target, options).await,
         Scenario::Burst(options) => scenarios::burst::run(&target, options).await,
+        Scenario::Upload(options) => scenarios::upload::run(&target, options).await,
+        Scenario::Search(options) => scenarios::search::run(&target, options).await,
     };
     let mut report = result?;
     report.server = target.describe();

@@ -5,5 +5,6 @@
 mod failover;
 mod migrate;
 mod nodes;
+mod search;
 mod store_postgres;
 mod support;

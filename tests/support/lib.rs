@@ -8,6 +8,7 @@ pub mod conformance;
 pub mod node;
 pub mod postgres;
 pub mod proxy;
+pub mod search_suite;
 pub mod ws;
 
 use std::path::PathBuf;

@@ -4,6 +4,8 @@
 pub mod burst;
 pub mod connections;
 pub mod fanout;
+pub mod search;
+pub mod upload;
 
 use std::time::Instant;
 

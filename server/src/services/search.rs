@@ -2,6 +2,7 @@
 //! `scope=public`, the public channels it has not joined), newest first. What the box says is
 //! read by `crate::search`; this decides where the caller may look.
 
+use tokio::sync::Semaphore;
 use xerrada_protocol::{ChannelKind, SearchResult, SearchResults};
 
 use crate::auth::Caller;
@@ -27,6 +28,11 @@ pub struct SearchParams {
 
 /// Longest search box accepted, in bytes.
 const MAX_QUERY_BYTES: usize = 1_000;
+
+/// Searches run one at a time. A search over a large history can hold a
+/// database connection for a long while, and SQLite's pool is small: without this bound, a
+/// crowd of searchers would keep the writer (and so every post's ack) waiting.
+static SEARCHES: Semaphore = Semaphore::const_new(1);
 
 pub async fn search(
     ctx: &Context,
@@ -120,7 +126,13 @@ pub async fn search(
     {
         return Err(AppError::Invalid("type something to search for".into()));
     }
-    let mut hits = ctx.store.search(&filter).await?;
+    let mut hits = {
+        let _turn = SEARCHES
+            .acquire()
+            .await
+            .map_err(|_| AppError::Busy("the server is shutting down".into()))?;
+        ctx.store.search(&filter).await?
+    };
     let next_cursor = if hits.len() > limit as usize {
         hits.truncate(limit as usize);
         hits.last().map(|h| h.doc_id.to_string())

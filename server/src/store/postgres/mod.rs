@@ -40,6 +40,16 @@ mod dialect {
     /// The words of a message are the `doc` column (a `tsvector`) of its `search_docs` row.
     pub const SEARCH_WORDS_IN_DOCS: bool = true;
 
+    /// The rows a search reads (`d`, a `search_docs` row, holds the words too).
+    pub fn search_from(_words: bool) -> &'static str {
+        "search_docs d"
+    }
+
+    /// The id results are ordered and paged by.
+    pub fn search_id(_words: bool) -> &'static str {
+        "d.id"
+    }
+
     /// The condition "the message `d` (a `search_docs` row) matches the query bound at
     /// `param`".
     pub fn search_match(param: &str) -> String {

@@ -7,17 +7,55 @@ use crate::search;
 
 /// Indexes `messages` (just inserted): their body and their files' names.
 pub(super) async fn index(conn: &mut DbConnection, messages: &[&Message]) -> StoreResult<()> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    // SQLite has one writer, inside this transaction: the ids that follow the largest one are
+    // free, so the words can go under them without reading the new rows back.
+    let first_id = if dialect::SEARCH_WORDS_IN_DOCS {
+        None
+    } else {
+        let largest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM search_docs")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Some(largest.unwrap_or(0) + 1)
+    };
+    let texts: Vec<String> = messages.iter().map(|m| text_of(m)).collect();
+    // Six values a row: SQLite binds the id and five columns, PostgreSQL five columns and
+    // the words (the id is its sequence's).
     const COLUMNS: usize = 6;
-    for chunk in messages.chunks(MAX_BOUND_PER_STATEMENT / COLUMNS) {
+    for (chunk_start, chunk) in (0..messages.len())
+        .step_by(MAX_BOUND_PER_STATEMENT / COLUMNS)
+        .map(|start| {
+            let end = (start + MAX_BOUND_PER_STATEMENT / COLUMNS).min(messages.len());
+            (start, &messages[start..end])
+        })
+    {
         let rows = (0..chunk.len())
             .map(|i| {
                 let p = |column: usize| dialect::param(i * COLUMNS + column);
-                let words = if dialect::SEARCH_WORDS_IN_DOCS {
-                    format!(", to_tsvector('xerrada_search', {})", p(6))
+                if dialect::SEARCH_WORDS_IN_DOCS {
+                    format!(
+                        "(DEFAULT, {}, {}, {}, {}, {}, to_tsvector('xerrada_search', {}))",
+                        p(1),
+                        p(2),
+                        p(3),
+                        p(4),
+                        p(5),
+                        p(6)
+                    )
                 } else {
-                    String::new()
-                };
-                format!("({}, {}, {}, {}, {}{words})", p(1), p(2), p(3), p(4), p(5))
+                    format!(
+                        "({}, {}, {}, {}, {}, {})",
+                        p(1),
+                        p(2),
+                        p(3),
+                        p(4),
+                        p(5),
+                        p(6)
+                    )
+                }
             })
             .collect::<Vec<_>>()
             .join(", ");
@@ -27,12 +65,14 @@ pub(super) async fn index(conn: &mut DbConnection, messages: &[&Message]) -> Sto
             ""
         };
         let sql = format!(
-            "INSERT INTO search_docs (channel_id, seq, author_id, created_at, has_file{words_column})
-             VALUES {rows} RETURNING id, channel_id, seq"
+            "INSERT INTO search_docs (id, channel_id, seq, author_id, created_at, has_file{words_column})
+             VALUES {rows}"
         );
-        let mut query = sqlx::query_as::<_, (i64, String, i64)>(sqlx::AssertSqlSafe(sql));
-        let texts: Vec<String> = chunk.iter().map(|m| text_of(m)).collect();
-        for (message, text) in chunk.iter().zip(&texts) {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (offset, message) in chunk.iter().enumerate() {
+            if let Some(first) = first_id {
+                query = query.bind(first + (chunk_start + offset) as i64);
+            }
             query = query
                 .bind(&message.channel_id)
                 .bind(message.seq)
@@ -41,46 +81,30 @@ pub(super) async fn index(conn: &mut DbConnection, messages: &[&Message]) -> Sto
                 .bind(!message.files.is_empty());
             // SQLite takes the words in a second statement.
             if dialect::SEARCH_WORDS_IN_DOCS {
-                query = query.bind(text.as_str());
+                query = query.bind(texts[chunk_start + offset].as_str());
             }
         }
-        let ids = query.fetch_all(&mut *conn).await.map_err(db_error)?;
-        if !dialect::SEARCH_WORDS_IN_DOCS {
-            insert_words(conn, chunk, &texts, &ids).await?;
+        query.execute(&mut *conn).await.map_err(db_error)?;
+        if let Some(first) = first_id {
+            let rows = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "({}, {})",
+                        dialect::param(2 * i + 1),
+                        dialect::param(2 * i + 2)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("INSERT INTO search_text (rowid, text) VALUES {rows}");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for offset in 0..chunk.len() {
+                let at = chunk_start + offset;
+                query = query.bind(first + at as i64).bind(texts[at].as_str());
+            }
+            query.execute(&mut *conn).await.map_err(db_error)?;
         }
     }
-    Ok(())
-}
-
-/// SQLite: the words of each new `search_docs` row into FTS5, under its id.
-async fn insert_words(
-    conn: &mut DbConnection,
-    messages: &[&Message],
-    texts: &[String],
-    ids: &[(i64, String, i64)],
-) -> StoreResult<()> {
-    let rows = (0..ids.len())
-        .map(|i| {
-            format!(
-                "({}, {})",
-                dialect::param(2 * i + 1),
-                dialect::param(2 * i + 2)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("INSERT INTO search_text (rowid, text) VALUES {rows}");
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for (id, channel_id, seq) in ids {
-        let text = messages
-            .iter()
-            .zip(texts)
-            .find(|(m, _)| &m.channel_id == channel_id && m.seq == *seq)
-            .map(|(_, text)| text.as_str())
-            .ok_or_else(|| internal("a search row without its message"))?;
-        query = query.bind(*id).bind(text);
-    }
-    query.execute(&mut *conn).await.map_err(db_error)?;
     Ok(())
 }
 
@@ -150,14 +174,17 @@ impl SearchStore for DbStore {
         if filter.after.is_some() {
             conditions.push(format!("d.created_at >= {}", param()));
         }
+        let words = expression.is_some();
+        let id = dialect::search_id(words);
         if filter.below.is_some() {
-            conditions.push(format!("d.id < {}", param()));
+            conditions.push(format!("{id} < {}", param()));
         }
         let limit = param();
         let sql = format!(
-            "SELECT d.id AS doc_id, e.* FROM search_docs d
+            "SELECT {id} AS doc_id, e.* FROM {}
              JOIN events e ON e.channel_id = d.channel_id AND e.seq = d.seq
-             WHERE {} ORDER BY d.id DESC LIMIT {limit}",
+             WHERE {} ORDER BY {id} DESC LIMIT {limit}",
+            dialect::search_from(words),
             conditions.join(" AND ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));

@@ -54,10 +54,27 @@ mod dialect {
     /// row, rather than in that row.
     pub const SEARCH_WORDS_IN_DOCS: bool = false;
 
-    /// The condition "the message `d` (a `search_docs` row) matches the expression bound at
-    /// `param`".
+    /// The rows a search reads: with words, FTS5's matches first, so that SQLite walks them
+    /// newest first (`search_id` descending) and stops at the limit, however common the words;
+    /// `d` is always the `search_docs` row.
+    pub fn search_from(words: bool) -> &'static str {
+        if words {
+            // CROSS JOIN keeps FTS5 the outer loop (SQLite never reorders it), whatever the
+            // channel filter's index would suggest.
+            "search_text CROSS JOIN search_docs d ON d.id = search_text.rowid"
+        } else {
+            "search_docs d"
+        }
+    }
+
+    /// The id results are ordered and paged by.
+    pub fn search_id(words: bool) -> &'static str {
+        if words { "search_text.rowid" } else { "d.id" }
+    }
+
+    /// The condition "the message matches the expression bound at `param`".
     pub fn search_match(param: &str) -> String {
-        format!("d.id IN (SELECT rowid FROM search_text WHERE search_text MATCH {param})")
+        format!("search_text MATCH {param}")
     }
 
     /// The query terms as an FTS5 expression: each word quoted (words hold only letters and

@@ -16,6 +16,7 @@ import type {
   UpdateChannelRequest,
   UpdateUserRequest,
   SavedList,
+  SearchResults,
   ThreadPage,
   Message,
   MessagePage,
@@ -192,13 +193,16 @@ export class Api {
     };
   }
 
-  /** A file's bytes (the bearer token is needed: there are no public links). */
-  async fileBlob(id: string): Promise<Blob> {
+  /**
+   * A file's bytes (the bearer token is needed: there are no public links), or with
+   * `thumbnail` its preview of at most 400 px a side (only for a file with width and height).
+   */
+  async fileBlob(id: string, thumbnail = false): Promise<Blob> {
     const get = async () => {
       const token = this.tokens.accessToken();
       let response: Response;
       try {
-        response = await fetch(`${BASE}/files/${encodeURIComponent(id)}`, {
+        response = await fetch(`${BASE}/files/${encodeURIComponent(id)}${thumbnail ? "/thumbnail" : ""}`, {
           headers: token ? { Authorization: `Bearer ${token}` } : {},
           credentials: "same-origin",
         });
@@ -303,8 +307,12 @@ export class Api {
     return this.request("GET", "/threads?limit=100");
   }
 
-  messages(id: string, params: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
+  messages(id: string, params: { before?: number; after?: number; around?: number; limit?: number }): Promise<MessagePage> {
     return this.request("GET", `/channels/${encodeURIComponent(id)}/messages${query(params)}`);
+  }
+  /** Search: `q` as typed in the box (words and filters), newest first; `cursor` for the next page. */
+  search(q: string, cursor?: string, limit = 20): Promise<SearchResults> {
+    return this.request("GET", `/search${query({ q, cursor, limit })}`);
   }
   /** A click on a message's button; the bot that owns the message answers by updating it. */
   action(channelId: string, messageId: string, actionId: string): Promise<void> {

@@ -6,14 +6,14 @@ import { t } from "../i18n";
 import { Composer } from "./Composer";
 import { useServices, useStore } from "./context";
 import { ChannelSettingsDialog } from "./ChannelSettings";
-import { BuildingIcon, HashIcon, LockIcon, MenuIcon, PinIcon, SettingsIcon, UsersIcon } from "./icons";
+import { BuildingIcon, HashIcon, LockIcon, MenuIcon, PinIcon, SearchIcon, SettingsIcon, UsersIcon } from "./icons";
 import { MessageList } from "./MessageList";
 import { BotBadge, PresenceDot } from "./people";
 import { attach } from "./Attachments";
 import { channelQueueKey } from "../files/queue";
 import { dragHasFiles, droppedFiles } from "../files/clipboard";
 
-export function ChannelView({ onMenu }: { onMenu: () => void }) {
+export function ChannelView({ onMenu, onSearch }: { onMenu: () => void; onSearch: () => void }) {
   const store = useStore();
   const { engine } = useServices();
   const channelId = store.currentChannelId;
@@ -125,6 +125,16 @@ export function ChannelView({ onMenu }: { onMenu: () => void }) {
             </p>
           )}
         </div>
+        <button
+          type="button"
+          class="icon-button search-button"
+          aria-label={t("search.open")}
+          title={t("search.open")}
+          onClick={onSearch}
+          data-testid="search-open"
+        >
+          <SearchIcon />
+        </button>
         <button
           type="button"
           class="icon-button settings-button"

@@ -1,7 +1,8 @@
-// Files posted with a message: images as previews (read with the bearer token into object
-// URLs, their box reserved from the server's width and height so the list does not jump, and
-// fetched only near the viewport), a click opening the lightbox; other files as cards with an
-// icon by type, the size in the UI language and a download button.
+// Files posted with a message: images as previews (their thumbnails, read with the bearer token
+// into object URLs; only images the server measured have one, their box reserved from that
+// width and height so the list does not jump, and fetched only near the viewport), a click
+// opening the lightbox with the whole file; other files (an image without width and height
+// too) as cards with an icon by type, the size in the UI language and a download button.
 import { createPortal } from "preact/compat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { FileInfo } from "../protocol";
@@ -50,21 +51,22 @@ export function FileList({ files }: { files: readonly FileInfo[] }) {
 }
 
 /** An object URL for a file while `wanted`, released when no longer shown. */
-function useFileUrl(fileId: string, wanted: boolean): { url: string | null; failed: boolean } {
+function useFileUrl(fileId: string, wanted: boolean, thumbnail = false): { url: string | null; failed: boolean } {
   const { engine } = useServices();
   const [state, setState] = useState<{ url: string | null; failed: boolean }>({ url: null, failed: false });
   useEffect(() => {
     if (!wanted) return;
     let live = true;
-    engine.blobs.acquire(fileId).then(
+    const urls = thumbnail ? engine.thumbs : engine.blobs;
+    urls.acquire(fileId).then(
       (url) => live && setState({ url, failed: false }),
       () => live && setState({ url: null, failed: true }),
     );
     return () => {
       live = false;
-      engine.blobs.release(fileId);
+      urls.release(fileId);
     };
-  }, [fileId, wanted, engine]);
+  }, [fileId, wanted, thumbnail, engine]);
   return state;
 }
 
@@ -91,7 +93,8 @@ function ImagePreview({ file, onOpen }: { file: FileInfo; onOpen: (el: HTMLEleme
     observer.observe(el);
     return () => observer.disconnect();
   }, [near]);
-  const { url, failed } = useFileUrl(file.id, near);
+  // The small thumbnail here; the whole file only in the lightbox.
+  const { url, failed } = useFileUrl(file.id, near, true);
   const style = { width: `${box.width}px`, aspectRatio: `${box.width} / ${box.height}` };
   return (
     <button

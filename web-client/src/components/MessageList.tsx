@@ -35,6 +35,8 @@ const OVERSCAN_PX = 900;
 const LOAD_OLDER_PX = 800;
 /** Within this distance of the end counts as "at the bottom". */
 const BOTTOM_SLACK_PX = 48;
+/** How long a message opened from a search stays highlighted (the CSS fade lasts as long). */
+const FLASH_MS = 3000;
 
 interface MessageListProps {
   channel: Channel;
@@ -60,6 +62,9 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
   const { menu, onOpenMenu, closeMenu, dismissMenu } = useMessageMenu();
   const area = useRef<HTMLDivElement>(null);
   const loadingOlder = engine.isLoadingOlder(channel.id);
+  const fillingGap = engine.isFillingGap(channel.id);
+  /** The row highlighted for a moment after opening it from a search result. */
+  const [flashKey, setFlashKey] = useState<string | null>(null);
 
   const top: "start" | "loader" | null = !timeline.historyLoaded
     ? "loader"
@@ -171,6 +176,34 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
       }
     }
   });
+
+  // A message asked for (a search result): once its row is in, scroll it to the middle of the
+  // screen, keep it there while rows are measured (the anchor), highlight it and focus it.
+  const jump = store.jumpTo;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !jump || jump.channelId !== channel.id) return;
+    const index = rows.findIndex((r) => r.kind === "message" && r.entry.delivery === "sent" && r.entry.message.seq === jump.seq);
+    if (index < 0) return;
+    store.jumpTo = null;
+    const key = rows[index]!.key;
+    const rowTop = offsets[index]!;
+    const rowHeight = offsets[index + 1]! - rowTop;
+    const top = Math.max(0, Math.min(total - el.clientHeight, rowTop - Math.max(8, (el.clientHeight - rowHeight) / 2)));
+    opened.current = true;
+    stick.current = false;
+    anchor.current = { key, delta: top - rowTop };
+    el.scrollTop = top;
+    setView({ top, height: el.clientHeight });
+    setFlashKey(key);
+    setFocusedKey(key);
+    requestAnimationFrame(() => observed.current.get(key)?.querySelector<HTMLElement>(".message")?.focus({ preventScroll: true }));
+  });
+  useEffect(() => {
+    if (!flashKey) return;
+    const timer = setTimeout(() => setFlashKey(null), FLASH_MS);
+    return () => clearTimeout(timer);
+  }, [flashKey, jump]);
 
   const readIfAtBottom = useCallback(() => {
     if (stick.current && document.visibilityState === "visible") engine.markRead(channel.id);
@@ -312,6 +345,7 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
     [engine, channel.id],
   );
   const onOpenThread = useCallback((rootSeq: number) => engine.openThread(channel.id, rootSeq), [engine, channel.id]);
+  const onLoadGap = useCallback(() => void engine.fillGap(channel.id), [engine, channel.id]);
   const onDismissNote = useCallback((noteId: string) => engine.dismissNote(channel.id, noteId), [engine, channel.id]);
   const onReact = useCallback(
     (messageId: string, emoji: string) => void engine.toggleReaction(channel.id, messageId, emoji),
@@ -362,6 +396,9 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
                   whoReacted={row.kind === "message" && row.entry.message.reactions ? whoReacted(store, row.entry.message.reactions) : undefined}
                   focusable={row.key === focusedKey}
                   loadingOlder={loadingOlder}
+                  flash={row.key === flashKey}
+                  fillingGap={fillingGap}
+                  onLoadGap={onLoadGap}
                   channelLabel={store.channelLabel(channel)}
                   isMe={isMe}
                   onRetry={onRetry}
@@ -431,6 +468,10 @@ interface RowProps {
   mine: boolean;
   focusable: boolean;
   loadingOlder: boolean;
+  /** Highlighted for a moment (opened from a search result). */
+  flash: boolean;
+  fillingGap: boolean;
+  onLoadGap: () => void;
   channelLabel: string;
   isMe: (username: string) => boolean;
   onRetry: (clientMsgId: string) => void;
@@ -477,6 +518,14 @@ const RowView = memo(function RowView(props: RowProps) {
       return (
         <div class="day-separator" role="separator">
           <span>{formatDay(row.iso)}</span>
+        </div>
+      );
+    case "gap":
+      return (
+        <div class="gap-row" role="separator" aria-label={t("messages.gap")}>
+          <button type="button" class="button" onClick={props.onLoadGap} disabled={props.fillingGap} data-testid="load-gap">
+            {props.fillingGap ? t("messages.loading") : t("messages.loadGap")}
+          </button>
         </div>
       );
     case "note":
@@ -548,6 +597,7 @@ function MessageView(
   if (deleted) classes.push("deleted");
   if (editing) classes.push("editing");
   if (props.menuOpen) classes.push("menu-open");
+  if (props.flash) classes.push("flash");
   if (props.meId && message.mentions?.includes(props.meId)) classes.push("mentions-me");
   const time = formatTime(message.created_at);
   const clientMsgId = message.client_msg_id ?? "";

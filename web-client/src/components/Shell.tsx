@@ -1,6 +1,6 @@
 // The logged-in layout: sidebar (a drawer on phones), the open channel, dialogs, and the
 // offline banner. Also the app-wide keyboard shortcuts and the unread count in the tab title.
-import { useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
 import { ChannelBrowser, CreateChannelDialog, NewDmDialog, SettingsDialog } from "./dialogs";
 import { ChannelView } from "./ChannelView";
@@ -10,6 +10,7 @@ import { Sidebar, sidebarOrder } from "./Sidebar";
 import { PinsPanel } from "./PinsPanel";
 import { ProfileCard } from "./ProfileCard";
 import { SavedView } from "./SavedView";
+import { SearchView } from "./SearchView";
 import { ThreadPanel } from "./ThreadPanel";
 import { ThreadsView } from "./ThreadsView";
 import { Toast } from "./Toast";
@@ -55,6 +56,12 @@ export function Shell() {
     return () => window.removeEventListener("keydown", onKey);
   }, [store, engine]);
 
+  const closeSearch = useCallback(() => {
+    engine.closeSearch();
+    // Back where the search was opened from.
+    requestAnimationFrame(() => (document.querySelector(".search-button") as HTMLElement | null)?.focus());
+  }, [engine]);
+
   const open = (channelId: string) => {
     engine.openChannel(channelId);
     setDrawerOpen(false);
@@ -76,14 +83,20 @@ export function Shell() {
             engine.showSavedView();
             setDrawerOpen(false);
           }}
+          onSearch={() => {
+            engine.showSearchView();
+            setDrawerOpen(false);
+          }}
           onOpen={open} onDialog={(d) => { setDialog(d); setDrawerOpen(false); }} />
         <div class="scrim" onClick={() => setDrawerOpen(false)} aria-hidden="true" />
         {store.view === "threads" ? (
           <ThreadsView onMenu={() => setDrawerOpen(true)} />
         ) : store.view === "saved" ? (
           <SavedView onMenu={() => setDrawerOpen(true)} />
+        ) : store.view === "search" ? (
+          <SearchView onMenu={() => setDrawerOpen(true)} onClose={closeSearch} />
         ) : (
-          <ChannelView onMenu={() => setDrawerOpen(true)} />
+          <ChannelView onMenu={() => setDrawerOpen(true)} onSearch={() => engine.showSearchView()} />
         )}
         {store.view === "channel" && (store.pinsPanel ? <PinsPanel /> : <ThreadPanel />)}
       </div>

@@ -32,7 +32,7 @@ export function sidebarOrder(store: ChatStore): Channel[] {
   return [...s.departments, ...s.channels, ...s.direct];
 }
 
-export function Sidebar({ onOpen, onDialog, onThreads, onSaved }: { onOpen: (id: string) => void; onDialog: (d: DialogName) => void; onThreads: () => void; onSaved: () => void }) {
+export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch }: { onOpen: (id: string) => void; onDialog: (d: DialogName) => void; onThreads: () => void; onSaved: () => void; onSearch: () => void }) {
   const store = useStore();
   const { logout, engine } = useServices();
   const me = store.me;
@@ -123,6 +123,15 @@ export function Sidebar({ onOpen, onDialog, onThreads, onSaved }: { onOpen: (id:
       </div>
       <nav class="sidebar-scroll" onKeyDown={onKeyDown} aria-label={t("sidebar.channelsNav")}>
         <div class="sidebar-actions">
+          <button
+            type="button"
+            class={`sidebar-action${store.view === "search" ? " active" : ""}`}
+            aria-current={store.view === "search" ? "page" : undefined}
+            onClick={onSearch}
+            data-testid="search-view"
+          >
+            <SearchIcon /> {t("search.open")}
+          </button>
           <button type="button" class="sidebar-action" onClick={() => onDialog("browse")}>
             <SearchIcon /> {t("sidebar.browse")}
           </button>

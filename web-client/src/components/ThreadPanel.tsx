@@ -40,11 +40,27 @@ export function ThreadPanel() {
   const editingId = editing?.thread === threadKey ? editing.messageId : null;
   const timeline = open ? store.timeline(open.channelId) : null;
   const entries = open && timeline ? timeline.threadEntries(open.rootSeq) : [];
+  // A reply opened from a search result: in view and highlighted for a moment (held while the
+  // thread's pages load, which would otherwise scroll to the newest reply).
+  const [flashSeq, setFlashSeq] = useState<number | null>(null);
+  const wanted = store.flashReply;
+  if (wanted && open && wanted.channelId === open.channelId && entries.some((e) => e.kind === "message" && e.message.seq === wanted.seq)) {
+    store.flashReply = null;
+    if (flashSeq !== wanted.seq) setFlashSeq(wanted.seq);
+  }
+  useEffect(() => {
+    if (flashSeq === null) return;
+    const timer = setTimeout(() => setFlashSeq(null), 3000);
+    return () => clearTimeout(timer);
+  }, [flashSeq]);
   // Keep the newest reply in view as they arrive.
   useEffect(() => {
     const el = list.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [entries.length]);
+    if (!el) return;
+    const flashed = flashSeq !== null ? el.querySelector(`[data-seq="${flashSeq}"]`) : null;
+    if (flashed) flashed.scrollIntoView({ block: "center" });
+    else el.scrollTop = el.scrollHeight;
+  }, [entries.length, flashSeq]);
   // The message being edited comes into view (the up arrow may pick one scrolled away).
   useLayoutEffect(() => {
     if (!editingId) return;
@@ -126,6 +142,7 @@ export function ThreadPanel() {
                 onReact={onReact}
                 onSaveEdit={onSaveEdit}
                 onCancelEdit={endEdit}
+                flash={entry.message.seq === flashSeq && entry.delivery === "sent"}
               />
             ) : null,
           )}
@@ -168,9 +185,11 @@ interface ThreadMessageProps {
   onReact: (messageId: string, emoji: string) => void;
   onSaveEdit(messageId: string, body: string): Promise<void>;
   onCancelEdit: () => void;
+  /** Highlighted for a moment (opened from a search result). */
+  flash: boolean;
 }
 
-function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menuOpen, who, onOpenMenu, onReact, onSaveEdit, onCancelEdit }: ThreadMessageProps) {
+function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menuOpen, who, onOpenMenu, onReact, onSaveEdit, onCancelEdit, flash }: ThreadMessageProps) {
   const store = useStore();
   const { engine } = useServices();
   const message = entry.message;
@@ -189,6 +208,7 @@ function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menu
   if (message.deleted) classes.push("deleted");
   if (editing) classes.push("editing");
   if (menuOpen) classes.push("menu-open");
+  if (flash) classes.push("flash");
   return (
     <div
       class={classes.join(" ")}

@@ -13,6 +13,8 @@ export type Row =
   | { kind: "loader"; key: string }
   | { kind: "day"; key: string; iso: string }
   | { kind: "unread"; key: string }
+  /** History not loaded here (after opening a message far back): a button loads it. */
+  | { kind: "gap"; key: string }
   | { kind: "message"; key: string; entry: Extract<TimelineEntry, { kind: "message" }>; grouped: boolean }
   | { kind: "note"; key: string; entry: Extract<TimelineEntry, { kind: "ephemeral" }> };
 
@@ -27,6 +29,13 @@ export function buildRows(entries: readonly TimelineEntry[], top: "start" | "loa
   let lastDay = "";
   let previous: Extract<TimelineEntry, { kind: "message" }> | null = null;
   for (const entry of entries) {
+    if (entry.kind === "gap") {
+      rows.push({ kind: "gap", key: entry.key });
+      // The stretch after the gap starts with its own day line.
+      lastDay = "";
+      previous = null;
+      continue;
+    }
     const iso = entry.kind === "message" ? entry.message.created_at : entry.note.createdAt;
     const day = dayKey(iso);
     if (day !== lastDay) {

@@ -1,7 +1,8 @@
 // Object URLs for files read with the bearer token (there are no public links to put in an
 // <img src>). Shared and counted: the windowed list mounts and unmounts rows as it scrolls, so a
 // URL stays a little while after its last user leaves (scrolling back does not refetch), then
-// is revoked. Unit-tested in tests/unit/uploads.test.ts.
+// is revoked. The sync engine keeps one for whole files (the lightbox, downloads) and one for
+// thumbnails (the previews in the timeline). Unit-tested in tests/unit/files.test.ts.
 export class BlobUrls {
   private entries = new Map<string, { count: number; promise: Promise<string>; url: string | null; timer: ReturnType<typeof setTimeout> | null }>();
 

@@ -5,8 +5,13 @@ import type { FileInfo } from "../protocol";
 /** The raster formats the server serves inline (protocol.md, "Files"); only these are previewed. */
 const PREVIEWED = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 
-export function isPreviewable(file: Pick<FileInfo, "content_type">): boolean {
-  return PREVIEWED.has(file.content_type.split(";")[0]!.trim().toLowerCase());
+/**
+ * Whether a file shows as an image preview: one of those formats, measured by the server. The
+ * server has a thumbnail exactly when it sent `width` and `height` (protocol.md, "GET
+ * /api/v1/files/{id}/thumbnail"); an image without them (too large, or not decodable) is a card.
+ */
+export function isPreviewable(file: Pick<FileInfo, "content_type" | "width" | "height">): boolean {
+  return PREVIEWED.has(file.content_type.split(";")[0]!.trim().toLowerCase()) && (file.width ?? 0) > 0 && (file.height ?? 0) > 0;
 }
 
 const UNITS = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;

@@ -4,7 +4,7 @@
 //
 // Notifications to subscribers are batched per microtask, so a replay of hundreds of frames
 // costs one render, not hundreds.
-import type { Channel, Department, FollowedThread, Pin, PresenceStatus, SavedMessage, User } from "../protocol";
+import type { Channel, Department, FollowedThread, Pin, PresenceStatus, SavedMessage, SearchResult, User } from "../protocol";
 import type { ConnectionState } from "../sync/socket";
 import { Timeline } from "./timeline";
 
@@ -12,6 +12,18 @@ import { Timeline } from "./timeline";
 export const TYPING_TTL_MS = 6_000;
 
 type Listener = () => void;
+
+/** The search view's state: what was searched, the results so far and the next page's cursor. */
+export interface SearchState {
+  query: string;
+  results: SearchResult[];
+  nextCursor: string | null;
+  loading: boolean;
+  /** The server's message for a refused query (400), or an error code. */
+  error: { code: string; message: string } | null;
+  /** Whether a search ran (an empty list then means "nothing found"). */
+  done: boolean;
+}
 
 /** What a toast is about: a bot's button, or the user's own change to a message (a reaction). */
 export type ToastAbout = "action" | "message";
@@ -36,7 +48,16 @@ export class ChatStore {
   /** The thread shown in the side panel, if any. */
   openThread: { channelId: string; rootSeq: number } | null = null;
   /** What the main area shows: the open channel, the threads view or the saved messages. */
-  view: "channel" | "threads" | "saved" = "channel";
+  view: "channel" | "threads" | "saved" | "search" = "channel";
+  /** The search view's query and results (kept while the user looks at a result). */
+  search: SearchState = { query: "", results: [], nextCursor: null, loading: false, error: null, done: false };
+  /**
+   * A message to bring into view in the channel's list and highlight briefly (a search
+   * result); `id` changes on every request, so the same message can be asked for again.
+   */
+  jumpTo: { channelId: string; seq: number; id: number } | null = null;
+  /** A thread reply to bring into view and highlight in the thread panel. */
+  flashReply: { channelId: string; seq: number; id: number } | null = null;
   /** Whose profile card is open, if anyone's. */
   profileUserId: string | null = null;
   /** Whether the sidebar lists archived channels too. */
@@ -173,6 +194,9 @@ export class ChatStore {
     this.currentChannelId = null;
     this.openThread = null;
     this.view = "channel";
+    this.search = { query: "", results: [], nextCursor: null, loading: false, error: null, done: false };
+    this.jumpTo = null;
+    this.flashReply = null;
     this.followedThreads = [];
     this.pinsPanel = null;
     this.pins = null;

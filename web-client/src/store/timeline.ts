@@ -13,7 +13,8 @@
 // snapshot of unknown age, and must not undo what a newer event already showed. The stream is
 // gap-free, so whatever a snapshot knows and the events do not yet, the events bring later.
 //
-// Pure logic with no I/O, unit-tested in tests/unit/timeline.test.ts.
+// Pure logic with no I/O, unit-tested in tests/unit/timeline.test.ts (the gap left by opening a
+// message far back, in tests/unit/search.test.tsx).
 import type { Attachment, FileInfo, Message, Reaction } from "../protocol";
 import { isCommand } from "../extras/extras";
 import { withReaction } from "./reactions";
@@ -87,7 +88,9 @@ export function shownInChannel(message: Pick<Message, "thread_root" | "also_in_c
 /** What the message list renders, in order. */
 export type TimelineEntry =
   | { kind: "message"; key: string; message: Message; delivery: "sent" | "pending" | "failed"; error?: string }
-  | { kind: "ephemeral"; key: string; note: EphemeralNote };
+  | { kind: "ephemeral"; key: string; note: EphemeralNote }
+  /** Messages not loaded between two loaded stretches of history (see `Timeline.gap`). */
+  | { kind: "gap"; key: string; after: number };
 
 export class Timeline {
   private messages: Message[] = [];
@@ -106,6 +109,12 @@ export class Timeline {
    * would look like the channel's start) nor move the point scroll-back pages from.
    */
   private pagedOldest: number | null = null;
+  /**
+   * History not loaded between two loaded stretches, after opening a message far back (a
+   * search result, fetched with `around`): the seqs strictly between `after` and `before`.
+   * Messages there that are known anyway (a thread's root) are not shown until it is filled.
+   */
+  gap: { after: number; before: number } | null = null;
   /** Whether the newest page of history has been fetched. */
   historyLoaded = false;
   /** Whether older messages remain on the server (false once paging reached seq 1). */
@@ -217,6 +226,72 @@ export class Timeline {
     this.merge(page);
     this.historyLoaded = true;
     this.hasMoreBefore = hasMore;
+    this.changed();
+  }
+
+  /**
+   * Whether the channel's timeline shows the message with this seq now: loaded, not older than
+   * the history paged so far, and not in the gap.
+   */
+  showsSeq(seq: number): boolean {
+    const message = this.findBySeq(seq);
+    if (!message || !shownInChannel(message)) return false;
+    if (this.pagedOldest !== null && seq < this.pagedOldest) return false;
+    return !this.inGap(seq);
+  }
+
+  private inGap(seq: number): boolean {
+    return this.gap !== null && seq > this.gap.after && seq < this.gap.before;
+  }
+
+  /**
+   * A page fetched `around` a message (`target`, with `limit`): joined to what is loaded when
+   * they overlap, otherwise shown as its own stretch with a gap up to the loaded history (only
+   * one gap is kept: a page below an older stretch, or inside the gap, replaces that stretch).
+   */
+  mergeAround(page: readonly Message[], target: number, limit: number, hasMore: boolean): void {
+    const seqs = page.filter((m) => m.channel_id === this.channelId).map((m) => m.seq);
+    if (seqs.length === 0) return;
+    this.merge(page);
+    const lo = Math.min(...seqs);
+    const hi = Math.max(...seqs);
+    // `has_more` is about both sides: older messages remain when the lower half was full.
+    const moreBelow = hasMore && seqs.filter((s) => s <= target).length >= limit - Math.floor(limit / 2);
+    const oldest = this.pagedOldest;
+    const lower = (): void => {
+      this.pagedOldest = lo;
+      this.hasMoreBefore = moreBelow;
+    };
+    if (oldest === null) {
+      lower();
+    } else if (!this.gap) {
+      if (hi < oldest) this.gap = { after: hi, before: oldest };
+      if (lo < oldest) lower();
+    } else {
+      const gap = this.gap;
+      if (hi < oldest || (lo > gap.after && hi < gap.before)) {
+        // Below the lower stretch, or inside the gap: this page becomes the lower stretch.
+        this.gap = { after: hi, before: gap.before };
+        this.pagedOldest = lo;
+        this.hasMoreBefore = lo > oldest || moreBelow;
+      } else {
+        if (lo < oldest) lower();
+        if (lo <= gap.after) gap.after = Math.max(gap.after, hi);
+        if (hi >= gap.before) gap.before = Math.min(gap.before, lo);
+        if (gap.after >= gap.before) this.gap = null;
+      }
+    }
+    this.changed();
+  }
+
+  /** A page fetched `after` the gap's lower end: the gap shrinks, or closes when it is reached. */
+  fillGap(page: readonly Message[], hasMore: boolean): void {
+    this.merge(page);
+    const gap = this.gap;
+    if (!gap) return;
+    const hi = Math.max(gap.after, ...page.filter((m) => m.channel_id === this.channelId).map((m) => m.seq));
+    if (!hasMore || hi >= gap.before - 1 || hi === gap.after) this.gap = null;
+    else gap.after = hi;
     this.changed();
   }
 
@@ -458,14 +533,22 @@ export class Timeline {
     const entries: TimelineEntry[] = [];
     let noteIndex = 0;
     const notes = this.notes;
+    const gap = this.gap;
+    let gapShown = gap === null;
     for (const message of this.messages) {
       if (!shownInChannel(message) || (this.pagedOldest !== null && message.seq < this.pagedOldest)) continue;
+      if (gap && message.seq > gap.after && message.seq < gap.before) continue;
+      if (!gapShown && message.seq >= gap!.before) {
+        entries.push({ kind: "gap", key: "gap", after: gap!.after });
+        gapShown = true;
+      }
       while (noteIndex < notes.length && notes[noteIndex]!.afterSeq < message.seq) {
         const note = notes[noteIndex++]!;
         entries.push({ kind: "ephemeral", key: `note:${note.id}`, note });
       }
       entries.push({ kind: "message", key: `m:${message.seq}`, message, delivery: "sent" });
     }
+    if (!gapShown) entries.push({ kind: "gap", key: "gap", after: gap!.after });
     while (noteIndex < notes.length) {
       const note = notes[noteIndex++]!;
       entries.push({ kind: "ephemeral", key: `note:${note.id}`, note });

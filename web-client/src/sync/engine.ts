@@ -68,7 +68,12 @@ export class SyncEngine {
   private outbox = new Map<string, string>();
   private resumedChannels = new Set<string>();
   private resyncs = new Map<string, Promise<void>>();
-  private loadingLatest = new Set<string>();
+  private loadingLatest = new Map<string, Promise<void>>();
+  private fillingGap = new Map<string, Promise<void>>();
+  /** Numbers each jump to a message, so asking for the same one again still scrolls. */
+  private jumps = 0;
+  /** Numbers each search, so an older answer arriving late is dropped. */
+  private searches = 0;
   private loadingOlder = new Map<string, Promise<void>>();
   private lastTypingSent = new Map<string, number>();
   private fetchingUsers = new Set<string>();
@@ -94,7 +99,10 @@ export class SyncEngine {
   /** The files attached in each composer, uploading or uploaded, until sent. */
   readonly uploads: UploadQueues;
   /** Object URLs of files read with the token (image previews), revoked when unused. */
+  /** Whole files (the lightbox). */
   readonly blobs: BlobUrls;
+  /** Thumbnails (image previews in the timeline), fetched from `/files/{id}/thumbnail`. */
+  readonly thumbs: BlobUrls;
 
   constructor(
     private readonly store: ChatStore,
@@ -125,6 +133,7 @@ export class SyncEngine {
     });
     this.uploads = new UploadQueues((file, name, onProgress) => this.api.upload(file, name, onProgress));
     this.blobs = new BlobUrls((id) => this.api.fileBlob(id));
+    this.thumbs = new BlobUrls((id) => this.api.fileBlob(id, true));
   }
 
   /** A file's bytes, read with the bearer token (for previews and downloads). */
@@ -165,6 +174,7 @@ export class SyncEngine {
     this.threadsRefresh = null;
     this.uploads.dispose();
     this.blobs.clear();
+    this.thumbs.clear();
   }
 
   /** Logout: the saved outbox and drafts of this user are removed from the device. */
@@ -582,6 +592,8 @@ export class SyncEngine {
   openChannel(channelId: string): void {
     if (this.store.currentChannelId !== channelId && this.store.openThread?.channelId !== channelId) this.store.openThread = null;
     if (this.store.pinsPanel !== channelId) this.closePins();
+    // A message asked for elsewhere (a search result still loading) is not scrolled to here.
+    if (this.store.jumpTo?.channelId !== channelId) this.store.jumpTo = null;
     this.store.view = "channel";
     // Opening a channel reads it, even one marked unread before.
     this.keepUnread.delete(channelId);
@@ -614,22 +626,129 @@ export class SyncEngine {
     }
   }
 
-  async loadLatest(channelId: string): Promise<void> {
+  loadLatest(channelId: string): Promise<void> {
     const timeline = this.store.timeline(channelId);
-    if (timeline.historyLoaded || this.loadingLatest.has(channelId)) return;
+    const running = this.loadingLatest.get(channelId);
+    if (running) return running;
+    if (timeline.historyLoaded) return Promise.resolve();
     const channel = this.store.channels.get(channelId);
-    if (!channel?.joined) return;
-    this.loadingLatest.add(channelId);
-    try {
-      const page = await this.api.messages(channelId, { limit: PAGE_SIZE });
-      timeline.mergeLatest(page.messages, page.has_more);
-      this.ensureUsers(page.messages.map((m) => m.author_id));
-      this.store.changed();
-    } catch (e) {
-      console.warn("xerrada: could not load history", e);
-    } finally {
-      this.loadingLatest.delete(channelId);
+    if (!channel?.joined) return Promise.resolve();
+    const load = this.api
+      .messages(channelId, { limit: PAGE_SIZE })
+      .then((page) => {
+        timeline.mergeLatest(page.messages, page.has_more);
+        this.ensureUsers(page.messages.map((m) => m.author_id));
+        this.store.changed();
+      })
+      .catch((e) => console.warn("xerrada: could not load history", e))
+      .finally(() => this.loadingLatest.delete(channelId));
+    this.loadingLatest.set(channelId, load);
+    return load;
+  }
+
+  /**
+   * Opens a channel at one message (a search result), highlighted: fetched with `around` when
+   * the timeline does not show it yet. A thread reply not also sent to the channel opens its
+   * thread in the side panel at that reply, with the channel at the thread's root.
+   */
+  async openAt(message: Message): Promise<void> {
+    const channelId = message.channel_id;
+    const reply = !shownInChannel(message);
+    const seq = reply ? message.thread_root! : message.seq;
+    if (reply) {
+      this.openThread(channelId, seq);
+      this.store.flashReply = { channelId, seq: message.seq, id: ++this.jumps };
+    } else {
+      this.openChannel(channelId);
     }
+    await this.loadLatest(channelId);
+    const timeline = this.store.timeline(channelId);
+    if (!timeline.showsSeq(seq)) {
+      try {
+        const page = await this.api.messages(channelId, { around: seq, limit: PAGE_SIZE });
+        timeline.mergeAround(page.messages, seq, PAGE_SIZE, page.has_more);
+        this.ensureUsers(page.messages.map((m) => m.author_id));
+      } catch (e) {
+        console.warn("xerrada: could not load the messages around a result", e);
+        this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+        return;
+      }
+    }
+    if (this.store.currentChannelId !== channelId) return;
+    this.store.jumpTo = { channelId, seq, id: ++this.jumps };
+    this.store.changed();
+  }
+
+  /** Loads the next page of the history missing between two loaded stretches (the gap). */
+  fillGap(channelId: string): Promise<void> {
+    const running = this.fillingGap.get(channelId);
+    if (running) return running;
+    const timeline = this.store.timeline(channelId);
+    const gap = timeline.gap;
+    if (!gap) return Promise.resolve();
+    const load = this.api
+      .messages(channelId, { after: gap.after, limit: PAGE_SIZE })
+      .then((page) => {
+        timeline.fillGap(page.messages, page.has_more);
+        this.ensureUsers(page.messages.map((m) => m.author_id));
+        this.store.changed();
+      })
+      .catch((e) => console.warn("xerrada: could not load the missing messages", e))
+      .finally(() => this.fillingGap.delete(channelId));
+    this.fillingGap.set(channelId, load);
+    return load;
+  }
+
+  isFillingGap(channelId: string): boolean {
+    return this.fillingGap.has(channelId);
+  }
+
+  // ---- search -------------------------------------------------------------------------------
+
+  showSearchView(): void {
+    this.store.view = "search";
+    this.store.changed();
+  }
+
+  /** Back from the search to the channel that was open. */
+  closeSearch(): void {
+    if (this.store.view !== "search") return;
+    this.store.view = "channel";
+    this.store.changed();
+  }
+
+  /** Runs a search as typed in the box (a new one), or with `more` the next page of the last. */
+  async search(query: string, more = false): Promise<void> {
+    const store = this.store;
+    const previous = store.search;
+    const q = more ? previous.query : query.trim();
+    if (!q || (more && !previous.nextCursor)) return;
+    const id = ++this.searches;
+    store.search = more
+      ? { ...previous, loading: true, error: null }
+      : { query: q, results: [], nextCursor: null, loading: true, error: null, done: false };
+    store.changed();
+    try {
+      const page = await this.api.search(q, more ? previous.nextCursor! : undefined);
+      if (id !== this.searches) return;
+      this.ensureUsers(page.results.map((r) => r.message.author_id));
+      store.search = {
+        query: q,
+        results: more ? [...store.search.results, ...page.results] : page.results,
+        nextCursor: page.next_cursor,
+        loading: false,
+        error: null,
+        done: true,
+      };
+    } catch (e) {
+      if (id !== this.searches) return;
+      const error =
+        e instanceof ApiError
+          ? { code: e.code, message: e.message }
+          : { code: e instanceof NetworkError ? "offline" : "other", message: "" };
+      store.search = { ...store.search, loading: false, error, done: true };
+    }
+    store.changed();
   }
 
   /** Scroll-back: fetches the page before the oldest loaded message (one request at a time). */

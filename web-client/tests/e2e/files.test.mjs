@@ -110,6 +110,12 @@ describe("files in a real browser", () => {
   it("attaches by button and by paste, shows progress and errors, sends; a phone sees previews, the lightbox and a PDF card", T, async () => {
     const alice = await open("alice");
     const bob = await open("bob", { viewport: { width: 360, height: 740 } });
+    // What bob's page reads of files: the thumbnail for the preview, the whole file in the lightbox.
+    const bobFileReads = [];
+    bob.page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith("/api/v1/files/")) bobFileReads.push(path);
+    });
     await openChannel(alice.page, "fitxers");
     await openChannel(bob.page, "fitxers");
     const page = alice.page;
@@ -147,7 +153,7 @@ describe("files in a real browser", () => {
     await page.locator(".upload-chip").first().waitFor({ state: "detached" });
     await until("alice's message is sent with its image", async () => (await lastMessage(page).locator(".file-image img").count()) === 1);
 
-    // Bob, on a phone: the preview (a blob: URL read with the token), its box reserved.
+    // Bob, on a phone: the preview (the thumbnail, a blob: URL read with the token), its box reserved.
     const bobMessage = bob.page.locator(".message[data-message-id]").filter({ hasText: "Aquí teniu el plànol" });
     const preview = bobMessage.locator(".file-image");
     await preview.waitFor();
@@ -156,6 +162,7 @@ describe("files in a real browser", () => {
     );
     const box = await preview.boundingBox();
     assert.ok(box.width <= 360 && Math.abs(box.width / box.height - 1.5) < 0.05, `the box keeps the image's shape: ${JSON.stringify(box)}`);
+    assert.ok(bobFileReads.length > 0 && bobFileReads.every((p) => p.endsWith("/thumbnail")), `only the thumbnail is read: ${bobFileReads}`);
     await screenshot(bob.page, "files-phone");
 
     // The lightbox, at 360 px: the whole image, its name, download and close; Escape closes it.
@@ -163,6 +170,7 @@ describe("files in a real browser", () => {
     const lightbox = bob.page.locator("dialog.lightbox[open]");
     await lightbox.waitFor();
     await until("the full image shows", async () => lightbox.locator(".lightbox-image").evaluate((img) => img.complete && img.naturalWidth === 300).catch(() => false));
+    assert.ok(bobFileReads.some((p) => !p.endsWith("/thumbnail")), `the lightbox reads the whole file: ${bobFileReads}`);
     assert.equal(await lightbox.locator(".lightbox-name").innerText(), "plànol façana.png");
     const lbBox = await lightbox.boundingBox();
     assert.ok(lbBox.width <= 360 && lbBox.x >= 0, `the lightbox fits the phone: ${JSON.stringify(lbBox)}`);

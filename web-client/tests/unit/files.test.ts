@@ -164,10 +164,13 @@ describe("file formatting", () => {
   });
 
   it("previews only the raster formats the server serves inline", () => {
-    expect(isPreviewable({ content_type: "image/png" })).toBe(true);
-    expect(isPreviewable({ content_type: "image/webp" })).toBe(true);
-    expect(isPreviewable({ content_type: "image/svg+xml" })).toBe(false);
+    expect(isPreviewable({ content_type: "image/png", width: 10, height: 10 })).toBe(true);
+    expect(isPreviewable({ content_type: "image/webp", width: 10, height: 10 })).toBe(true);
+    expect(isPreviewable({ content_type: "image/svg+xml", width: 10, height: 10 })).toBe(false);
     expect(isPreviewable({ content_type: "application/pdf" })).toBe(false);
+    // No width and height: the server has no thumbnail (too large, or not decodable), so a card.
+    expect(isPreviewable({ content_type: "image/png" })).toBe(false);
+    expect(isPreviewable({ content_type: "image/jpeg", width: 800 })).toBe(false);
     expect(fileKind({ content_type: "application/pdf", name: "a.pdf" })).toBe("pdf");
     expect(fileKind({ content_type: "application/octet-stream", name: "plànol.xlsx" })).toBe("sheet");
     expect(fileKind({ content_type: "application/zip", name: "x" })).toBe("archive");

@@ -126,6 +126,32 @@ impl Memberships {
         }
     }
 
+    /// The channels `user_id` may read: those it is a member of, and with `public` every
+    /// public channel too. From memory: a search asks for this every time.
+    pub fn readable_by(&self, user_id: &str, public: bool) -> Vec<String> {
+        let index = self.read();
+        let mut ids: Vec<String> = index
+            .by_user
+            .get(user_id)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        if public {
+            ids.extend(
+                index
+                    .channels
+                    .iter()
+                    .filter(|(_, info)| {
+                        info.kind == ChannelKind::Public && !info.members.contains(user_id)
+                    })
+                    .map(|(id, _)| id.clone()),
+            );
+        }
+        ids.sort_unstable();
+        ids
+    }
+
     /// The user and everyone who shares a channel (direct ones included) with the user.
     pub fn contacts_of(&self, user_id: &str) -> HashSet<String> {
         let index = self.read();

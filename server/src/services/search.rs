@@ -29,10 +29,10 @@ pub struct SearchParams {
 /// Longest search box accepted, in bytes.
 const MAX_QUERY_BYTES: usize = 1_000;
 
-/// Searches run one at a time. A search over a large history can hold a
-/// database connection for a long while, and SQLite's pool is small: without this bound, a
-/// crowd of searchers would keep the writer (and so every post's ack) waiting.
-static SEARCHES: Semaphore = Semaphore::const_new(1);
+/// Searches run at most two at a time (the cores of a small machine). SQLite's pool has four
+/// connections: without this bound, a crowd of searchers could keep the writer (and so every
+/// post's ack) waiting for one.
+static SEARCHES: Semaphore = Semaphore::const_new(2);
 
 pub async fn search(
     ctx: &Context,
@@ -65,17 +65,17 @@ pub async fn search(
         }
     };
 
-    // Where the caller may look: its channels now, and public ones when asked.
-    let views = ctx.store.channels_for_user(&caller.user.id).await?;
-    let visible: Vec<_> = views
-        .iter()
-        .filter(|v| v.joined || (with_public && v.channel.kind == ChannelKind::Public))
-        .collect();
-    let mut channel_ids: Vec<String> = visible.iter().map(|v| v.channel.id.clone()).collect();
+    // Where the caller may look: its channels now, and public ones when asked. From the
+    // membership cache: the store's channel list also counts every channel's unread messages,
+    // which costs more than the search itself.
+    let mut channel_ids = ctx.memberships.readable_by(&caller.user.id, with_public);
     if let Some(name) = &query.channel {
+        // Names are in the store; only `in:#` needs them.
         let wanted = name.to_lowercase();
-        let found = visible
+        let views = ctx.store.channels_for_user(&caller.user.id).await?;
+        let found = views
             .iter()
+            .filter(|v| v.joined || (with_public && v.channel.kind == ChannelKind::Public))
             .find(|v| v.channel.name.to_lowercase() == wanted)
             .ok_or_else(|| {
                 AppError::Invalid(format!("in:#{name}: no channel of yours has that name"))

@@ -349,12 +349,30 @@ export class Timeline {
     return this.represent(messageId);
   }
 
-  /** A `message_deleted` event, or our own delete answered 204: the message becomes a tombstone. */
+  /**
+   * A `message_deleted` event, or our own delete answered 204: the message becomes a tombstone.
+   * A deleted reply no longer counts on its root, as the server counts it. Only a reply loaded
+   * here and not yet a tombstone is taken off, so a root copied from the server after the
+   * delete (which already leaves it out) is not counted down twice.
+   */
   markDeleted(messageId: string): boolean {
     const known = this.known(messageId);
     if (known.deleted) return false;
+    const loaded = this.find(messageId);
     known.deleted = true;
+    if (loaded && !loaded.deleted && loaded.thread_root !== null && loaded.thread_root !== undefined) {
+      this.forgetReply(loaded.thread_root);
+    }
     return this.represent(messageId);
+  }
+
+  /** One reply fewer on the root at `rootSeq`, when it is loaded. */
+  private forgetReply(rootSeq: number): void {
+    const index = this.indexOf(rootSeq);
+    const root = this.messages[index];
+    if (!root || root.seq !== rootSeq || !root.reply_count) return;
+    this.messages[index] = { ...root, reply_count: root.reply_count - 1 };
+    this.changed();
   }
 
   /** The loaded message with this seq, if any. */

@@ -107,6 +107,24 @@ describe("thread replies in the engine", () => {
     expect(store.timeline("c1").find("m5")!.reply_count).toBe(1);
   });
 
+  it("a deleted reply no longer counts on its root, once, as the server counts it", () => {
+    const { store, engine } = setup();
+    const timeline = store.timeline("c1");
+    timeline.mergeLatest([message(5)], false);
+    engine.handleFrame(posted(11, { thread_root: 5 }));
+    engine.handleFrame(posted(12, { thread_root: 5, author_id: "ann" }));
+    expect(timeline.find("m5")!.reply_count).toBe(2);
+    engine.handleFrame({ type: "message_deleted", channel_id: "c1", seq: 13, message_id: "m11", user_id: "bob" } as ServerFrame);
+    expect(timeline.find("m5")!.reply_count).toBe(1);
+    // The same event again (a replay): no drift.
+    engine.handleFrame({ type: "message_deleted", channel_id: "c1", seq: 13, message_id: "m11", user_id: "bob" } as ServerFrame);
+    expect(timeline.find("m5")!.reply_count).toBe(1);
+    // A reply the server already sent as a tombstone is not counted down again.
+    timeline.mergeLatest([message(5, { reply_count: 1 }), message(11, { thread_root: 5, deleted: true, body: "" })], false);
+    engine.handleFrame({ type: "message_deleted", channel_id: "c1", seq: 13, message_id: "m11", user_id: "bob" } as ServerFrame);
+    expect(timeline.find("m5")!.reply_count).toBe(1);
+  });
+
   it("a read frame for a thread does not move the channel's own read marker", () => {
     const { store, engine } = setup();
     store.channels.set("c1", { ...store.channels.get("c1")!, last_seq: 20, last_read_seq: 10, unread: 3 });

@@ -280,3 +280,118 @@ async fn replies_shown_in_the_channel_and_markers_set_from_sockets() {
         assert_eq!(status, 400);
     }
 }
+
+/// "Mark unread" on a reply that stays in its thread: the thread's marker goes back to just
+/// before it (it never did before), the thread is followed again, every socket of the reader
+/// hears of it, and the channel's own marker does not move.
+#[tokio::test]
+async fn a_reply_marked_unread_moves_the_thread_marker_back() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let bernat = app.create_user(&admin, "bernat").await;
+    let channel = app.create_channel(&anna, "obres", "public").await;
+    app.join(&bernat, &channel).await;
+    let (_, root) = app.send(&anna, &channel, "Pressupost").await;
+    let root_seq = root["seq"].as_i64().expect("seq");
+    let mut replies = Vec::new();
+    for body in ["Primer", "Segon", "Tercer"] {
+        let (status, sent) = reply(&app, &bernat, &channel, root_seq, body).await;
+        assert_eq!(status, 201, "{sent}");
+        replies.push(sent["seq"].as_i64().expect("seq"));
+    }
+    let thread = format!("/api/v1/channels/{channel}/threads/{root_seq}");
+    let (status, _) = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("{thread}/read"),
+            Some(&anna.token),
+            Some(json!({"seq": replies[2]})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, before) = app
+        .get(&format!("/api/v1/channels/{channel}"), &anna.token)
+        .await;
+    // She left the thread: marking unread must bring it back to her threads.
+    assert_eq!(
+        app.delete(&format!("{thread}/follow"), &anna.token).await.0,
+        204
+    );
+    assert_eq!(followed(&app, &anna).await, []);
+
+    let mut anna_one = app.connect(&anna).await;
+    let mut anna_two = app.connect(&anna).await;
+    let (status, marker) = app
+        .post(
+            &format!("{thread}/unread"),
+            &anna.token,
+            json!({"seq": replies[1]}),
+        )
+        .await;
+    assert_eq!(
+        (status, marker["last_read_seq"].as_i64()),
+        (200, Some(replies[1] - 1)),
+        "{marker}"
+    );
+    for ws in [&mut anna_one, &mut anna_two] {
+        let read = ws.next_of_type("read").await;
+        assert_eq!(
+            read,
+            json!({"type": "read", "channel_id": channel, "seq": replies[1] - 1,
+                   "thread_root": root_seq})
+        );
+    }
+    assert_eq!(
+        followed(&app, &anna).await,
+        [(root_seq, 2)],
+        "the second and third replies are unread again"
+    );
+    let (_, after) = app
+        .get(&format!("/api/v1/channels/{channel}"), &anna.token)
+        .await;
+    assert_eq!(
+        after["last_read_seq"], before["last_read_seq"],
+        "the channel's marker is not the thread's"
+    );
+    // Forward works too, clamped to the channel's last seq; bernat's own view is untouched.
+    let (_, marker) = app
+        .post(
+            &format!("{thread}/unread"),
+            &anna.token,
+            json!({"seq": 999}),
+        )
+        .await;
+    assert_eq!(marker["last_read_seq"].as_i64(), Some(replies[2]));
+    assert_eq!(followed(&app, &bernat).await, [(root_seq, 0)]);
+
+    // Bad input: no seq, seq below 1, a reply as root, an unknown root, not a member.
+    let outsider = app.create_user(&admin, "oriol").await;
+    for (path, who, body, status) in [
+        (format!("{thread}/unread"), &anna, json!({"seq": 0}), 400),
+        (format!("{thread}/unread"), &anna, json!({}), 422),
+        (format!("{thread}/unread"), &anna, json!({"seq": "x"}), 422),
+        (
+            format!("/api/v1/channels/{channel}/threads/{}/unread", replies[0]),
+            &anna,
+            json!({"seq": 1}),
+            404,
+        ),
+        (
+            format!("/api/v1/channels/{channel}/threads/999/unread"),
+            &anna,
+            json!({"seq": 1}),
+            404,
+        ),
+        (
+            format!("{thread}/unread"),
+            &outsider,
+            json!({"seq": 2}),
+            403,
+        ),
+    ] {
+        let (code, answer) = app.post(&path, &who.token, body.clone()).await;
+        assert_eq!(code, status, "{path} {body}: {answer}");
+        assert!(answer["code"].is_string(), "{path}: {answer}");
+    }
+}

@@ -91,6 +91,10 @@ pub fn router(ctx: Arc<Context>) -> Router {
             put(threads::follow).delete(threads::unfollow),
         )
         .route("/channels/{id}/threads/{root_seq}/read", put(threads::read))
+        .route(
+            "/channels/{id}/threads/{root_seq}/unread",
+            post(threads::unread),
+        )
         .route("/threads", get(threads::followed))
         .route("/channels/{id}/pins", get(pins::list))
         .route(

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use xerrada_protocol::{ReadMarker, ThreadList, ThreadPage, ThreadReadRequest};
+use xerrada_protocol::{MarkUnreadRequest, ReadMarker, ThreadList, ThreadPage, ThreadReadRequest};
 
 use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Caller;
@@ -65,6 +65,18 @@ pub async fn read(
     let root = root_seq(&raw)?;
     let last_read_seq =
         threads::mark_read(&ctx, &caller.user.id, &channel_id, root, req.seq, None).await?;
+    Ok(Json(ReadMarker { last_read_seq }))
+}
+
+pub async fn unread(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path((channel_id, raw)): Path<(String, String)>,
+    ApiJson(req): ApiJson<MarkUnreadRequest>,
+) -> HttpResult<Json<ReadMarker>> {
+    let root = root_seq(&raw)?;
+    let last_read_seq =
+        threads::mark_unread(&ctx, &caller.user.id, &channel_id, root, req.seq).await?;
     Ok(Json(ReadMarker { last_read_seq }))
 }
 

@@ -102,6 +102,36 @@ pub async fn mark_read(
     Ok(marker)
 }
 
+/// `POST .../threads/{root_seq}/unread`: "mark unread from this reply". The caller's marker
+/// in the thread goes back to just before `seq` and the thread is followed, so the Fils view
+/// lists it with its unread replies; every socket of the caller, the asking one included,
+/// gets the `read` frame (as the channel's own "mark unread" does).
+pub async fn mark_unread(
+    ctx: &Context,
+    user_id: &str,
+    channel_id: &str,
+    root_seq: i64,
+    seq: i64,
+) -> AppResult<i64> {
+    require_member(ctx, user_id, channel_id).await?;
+    if seq < 1 {
+        return Err(AppError::Invalid("seq must be 1 or more".into()));
+    }
+    require_root(ctx, channel_id, root_seq).await?;
+    let marker = ctx
+        .store
+        .mark_thread_unread_from(user_id, channel_id, root_seq, seq)
+        .await?;
+    let frame = OutFrame::encode(&ServerFrame::Read {
+        channel_id: channel_id.to_owned(),
+        seq: marker,
+        thread_root: Some(root_seq),
+    });
+    ctx.hub
+        .deliver_to_users([&user_id.to_owned()], &frame, None);
+    Ok(marker)
+}
+
 /// `GET /threads?before=&limit=`: the caller's followed threads, most recent reply first.
 /// `before` is the `last_reply_at` of the last thread of the previous page.
 pub async fn followed(

@@ -36,6 +36,16 @@ pub trait ThreadStore: Send + Sync {
         root_seq: i64,
         seq: i64,
     ) -> StoreResult<i64>;
+    /// "Mark unread from this reply": puts the caller's marker in the thread just before
+    /// `seq` (back or forward, never past the channel's `last_seq`) and follows the thread, so
+    /// it shows among the caller's threads with its unread replies; returns the marker.
+    async fn mark_thread_unread_from(
+        &self,
+        user_id: &str,
+        channel_id: &str,
+        root_seq: i64,
+        seq: i64,
+    ) -> StoreResult<i64>;
     /// The threads `user_id` follows in channels it is a member of, most recent reply first,
     /// those whose last reply is before `before` when given, at most `limit`.
     async fn followed_threads(

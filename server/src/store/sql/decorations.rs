@@ -6,41 +6,95 @@ use xerrada_protocol::{Reaction, THREAD_PARTICIPANTS_SHOWN};
 
 use super::*;
 
-/// Fills reactions and thread summaries of `messages`, all of `channel_id`.
+/// Fills reactions, mentions, pins and thread summaries of `messages`, which may come from
+/// several channels (a search page, the saved messages): one statement per decoration for the
+/// whole page, never one per channel, so a page of twenty results in twenty channels costs five
+/// statements, not a hundred.
 pub(super) async fn decorate(
     conn: &mut DbConnection,
-    channel_id: &str,
     mut messages: Vec<&mut Message>,
 ) -> StoreResult<()> {
-    attach_thread_summaries(conn, channel_id, &mut messages).await?;
-    attach_mentions(conn, channel_id, &mut messages).await?;
-    attach_pins(conn, channel_id, &mut messages).await?;
+    attach_thread_summaries(conn, &mut messages).await?;
+    attach_mentions(conn, &mut messages).await?;
+    attach_pins(conn, &mut messages).await?;
     attach(conn, messages).await
 }
 
-/// `pinned` of `messages`.
-async fn attach_pins(
-    conn: &mut DbConnection,
-    channel_id: &str,
-    messages: &mut [&mut Message],
-) -> StoreResult<()> {
-    let mut ids: Vec<String> = messages
+/// Keys of `messages` grouped by channel, each group sorted and without repeats.
+fn by_channel<K: Ord>(
+    messages: &[&mut Message],
+    key: impl Fn(&Message) -> Option<K>,
+) -> Vec<(String, Vec<K>)> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<K>> = Default::default();
+    for message in messages {
+        if let Some(k) = key(message) {
+            groups.entry(&message.channel_id).or_default().push(k);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(channel, mut keys)| {
+            keys.sort_unstable();
+            keys.dedup();
+            (channel.to_owned(), keys)
+        })
+        .collect()
+}
+
+/// `groups` cut into statements of at most `MAX_BOUND_PER_STATEMENT` values (a channel id and
+/// each of its keys count one).
+fn statements<K: Clone>(groups: Vec<(String, Vec<K>)>) -> Vec<Vec<(String, Vec<K>)>> {
+    let mut statements = Vec::new();
+    let mut current: Vec<(String, Vec<K>)> = Vec::new();
+    let mut bound = 0;
+    for (channel, keys) in groups {
+        for part in keys.chunks(MAX_BOUND_PER_STATEMENT - 1) {
+            if bound + 1 + part.len() > MAX_BOUND_PER_STATEMENT {
+                statements.push(std::mem::take(&mut current));
+                bound = 0;
+            }
+            bound += 1 + part.len();
+            current.push((channel.clone(), part.to_vec()));
+        }
+    }
+    if !current.is_empty() {
+        statements.push(current);
+    }
+    statements
+}
+
+/// The condition "`channel_column` and `key_column` are one of `groups`", with values numbered
+/// from 1 by `dialect::param` in the order `bind` must give them: each channel, then its keys.
+/// Each term is an index range per channel on both engines.
+fn condition<K>(channel_column: &str, key_column: &str, groups: &[(String, Vec<K>)]) -> String {
+    let mut next = 1;
+    let terms: Vec<String> = groups
         .iter()
-        .filter(|m| !m.deleted)
-        .map(|m| m.id.clone())
+        .map(|(_, keys)| {
+            let channel = dialect::param(next);
+            let list = placeholders(next + 1, keys.len());
+            next += 1 + keys.len();
+            format!("({channel_column} = {channel} AND {key_column} IN ({list}))")
+        })
         .collect();
-    ids.sort_unstable();
-    ids.dedup();
+    format!("({})", terms.join(" OR "))
+}
+
+/// `pinned` of `messages`.
+async fn attach_pins(conn: &mut DbConnection, messages: &mut [&mut Message]) -> StoreResult<()> {
+    let groups = by_channel(messages, |m| (!m.deleted).then(|| m.id.clone()));
     let mut pinned = std::collections::HashSet::new();
-    for chunk in ids.chunks(MAX_BOUND_PER_STATEMENT) {
+    for groups in statements(groups) {
         let sql = format!(
-            "SELECT message_id FROM pins WHERE channel_id = {} AND message_id IN ({})",
-            dialect::param(1),
-            placeholders(2, chunk.len())
+            "SELECT message_id FROM pins WHERE {}",
+            condition("channel_id", "message_id", &groups)
         );
-        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(channel_id);
-        for id in chunk {
-            query = query.bind(id);
+        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+        for (channel, ids) in &groups {
+            query = query.bind(channel);
+            for id in ids {
+                query = query.bind(id);
+            }
         }
         pinned.extend(query.fetch_all(&mut *conn).await.map_err(db_error)?);
     }
@@ -53,35 +107,29 @@ async fn attach_pins(
 /// `mentions` of `messages`, as resolved when each was posted or last edited.
 async fn attach_mentions(
     conn: &mut DbConnection,
-    channel_id: &str,
     messages: &mut [&mut Message],
 ) -> StoreResult<()> {
-    let mut seqs: Vec<i64> = messages
-        .iter()
-        .filter(|m| !m.deleted)
-        .map(|m| m.seq)
-        .collect();
-    seqs.sort_unstable();
-    seqs.dedup();
-    let mut by_seq: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in seqs.chunks(MAX_BOUND_PER_STATEMENT) {
+    let groups = by_channel(messages, |m| (!m.deleted).then_some(m.seq));
+    let mut by_message: HashMap<(String, i64), Vec<String>> = HashMap::new();
+    for groups in statements(groups) {
         let sql = format!(
-            "SELECT seq, user_id FROM mentions WHERE channel_id = {} AND seq IN ({})
-             ORDER BY seq, user_id",
-            dialect::param(1),
-            placeholders(2, chunk.len())
+            "SELECT channel_id, seq, user_id FROM mentions WHERE {}
+             ORDER BY channel_id, seq, user_id",
+            condition("channel_id", "seq", &groups)
         );
-        let mut query =
-            sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(channel_id);
-        for seq in chunk {
-            query = query.bind(seq);
+        let mut query = sqlx::query_as::<_, (String, i64, String)>(sqlx::AssertSqlSafe(sql));
+        for (channel, seqs) in &groups {
+            query = query.bind(channel);
+            for seq in seqs {
+                query = query.bind(seq);
+            }
         }
-        for (seq, user_id) in query.fetch_all(&mut *conn).await.map_err(db_error)? {
-            by_seq.entry(seq).or_default().push(user_id);
+        for (channel, seq, user_id) in query.fetch_all(&mut *conn).await.map_err(db_error)? {
+            by_message.entry((channel, seq)).or_default().push(user_id);
         }
     }
     for message in messages.iter_mut() {
-        if let Some(users) = by_seq.get(&message.seq) {
+        if let Some(users) = by_message.get(&(message.channel_id.clone(), message.seq)) {
             message.mentions = users.clone();
         }
     }
@@ -91,62 +139,59 @@ async fn attach_mentions(
 /// `reply_count`, `last_reply_at` and `participant_ids` of the roots among `messages`.
 async fn attach_thread_summaries(
     conn: &mut DbConnection,
-    channel_id: &str,
     messages: &mut [&mut Message],
 ) -> StoreResult<()> {
-    let mut roots: Vec<i64> = messages
-        .iter()
-        .filter(|m| m.thread_root.is_none())
-        .map(|m| m.seq)
-        .collect();
-    roots.sort_unstable();
-    roots.dedup();
-    let mut counts: HashMap<i64, (i64, Option<String>)> = HashMap::new();
-    let mut participants: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in roots.chunks(MAX_BOUND_PER_STATEMENT) {
-        // Generated statements number every value with `dialect::param`, never `$N`.
-        let channel = dialect::param(1);
-        let list = placeholders(2, chunk.len());
+    let groups = by_channel(messages, |m| m.thread_root.is_none().then_some(m.seq));
+    let mut counts: HashMap<(String, i64), (i64, Option<String>)> = HashMap::new();
+    let mut participants: HashMap<(String, i64), Vec<String>> = HashMap::new();
+    for groups in statements(groups) {
+        let roots = condition("channel_id", "thread_root", &groups);
         let sql = format!(
-            "SELECT thread_root, COUNT(*), MAX(created_at) FROM events
-             WHERE channel_id = {channel} AND kind = 'message' AND deleted = FALSE
-               AND thread_root IN ({list})
-             GROUP BY thread_root"
-        );
-        let mut query = sqlx::query_as::<_, (i64, i64, Option<String>)>(sqlx::AssertSqlSafe(sql))
-            .bind(channel_id);
-        for root in chunk {
-            query = query.bind(root);
-        }
-        for (root, count, last) in query.fetch_all(&mut *conn).await.map_err(db_error)? {
-            counts.insert(root, (count, last));
-        }
-        if counts.is_empty() {
-            continue;
-        }
-        let sql = format!(
-            "SELECT thread_root, actor_id, MIN(seq) AS first_seq FROM events
-             WHERE channel_id = {channel} AND kind = 'message' AND deleted = FALSE
-               AND thread_root IN ({list})
-             GROUP BY thread_root, actor_id ORDER BY thread_root, first_seq"
+            "SELECT channel_id, thread_root, COUNT(*), MAX(created_at) FROM events
+             WHERE {roots} AND kind = 'message' AND deleted = FALSE
+             GROUP BY channel_id, thread_root"
         );
         let mut query =
-            sqlx::query_as::<_, (i64, String, i64)>(sqlx::AssertSqlSafe(sql)).bind(channel_id);
-        for root in chunk {
-            query = query.bind(root);
+            sqlx::query_as::<_, (String, i64, i64, Option<String>)>(sqlx::AssertSqlSafe(sql));
+        for (channel, seqs) in &groups {
+            query = query.bind(channel);
+            for seq in seqs {
+                query = query.bind(seq);
+            }
         }
-        for (root, author, _) in query.fetch_all(&mut *conn).await.map_err(db_error)? {
-            let shown = participants.entry(root).or_default();
+        let found = query.fetch_all(&mut *conn).await.map_err(db_error)?;
+        if found.is_empty() {
+            continue;
+        }
+        for (channel, root, count, last) in found {
+            counts.insert((channel, root), (count, last));
+        }
+        let sql = format!(
+            "SELECT channel_id, thread_root, actor_id, MIN(seq) AS first_seq FROM events
+             WHERE {roots} AND kind = 'message' AND deleted = FALSE
+             GROUP BY channel_id, thread_root, actor_id
+             ORDER BY channel_id, thread_root, first_seq"
+        );
+        let mut query = sqlx::query_as::<_, (String, i64, String, i64)>(sqlx::AssertSqlSafe(sql));
+        for (channel, seqs) in &groups {
+            query = query.bind(channel);
+            for seq in seqs {
+                query = query.bind(seq);
+            }
+        }
+        for (channel, root, author, _) in query.fetch_all(&mut *conn).await.map_err(db_error)? {
+            let shown = participants.entry((channel, root)).or_default();
             if shown.len() < THREAD_PARTICIPANTS_SHOWN {
                 shown.push(author);
             }
         }
     }
     for message in messages.iter_mut().filter(|m| m.thread_root.is_none()) {
-        if let Some((count, last)) = counts.get(&message.seq) {
+        let key = (message.channel_id.clone(), message.seq);
+        if let Some((count, last)) = counts.get(&key) {
             message.reply_count = u32::try_from(*count).unwrap_or(u32::MAX);
             message.last_reply_at = last.clone();
-            message.participant_ids = participants.remove(&message.seq).unwrap_or_default();
+            message.participant_ids = participants.remove(&key).unwrap_or_default();
         }
     }
     Ok(())

@@ -39,7 +39,7 @@ impl EventStore for DbStore {
         }
         if !messages.is_empty() {
             let mut conn = self.pool.acquire().await.map_err(db_error)?;
-            decorations::decorate(&mut conn, channel_id, messages.iter_mut().collect()).await?;
+            decorations::decorate(&mut conn, messages.iter_mut().collect()).await?;
         }
         Ok(MessageSlice { messages, has_more })
     }
@@ -57,7 +57,7 @@ impl EventStore for DbStore {
             return Ok(None);
         };
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        decorations::decorate(&mut conn, channel_id, vec![&mut message]).await?;
+        decorations::decorate(&mut conn, vec![&mut message]).await?;
         Ok(Some(message))
     }
 
@@ -101,7 +101,7 @@ impl EventStore for DbStore {
             .collect::<Vec<_>>();
         if !messages.is_empty() {
             let mut conn = self.pool.acquire().await.map_err(db_error)?;
-            decorations::decorate(&mut conn, channel_id, messages).await?;
+            decorations::decorate(&mut conn, messages).await?;
         }
         Ok(events)
     }

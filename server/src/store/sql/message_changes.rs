@@ -174,7 +174,7 @@ pub(super) async fn edit(
     )
     .await?;
     // The new version replaces the old one in clients: it carries the reactions too.
-    decorations::decorate(&mut *tx, channel_id, vec![&mut message]).await?;
+    decorations::decorate(&mut *tx, vec![&mut message]).await?;
     Ok(WriteOutcome::Committed(ChannelEvent {
         channel_id: channel_id.clone(),
         seq,

@@ -118,12 +118,7 @@ impl PinStore for DbStore {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        decorate(
-            &mut conn,
-            channel_id,
-            pins.iter_mut().map(|p| &mut p.message).collect(),
-        )
-        .await?;
+        decorate(&mut conn, pins.iter_mut().map(|p| &mut p.message).collect()).await?;
         Ok(pins)
     }
 
@@ -181,16 +176,11 @@ impl PinStore for DbStore {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        let mut by_channel: HashMap<String, Vec<&mut Message>> = HashMap::new();
-        for item in saved.iter_mut() {
-            by_channel
-                .entry(item.message.channel_id.clone())
-                .or_default()
-                .push(&mut item.message);
-        }
-        for (channel_id, messages) in by_channel {
-            decorate(&mut conn, &channel_id, messages).await?;
-        }
+        decorate(
+            &mut conn,
+            saved.iter_mut().map(|s| &mut s.message).collect(),
+        )
+        .await?;
         Ok(saved)
     }
 
@@ -204,8 +194,7 @@ impl PinStore for DbStore {
             return Ok(None);
         };
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        let channel_id = message.channel_id.clone();
-        decorate(&mut conn, &channel_id, vec![&mut message]).await?;
+        decorate(&mut conn, vec![&mut message]).await?;
         Ok(Some(message))
     }
 }

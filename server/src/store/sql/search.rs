@@ -218,17 +218,7 @@ impl SearchStore for DbStore {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        let mut channels: Vec<String> = hits.iter().map(|h| h.message.channel_id.clone()).collect();
-        channels.sort_unstable();
-        channels.dedup();
-        for channel in channels {
-            let messages = hits
-                .iter_mut()
-                .filter(|h| h.message.channel_id == channel)
-                .map(|h| &mut h.message)
-                .collect();
-            decorate(&mut conn, &channel, messages).await?;
-        }
+        decorate(&mut conn, hits.iter_mut().map(|h| &mut h.message).collect()).await?;
         Ok(hits)
     }
 }

@@ -125,7 +125,7 @@ impl ThreadStore for DbStore {
             .collect::<StoreResult<Vec<_>>>()?;
         let mut all: Vec<&mut Message> = replies.iter_mut().collect();
         all.push(&mut root);
-        decorate(&mut conn, channel_id, all).await?;
+        decorate(&mut conn, all).await?;
         Ok(Some((
             root,
             MessageSlice {
@@ -182,6 +182,33 @@ impl ThreadStore for DbStore {
             .map_err(db_error)
     }
 
+    async fn mark_thread_unread_from(
+        &self,
+        user_id: &str,
+        channel_id: &str,
+        root_seq: i64,
+        seq: i64,
+    ) -> StoreResult<i64> {
+        let sql = format!(
+            "INSERT INTO thread_follows (user_id, channel_id, root_seq, following, last_read_seq)
+             VALUES ($1, $2, $3, TRUE,
+                     {least}({greatest}($4 - 1, 0), (SELECT last_seq FROM channels WHERE id = $2)))
+             ON CONFLICT (user_id, channel_id, root_seq) DO UPDATE
+             SET following = TRUE, last_read_seq = excluded.last_read_seq
+             RETURNING last_read_seq",
+            least = dialect::LEAST,
+            greatest = dialect::GREATEST,
+        );
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(channel_id)
+            .bind(root_seq)
+            .bind(seq)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
     async fn followed_threads(
         &self,
         user_id: &str,
@@ -216,10 +243,9 @@ impl ThreadStore for DbStore {
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
         let mut threads = Vec::with_capacity(rows.len());
         for (channel_id, root_seq, last_read_seq, unread) in rows {
-            let Some(mut root) = root(&mut conn, &channel_id, root_seq).await? else {
+            let Some(root) = root(&mut conn, &channel_id, root_seq).await? else {
                 continue;
             };
-            decorate(&mut conn, &channel_id, vec![&mut root]).await?;
             threads.push(FollowedThread {
                 channel_id,
                 root,
@@ -227,6 +253,7 @@ impl ThreadStore for DbStore {
                 unread_replies: u32::try_from(unread).unwrap_or(u32::MAX),
             });
         }
+        decorate(&mut conn, threads.iter_mut().map(|t| &mut t.root).collect()).await?;
         Ok(threads)
     }
 }

@@ -293,6 +293,11 @@ export class Api {
     return this.request("POST", `/channels/${encodeURIComponent(id)}/unread`, { seq });
   }
 
+  /** Marks a thread unread from the reply at `seq` on (the thread is followed again). */
+  markThreadUnread(channelId: string, rootSeq: number, seq: number): Promise<{ last_read_seq: number }> {
+    return this.request("POST", `/channels/${encodeURIComponent(channelId)}/threads/${rootSeq}/unread`, { seq });
+  }
+
   updateUser(id: string, patch: UpdateUserRequest): Promise<User> {
     return this.request("PATCH", `/users/${encodeURIComponent(id)}`, patch);
   }

@@ -1,12 +1,17 @@
 // A channel's settings: topic and purpose (any member), name and archiving (its owner or an
 // admin), muting (one's own), leaving, and the members with their presence; members of a
-// private channel (and admins) add and remove people.
+// private channel (and admins) add and remove people, picked from the directory as they type
+// (arrows and Enter, or a tap).
 import { useEffect, useState } from "preact/hooks";
 import type { Channel, User } from "../protocol";
 import { t } from "../i18n";
 import { useServices, useStore } from "./context";
 import { Dialog, errorMessage } from "./dialogs";
+import { peopleMatching } from "./mentionComplete";
 import { PresenceDot } from "./people";
+
+/** Ask the directory this long after the last key. */
+const SEARCH_DELAY_MS = 150;
 
 export function ChannelSettingsDialog({ channel, onClose }: { channel: Channel; onClose: () => void }) {
   const store = useStore();
@@ -22,6 +27,10 @@ export function ChannelSettingsDialog({ channel, onClose }: { channel: Channel; 
   const [purpose, setPurpose] = useState(channel.purpose);
   const [members, setMembers] = useState<User[]>([]);
   const [newMember, setNewMember] = useState("");
+  /** The suggestion the arrows point at. */
+  const [active, setActive] = useState(0);
+  /** The user closed the suggestions (Escape): they stay closed until the text changes. */
+  const [dismissed, setDismissed] = useState(false);
   const [error, setError] = useState("");
   const [notice, setNotice] = useState("");
   const [busy, setBusy] = useState(false);
@@ -30,14 +39,27 @@ export function ChannelSettingsDialog({ channel, onClose }: { channel: Channel; 
     engine.refreshMembers(channel.id).then(setMembers, () => undefined);
   }, [engine, channel.id]);
 
+  // The directory is loaded at start; asking the server as the user types finds anyone newer
+  // (they join store.users, which the suggestions come from).
+  const query = newMember.trim().replace(/^@/, "");
+  useEffect(() => {
+    if (!canChangeMembers || !query) return;
+    const timer = setTimeout(() => void engine.searchUsers(query).catch(() => undefined), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [engine, query, canChangeMembers]);
+  const memberIds = new Set(members.map((u) => u.id));
+  const suggestions = canChangeMembers && query && !dismissed ? peopleMatching(query, store.users.values(), memberIds) : [];
+  const listOpen = suggestions.length > 0;
+  const current = listOpen ? suggestions[Math.min(active, suggestions.length - 1)]! : null;
+
   /** Runs one change, showing the server's refusal in the dialog. */
-  const run = async (change: () => unknown, done = "") => {
+  const run = async (change: () => unknown, done: string | (() => string) = "") => {
     setBusy(true);
     setError("");
     setNotice("");
     try {
       await change();
-      setNotice(done);
+      setNotice(typeof done === "string" ? done : done());
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -55,16 +77,35 @@ export function ChannelSettingsDialog({ channel, onClose }: { channel: Channel; 
     void run(() => engine.updateChannel(channel.id, patch), t("channelSettings.saved"));
   };
 
-  const addMember = (event: Event) => {
-    event.preventDefault();
-    const wanted = newMember.trim().replace(/^@/, "").toLowerCase();
-    void run(async () => {
-      const found = (await engine.searchUsers(wanted)).find((u) => u.username.toLowerCase() === wanted);
-      if (!found) throw new Error("not found");
-      await engine.setMember(channel.id, found.id, true);
-      setNewMember("");
-      setMembers(await engine.refreshMembers(channel.id));
-    });
+  /** Adds `user`, or else the person whose username was typed in full. */
+  const addMember = (user: User | null) => {
+    const wanted = query.toLowerCase();
+    let added = user;
+    void run(
+      async () => {
+        added ??= (await engine.searchUsers(wanted)).find((u) => u.username.toLowerCase() === wanted) ?? null;
+        if (!added) throw new Error("not found");
+        await engine.setMember(channel.id, added.id, true);
+        setNewMember("");
+        setActive(0);
+        setMembers(await engine.refreshMembers(channel.id));
+      },
+      () => t("channelSettings.added", { name: added?.display_name || added?.username || wanted }),
+    );
+  };
+
+  const onPickerKey = (event: KeyboardEvent) => {
+    if (event.isComposing || !listOpen) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      setActive((Math.min(active, suggestions.length - 1) + step + suggestions.length) % suggestions.length);
+    } else if (event.key === "Escape") {
+      // Closes the list, not the dialog.
+      event.preventDefault();
+      event.stopPropagation();
+      setDismissed(true);
+    }
   };
 
   const removeMember = (user: User) =>
@@ -139,14 +180,59 @@ export function ChannelSettingsDialog({ channel, onClose }: { channel: Channel; 
         ))}
       </ul>
       {canChangeMembers && (
-        <form class="add-member" onSubmit={addMember}>
-          <label class="field">
-            <span>{t("channelSettings.addLabel")}</span>
-            <input value={newMember} onInput={(e) => setNewMember(e.currentTarget.value)} />
-          </label>
-          <button type="submit" class="button" disabled={busy || !newMember.trim()}>
-            {t("channelSettings.add")}
-          </button>
+        <form
+          class="add-member-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!busy && query) addMember(current);
+          }}
+        >
+          <div class="add-member">
+            <label class="field">
+              <span>{t("channelSettings.addLabel")}</span>
+              <input
+                value={newMember}
+                onInput={(e) => {
+                  setNewMember(e.currentTarget.value);
+                  setActive(0);
+                  setDismissed(false);
+                }}
+                onKeyDown={onPickerKey}
+                role="combobox"
+                autocomplete="off"
+                aria-autocomplete="list"
+                aria-expanded={listOpen}
+                aria-controls="member-suggestions"
+                aria-activedescendant={current ? `member-suggestion-${current.id}` : undefined}
+                aria-describedby="member-hint"
+              />
+            </label>
+            <button type="submit" class="button" disabled={busy || !query}>
+              {t("channelSettings.add")}
+            </button>
+          </div>
+          <ul id="member-suggestions" class="command-list member-suggestions" role="listbox" aria-label={t("channelSettings.suggestions")} hidden={!listOpen}>
+            {suggestions.map((user) => (
+              <li
+                key={user.id}
+                id={`member-suggestion-${user.id}`}
+                role="option"
+                aria-selected={user === current}
+                class={user === current ? "command-option active" : "command-option"}
+                // Keep the focus in the box: a click or tap adds without blurring it.
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => {
+                  if (!busy) addMember(user);
+                }}
+              >
+                <span class="command-name">{`@${user.username}`}</span>
+                <span class="command-description">{user.display_name}</span>
+              </li>
+            ))}
+          </ul>
+          <p id="member-hint" class="muted small">
+            {t(typeof window !== "undefined" && window.matchMedia("(pointer: coarse)").matches ? "channelSettings.addHintTouch" : "channelSettings.addHint")}
+          </p>
         </form>
       )}
     </Dialog>

@@ -1,5 +1,6 @@
 // A message shown out of its timeline (pins, saved messages): author, time, text and a line
-// saying why it is here. Clicking it opens its channel (or its thread, for a reply).
+// saying why it is here. Clicking it opens its channel at it, highlighted (or its thread at
+// it, for a reply kept there), as a search result does.
 import { useMemo } from "preact/hooks";
 import type { Message } from "../protocol";
 import { formatDateTime, formatFull } from "../i18n";
@@ -10,15 +11,23 @@ import { FileList } from "./Files";
 
 const noop = async () => undefined;
 
-export function MessageCard({ message, note }: { message: Message; note: string }) {
+interface MessageCardProps {
+  message: Message;
+  /** Why it is here ("pinned by …", "in …"): the link that opens it. */
+  note: string;
+  /** Called before the jump (the pins panel makes way on a phone). */
+  onOpen?: () => void;
+}
+
+export function MessageCard({ message, note, onOpen }: MessageCardProps) {
   const store = useStore();
   const { engine } = useServices();
   const myName = store.me?.username.toLowerCase();
   const options = useMemo(() => ({ isMe: (u: string) => u.toLowerCase() === myName }), [myName]);
   const name = store.displayName(message.author_id);
   const open = () => {
-    if (message.thread_root !== null && message.thread_root !== undefined) engine.openThread(message.channel_id, message.thread_root);
-    else engine.openChannel(message.channel_id);
+    onOpen?.();
+    void engine.openAt(message);
   };
   return (
     <div class="message message-card" data-message-id={message.id}>

@@ -437,7 +437,6 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
         onReact={onReact}
         onStartEdit={onStartEdit}
         onReplyInThread={(message) => engine.openThread(channel.id, message.thread_root ?? message.seq)}
-        canMarkUnread={() => true}
         composerId="composer-input"
       />
     </div>

@@ -37,7 +37,7 @@ export interface MessageMenuProps {
   saved: boolean;
   onTogglePin: () => void;
   onToggleSave: () => void;
-  /** Marks the channel unread from this message on. */
+  /** Marks the channel (or, for a reply kept in its thread, the thread) unread from this message on. */
   onMarkUnread?: () => void;
   onClose: (returnFocus: boolean) => void;
 }

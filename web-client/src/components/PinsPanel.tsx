@@ -5,12 +5,19 @@ import { useServices, useStore } from "./context";
 import { BackIcon, CloseIcon } from "./icons";
 import { MessageCard } from "./MessageCard";
 
+/** Where the side panels cover the channel (app.css). */
+const PHONE_QUERY = "(max-width: 760px)";
+
 export function PinsPanel() {
   const store = useStore();
   const { engine } = useServices();
   const channelId = store.pinsPanel;
   if (!channelId) return null;
   const pins = store.pins;
+  // On a phone the panel covers the channel: it closes to show the message opened from it.
+  const makeWay = () => {
+    if (window.matchMedia(PHONE_QUERY).matches) engine.closePins();
+  };
   return (
     <aside class="thread-panel pins-panel" aria-labelledby="pins-title">
       <header class="thread-header">
@@ -30,7 +37,7 @@ export function PinsPanel() {
         <ul class="card-list">
           {pins?.map((pin) => (
             <li key={pin.message.id}>
-              <MessageCard message={pin.message} note={t("pins.by", { name: store.displayName(pin.pinned_by) })} />
+              <MessageCard message={pin.message} note={t("pins.by", { name: store.displayName(pin.pinned_by) })} onOpen={makeWay} />
             </li>
           ))}
         </ul>

@@ -8,7 +8,7 @@
 // last message of the thread, as the channel's composer does for the channel.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { formatFull, formatTime, t } from "../i18n";
-import { type TimelineEntry, shownInChannel } from "../store/timeline";
+import type { TimelineEntry } from "../store/timeline";
 import { useServices, useStore } from "./context";
 import { errorText } from "./errors";
 import { BackIcon, CloseIcon, SendIcon } from "./icons";
@@ -156,9 +156,6 @@ export function ThreadPanel() {
           dismissMenu={dismissMenu}
           onReact={onReact}
           onStartEdit={startEdit}
-          // The channel's marker can only say where the channel's own messages become unread;
-          // a thread's marker never moves back, so a reply kept in its thread has no such item.
-          canMarkUnread={shownInChannel}
           composerId={THREAD_INPUT_ID}
         />
       </div>

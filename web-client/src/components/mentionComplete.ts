@@ -1,6 +1,6 @@
 // What the composer offers after an `@`: the channel's members first, then departments, then
-// the whole channel (@canal) and whoever is online (@aquí). Pure, unit-tested in
-// tests/unit/mentions.test.ts.
+// the whole channel (@canal) and whoever is online (@aquí). The people part also completes the
+// channel settings' "add a member" box. Pure, unit-tested in tests/unit/mentions.test.ts.
 import type { Department, User } from "../protocol";
 
 /** At most this many suggestions are shown. */
@@ -26,17 +26,33 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
 /** Folds case and accents, so "aqui" finds "aquí" and "alicia" finds "Alícia". */
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 
+/** Whether one of `names` (or a word of one) starts with `query`, ignoring case and accents. */
+function matcher(query: string): (...names: string[]) => boolean {
+  const q = fold(query);
+  return (...names) => names.some((n) => fold(n).split(/[\s.]+/).some((w) => w.startsWith(q)) || fold(n).startsWith(q));
+}
+
+/** The active people among `users` whose username or name matches, by name, but those in `exclude`. */
+export function peopleMatching(query: string, users: Iterable<User>, exclude: ReadonlySet<string>, limit = MAX_MENTION_SUGGESTIONS): User[] {
+  const matches = matcher(query);
+  const seen = new Set<string>();
+  const found: User[] = [];
+  for (const u of users) {
+    if (seen.has(u.id) || exclude.has(u.id) || u.active === false || !matches(u.username, u.display_name)) continue;
+    seen.add(u.id);
+    found.push(u);
+  }
+  return found.sort((a, b) => a.display_name.localeCompare(b.display_name)).slice(0, limit);
+}
+
 export function mentionSuggestions(
   query: string,
   members: readonly User[],
   departments: readonly Department[],
   meId: string | undefined,
 ): MentionSuggestion[] {
-  const q = fold(query);
-  const matches = (...names: string[]) => names.some((n) => fold(n).split(/[\s.]+/).some((w) => w.startsWith(q)) || fold(n).startsWith(q));
-  const people: MentionSuggestion[] = members
-    .filter((u) => u.id !== meId && u.active !== false && matches(u.username, u.display_name))
-    .sort((a, b) => a.display_name.localeCompare(b.display_name))
+  const matches = matcher(query);
+  const people: MentionSuggestion[] = peopleMatching(query, members, new Set(meId ? [meId] : []), Infinity)
     .map((u) => ({ insert: u.username, label: u.display_name || u.username, kind: "user", userId: u.id }));
   const groups: MentionSuggestion[] = departments
     .filter((d) => matches(d.slug, d.name))

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Message, Reaction } from "../protocol";
 import { formatList, t } from "../i18n";
 import type { ChatStore } from "../store/chat";
+import { shownInChannel } from "../store/timeline";
 import { useServices, useStore } from "./context";
 import { DeleteMessageDialog } from "./dialogs";
 import { MoreIcon } from "./icons";
@@ -74,8 +75,6 @@ interface MessageActionsProps {
   onStartEdit: (messageId: string) => void;
   /** Offered where it leads somewhere else (not inside the thread itself). */
   onReplyInThread?: (message: Message) => void;
-  /** Whether "mark unread from here" means something for this message. */
-  canMarkUnread: (message: Message) => boolean;
   /** What takes the focus when a deleted message's row is gone: the list's own composer. */
   composerId: string;
 }
@@ -117,14 +116,13 @@ export function MessageActions(props: MessageActionsProps) {
             dismissMenu();
             props.onStartEdit(message.id);
           }}
-          {...(props.canMarkUnread(message)
-            ? {
-                onMarkUnread: () => {
-                  dismissMenu();
-                  void engine.markUnread(channelId, message.seq);
-                },
-              }
-            : {})}
+          onMarkUnread={() => {
+            dismissMenu();
+            // A message of the channel's timeline moves the channel's marker; a reply kept in
+            // its thread, the thread's.
+            if (shownInChannel(message)) void engine.markUnread(channelId, message.seq);
+            else void engine.markThreadUnread(channelId, message.thread_root!, message.seq);
+          }}
           pinned={message.pinned ?? false}
           saved={saved}
           onTogglePin={() => {

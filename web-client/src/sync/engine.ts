@@ -80,6 +80,8 @@ export class SyncEngine {
   private membersCache = new Map<string, Promise<User[]>>();
   /** Channels the user marked unread: not read again just by being on screen. */
   private keepUnread = new Set<string>();
+  /** The same for threads (`channelId:rootSeq`): the open one is not read until opened again. */
+  private keepThreadUnread = new Set<string>();
   private directoryLoaded = false;
   private unknownUsers = new Set<string>();
   private saver: OutboxSaver | null = null;
@@ -373,7 +375,8 @@ export class SyncEngine {
         break;
       case "read":
         // A thread's marker (another tab read a thread) says nothing about the channel's own.
-        if (typeof frame.thread_root === "number") this.applyThreadRead(frame.channel_id, frame.thread_root, frame.seq);
+        // A thread's marker only moves back when marked unread (here or in another tab).
+        if (typeof frame.thread_root === "number") this.applyThreadRead(frame.channel_id, frame.thread_root, frame.seq, true);
         else this.applyRead(frame.channel_id, frame.seq);
         break;
       case "presence":
@@ -478,9 +481,11 @@ export class SyncEngine {
       const now = store.channels.get(channel.id) ?? channel;
       store.channels.set(channel.id, { ...now, mention_count: (now.mention_count ?? 0) + 1 });
     }
-    // Someone else replied in a thread I follow and do not have open: one more unread reply there.
+    // Someone else replied in a thread I follow and do not have open (or keep unread though
+    // open): one more unread reply there.
     const open = store.openThread;
-    if (message.thread_root !== null && !(open?.channelId === channel.id && open.rootSeq === message.thread_root)) {
+    const readingIt = open?.channelId === channel.id && open.rootSeq === message.thread_root && !this.keepThreadUnread.has(threadKey(channel.id, open.rootSeq));
+    if (message.thread_root !== null && message.thread_root !== undefined && !readingIt) {
       store.followedThreads = store.followedThreads.map((t) =>
         t.channel_id === channel.id && t.root.seq === message.thread_root && message.seq > t.last_read_seq
           ? { ...t, unread_replies: t.unread_replies + 1 }
@@ -1040,6 +1045,8 @@ export class SyncEngine {
    * channel's timeline, where live `message` frames keep them current.
    */
   openThread(channelId: string, rootSeq: number): void {
+    // Opening a thread reads it, even one marked unread before (as opening a channel does).
+    this.keepThreadUnread.delete(threadKey(channelId, rootSeq));
     this.store.openThread = { channelId, rootSeq };
     this.store.pinsPanel = null;
     this.store.view = "channel";
@@ -1075,21 +1082,72 @@ export class SyncEngine {
 
   /** The thread on screen has been seen up to its newest reply (other tabs learn it from the server). */
   markThreadRead(channelId: string, rootSeq: number): void {
+    if (this.keepThreadUnread.has(threadKey(channelId, rootSeq))) return;
     const seq = this.store.timeline(channelId).lastReplySeq(rootSeq);
     if (seq <= 0) return;
     if (this.socket.send({ type: "read", channel_id: channelId, seq, thread_root: rootSeq })) this.applyThreadRead(channelId, rootSeq, seq);
   }
 
-  /** A thread's read marker moved (here or in another tab): its unread replies in the threads view go. */
-  private applyThreadRead(channelId: string, rootSeq: number, seq: number): void {
+  /**
+   * "Mark unread from this reply", for a reply kept in its thread: the server moves the thread's
+   * marker back to just before it and follows the thread, and tells every tab (`read`). The
+   * thread, though open here, then stays unread until it is opened again.
+   */
+  async markThreadUnread(channelId: string, rootSeq: number, seq: number): Promise<void> {
+    const key = threadKey(channelId, rootSeq);
+    try {
+      this.keepThreadUnread.add(key);
+      const answer = await this.api.markThreadUnread(channelId, rootSeq, seq);
+      this.applyThreadRead(channelId, rootSeq, answer.last_read_seq, true);
+      // Followed now, whether or not the list had it: its numbers come from the server.
+      this.refreshThreadsSoon();
+    } catch (e) {
+      this.keepThreadUnread.delete(key);
+      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+    }
+  }
+
+  /**
+   * A thread's read marker moved (here or in another tab). Forward, its unread replies in the
+   * threads view go. Back (`mayGoBack`: the server's word, after a "mark unread"), the replies
+   * after it that others wrote are unread again, and the list is fetched again: the server
+   * follows the thread now, and knows the replies not loaded here.
+   */
+  private applyThreadRead(channelId: string, rootSeq: number, seq: number, mayGoBack = false): void {
     const store = this.store;
-    let changed = false;
-    store.followedThreads = store.followedThreads.map((thread) => {
-      if (thread.channel_id !== channelId || thread.root.seq !== rootSeq || seq <= thread.last_read_seq) return thread;
-      changed = true;
-      return { ...thread, last_read_seq: seq, unread_replies: 0 };
-    });
-    if (changed) store.changed();
+    const listed = store.followedThreads.find((t) => t.channel_id === channelId && t.root.seq === rootSeq);
+    if (!listed) {
+      // Not in the list: a thread marked unread is followed now, so the list changes.
+      if (mayGoBack && (this.unreadReplies(channelId, rootSeq, seq) > 0 || store.view === "threads")) this.refreshThreadsSoon();
+      return;
+    }
+    if (seq === listed.last_read_seq || (seq < listed.last_read_seq && !mayGoBack)) return;
+    const back = seq < listed.last_read_seq;
+    if (back) {
+      const open = store.openThread;
+      if (open?.channelId === channelId && open.rootSeq === rootSeq) this.keepThreadUnread.add(threadKey(channelId, rootSeq));
+      this.refreshThreadsSoon();
+    }
+    const unread_replies = back ? this.unreadReplies(channelId, rootSeq, seq) : 0;
+    store.followedThreads = store.followedThreads.map((thread) => (thread === listed ? { ...thread, last_read_seq: seq, unread_replies } : thread));
+    store.changed();
+  }
+
+  /** How many loaded replies of a thread after `seq` others wrote (as the server counts them). */
+  private unreadReplies(channelId: string, rootSeq: number, seq: number): number {
+    const meId = this.store.me?.id;
+    const timeline = this.store.timelines.get(channelId);
+    if (!timeline) return 0;
+    return timeline.confirmed.filter((m) => m.thread_root === rootSeq && m.seq > seq && m.author_id !== meId && !m.deleted).length;
+  }
+
+  /** Fetches the followed threads again, once for a burst of reasons. */
+  private refreshThreadsSoon(): void {
+    if (this.threadsRefresh) return;
+    this.threadsRefresh = setTimeout(() => {
+      this.threadsRefresh = null;
+      void this.loadFollowedThreads().catch((e) => console.warn("xerrada: could not load threads", e));
+    }, THREADS_REFRESH_MS);
   }
 
   /** The threads view: the threads the user follows, newest reply first. */
@@ -1115,10 +1173,7 @@ export class SyncEngine {
     const concernsMe =
       message.author_id === me.id || (message.mentions?.includes(me.id) ?? false) || root?.author_id === me.id;
     if (!concernsMe && (root || this.store.view !== "threads")) return;
-    this.threadsRefresh = setTimeout(() => {
-      this.threadsRefresh = null;
-      void this.loadFollowedThreads().catch((e) => console.warn("xerrada: could not load threads", e));
-    }, THREADS_REFRESH_MS);
+    this.refreshThreadsSoon();
   }
 
   showThreadsView(): void {
@@ -1340,4 +1395,9 @@ export class SyncEngine {
         .finally(() => this.fetchingUsers.delete(id));
     }
   }
+}
+
+/** A thread's key in the engine's sets. */
+function threadKey(channelId: string, rootSeq: number): string {
+  return `${channelId}:${rootSeq}`;
 }

@@ -1,9 +1,12 @@
 // Browser tests of channel settings: the topic set by a member shows live for the other, the
 // owner archives (the other member gets the read-only banner live, and the channel leaves the
-// sidebar until asked for) and unarchives, and a muted channel shows no unread badge, dimmed.
+// sidebar until asked for) and unarchives, the owner's rename shows live in the other member's
+// sidebar and header, a member of a private channel adds people picked from the directory as
+// they type (arrows and Enter on a desktop, a tap on a touch screen), and a muted channel shows
+// no unread badge, dimmed.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openAs, openChannel, startStack, until } from "./harness.mjs";
+import { PASSWORD, login, openAs, openChannel, startStack, until, watchPage } from "./harness.mjs";
 
 const T = { timeout: 120_000 };
 let stack;
@@ -80,6 +83,95 @@ describe("channel settings in a real browser", () => {
     await alice.page.locator("#composer-input").waitFor();
     await alice.context.close();
     await bob.context.close();
+  });
+
+  it("the owner renames the channel; the other member's sidebar and header show the new name live", T, async () => {
+    const magatzem = await users.alice.api.call("POST", "/api/v1/channels", { name: "magatzem", kind: "public" });
+    await users.bob.api.call("POST", `/api/v1/channels/${magatzem.id}/join`);
+    const alice = await open("alice");
+    const bob = await open("bob");
+    await openChannel(alice.page, "magatzem");
+    await openChannel(bob.page, "magatzem");
+
+    // Bob is a member, not the owner: no name field for him.
+    const theirs = await openSettings(bob.page);
+    await theirs.getByLabel("Tema").waitFor();
+    assert.equal(await theirs.getByLabel("Nom", { exact: true }).count(), 0);
+    await bob.page.keyboard.press("Escape");
+    await theirs.waitFor({ state: "detached" });
+
+    const settings = await openSettings(alice.page);
+    await settings.getByLabel("Nom", { exact: true }).fill("magatzem-central");
+    await settings.getByRole("button", { name: "Desa els canvis" }).click();
+    await settings.getByText("Desat.").waitFor();
+    await alice.page.keyboard.press("Escape");
+
+    // Live on bob's page, no reload: the sidebar item and the header both carry the new name.
+    await bob.page.locator('.channel-item[data-channel="magatzem-central"]').waitFor();
+    assert.equal(await bob.page.locator('.channel-item[data-channel="magatzem"]').count(), 0);
+    assert.match(await bob.page.locator('.channel-item[data-channel="magatzem-central"]').innerText(), /magatzem-central/);
+    await until("bob's header shows the new name", async () => (await bob.page.locator(".channel-title-text").innerText()) === "magatzem-central");
+    // And the owner's own page, from the server's answer.
+    await alice.page.locator(".channel-title-text").filter({ hasText: "magatzem-central" }).waitFor();
+    await alice.context.close();
+    await bob.context.close();
+  });
+
+  it("adds members to a private channel from the directory as one types: arrows and Enter, or a tap", T, async () => {
+    for (const [username, name] of [["carla", "Carla Vidal"], ["dani", "Daniel Vidal"]]) await stack.api.createUser(username, name);
+    const direccio = await users.alice.api.call("POST", "/api/v1/channels", { name: "direccio", kind: "private" });
+    const memberNames = async () => (await users.alice.api.call("GET", `/api/v1/channels/${direccio.id}/members`)).map((u) => u.username).sort();
+
+    const alice = await open("alice");
+    await openChannel(alice.page, "direccio");
+    const settings = await openSettings(alice.page);
+    const box = settings.getByRole("combobox", { name: "Afegeix un membre" });
+    const options = settings.getByRole("option");
+    const offered = async () => (await options.allInnerTexts()).map((text) => text.replace(/\s+/g, " ")).join("|");
+    await box.fill("vidal");
+    await until("both Vidals offered, by name", async () => (await offered()) === "@carla Carla Vidal|@dani Daniel Vidal");
+    assert.equal(await options.nth(0).getAttribute("aria-selected"), "true");
+    // The arrows move the choice (and wrap); Escape closes the list, not the dialog.
+    await box.press("ArrowDown");
+    await box.press("ArrowDown");
+    await box.press("ArrowDown");
+    assert.equal(await options.nth(1).getAttribute("aria-selected"), "true");
+    assert.equal(await box.getAttribute("aria-activedescendant"), await options.nth(1).getAttribute("id"));
+    await box.press("Escape");
+    await settings.getByRole("listbox").waitFor({ state: "hidden" });
+    assert.equal(await alice.page.getByRole("dialog").count(), 1);
+    await box.press("Backspace");
+    await until("offered again", async () => (await options.count()) === 2);
+    await box.press("ArrowDown");
+    await box.press("Enter");
+    await settings.locator(".member-list li").filter({ hasText: "@dani" }).waitFor();
+    await settings.getByText("S'ha afegit Daniel Vidal.").waitFor();
+    assert.equal(await box.inputValue(), "");
+    assert.deepEqual(await memberNames(), ["alice", "dani"]);
+    // A member is not offered again.
+    await box.fill("vidal");
+    await until("only carla left", async () => (await offered()) === "@carla Carla Vidal");
+    await alice.context.close();
+
+    // On a touch screen, a tap adds; someone created after the page loaded is found too.
+    const context = await stack.browser.newContext({ viewport: { width: 390, height: 780 }, locale: "ca-ES", serviceWorkers: "block", hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    allProblems.push(watchPage(page, stack.webUrl));
+    await page.goto(stack.webUrl + "/?e2e");
+    await login(page, "alice", PASSWORD);
+    await stack.api.createUser("ernest", "Ernest Vidal");
+    await openChannel(page, "direccio");
+    const phone = await openSettings(page);
+    await phone.getByText("Escriu un nom i toca la persona per afegir-la.").waitFor();
+    await phone.getByRole("combobox", { name: "Afegeix un membre" }).fill("ern");
+    const ernest = phone.getByRole("option").filter({ hasText: "Ernest Vidal" });
+    await ernest.waitFor();
+    const height = (await ernest.boundingBox()).height;
+    assert.ok(height >= 44, `a touch target of at least 44 px: ${height}`);
+    await ernest.tap();
+    await phone.locator(".member-list li").filter({ hasText: "@ernest" }).waitFor();
+    assert.deepEqual(await memberNames(), ["alice", "dani", "ernest"]);
+    await context.close();
   });
 
   it("a muted channel is dimmed and shows no unread badge", T, async () => {

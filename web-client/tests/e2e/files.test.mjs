@@ -1,9 +1,11 @@
 // Browser tests of files: attaching with the paperclip (the file chooser) and by pasting an
 // image, the chip with its progress bar and cancel, a file over the server's limit shown with
 // that limit, sending, and the other user (on a 360 px phone) seeing the image preview, opening
-// the lightbox and closing it with Escape, and a PDF as a card that downloads under its name.
+// the lightbox and closing it with Escape, and a PDF as a card that downloads under its name; an
+// image the server gives no preview (its header claims 20000×20000 pixels) as a card too.
 // Against the real server (with a small files.max_bytes); see harness.mjs.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { login, openAs, openChannel, screenshot, startStack, until, watchPage } from "./harness.mjs";
@@ -21,8 +23,11 @@ async function open(username, options) {
   return session;
 }
 
-/** A valid PNG of one colour, so the server recognises it and measures it. */
-function png(width, height, [r, g, b]) {
+/**
+ * A valid PNG of one colour, so the server recognises it and measures it. With `claimed`, the
+ * header says that size instead (a tiny file claiming to be a huge image).
+ */
+function png(width, height, [r, g, b], claimed = { width, height }) {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -42,8 +47,8 @@ function png(width, height, [r, g, b]) {
     return out;
   };
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
+  header.writeUInt32BE(claimed.width, 0);
+  header.writeUInt32BE(claimed.height, 4);
   header[8] = 8; // bit depth
   header[9] = 2; // RGB
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
@@ -220,6 +225,51 @@ describe("files in a real browser", () => {
     const saved = await download.path();
     assert.ok(saved, "the download completed");
 
+    await alice.context.close();
+    await bob.context.close();
+  });
+
+  it("shows an image the server gives no preview as a file card with its name and size, that downloads", T, async () => {
+    // A few dozen bytes whose header claims 20000×20000 pixels: over the server's limit for previews.
+    const bytes = png(1, 1, [0, 0, 0], { width: 20_000, height: 20_000 });
+    const uploaded = [];
+    const alice = await open("alice");
+    const bob = await open("bob");
+    const bobFileReads = [];
+    bob.page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith("/api/v1/files/")) bobFileReads.push(path);
+    });
+    alice.page.on("response", async (response) => {
+      if (new URL(response.url()).pathname === "/api/v1/files" && response.request().method() === "POST") uploaded.push(await response.json());
+    });
+    await openChannel(alice.page, "fitxers");
+    await openChannel(bob.page, "fitxers");
+    await attachWithButton(alice.page, [{ name: "plànol gegant.png", mimeType: "image/png", buffer: bytes }]);
+    await until("uploaded", async () => (await alice.page.locator(".upload-chip").getAttribute("data-state")) === "done");
+    // The server measured nothing: no width and height, so no preview.
+    await until("the upload's answer read", async () => uploaded.length === 1);
+    assert.equal(uploaded[0].content_type, "image/png");
+    assert.equal(uploaded[0].width, undefined);
+    assert.equal(uploaded[0].height, undefined);
+    await alice.page.locator("#composer-input").fill("El plànol sencer");
+    await alice.page.locator("#composer-input").press("Enter");
+
+    const message = bob.page.locator(".message[data-message-id]").filter({ hasText: "El plànol sencer" });
+    const card = message.locator(".file-card");
+    await card.waitFor();
+    assert.equal(await card.locator(".file-name").innerText(), "plànol gegant.png");
+    assert.equal(await card.locator(".file-size").innerText(), `${bytes.length} bytes`);
+    // A card of an image (its icon says IMG), not a preview (a button.file-image) or an <img>.
+    assert.match(await card.getAttribute("class"), /\bfile-image\b/);
+    assert.equal(await card.locator(".file-icon-label").textContent(), "IMG");
+    assert.equal(await message.locator(".file-images, button.file-image, img").count(), 0, "no preview, no broken image");
+    const readsOfIt = () => bobFileReads.filter((path) => path.startsWith(`/api/v1/files/${uploaded[0].id}`));
+    assert.deepEqual(readsOfIt(), [], "nothing of it read before the download is asked for (no thumbnail)");
+    const [download] = await Promise.all([bob.page.waitForEvent("download"), card.getByRole("button", { name: "Baixa plànol gegant.png" }).click()]);
+    assert.equal(download.suggestedFilename(), "plànol gegant.png");
+    assert.deepEqual(readFileSync(await download.path()), bytes, "the file as it was uploaded");
+    assert.deepEqual(readsOfIt(), [`/api/v1/files/${uploaded[0].id}`]);
     await alice.context.close();
     await bob.context.close();
   });

@@ -1,9 +1,9 @@
 // Browser tests of threads: replying in a thread on a desktop (side panel) and on a phone (full
 // screen with a back button), the root's summary kept live for the other user, "also send to
 // the channel", the threads view with its unread badge (and new threads joining it live), the
-// up arrow ignoring hidden replies, and a reply's own menu in the panel (react, edit, delete;
-// the up arrow edits my last reply), seen live by the other user. Against the real server;
-// see harness.mjs.
+// up arrow ignoring hidden replies, a reply's own menu in the panel (react, edit, delete;
+// the up arrow edits my last reply), seen live by the other user, and "mark unread" on a
+// reply, kept across a reload. Against the real server; see harness.mjs.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openAs, openChannel, screenshot, startStack, until } from "./harness.mjs";
@@ -235,5 +235,49 @@ describe("threads in a real browser", () => {
     // Newest reply first.
     assert.match(await alice.page.locator(".thread-item").first().innerText(), /Calendari de vacances/);
     await alice.context.close();
+  });
+
+  it("marks a thread's reply unread from its menu: the thread shows in the threads view with its unread replies, also after a reload", T, async () => {
+    // A thread bob does not follow: alice's root and replies.
+    const root = "Qui porta les cadires a l'assemblea?";
+    const seq = (await post("alice", root)).seq;
+    for (const text of ["Jo en porto deu", "Falten les de la sala gran", "I les taules?"]) await post("alice", text, { thread_root: seq });
+    const followed = async () => (await users.bob.api.call("GET", "/api/v1/threads")).threads.some((t) => t.channel_id === channel.id && t.root.seq === seq);
+    assert.equal(await followed(), false);
+
+    const bob = await open("bob");
+    await openChannel(bob.page, "obres");
+    const summary = channelMessage(bob.page, root).locator(".thread-summary");
+    await until("the summary", async () => (await summary.innerText().catch(() => "")).includes("3 respostes"));
+    await summary.click();
+    await until("the replies in the panel", async () => (await threadTexts(bob.page)).includes("I les taules?"));
+    const reply = bob.page.locator(".thread-panel .message[data-message-id]").filter({ hasText: "Falten les de la sala gran" });
+    await reply.hover();
+    await reply.getByRole("button", { name: "Més opcions del missatge" }).click();
+    await bob.page.locator(".thread-panel .message-menu").getByRole("menuitem", { name: "Marca com a no llegit" }).click();
+    await until("the server follows the thread for bob", followed);
+
+    // The threads view lists it with the 2nd and 3rd replies unread.
+    const item = bob.page.locator(".thread-item").filter({ hasText: root });
+    const badge = async () => item.locator(".badge").innerText().catch(() => "");
+    await bob.page.locator("[data-testid='threads-view']").click();
+    await until("2 unread replies", async () => (await badge()) === "2");
+    await screenshot(bob.page, "thread-marked-unread");
+
+    // Back in the channel the panel shows the thread again; a reply arriving there now is not
+    // read just by being on screen (it would read the whole thread, undoing the mark).
+    await openChannel(bob.page, "obres");
+    await bob.page.locator(".thread-panel").waitFor();
+    await post("alice", "Les porto jo", { thread_root: seq });
+    await until("the new reply in bob's panel", async () => (await threadTexts(bob.page)).includes("Les porto jo"));
+    await bob.page.locator("[data-testid='threads-view']").click();
+    await until("3 unread replies", async () => (await badge()) === "3");
+
+    // Still unread after a reload.
+    await bob.page.reload();
+    await bob.page.locator("#composer-input").waitFor({ timeout: 20_000 });
+    await bob.page.locator("[data-testid='threads-view']").click();
+    await until("still 3 unread replies", async () => (await badge()) === "3");
+    await bob.context.close();
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Api } from "../../src/api/client";
 import type { AuthSession } from "../../src/auth/session";
 import type { Channel, Department, Message, User } from "../../src/protocol";
-import { insertMention, mentionQuery, mentionSuggestions } from "../../src/components/mentionComplete";
+import { insertMention, mentionQuery, mentionSuggestions, peopleMatching } from "../../src/components/mentionComplete";
 import { ChatStore } from "../../src/store/chat";
 import { SyncEngine } from "../../src/sync/engine";
 
@@ -11,6 +11,19 @@ const user = (id: string, username: string, display_name: string): User => ({ id
 const me = user("me", "me", "Me");
 const members = [user("b", "bernat", "Bernat Soler"), user("a", "alicia", "Alícia Puig"), me];
 const departments: Department[] = [{ id: "d1", slug: "urbanisme", name: "Urbanisme", channel_id: "c9" }];
+
+describe("the people to add to a channel", () => {
+  it("match the name or username typed, ignoring accents, without members or deactivated accounts, by name, once each", () => {
+    const carla = user("c", "carla", "Carla Alís");
+    const gone = { ...user("g", "alvar", "Àlvar Roig"), active: false };
+    const directory = [...members, carla, gone, carla];
+    expect(peopleMatching("al", directory, new Set(["me", "b"])).map((u) => u.id)).toEqual(["a", "c"]);
+    expect(peopleMatching("ALIS", directory, new Set()).map((u) => u.id)).toEqual(["c"]);
+    expect(peopleMatching("al", directory, new Set(["a"])).map((u) => u.id)).toEqual(["c"]);
+    expect(peopleMatching("xyz", directory, new Set())).toEqual([]);
+    expect(peopleMatching("", directory, new Set(), 2)).toHaveLength(2);
+  });
+});
 
 describe("@ completion", () => {
   it("finds the word being typed after an @ at the caret", () => {

@@ -2,7 +2,7 @@
 // root's summary moved on by live replies (once each), the thread's own read marker kept apart
 // from the channel's, replies sent with their root, and the up arrow ignoring hidden replies.
 import { describe, expect, it, vi } from "vitest";
-import type { Api } from "../../src/api/client";
+import { type Api, ApiError } from "../../src/api/client";
 import type { AuthSession } from "../../src/auth/session";
 import type { Channel, ClientFrame, Message, ServerFrame, User } from "../../src/protocol";
 import { ChatStore } from "../../src/store/chat";
@@ -144,6 +144,94 @@ describe("thread replies in the engine", () => {
     expect(sent.find((f) => f.type === "read")).toEqual({ type: "read", channel_id: "c1", seq: 7, thread_root: 5 });
     expect(store.followedThreads[0]!.unread_replies).toBe(0);
     expect(store.channels.get("c1")!.last_read_seq).toBe(10);
+  });
+});
+
+describe("marking a thread's reply unread", () => {
+  /** A thread 5 with replies 6 (bob), 7 (ann), 8 (me) and 9 (bob), read to its end and open. */
+  function setupRead() {
+    vi.useFakeTimers();
+    const env = setup();
+    const replies = [message(6, { thread_root: 5 }), message(7, { thread_root: 5, author_id: "ann" }), message(8, { thread_root: 5, author_id: "me" }), message(9, { thread_root: 5 })];
+    env.store.timeline("c1").merge([message(5), ...replies]);
+    env.store.followedThreads = [{ channel_id: "c1", root: message(5), last_read_seq: 9, unread_replies: 0 }];
+    env.store.openThread = { channelId: "c1", rootSeq: 5 };
+    const markThreadUnread = vi.fn(async (_channelId: string, _rootSeq: number, seq: number) => ({ last_read_seq: seq - 1 }));
+    const threads = vi.fn(async () => ({ threads: [{ channel_id: "c1", root: message(5), last_read_seq: 6, unread_replies: 2 }], has_more: false }));
+    Object.assign(env.api, { markThreadUnread, threads });
+    return { ...env, markThreadUnread, threads };
+  }
+
+  it("moves the thread's marker back from the answer, counts others' replies after it, and leaves the channel's marker alone", async () => {
+    try {
+      const { store, engine, markThreadUnread, threads } = setupRead();
+      await engine.markThreadUnread("c1", 5, 7);
+      expect(markThreadUnread).toHaveBeenCalledWith("c1", 5, 7);
+      // 7 (ann) and 9 (bob) are unread again; 8 is mine.
+      expect(store.followedThreads[0]).toMatchObject({ last_read_seq: 6, unread_replies: 2 });
+      expect(store.channels.get("c1")).toMatchObject({ last_read_seq: 10, unread: 0 });
+      // The server follows the thread now: the list is fetched again, once.
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(threads).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps the open thread unread (a new reply there counts), until it is opened again", async () => {
+    try {
+      const { store, engine, sent } = setupRead();
+      await engine.markThreadUnread("c1", 5, 7);
+      // The same marker again in the read frame every socket gets: nothing more changes.
+      engine.handleFrame({ type: "read", channel_id: "c1", seq: 6, thread_root: 5 });
+      expect(store.followedThreads[0]).toMatchObject({ last_read_seq: 6, unread_replies: 2 });
+      engine.markThreadRead("c1", 5);
+      engine.handleFrame(posted(11, { thread_root: 5, author_id: "ann" }));
+      expect(sent.filter((f) => f.type === "read")).toEqual([]);
+      expect(store.followedThreads[0]!.unread_replies).toBe(3);
+      // Opening it again reads it to its end.
+      engine.openThread("c1", 5);
+      await vi.waitFor(() => expect(sent.some((f) => f.type === "read")).toBe(true));
+      expect(store.followedThreads[0]).toMatchObject({ last_read_seq: 11, unread_replies: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("follows another tab's mark unread (a thread's read frame moving back), but not a read of its own moving back", async () => {
+    try {
+      const { store, engine, threads, sent } = setupRead();
+      engine.handleFrame({ type: "read", channel_id: "c1", seq: 8, thread_root: 5 });
+      expect(store.followedThreads[0]).toMatchObject({ last_read_seq: 8, unread_replies: 1 });
+      // The thread is open here: it is not read again just by being on screen.
+      engine.markThreadRead("c1", 5);
+      expect(sent.filter((f) => f.type === "read")).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(threads).toHaveBeenCalledTimes(1);
+      expect(store.followedThreads[0]).toMatchObject({ last_read_seq: 6, unread_replies: 2 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("adds a thread the list does not have yet, and undoes nothing when the server refuses", async () => {
+    try {
+      const { store, engine, threads, markThreadUnread } = setupRead();
+      store.followedThreads = [];
+      await engine.markThreadUnread("c1", 5, 7);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(threads).toHaveBeenCalledTimes(1);
+      expect(store.followedThreads.map((t) => [t.root.seq, t.unread_replies])).toEqual([[5, 2]]);
+
+      markThreadUnread.mockRejectedValueOnce(new ApiError(404, "not_found", "no thread at seq 5"));
+      store.followedThreads = [{ channel_id: "c1", root: message(5), last_read_seq: 9, unread_replies: 0 }];
+      engine.openThread("c1", 5);
+      await engine.markThreadUnread("c1", 5, 7);
+      expect(store.toast).toMatchObject({ code: "not_found", about: "message" });
+      expect(store.followedThreads[0]).toMatchObject({ last_read_seq: 9, unread_replies: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

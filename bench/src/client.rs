@@ -110,8 +110,66 @@ pub struct Incoming<'a> {
     pub message_id: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A frame's `message`: the `body` of a message object or, in an `error` frame, the error's
+/// text. Both must parse: when the text of an error failed to read as a message object, the
+/// whole frame was dropped as unreadable, and a refused send looked like a lost ack.
+#[derive(Debug)]
 pub struct IncomingMessage<'a> {
-    #[serde(borrow)]
     pub body: Cow<'a, str>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for IncomingMessage<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Object<'a> {
+            #[serde(borrow)]
+            body: Cow<'a, str>,
+        }
+        struct Either<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Either<'a> {
+            type Value = IncomingMessage<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a message object or an error's text")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(IncomingMessage {
+                    body: Cow::Borrowed(text),
+                })
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(IncomingMessage {
+                    body: Cow::Owned(text.to_owned()),
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let object =
+                    Object::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(IncomingMessage { body: object.body })
+            }
+        }
+        deserializer.deserialize_any(Either(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Incoming;
+
+    #[test]
+    fn error_frames_and_messages_both_parse() {
+        let error = r#"{"type":"error","ref":"r1","code":"busy","message":"retry \"soon\""}"#;
+        let frame: Incoming = serde_json::from_str(error).expect("an error frame parses");
+        assert_eq!(frame.kind, "error");
+        assert_eq!(frame.code.as_deref(), Some("busy"));
+        assert_eq!(frame.message.expect("text").body, "retry \"soon\"");
+
+        let message = r#"{"type":"message","channel_id":"c","seq":3,
+            "message":{"id":"m","body":"t12 a\nb","reactions":[{"emoji":"x"}]}}"#;
+        let frame: Incoming = serde_json::from_str(message).expect("a message frame parses");
+        assert_eq!(frame.seq, Some(3));
+        assert_eq!(frame.message.expect("message").body, "t12 a\nb");
+    }
 }

@@ -67,9 +67,11 @@ impl Context {
         if cached == Access::Member || !self.hub.link().is_clustered() {
             return cached;
         }
+        // As for a reload: a change applied while the store is read wins over the read.
+        let seen = self.memberships.changes();
         match self.store.channel_members(channel_id).await {
             Ok(Some(fresh)) => {
-                self.memberships.insert(fresh);
+                self.memberships.insert_if_unchanged(fresh, seen);
                 self.memberships.access(channel_id, user_id)
             }
             Ok(None) => Access::Hidden,

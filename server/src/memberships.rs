@@ -59,6 +59,9 @@ pub struct Memberships {
 struct Index {
     channels: HashMap<String, Arc<ChannelInfo>>,
     by_user: HashMap<String, HashSet<String>>,
+    /// Changes applied so far (a reload counts one): a reload whose read of the store began
+    /// before the latest change must not replace the cache, or it would undo that change.
+    changes: u64,
 }
 
 impl Index {
@@ -83,6 +86,7 @@ impl Index {
     }
 
     fn insert(&mut self, channel: ChannelMembers) {
+        self.changes += 1;
         let channel_id = channel.channel_id.clone();
         let info = ChannelInfo::from(channel);
         if let Some(old) = self.channels.get(&channel_id).cloned() {
@@ -103,11 +107,50 @@ impl Memberships {
 
     /// Replaces the whole cache with a fresh read of the store.
     pub fn replace_all(&self, channels: Vec<ChannelMembers>) {
+        let mut index = self.write();
+        let changes = index.changes;
+        *index = Self::index_of(channels, changes);
+    }
+
+    /// How many changes the cache has applied; see [`Memberships::replace_all_if_unchanged`].
+    pub fn changes(&self) -> u64 {
+        self.read().changes
+    }
+
+    /// Replaces the whole cache with `channels`, read from the store after [`changes`] answered
+    /// `seen`, unless a change was applied since. That change was committed after the read
+    /// began, so the read may not hold it, and replacing would undo it: a member just added
+    /// would be refused ("channel not found") and miss live messages until the next reload.
+    /// Returns whether it replaced; if not, the caller reads again later.
+    ///
+    /// [`changes`]: Memberships::changes
+    pub fn replace_all_if_unchanged(&self, channels: Vec<ChannelMembers>, seen: u64) -> bool {
+        let mut index = self.write();
+        if index.changes != seen {
+            return false;
+        }
+        *index = Self::index_of(channels, seen);
+        true
+    }
+
+    /// [`Memberships::insert`] for one channel read from the store, with the same rule as
+    /// [`Memberships::replace_all_if_unchanged`].
+    pub fn insert_if_unchanged(&self, channel: ChannelMembers, seen: u64) -> bool {
+        let mut index = self.write();
+        if index.changes != seen {
+            return false;
+        }
+        index.insert(channel);
+        true
+    }
+
+    fn index_of(channels: Vec<ChannelMembers>, changes: u64) -> Index {
         let mut fresh = Index::default();
         for channel in channels {
             fresh.insert(channel);
         }
-        *self.write() = fresh;
+        fresh.changes = changes + 1;
+        fresh
     }
 
     pub fn insert(&self, channel: ChannelMembers) {
@@ -170,6 +213,7 @@ impl Memberships {
             return;
         };
         Arc::make_mut(info).members.insert(user_id.to_owned());
+        index.changes += 1;
         index
             .by_user
             .entry(user_id.to_owned())
@@ -178,8 +222,10 @@ impl Memberships {
     }
 
     pub fn set_archived(&self, channel_id: &str, archived: bool) {
-        if let Some(info) = self.write().channels.get_mut(channel_id) {
+        let mut index = self.write();
+        if let Some(info) = index.channels.get_mut(channel_id) {
             Arc::make_mut(info).archived = archived;
+            index.changes += 1;
         }
     }
 
@@ -189,6 +235,7 @@ impl Memberships {
             return;
         };
         Arc::make_mut(info).members.remove(user_id);
+        index.changes += 1;
         index.unlink(channel_id, &HashSet::from([user_id.to_owned()]));
     }
 
@@ -220,6 +267,38 @@ mod tests {
         let mut v: Vec<String> = set.into_iter().collect();
         v.sort();
         v
+    }
+
+    /// The reload race: the store is read, this node adds a member, then the read (without
+    /// that member) arrives. It must not replace the cache, or the member is locked out.
+    #[test]
+    fn a_reload_read_before_a_change_does_not_undo_it() {
+        let cache = Memberships::default();
+        cache.insert(channel("c1", &["anna"]));
+        let seen = cache.changes();
+        let read_before = vec![channel("c1", &["anna"])];
+        cache.add_member("c1", "bernat");
+        assert!(!cache.replace_all_if_unchanged(read_before, seen));
+        assert_eq!(cache.access("c1", "bernat"), Access::Member);
+
+        // Read after the change: it replaces, and changes made elsewhere come in.
+        let seen = cache.changes();
+        let read_after = vec![channel("c1", &["anna", "bernat", "carla"])];
+        assert!(cache.replace_all_if_unchanged(read_after, seen));
+        assert_eq!(cache.access("c1", "carla"), Access::Member);
+        assert!(cache.changes() > seen, "a reload counts as a change");
+
+        // Every kind of change makes an earlier read stale.
+        for change in [
+            &(|c: &Memberships| c.remove_member("c1", "carla")) as &dyn Fn(&Memberships),
+            &|c| c.set_archived("c1", true),
+            &|c| c.insert(channel("c2", &["dani"])),
+        ] {
+            let seen = cache.changes();
+            change(&cache);
+            assert!(!cache.replace_all_if_unchanged(Vec::new(), seen));
+            assert!(cache.get("c1").is_some(), "the cache was kept");
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Every `interval`, the task compares the store's membership version with the last one it
 //! saw and reloads the membership cache when it moved; it also ends, in memory and on this
 //! node's sockets, sessions that were revoked elsewhere (a deactivation from the CLI).
-//! Changes this node makes itself are already applied; the reload is then merely redundant.
+//! Changes this node makes itself are already applied; the reload is then merely redundant,
+//! and it is skipped when one of them lands while the store is being read (it could undo it).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,14 +29,19 @@ pub fn start(ctx: &Arc<Context>, interval: Duration) -> JoinHandle<()> {
             let Some(ctx) = weak.upgrade() else { return };
             let checked_at = OffsetDateTime::now_utc();
             match ctx.store.membership_version().await {
+                Ok(current) if version.is_none() => version = Some(current),
                 Ok(current) if version != Some(current) => {
-                    if version.is_some() {
-                        match ctx.store.all_channel_members().await {
-                            Ok(channels) => ctx.memberships.replace_all(channels),
-                            Err(e) => tracing::warn!(error = %e, "membership reload failed"),
+                    // Counted before reading, so that a change this node applies meanwhile
+                    // makes the read stale: it is then read again at the next tick.
+                    let seen = ctx.memberships.changes();
+                    match ctx.store.all_channel_members().await {
+                        Ok(channels) => {
+                            if ctx.memberships.replace_all_if_unchanged(channels, seen) {
+                                version = Some(current);
+                            }
                         }
+                        Err(e) => tracing::warn!(error = %e, "membership reload failed"),
                     }
-                    version = Some(current);
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "membership version check failed"),

@@ -1,7 +1,7 @@
 //! Departments, channels, membership rules, direct messages and history over REST.
 
 use serde_json::json;
-use xerrada_tests::spawn_app;
+use xerrada_tests::{spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn department_channels_follow_department_membership() {
@@ -463,4 +463,39 @@ async fn history_pages_backwards_and_forwards_by_seq() {
         )
         .await;
     assert_eq!(status, 400);
+}
+
+/// A member added to a private channel can post at once, even while the membership cache is
+/// being reloaded from the store (here all the time). The reload used to read the store, let
+/// the addition land in the cache, then put back what it had read: the new member got 404
+/// "channel not found" and missed live messages until the next reload (found by the `search`
+/// benchmark, whose loaders stalled on it).
+#[tokio::test]
+async fn a_member_added_during_a_cache_reload_can_post_at_once() {
+    let app = spawn_app_with(|c| c.realtime.sync_interval_ms = 1).await;
+    let admin = app.admin().await;
+    let owner = app.create_user(&admin, "anna").await;
+    let mut members = Vec::new();
+    for n in 0..40 {
+        members.push(app.create_user(&admin, &format!("membre{n}")).await);
+    }
+    // Many additions at once, each followed at once by the new member's post: the reloads
+    // they trigger keep overlapping further additions.
+    for round in 0..30 {
+        let channel = app
+            .create_channel(&owner, &format!("privat-{round}"), "private")
+            .await;
+        let attempts = members.iter().map(|member| {
+            let (app, owner, channel) = (&app, &owner, &channel);
+            async move {
+                let path = format!("/api/v1/channels/{channel}/members/{}", member.user.id);
+                let (status, body) = app.put(&path, &owner.token).await;
+                assert!(status == 200 || status == 204, "{status} {body}");
+                app.send(member, channel, "Hola").await
+            }
+        });
+        for (status, body) in futures_util::future::join_all(attempts).await {
+            assert_eq!(status, 201, "round {round}: {body}");
+        }
+    }
 }

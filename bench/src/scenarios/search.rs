@@ -467,8 +467,9 @@ async fn load(
             }
             "error" => {
                 return Err(format!(
-                    "loader {loader}: a send was refused ({:?})",
-                    frame.code
+                    "loader {loader}: a send was refused ({:?}: {:?})",
+                    frame.code,
+                    frame.message.map(|m| m.body)
                 ));
             }
             _ => {}

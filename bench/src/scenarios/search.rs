@@ -41,6 +41,12 @@ pub struct Options {
     /// Seconds of searching.
     #[arg(long, default_value_t = 30)]
     pub duration_secs: u64,
+    /// Mean pause of each searcher between searches, in ms (each pause drawn between half and
+    /// one and a half of it, so searchers do not fall into step). 0, the default, searches
+    /// back to back: the saturation case. A pause reads the latency people get while they
+    /// search at a pace the machine keeps up with.
+    #[arg(long, default_value_t = 0)]
+    pub pause_ms: u64,
     #[command(flatten)]
     pub clients: ClientArgs,
 }
@@ -209,7 +215,7 @@ pub async fn run(target: &Target, options: Options) -> Result<Report, String> {
         "search",
         json!({
             "messages": options.messages, "channels": channels_count,
-            "searchers": options.searchers, "post_rate": options.post_rate,
+            "searchers": options.searchers, "pause_ms": options.pause_ms, "post_rate": options.post_rate,
             "duration_s": options.duration_secs,
         }),
     );
@@ -290,6 +296,7 @@ pub async fn run(target: &Target, options: Options) -> Result<Report, String> {
                 n as u64,
                 channels.clone(),
                 duration,
+                options.pause_ms,
             ))
         })
         .collect();
@@ -354,6 +361,7 @@ async fn search_loop(
     seed: u64,
     channels: Vec<String>,
     duration: Duration,
+    pause_ms: u64,
 ) -> Result<Searched, String> {
     let mut words = Words(0x2545_f491_4f6c_dd1d ^ (seed + 1).wrapping_mul(0x9e37_79b9));
     let mut latencies: Vec<(&'static str, hdrhistogram::Histogram<u64>)> =
@@ -399,6 +407,10 @@ async fn search_loop(
             let _ = histogram.record(micros.max(1));
         }
         searches += 1;
+        if pause_ms > 0 {
+            let pause = pause_ms / 2 + words.next() % (pause_ms + 1);
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+        }
     }
     Ok(Searched {
         latencies,

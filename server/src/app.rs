@@ -241,7 +241,7 @@ impl Application {
         };
         tracing::info!(addr = %listener.local_addr()?, "serving");
         let served = axum::serve(
-            listener,
+            crate::net::without_nagle(listener),
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(graceful)

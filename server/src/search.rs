@@ -258,6 +258,21 @@ fn escape(chars: &[char]) -> String {
     out
 }
 
+/// The windows of ids a search walks, newest first, as `(below, above)`: the ids strictly
+/// between them, the last window open below. The first is `first_width` ids wide, each next
+/// one four times wider; together they cover every id under `start` once. A backend whose
+/// index cannot give its matches newest first searches this way (PostgreSQL's GIN), so that a
+/// common word fills its page in the first window instead of gathering the whole history.
+pub fn id_windows(start: i64, first_width: i64) -> impl Iterator<Item = (i64, Option<i64>)> {
+    let mut next = Some((start, first_width));
+    std::iter::from_fn(move || {
+        let (below, width) = next?;
+        let above = (below - width > 1).then_some(below - width - 1);
+        next = above.map(|floor| (floor + 1, width.saturating_mul(4)));
+        Some((below, above))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +373,28 @@ mod tests {
             .as_deref(),
             Some("La <mark>col·lecció</mark>")
         );
+    }
+
+    #[test]
+    fn windows_cover_every_id_once_newest_first_and_widen() {
+        for (start, width) in [(1001, 10), (101, 100), (100, 1000), (2, 1), (1, 5)] {
+            let all: Vec<(i64, Option<i64>)> = id_windows(start, width).collect();
+            let mut seen = Vec::new();
+            for (below, above) in &all {
+                let floor = above.unwrap_or(0);
+                seen.extend((floor + 1..*below).rev());
+            }
+            let expected: Vec<i64> = (1..start).rev().collect();
+            assert_eq!(seen, expected, "start {start}, width {width}: {all:?}");
+            assert_eq!(
+                all.last().map(|w| w.1),
+                Some(None),
+                "the last is open below"
+            );
+        }
+        let widths: Vec<i64> = id_windows(1_000_001, 20_000)
+            .filter_map(|(below, above)| above.map(|a| below - a - 1))
+            .collect();
+        assert_eq!(widths, [20_000, 80_000, 320_000]);
     }
 }

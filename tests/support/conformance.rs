@@ -1982,4 +1982,30 @@ pub async fn search_folds_accents_case_and_catalan_punctuation(store: Arc<dyn St
         ..Default::default()
     };
     assert!(store.search(&filter).await.expect("search").is_empty());
+
+    // The newest id, and a window above a result (the service widens windows from there).
+    let every = SearchFilter {
+        channel_ids: vec![channel.clone()],
+        limit: 100,
+        ..Default::default()
+    };
+    let hits = store.search(&every).await.expect("search");
+    assert!(hits.len() >= 3, "{}", hits.len());
+    assert_eq!(
+        store.newest_search_id().await.expect("newest"),
+        Some(hits[0].doc_id),
+        "the post with a file was indexed last"
+    );
+    let window = SearchFilter {
+        above: Some(hits[2].doc_id),
+        ..every.clone()
+    };
+    let newer: Vec<i64> = store
+        .search(&window)
+        .await
+        .expect("search")
+        .iter()
+        .map(|h| h.doc_id)
+        .collect();
+    assert_eq!(newer, [hits[0].doc_id, hits[1].doc_id]);
 }

@@ -115,6 +115,7 @@ pub async fn search(
         before,
         after,
         below,
+        above: None,
         limit: limit + 1,
     };
     if filter.terms.is_empty()

@@ -22,6 +22,9 @@ pub struct SearchFilter {
     pub after: Option<String>,
     /// Only results older than this cursor (a result's `doc_id`).
     pub below: Option<i64>,
+    /// Only results newer than this `doc_id` (the service searches the newest first, in
+    /// widening windows).
+    pub above: Option<i64>,
     pub limit: u32,
 }
 
@@ -36,4 +39,6 @@ pub struct SearchHit {
 #[async_trait]
 pub trait SearchStore: Send + Sync {
     async fn search(&self, filter: &SearchFilter) -> StoreResult<Vec<SearchHit>>;
+    /// The largest `doc_id` so far, if anything was indexed.
+    async fn newest_search_id(&self) -> StoreResult<Option<i64>>;
 }

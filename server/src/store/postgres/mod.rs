@@ -39,6 +39,10 @@ mod dialect {
 
     /// The words of a message are the `doc` column (a `tsvector`) of its `search_docs` row.
     pub const SEARCH_WORDS_IN_DOCS: bool = true;
+    /// The GIN index gives every match of a word unordered, and a phrase's positions are
+    /// rechecked on each row: a search walks the newest ids first, in widening windows, so a
+    /// common word fills its page without gathering the whole history (see `sql/search.rs`).
+    pub const SEARCH_FIRST_WINDOW: Option<i64> = Some(20_000);
 
     /// The rows a search reads (`d`, a `search_docs` row, holds the words too).
     pub fn search_from(_words: bool) -> &'static str {

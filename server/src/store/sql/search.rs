@@ -143,6 +143,45 @@ pub(super) async fn unindex(
 #[async_trait]
 impl SearchStore for DbStore {
     async fn search(&self, filter: &SearchFilter) -> StoreResult<Vec<SearchHit>> {
+        let Some(first_width) = dialect::SEARCH_FIRST_WINDOW else {
+            return self.search_once(filter).await;
+        };
+        let Some(newest) = self.newest_search_id().await? else {
+            return Ok(Vec::new());
+        };
+        let wanted = filter.limit as usize;
+        let top = newest + 1;
+        let start = filter.below.map_or(top, |below| below.min(top));
+        let mut hits = Vec::new();
+        for (below, above) in search::id_windows(start, first_width) {
+            let window = SearchFilter {
+                below: Some(below),
+                above: match (above, filter.above) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                },
+                limit: (wanted - hits.len()) as u32,
+                ..filter.clone()
+            };
+            hits.extend(self.search_once(&window).await?);
+            if hits.len() >= wanted || above.is_none_or(|a| filter.above.is_some_and(|b| a <= b)) {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+
+    async fn newest_search_id(&self) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar("SELECT MAX(id) FROM search_docs")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+}
+
+impl DbStore {
+    /// One statement: the newest matches of `filter`, at most its limit.
+    async fn search_once(&self, filter: &SearchFilter) -> StoreResult<Vec<SearchHit>> {
         if filter.channel_ids.is_empty() || filter.limit == 0 {
             return Ok(Vec::new());
         }
@@ -179,11 +218,20 @@ impl SearchStore for DbStore {
         if filter.below.is_some() {
             conditions.push(format!("{id} < {}", param()));
         }
+        if filter.above.is_some() {
+            conditions.push(format!("{id} > {}", param()));
+        }
         let limit = param();
+        // The page is chosen first and only its rows are joined with `events`: a phrase that
+        // PostgreSQL's GIN index can only narrow down (the positions are rechecked on the
+        // rows) could otherwise join thousands of candidates before keeping twenty.
         let sql = format!(
-            "SELECT {id} AS doc_id, e.* FROM {}
-             JOIN events e ON e.channel_id = d.channel_id AND e.seq = d.seq
-             WHERE {} ORDER BY {id} DESC LIMIT {limit}",
+            "SELECT found.doc_id, e.* FROM (
+                 SELECT {id} AS doc_id, d.channel_id, d.seq FROM {}
+                 WHERE {} ORDER BY {id} DESC LIMIT {limit}
+             ) found
+             JOIN events e ON e.channel_id = found.channel_id AND e.seq = found.seq
+             ORDER BY found.doc_id DESC",
             dialect::search_from(words),
             conditions.join(" AND ")
         );
@@ -205,6 +253,9 @@ impl SearchStore for DbStore {
         }
         if let Some(below) = filter.below {
             query = query.bind(below);
+        }
+        if let Some(above) = filter.above {
+            query = query.bind(above);
         }
         query = query.bind(i64::from(filter.limit));
         let rows = query.fetch_all(&self.pool).await.map_err(db_error)?;

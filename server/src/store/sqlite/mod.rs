@@ -53,6 +53,8 @@ mod dialect {
     /// The words of a message are in FTS5's `search_text`, under the id of its `search_docs`
     /// row, rather than in that row.
     pub const SEARCH_WORDS_IN_DOCS: bool = false;
+    /// FTS5 already walks its matches newest first and stops at the page: no windows.
+    pub const SEARCH_FIRST_WINDOW: Option<i64> = None;
 
     /// The rows a search reads: with words, FTS5's matches first, so that SQLite walks them
     /// newest first (`search_id` descending) and stops at the limit, however common the words;

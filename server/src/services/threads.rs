@@ -92,6 +92,19 @@ pub async fn mark_read(
         .store
         .mark_thread_read(user_id, channel_id, root_seq, seq)
         .await?;
+    tell_sockets(ctx, user_id, channel_id, root_seq, marker, skip);
+    Ok(marker)
+}
+
+/// The caller's sockets (but `skip`) learn the thread's marker now in force.
+fn tell_sockets(
+    ctx: &Context,
+    user_id: &str,
+    channel_id: &str,
+    root_seq: i64,
+    marker: i64,
+    skip: Option<u64>,
+) {
     let frame = OutFrame::encode(&ServerFrame::Read {
         channel_id: channel_id.to_owned(),
         seq: marker,
@@ -99,7 +112,6 @@ pub async fn mark_read(
     });
     ctx.hub
         .deliver_to_users([&user_id.to_owned()], &frame, skip);
-    Ok(marker)
 }
 
 /// `POST .../threads/{root_seq}/unread`: "mark unread from this reply". The caller's marker
@@ -122,13 +134,7 @@ pub async fn mark_unread(
         .store
         .mark_thread_unread_from(user_id, channel_id, root_seq, seq)
         .await?;
-    let frame = OutFrame::encode(&ServerFrame::Read {
-        channel_id: channel_id.to_owned(),
-        seq: marker,
-        thread_root: Some(root_seq),
-    });
-    ctx.hub
-        .deliver_to_users([&user_id.to_owned()], &frame, None);
+    tell_sockets(ctx, user_id, channel_id, root_seq, marker, None);
     Ok(marker)
 }
 

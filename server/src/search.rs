@@ -267,7 +267,9 @@ pub fn id_windows(start: i64, first_width: i64) -> impl Iterator<Item = (i64, Op
     let mut next = Some((start, first_width));
     std::iter::from_fn(move || {
         let (below, width) = next?;
-        let above = (below - width > 1).then_some(below - width - 1);
+        // `start` may come from a client's cursor: any i64, so no arithmetic may overflow.
+        let floor = below.saturating_sub(width);
+        let above = (floor > 1).then(|| floor - 1);
         next = above.map(|floor| (floor + 1, width.saturating_mul(4)));
         Some((below, above))
     })
@@ -396,5 +398,16 @@ mod tests {
             .filter_map(|(below, above)| above.map(|a| below - a - 1))
             .collect();
         assert_eq!(widths, [20_000, 80_000, 320_000]);
+
+        // A cursor is the client's: the extremes give one window open below, and no overflow.
+        for start in [i64::MIN, -1, 0] {
+            assert_eq!(
+                id_windows(start, 20_000).collect::<Vec<_>>(),
+                [(start, None)]
+            );
+        }
+        let huge: Vec<_> = id_windows(i64::MAX, i64::MAX / 2).collect();
+        assert!(huge.len() <= 3, "{huge:?}");
+        assert_eq!(huge.last().map(|w| w.1), Some(None));
     }
 }

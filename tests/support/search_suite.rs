@@ -114,6 +114,12 @@ pub async fn people_find_what_they_may_read_and_nothing_else(app: &Client) {
     )
     .await;
     assert_eq!(bodies(&page), ["On vam parlar de la llicència d'obres?"]);
+    // A cursor is the client's: the extremes find nothing, and nothing breaks.
+    for cursor in [i64::MIN, 0, -1] {
+        let (status, page) =
+            search(app, &pau, &format!("{}&cursor={cursor}", q("llicencia"))).await;
+        assert_eq!((status, bodies(&page).len()), (200, 0), "{cursor}: {page}");
+    }
 
     // Opening a result: the messages around it.
     let seq = page["results"][0]["message"]["seq"].as_i64().expect("seq");

@@ -37,6 +37,7 @@ macro_rules! store_conformance {
             tickets_keep_their_history,
             info_articles_are_kept_per_language,
             concurrent_batches_on_one_channel_stay_gap_free,
+            one_key_posted_by_concurrent_batches_is_stored_once,
             channel_heads_follow_each_channel_last_seq,
             shared_secrets_keep_the_first_value,
             one_batch_can_reply_to_edit_and_repeat_its_own_posts,
@@ -1179,6 +1180,86 @@ pub async fn concurrent_batches_on_one_channel_stay_gap_free(store: Arc<dyn Stor
     assert_eq!(record.last_seq, 200);
     let events = store.events_after(&busy, 0, 500).await.expect("events");
     assert_eq!(events.len(), 200);
+}
+
+/// The same `(author, client_msg_id)` sent at the same moment to two channels through
+/// several writers (the nodes of a cluster, or a client retrying through another node) is
+/// stored once: one batch commits it, the other batch on that channel answers with the
+/// original, the batches on the other channel refuse the key, and every batch still commits
+/// its other posts, with no gap in any channel. Batches on different channels share no
+/// channel lock, so only the key itself can keep them apart. Each batch also carries posts of
+/// two authors, in an order that differs between writers.
+pub async fn one_key_posted_by_concurrent_batches_is_stored_once(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let first = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    let second = channel_with(&store, ChannelKind::Public, &[&anna, &bernat]).await;
+    for round in 0..10 {
+        let mut writers = Vec::new();
+        for w in 0..4 {
+            let store = store.clone();
+            let (first, second) = (first.clone(), second.clone());
+            let (anna, bernat) = (anna.id.clone(), bernat.id.clone());
+            writers.push(tokio::spawn(async move {
+                let (one, other) = if w % 2 == 0 {
+                    (&anna, &bernat)
+                } else {
+                    (&bernat, &anna)
+                };
+                let target = if w < 2 { &first } else { &second };
+                let ops = vec![
+                    post(target, one, "own", Some(&format!("own-{round}-{w}-a"))),
+                    post(target, &anna, "shared", Some(&format!("shared-{round}"))),
+                    post(target, other, "own", Some(&format!("own-{round}-{w}-b"))),
+                ];
+                store.apply_batch(&ops).await.expect("batch commits")
+            }));
+        }
+        let mut committed = 0;
+        let mut originals = Vec::new();
+        let mut refused = 0;
+        for writer in writers {
+            let outcomes = writer.await.expect("writer");
+            assert!(matches!(outcomes[0], WriteOutcome::Committed(_)));
+            assert!(matches!(outcomes[2], WriteOutcome::Committed(_)));
+            match &outcomes[1] {
+                WriteOutcome::Committed(event) => {
+                    committed += 1;
+                    originals.push((event.channel_id.clone(), event.seq));
+                }
+                WriteOutcome::Duplicate(original) => {
+                    originals.push((original.channel_id.clone(), original.seq))
+                }
+                WriteOutcome::ClientMsgIdReused => refused += 1,
+                other => panic!("round {round}: {other:?}"),
+            }
+        }
+        assert_eq!(committed, 1, "round {round}: the shared key is stored once");
+        assert_eq!(refused, 2, "round {round}: refused on the other channel");
+        originals.dedup();
+        assert_eq!(
+            originals.len(),
+            1,
+            "round {round}: one original, {originals:?}"
+        );
+    }
+    for channel in [&first, &second] {
+        let events = store.events_after(channel, 0, 1000).await.expect("events");
+        let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "no gap");
+    }
+    let first_count = store
+        .events_after(&first, 0, 1000)
+        .await
+        .expect("events")
+        .len();
+    let second_count = store
+        .events_after(&second, 0, 1000)
+        .await
+        .expect("events")
+        .len();
+    // Per round: four own posts on each channel, and the shared post on one of them.
+    assert_eq!(first_count + second_count, 10 * (4 + 4 + 1));
 }
 
 pub async fn channel_heads_follow_each_channel_last_seq(store: Arc<dyn Store>) {

@@ -36,6 +36,23 @@ mod dialect {
     /// Locks the channel rows a batch reads until it commits (the lock an `UPDATE` of
     /// `last_seq` takes anyway, which does not block foreign-key checks of other inserts).
     pub const LOCK_FOR_WRITE: &str = " FOR NO KEY UPDATE";
+    /// Locks `count` authors' lock keys (bound in order) until the transaction ends. The keys
+    /// are in their own class (the two-key form), apart from every other advisory lock; a
+    /// VALUES list is scanned in its order, so they are taken in the order bound.
+    pub fn lock_authors(count: usize) -> String {
+        let keys = (1..=count)
+            .map(|n| format!("(${n}::int4)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "SELECT pg_advisory_xact_lock({AUTHOR_LOCK_CLASS}, key) FROM (VALUES {keys}) AS authors (key)"
+        )
+    }
+    /// Bound values per statement of a batch's inserts (at most 65,535): each statement is a
+    /// round trip to the database, so a batch of a thousand posts is one insert.
+    pub const MAX_BOUND_PER_BATCH_INSERT: usize = 12_000;
+    /// The advisory lock class of authors ("XAUT").
+    const AUTHOR_LOCK_CLASS: i32 = 0x5841_5554;
 
     /// The words of a message are the `doc` column (a `tsvector`) of its `search_docs` row.
     pub const SEARCH_WORDS_IN_DOCS: bool = true;
@@ -53,6 +70,15 @@ mod dialect {
     pub fn search_id(_words: bool) -> &'static str {
         "d.id"
     }
+
+    /// The largest id a search can find.
+    pub const SEARCH_NEWEST_ID: &str = "SELECT MAX(id) FROM search_docs";
+    /// The author of the message `d`.
+    pub const SEARCH_AUTHOR: &str = "d.author_id";
+    /// "The message `d` has files".
+    pub const SEARCH_HAS_FILE: &str = "d.has_file = TRUE";
+    /// `search_docs` holds only messages that can be found.
+    pub const SEARCH_ONLY_MESSAGES: Option<&str> = None;
 
     /// The condition "the message `d` (a `search_docs` row) matches the query bound at
     /// `param`".

@@ -50,6 +50,8 @@ type DbRow = <Db as sqlx::Database>::Row;
 
 /// Bound values per statement: well under SQLite's limit of 32,766 (and PostgreSQL's 65,535).
 const MAX_BOUND_PER_STATEMENT: usize = 900;
+/// Bound values per statement of a batch's inserts (messages, their index).
+const MAX_BOUND_PER_BATCH_INSERT: usize = dialect::MAX_BOUND_PER_BATCH_INSERT;
 
 fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
     StoreError::Internal(e.into())

@@ -7,103 +7,77 @@ use crate::search;
 
 /// Indexes `messages` (just inserted): their body and their files' names.
 pub(super) async fn index(conn: &mut DbConnection, messages: &[&Message]) -> StoreResult<()> {
-    if messages.is_empty() {
-        return Ok(());
-    }
-    // SQLite has one writer, inside this transaction: the ids that follow the largest one are
-    // free, so the words can go under them without reading the new rows back.
-    let first_id = if dialect::SEARCH_WORDS_IN_DOCS {
-        None
+    if dialect::SEARCH_WORDS_IN_DOCS {
+        index_in_docs(conn, messages).await
     } else {
-        let largest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM search_docs")
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db_error)?;
-        Some(largest.unwrap_or(0) + 1)
-    };
-    let texts: Vec<String> = messages.iter().map(|m| text_of(m)).collect();
-    // Six values a row: SQLite binds the id and five columns, PostgreSQL five columns and
-    // the words (the id is its sequence's).
+        index_under_event_ids(conn, messages).await
+    }
+}
+
+/// PostgreSQL: one `search_docs` row per message, the filters' columns and the words.
+async fn index_in_docs(conn: &mut DbConnection, messages: &[&Message]) -> StoreResult<()> {
     const COLUMNS: usize = 6;
-    for (chunk_start, chunk) in (0..messages.len())
-        .step_by(MAX_BOUND_PER_STATEMENT / COLUMNS)
-        .map(|start| {
-            let end = (start + MAX_BOUND_PER_STATEMENT / COLUMNS).min(messages.len());
-            (start, &messages[start..end])
-        })
-    {
+    for chunk in messages.chunks(MAX_BOUND_PER_BATCH_INSERT / COLUMNS) {
         let rows = (0..chunk.len())
             .map(|i| {
                 let p = |column: usize| dialect::param(i * COLUMNS + column);
-                if dialect::SEARCH_WORDS_IN_DOCS {
-                    format!(
-                        "(DEFAULT, {}, {}, {}, {}, {}, to_tsvector('xerrada_search', {}))",
-                        p(1),
-                        p(2),
-                        p(3),
-                        p(4),
-                        p(5),
-                        p(6)
-                    )
-                } else {
-                    format!(
-                        "({}, {}, {}, {}, {}, {})",
-                        p(1),
-                        p(2),
-                        p(3),
-                        p(4),
-                        p(5),
-                        p(6)
-                    )
-                }
+                format!(
+                    "({}, {}, {}, {}, {}, to_tsvector('xerrada_search', {}))",
+                    p(1),
+                    p(2),
+                    p(3),
+                    p(4),
+                    p(5),
+                    p(6)
+                )
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let words_column = if dialect::SEARCH_WORDS_IN_DOCS {
-            ", doc"
-        } else {
-            ""
-        };
         let sql = format!(
-            "INSERT INTO search_docs (id, channel_id, seq, author_id, created_at, has_file{words_column})
+            "INSERT INTO search_docs (channel_id, seq, author_id, created_at, has_file, doc)
              VALUES {rows}"
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (offset, message) in chunk.iter().enumerate() {
-            if let Some(first) = first_id {
-                query = query.bind(first + (chunk_start + offset) as i64);
-            }
+        for message in chunk {
             query = query
                 .bind(&message.channel_id)
                 .bind(message.seq)
                 .bind(&message.author_id)
                 .bind(&message.created_at)
-                .bind(!message.files.is_empty());
-            // SQLite takes the words in a second statement.
-            if dialect::SEARCH_WORDS_IN_DOCS {
-                query = query.bind(texts[chunk_start + offset].as_str());
-            }
+                .bind(!message.files.is_empty())
+                .bind(text_of(message));
         }
         query.execute(&mut *conn).await.map_err(db_error)?;
-        if let Some(first) = first_id {
-            let rows = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "({}, {})",
-                        dialect::param(2 * i + 1),
-                        dialect::param(2 * i + 2)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!("INSERT INTO search_text (rowid, text) VALUES {rows}");
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for offset in 0..chunk.len() {
-                let at = chunk_start + offset;
-                query = query.bind(first + at as i64).bind(texts[at].as_str());
-            }
-            query.execute(&mut *conn).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// SQLite: the words only, in FTS5 under the `id` of the message's `events` row (the filters
+/// read that row). One index entry per message is what keeps posting fast.
+async fn index_under_event_ids(conn: &mut DbConnection, messages: &[&Message]) -> StoreResult<()> {
+    const COLUMNS: usize = 3;
+    for chunk in messages.chunks(MAX_BOUND_PER_BATCH_INSERT / COLUMNS) {
+        let rows = (0..chunk.len())
+            .map(|i| {
+                let p = |column: usize| dialect::param(i * COLUMNS + column);
+                format!(
+                    "((SELECT id FROM events WHERE channel_id = {} AND seq = {}), {})",
+                    p(1),
+                    p(2),
+                    p(3)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO search_text (rowid, text) VALUES {rows}");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for message in chunk {
+            query = query
+                .bind(&message.channel_id)
+                .bind(message.seq)
+                .bind(text_of(message));
         }
+        query.execute(&mut *conn).await.map_err(db_error)?;
     }
     Ok(())
 }
@@ -120,24 +94,91 @@ pub(super) async fn unindex(
     channel_id: &str,
     seq: i64,
 ) -> StoreResult<()> {
-    if !dialect::SEARCH_WORDS_IN_DOCS {
-        sqlx::query(
-            "DELETE FROM search_text WHERE rowid =
-                 (SELECT id FROM search_docs WHERE channel_id = $1 AND seq = $2)",
-        )
-        .bind(channel_id)
-        .bind(seq)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    }
-    sqlx::query("DELETE FROM search_docs WHERE channel_id = $1 AND seq = $2")
+    let sql = if dialect::SEARCH_WORDS_IN_DOCS {
+        "DELETE FROM search_docs WHERE channel_id = $1 AND seq = $2"
+    } else {
+        "DELETE FROM search_text WHERE rowid =
+             (SELECT id FROM events WHERE channel_id = $1 AND seq = $2)"
+    };
+    sqlx::query(sql)
         .bind(channel_id)
         .bind(seq)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
     Ok(())
+}
+
+/// Messages indexed again per transaction when the whole index is rebuilt.
+#[allow(
+    dead_code,
+    reason = "SQLite only: PostgreSQL's migrations build its index in SQL"
+)]
+const REINDEX_PAGE: i64 = 2_000;
+
+#[allow(
+    dead_code,
+    reason = "SQLite only: PostgreSQL's migrations build its index in SQL"
+)]
+impl DbStore {
+    /// Rebuilds SQLite's index from every message when a migration asked for it (the
+    /// `search_reindex` key in `meta`): the words are made here, by `search::index_text`,
+    /// which SQL cannot repeat. Each page is its own transaction, so a large history never
+    /// holds the write lock for long; the key goes with the last page, and a restart midway
+    /// starts again. Answers how many messages were indexed.
+    pub(crate) async fn reindex_search_if_asked(&self) -> StoreResult<u64> {
+        if dialect::SEARCH_WORDS_IN_DOCS {
+            return Ok(0);
+        }
+        let asked: Option<i64> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'search_reindex'")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        if asked.is_none() {
+            return Ok(0);
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO search_text (search_text) VALUES ('delete-all')")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let mut after = 0i64;
+        let mut indexed = 0u64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT * FROM events WHERE kind = 'message' AND deleted = 0 AND id > $1
+                 ORDER BY id LIMIT $2",
+            )
+            .bind(after)
+            .bind(REINDEX_PAGE)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            let messages = rows
+                .iter()
+                .map(message_from_row)
+                .collect::<StoreResult<Vec<_>>>()?;
+            let references: Vec<&Message> = messages.iter().collect();
+            index_under_event_ids(&mut tx, &references).await?;
+            if let Some(last) = rows.last() {
+                after = last.try_get("id").map_err(db_error)?;
+            }
+            indexed += messages.len() as u64;
+            let done = (rows.len() as i64) < REINDEX_PAGE;
+            if done {
+                sqlx::query("DELETE FROM meta WHERE key = 'search_reindex'")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+            tx.commit().await.map_err(db_error)?;
+            if done {
+                return Ok(indexed);
+            }
+            tx = self.begin_write().await?;
+        }
+    }
 }
 
 #[async_trait]
@@ -172,7 +213,7 @@ impl SearchStore for DbStore {
     }
 
     async fn newest_search_id(&self) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar("SELECT MAX(id) FROM search_docs")
+        sqlx::query_scalar(dialect::SEARCH_NEWEST_ID)
             .fetch_one(&self.pool)
             .await
             .map_err(db_error)
@@ -196,16 +237,17 @@ impl DbStore {
             .collect::<Vec<_>>()
             .join(", ");
         let mut conditions = vec![format!("d.channel_id IN ({channels})")];
+        conditions.extend(dialect::SEARCH_ONLY_MESSAGES.map(String::from));
         let expression =
             (!filter.terms.is_empty()).then(|| dialect::search_expression(&filter.terms));
         if expression.is_some() {
             conditions.push(dialect::search_match(&param()));
         }
         if filter.author_id.is_some() {
-            conditions.push(format!("d.author_id = {}", param()));
+            conditions.push(format!("{} = {}", dialect::SEARCH_AUTHOR, param()));
         }
         if filter.has_file {
-            conditions.push("d.has_file = TRUE".into());
+            conditions.push(dialect::SEARCH_HAS_FILE.into());
         }
         if filter.before.is_some() {
             conditions.push(format!("d.created_at < {}", param()));

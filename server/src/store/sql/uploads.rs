@@ -146,21 +146,6 @@ pub(super) async fn claim(
     Ok(true)
 }
 
-/// Gives back the files claimed for a post that was not inserted after all (another node
-/// committed the same `client_msg_id` meanwhile).
-pub(super) async fn unclaim(conn: &mut DbConnection, message_id: &str) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE files SET channel_id = NULL, message_id = NULL, posted_at = NULL,
-                          unreferenced_since = created_at
-         WHERE message_id = $1",
-    )
-    .bind(message_id)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
 /// Detaches the files of a deleted message: nobody may read them any more, and they are
 /// removed after the grace period, counted from `at`.
 pub(super) async fn detach(conn: &mut DbConnection, message_id: &str, at: &str) -> StoreResult<()> {

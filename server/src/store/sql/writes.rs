@@ -19,13 +19,19 @@
 //! The idempotency keys of every post in the batch are looked up in one statement up front;
 //! a key stored before, or committed earlier in the batch, answers `Duplicate` (same channel)
 //! or `ClientMsgIdReused` (another channel) and takes no `seq`. A `thread_root` must be a
-//! message of the channel. Then the post takes the next `seq` and its row is inserted:
-//! - with a single writer (SQLite), rows are queued and inserted many per statement, because
-//!   each statement is a round trip to SQLite's worker thread;
-//! - with writers on several nodes (PostgreSQL), each row is inserted at once with
-//!   `ON CONFLICT DO NOTHING` on the `(author, client_msg_id)` index: the same pair posted at
-//!   the same moment to another channel through another node. The loser gives its `seq` back
-//!   and answers as if the key had been found up front.
+//! message of the channel. Then the post takes the next `seq`, and its row is queued: rows
+//! are inserted many per statement (each statement is a round trip to SQLite's worker
+//! thread, or to PostgreSQL), so a batch takes a constant number of statements per few
+//! hundred posts on both backends.
+//!
+//! With writers on several nodes (PostgreSQL), the lookup must stay true until commit: the
+//! same key may be posted at the same moment through another node. So before looking keys
+//! up, a batch takes a transaction lock per author of its posts
+//! (`dialect::lock_authors`, after the channels, in a fixed order of the authors' lock
+//! keys): two batches with posts by one author commit one after the other, and the second
+//! finds the first one's keys. The same fixed order means two batches never deadlock on
+//! one author's posts to two channels. A key inserted anyway by a writer that took no lock
+//! fails the unique index, and the whole batch rolls back.
 
 use super::*;
 
@@ -47,7 +53,7 @@ pub(super) async fn apply_batch(
             WriteOp::PostMessage { .. } => posts.post(&mut tx, &mut seqs, op).await?,
             _ => {
                 // Anything else may read rows the batch has written so far.
-                posts.flush(&mut tx).await?;
+                posts.write_all(&mut tx).await?;
                 apply_other(&mut tx, &mut seqs, op).await?
             }
         };
@@ -61,7 +67,7 @@ pub(super) async fn apply_batch(
         );
         outcomes.push(outcome);
     }
-    posts.flush(&mut tx).await?;
+    posts.write_all(&mut tx).await?;
     if memberships_changed {
         bump_membership_version(&mut tx).await?;
     }
@@ -148,13 +154,6 @@ impl SeqCounters {
         self.last.contains_key(channel_id)
     }
 
-    /// Gives back the `seq` just taken from `channel_id` (its insert did nothing).
-    fn give_back(&mut self, channel_id: &str) {
-        if let Some(last) = self.last.get_mut(channel_id) {
-            *last -= 1;
-        }
-    }
-
     /// Writes each advanced channel's new `last_seq`, a few hundred channels per statement.
     async fn write_back(&self, tx: &mut Transaction<'static, Db>) -> StoreResult<()> {
         let advanced: Vec<(&String, i64)> = self
@@ -187,6 +186,9 @@ struct PostBatch {
     /// (author, client_msg_id) -> the message stored before or committed in this batch.
     known: HashMap<(String, String), ChannelEvent>,
     pending: Vec<Message>,
+    /// Inserted, not yet in the search index: indexed together, in as few statements as
+    /// the bound values allow, before anything else reads the batch's rows.
+    unindexed: Vec<Message>,
 }
 
 impl PostBatch {
@@ -202,9 +204,11 @@ impl PostBatch {
                 _ => None,
             })
             .collect();
+        lock_authors(tx, ops).await?;
         let mut batch = PostBatch {
             known: HashMap::new(),
             pending: Vec::new(),
+            unindexed: Vec::new(),
         };
         // `(a = ? AND b = ?) OR ...` uses the (actor_id, client_msg_id) index for each term.
         for chunk in keys.chunks(MAX_BOUND_PER_STATEMENT / 2) {
@@ -284,24 +288,7 @@ impl PostBatch {
             .posted_message(seq)
             .ok_or_else(|| internal("not a post"))?;
         self.pending.push(message.clone());
-        if dialect::CONCURRENT_WRITERS {
-            if self.flush(tx).await? == 0 {
-                seqs.give_back(channel_id);
-                if !file_ids.is_empty() {
-                    uploads::unclaim(tx, message_id).await?;
-                }
-                let key = client_msg_id
-                    .as_deref()
-                    .ok_or_else(|| internal("a message insert without a key did nothing"))?;
-                let original = stored_post(tx, author_id, key).await?.ok_or_else(|| {
-                    internal("a message insert did nothing, and no original was found")
-                })?;
-                self.remember_event(original);
-                return self
-                    .repeated(author_id, key, channel_id)
-                    .ok_or_else(|| internal("the original was just remembered"));
-            }
-        } else if self.pending.len() * POST_COLUMNS >= MAX_BOUND_PER_STATEMENT {
+        if self.pending.len() * POST_COLUMNS >= MAX_BOUND_PER_BATCH_INSERT {
             self.flush(tx).await?;
         }
         Ok(WriteOutcome::Committed(ChannelEvent {
@@ -342,13 +329,21 @@ impl PostBatch {
         }
     }
 
-    /// Inserts the queued rows in one statement; how many were inserted. With concurrent
-    /// writers, a row whose `(author, client_msg_id)` another one committed meanwhile is
-    /// skipped. With a single writer that cannot happen (the keys were read inside this
-    /// transaction): the unique index would fail the statement, and the batch rolls back.
-    async fn flush(&mut self, tx: &mut Transaction<'static, Db>) -> StoreResult<u64> {
+    /// Inserts every queued row and indexes every inserted one.
+    async fn write_all(&mut self, tx: &mut Transaction<'static, Db>) -> StoreResult<()> {
+        self.flush(tx).await?;
+        let unindexed = std::mem::take(&mut self.unindexed);
+        let messages: Vec<&Message> = unindexed.iter().collect();
+        search::index(tx, &messages).await
+    }
+
+    /// Inserts the queued rows in one statement, with their mentions. No
+    /// key can be taken meanwhile (the keys were read inside this transaction, under the
+    /// authors' locks with several writers): a row that breaks the unique index fails the
+    /// statement, and the batch rolls back.
+    async fn flush(&mut self, tx: &mut Transaction<'static, Db>) -> StoreResult<()> {
         if self.pending.is_empty() {
-            return Ok(0);
+            return Ok(());
         }
         let rows = (0..self.pending.len())
             .map(|i| {
@@ -370,15 +365,9 @@ impl PostBatch {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        // Only another writer can have committed a key meanwhile (see the module docs).
-        let on_conflict = if dialect::CONCURRENT_WRITERS {
-            "ON CONFLICT (actor_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING"
-        } else {
-            ""
-        };
         let sql = format!(
             "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras, also_in_channel, files)
-             VALUES {rows} {on_conflict}"
+             VALUES {rows}"
         );
         let queued = self.pending.len() as u64;
         let mentioned: Vec<(String, i64, Vec<String>)> = self
@@ -410,26 +399,55 @@ impl PostBatch {
             .await
             .map_err(db_error)?
             .rows_affected();
-        if inserted != queued && !dialect::CONCURRENT_WRITERS {
+        if inserted != queued {
             return Err(internal(format!(
                 "{inserted} of {queued} queued messages were inserted"
             )));
         }
-        // With concurrent writers a flush holds one row: when it was skipped (a repeat), so
-        // are its mentions and its place in the search index.
-        if inserted == queued {
-            let messages: Vec<&Message> = pending.iter().collect();
-            search::index(tx, &messages).await?;
-        }
-        if inserted == queued && !mentioned.is_empty() {
+        self.unindexed.extend(pending);
+        if !mentioned.is_empty() {
             let rows: Vec<(&str, i64, &[String])> = mentioned
                 .iter()
                 .map(|(channel, seq, users)| (channel.as_str(), *seq, users.as_slice()))
                 .collect();
             message_changes::insert_mentions(tx, &rows).await?;
         }
-        Ok(inserted)
+        Ok(())
     }
+}
+
+/// With writers on several nodes, locks every author of the batch's posts until commit, in
+/// the order of their lock keys (see the module docs). A no-op with a single writer.
+async fn lock_authors(tx: &mut Transaction<'static, Db>, ops: &[WriteOp]) -> StoreResult<()> {
+    if !dialect::CONCURRENT_WRITERS {
+        return Ok(());
+    }
+    let mut keys: Vec<i32> = ops
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::PostMessage { author_id, .. } => Some(author_lock_key(author_id)),
+            _ => None,
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for chunk in keys.chunks(MAX_BOUND_PER_STATEMENT) {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(dialect::lock_authors(chunk.len())));
+        for key in chunk {
+            query = query.bind(*key);
+        }
+        query.execute(&mut **tx).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// An author's lock key: the same on every node (FNV-1a of the id), whatever the build.
+/// Two authors may share one; they then merely wait for each other.
+fn author_lock_key(author_id: &str) -> i32 {
+    let hash = author_id.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    i32::from_ne_bytes(hash.to_ne_bytes())
 }
 
 /// `count` terms joined by `separator`, each made by `term` from the next two placeholders
@@ -439,21 +457,6 @@ fn in_pairs(count: usize, separator: &str, term: impl Fn(String, String) -> Stri
         .map(|i| term(dialect::param(2 * i + 1), dialect::param(2 * i + 2)))
         .collect::<Vec<_>>()
         .join(separator)
-}
-
-/// The stored message posted by `author_id` with `client_msg_id`, if any.
-async fn stored_post(
-    tx: &mut Transaction<'static, Db>,
-    author_id: &str,
-    client_msg_id: &str,
-) -> StoreResult<Option<ChannelEvent>> {
-    let row = sqlx::query("SELECT * FROM events WHERE actor_id = $1 AND client_msg_id = $2")
-        .bind(author_id)
-        .bind(client_msg_id)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db_error)?;
-    row.as_ref().map(message_event_from_row).transpose()
 }
 
 /// The `thread_root` and author of the message at `seq` of `channel_id`, if it is a message.

@@ -32,6 +32,14 @@ mod dialect {
     pub const CONCURRENT_WRITERS: bool = false;
     /// Rows need no lock of their own: the write transaction holds the whole database.
     pub const LOCK_FOR_WRITE: &str = "";
+    /// Bound values per statement of a batch's inserts. Statements are a cheap hop to
+    /// SQLite's thread, but each size of a batched insert is compiled and cached apart: kept
+    /// small, the sizes stay few.
+    pub const MAX_BOUND_PER_BATCH_INSERT: usize = 900;
+    /// Never called: one writer needs no author locks.
+    pub fn lock_authors(_count: usize) -> String {
+        String::new()
+    }
     /// The locking clause for the rows of `alias` read in a write transaction: none needed.
     pub fn lock_rows_of(_alias: &str) -> String {
         String::new()
@@ -50,22 +58,22 @@ mod dialect {
     /// `POSITION(haystack, needle)`: the 1-based byte position of needle, 0 when absent.
     pub const POSITION: &str = "instr";
 
-    /// The words of a message are in FTS5's `search_text`, under the id of its `search_docs`
-    /// row, rather than in that row.
+    /// The words of a message are in FTS5's `search_text`, under the `id` of its `events`
+    /// row; the filters read that row.
     pub const SEARCH_WORDS_IN_DOCS: bool = false;
     /// FTS5 already walks its matches newest first and stops at the page: no windows.
     pub const SEARCH_FIRST_WINDOW: Option<i64> = None;
 
     /// The rows a search reads: with words, FTS5's matches first, so that SQLite walks them
     /// newest first (`search_id` descending) and stops at the limit, however common the words;
-    /// `d` is always the `search_docs` row.
+    /// `d` is always the message's `events` row.
     pub fn search_from(words: bool) -> &'static str {
         if words {
             // CROSS JOIN keeps FTS5 the outer loop (SQLite never reorders it), whatever the
             // channel filter's index would suggest.
-            "search_text CROSS JOIN search_docs d ON d.id = search_text.rowid"
+            "search_text CROSS JOIN events d ON d.id = search_text.rowid"
         } else {
-            "search_docs d"
+            "events d"
         }
     }
 
@@ -73,6 +81,16 @@ mod dialect {
     pub fn search_id(words: bool) -> &'static str {
         if words { "search_text.rowid" } else { "d.id" }
     }
+
+    /// The largest id a search can find.
+    pub const SEARCH_NEWEST_ID: &str =
+        "SELECT MAX(id) FROM events WHERE kind = 'message' AND deleted = 0";
+    /// The author of the message `d`.
+    pub const SEARCH_AUTHOR: &str = "d.actor_id";
+    /// "The message `d` has files".
+    pub const SEARCH_HAS_FILE: &str = "d.files IS NOT NULL";
+    /// `events` holds every kind of event, and a deleted message keeps its row.
+    pub const SEARCH_ONLY_MESSAGES: Option<&str> = Some("d.kind = 'message' AND d.deleted = 0");
 
     /// The condition "the message matches the expression bound at `param`".
     pub fn search_match(param: &str) -> String {
@@ -152,6 +170,10 @@ impl SqliteStore {
             .map_err(internal)?;
         let store = SqliteStore { pool };
         store.check_durability().await?;
+        let reindexed = store.reindex_search_if_asked().await?;
+        if reindexed > 0 {
+            tracing::info!(messages = reindexed, "search index rebuilt");
+        }
         Ok(store)
     }
 

@@ -136,11 +136,20 @@ impl Memberships {
     /// [`Memberships::insert`] for one channel read from the store, with the same rule as
     /// [`Memberships::replace_all_if_unchanged`].
     pub fn insert_if_unchanged(&self, channel: ChannelMembers, seen: u64) -> bool {
+        self.insert_all_if_unchanged(vec![channel], seen)
+    }
+
+    /// [`Memberships::insert`] for several channels read from the store (those whose members
+    /// changed), with the same rule as [`Memberships::replace_all_if_unchanged`]. The other
+    /// channels keep what the cache holds.
+    pub fn insert_all_if_unchanged(&self, channels: Vec<ChannelMembers>, seen: u64) -> bool {
         let mut index = self.write();
         if index.changes != seen {
             return false;
         }
-        index.insert(channel);
+        for channel in channels {
+            index.insert(channel);
+        }
         true
     }
 

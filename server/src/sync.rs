@@ -2,8 +2,9 @@
 //! the server runs (and, later, other nodes).
 //!
 //! Every `interval`, the task compares the store's membership version with the last one it
-//! saw and reloads the membership cache when it moved; it also ends, in memory and on this
-//! node's sockets, sessions that were revoked elsewhere (a deactivation from the CLI).
+//! saw and, when it moved, reloads the channels whose members changed since (each channel
+//! keeps the version of its last change), not every membership; it also ends, in memory and
+//! on this node's sockets, sessions that were revoked elsewhere (a deactivation from the CLI).
 //! Changes this node makes itself are already applied; the reload is then merely redundant,
 //! and it is skipped when one of them lands while the store is being read (it could undo it).
 
@@ -28,23 +29,24 @@ pub fn start(ctx: &Arc<Context>, interval: Duration) -> JoinHandle<()> {
             tick.tick().await;
             let Some(ctx) = weak.upgrade() else { return };
             let checked_at = OffsetDateTime::now_utc();
-            match ctx.store.membership_version().await {
-                Ok(current) if version.is_none() => version = Some(current),
-                Ok(current) if version != Some(current) => {
+            match (ctx.store.membership_version().await, version) {
+                (Ok(current), None) => version = Some(current),
+                (Ok(current), Some(last)) if last != current => {
                     // Counted before reading, so that a change this node applies meanwhile
-                    // makes the read stale: it is then read again at the next tick.
+                    // makes the read stale: it is then read again at the next tick. A change
+                    // committed after `current` was read is read now or at the next tick.
                     let seen = ctx.memberships.changes();
-                    match ctx.store.all_channel_members().await {
+                    match ctx.store.channel_members_changed_since(last).await {
                         Ok(channels) => {
-                            if ctx.memberships.replace_all_if_unchanged(channels, seen) {
+                            if ctx.memberships.insert_all_if_unchanged(channels, seen) {
                                 version = Some(current);
                             }
                         }
                         Err(e) => tracing::warn!(error = %e, "membership reload failed"),
                     }
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "membership version check failed"),
+                (Ok(_), Some(_)) => {}
+                (Err(e), _) => tracing::warn!(error = %e, "membership version check failed"),
             }
             // A little overlap so a revocation committed during the last check is not missed.
             let from = ids::format_time(since - time::Duration::seconds(5));

@@ -640,7 +640,55 @@ pub async fn membership_changes_bump_the_membership_version(store: Arc<dyn Store
         }])
         .await
         .expect("batch");
-    assert!(store.membership_version().await.expect("version") > v1);
+    let v2 = store.membership_version().await.expect("version");
+    assert!(v2 > v1);
+
+    // Each channel keeps the version of its last change: a process that saw `v1` reads
+    // only the channel that changed since, with its members.
+    let changed = store
+        .channel_members_changed_since(v1)
+        .await
+        .expect("changed");
+    let ids: Vec<&str> = changed.iter().map(|c| c.channel_id.as_str()).collect();
+    assert_eq!(ids, vec![channel.as_str()]);
+    let mut members = changed[0].member_ids.clone();
+    members.sort();
+    let mut expected = vec![anna.id.clone(), bernat.id.clone()];
+    expected.sort();
+    assert_eq!(members, expected);
+    assert!(
+        store
+            .channel_members_changed_since(v2)
+            .await
+            .expect("changed")
+            .is_empty(),
+        "nothing changed since"
+    );
+    let other = channel_with(&store, ChannelKind::Private, &[&bernat]).await;
+    let v3 = store.membership_version().await.expect("version");
+    let changed = store
+        .channel_members_changed_since(v2)
+        .await
+        .expect("changed");
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].channel_id, other);
+    assert_eq!(changed[0].member_ids, vec![bernat.id.clone()]);
+    // The last member leaving: the channel is read with no members.
+    store
+        .apply_batch(&[WriteOp::RemoveMember {
+            channel_id: other.clone(),
+            user_id: bernat.id.clone(),
+            at: ids::now(),
+        }])
+        .await
+        .expect("batch");
+    let changed = store
+        .channel_members_changed_since(v3)
+        .await
+        .expect("changed");
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].channel_id, other);
+    assert!(changed[0].member_ids.is_empty());
 }
 
 pub async fn bot_tokens_are_found_by_hash_listed_and_revoked(store: Arc<dyn Store>) {

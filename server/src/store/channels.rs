@@ -34,6 +34,10 @@ pub trait ChannelStore: Send + Sync {
     /// A counter bumped by every committed membership change (channel creation included), so
     /// a process can tell that another one changed memberships.
     async fn membership_version(&self) -> StoreResult<i64>;
+    /// The channels whose members changed after `membership_version` answered `version`,
+    /// with their members (none, when the last one left).
+    async fn channel_members_changed_since(&self, version: i64)
+    -> StoreResult<Vec<ChannelMembers>>;
     /// Mutes or unmutes a channel for one member; false when it is not a member.
     async fn set_muted(&self, channel_id: &str, user_id: &str, muted: bool) -> StoreResult<bool>;
     /// Every channel's `last_seq`: where a node's ordered delivery of each channel starts.

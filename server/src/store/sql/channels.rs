@@ -38,18 +38,26 @@ impl DbStore {
     }
 
     /// Channels with their members: all of them, or only `only`.
-    async fn members_of(&self, only: Option<&str>) -> StoreResult<Vec<ChannelMembers>> {
-        let rows = sqlx::query(
+    async fn members_of(&self, which: MembersOf<'_>) -> StoreResult<Vec<ChannelMembers>> {
+        let condition = match which {
+            MembersOf::All => "TRUE",
+            MembersOf::Channel(_) => "c.id = $1",
+            MembersOf::ChangedSince(_) => "c.members_version > $1",
+        };
+        let sql = format!(
             "SELECT c.id, c.kind, c.department_id, m.user_id, c.archived_at IS NOT NULL AS archived,
                     EXISTS (SELECT 1 FROM departments d WHERE d.channel_id = c.id) AS follows_department
              FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id
-             WHERE (CAST($1 AS TEXT) IS NULL OR c.id = $1)
-             ORDER BY c.id, m.user_id",
-        )
-        .bind(only)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
+             WHERE {condition}
+             ORDER BY c.id, m.user_id"
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let query = match which {
+            MembersOf::All => query,
+            MembersOf::Channel(id) => query.bind(id),
+            MembersOf::ChangedSince(version) => query.bind(version),
+        };
+        let rows = query.fetch_all(&self.pool).await.map_err(db_error)?;
         let mut out: Vec<ChannelMembers> = Vec::new();
         for row in &rows {
             let channel_id: String = row.try_get("id").map_err(db_error)?;
@@ -72,12 +80,20 @@ impl DbStore {
     }
 }
 
+/// Which channels [`DbStore::members_of`] reads.
+#[derive(Clone, Copy)]
+enum MembersOf<'a> {
+    All,
+    Channel(&'a str),
+    ChangedSince(i64),
+}
+
 #[async_trait]
 impl ChannelStore for DbStore {
     async fn create_department(&self, dept: Department, channel: NewChannel) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         insert_channel(&mut tx, &channel).await?;
-        bump_membership_version(&mut tx).await?;
+        bump_membership_version(&mut tx, &[channel.id.as_str()]).await?;
         // A failed statement aborts the transaction; it is only returned from (rolled back).
         let result = sqlx::query(
             "INSERT INTO departments (id, slug, name, channel_id, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -118,7 +134,7 @@ impl ChannelStore for DbStore {
     async fn create_channel(&self, channel: NewChannel, member_ids: &[String]) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         insert_channel(&mut tx, &channel).await?;
-        bump_membership_version(&mut tx).await?;
+        bump_membership_version(&mut tx, &[channel.id.as_str()]).await?;
         insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -139,7 +155,7 @@ impl ChannelStore for DbStore {
             return Ok((id, false));
         }
         insert_members(&mut tx, &channel.id, member_ids, &channel.created_at).await?;
-        bump_membership_version(&mut tx).await?;
+        bump_membership_version(&mut tx, &[channel.id.as_str()]).await?;
         tx.commit().await.map_err(db_error)?;
         Ok((channel.id, true))
     }
@@ -183,11 +199,18 @@ impl ChannelStore for DbStore {
     }
 
     async fn all_channel_members(&self) -> StoreResult<Vec<ChannelMembers>> {
-        self.members_of(None).await
+        self.members_of(MembersOf::All).await
     }
 
     async fn channel_members(&self, channel_id: &str) -> StoreResult<Option<ChannelMembers>> {
-        Ok(self.members_of(Some(channel_id)).await?.pop())
+        Ok(self.members_of(MembersOf::Channel(channel_id)).await?.pop())
+    }
+
+    async fn channel_members_changed_since(
+        &self,
+        version: i64,
+    ) -> StoreResult<Vec<ChannelMembers>> {
+        self.members_of(MembersOf::ChangedSince(version)).await
     }
 
     async fn set_muted(&self, channel_id: &str, user_id: &str, muted: bool) -> StoreResult<bool> {

@@ -47,7 +47,7 @@ pub(super) async fn apply_batch(
     let mut seqs = SeqCounters::lock(&mut tx, ops).await?;
     let mut posts = PostBatch::new(&mut tx, ops).await?;
     let mut outcomes = Vec::with_capacity(ops.len());
-    let mut memberships_changed = false;
+    let mut membership_changed_in: Vec<String> = Vec::new();
     for op in ops {
         let outcome = match op {
             WriteOp::PostMessage { .. } => posts.post(&mut tx, &mut seqs, op).await?,
@@ -58,18 +58,20 @@ pub(super) async fn apply_batch(
             }
         };
         posts.remember(&outcome);
-        memberships_changed |= matches!(
-            &outcome,
-            WriteOutcome::Committed(ChannelEvent {
-                kind: EventKind::MemberJoined { .. } | EventKind::MemberLeft { .. },
-                ..
-            })
-        );
+        if let WriteOutcome::Committed(ChannelEvent {
+            channel_id,
+            kind: EventKind::MemberJoined { .. } | EventKind::MemberLeft { .. },
+            ..
+        }) = &outcome
+        {
+            membership_changed_in.push(channel_id.clone());
+        }
         outcomes.push(outcome);
     }
     posts.write_all(&mut tx).await?;
-    if memberships_changed {
-        bump_membership_version(&mut tx).await?;
+    if !membership_changed_in.is_empty() {
+        let changed: Vec<&str> = membership_changed_in.iter().map(String::as_str).collect();
+        bump_membership_version(&mut tx, &changed).await?;
     }
     seqs.write_back(&mut tx).await?;
     tx.commit().await.map_err(db_error)?;
@@ -639,12 +641,35 @@ async fn insert_member_event(
     Ok(())
 }
 
-/// Records that memberships changed (see [`ChannelStore::membership_version`]).
-pub(super) async fn bump_membership_version(tx: &mut Transaction<'static, Db>) -> StoreResult<()> {
-    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'membership_version'")
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
+/// Records that the members of `channel_ids` changed: the next membership version, kept on
+/// those channels too (see [`ChannelStore::channel_members_changed_since`]). On PostgreSQL
+/// the channels' rows are already locked by the transaction (the batch's, or created by it),
+/// and the `meta` row is taken after them, as always.
+pub(super) async fn bump_membership_version(
+    tx: &mut Transaction<'static, Db>,
+    channel_ids: &[&str],
+) -> StoreResult<()> {
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE meta SET value = value + 1 WHERE key = 'membership_version' RETURNING value",
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    let mut ids = channel_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(MAX_BOUND_PER_STATEMENT - 1) {
+        let sql = format!(
+            "UPDATE channels SET members_version = {} WHERE id IN ({})",
+            dialect::param(1),
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(version);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut **tx).await.map_err(db_error)?;
+    }
     Ok(())
 }
 

@@ -206,8 +206,9 @@ async fn cutting_the_bus_loses_and_duplicates_nothing_and_the_node_catches_up() 
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn without_its_database_a_node_refuses_sends_and_recovers_by_itself() {
+/// A node whose PostgreSQL connections go through a proxy the test can cut or stall; the
+/// database lives as long as the first value.
+async fn node_behind_a_database_proxy() -> (TestDatabase, Proxy, NodeProcess) {
     let db = TestDatabase::create().await;
     let postgres = Proxy::start(db.server_addr()).await;
     let node = NodeProcess::start(&NodeOptions {
@@ -216,6 +217,46 @@ async fn without_its_database_a_node_refuses_sends_and_recovers_by_itself() {
         ..NodeOptions::default()
     })
     .await;
+    (db, postgres, node)
+}
+
+/// A database that hangs (every connection open, nothing answered) must not hang the
+/// readiness probe: it answers 503 naming the store, before a probe's usual timeout, and
+/// keeps answering while the database stays away. Before, it never answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn readiness_answers_in_time_while_the_database_hangs() {
+    let (_db, postgres, node) = node_behind_a_database_proxy().await;
+    let (status, body) = node.call(reqwest::Method::GET, "/readyz", None, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["down"], serde_json::json!([]));
+
+    postgres.stall();
+    // A load balancer gives up on a probe after a few seconds; so does this client.
+    let probe = reqwest::Client::builder()
+        .timeout(Duration::from_secs(4))
+        .build()
+        .expect("client");
+    for _ in 0..3 {
+        let response = probe
+            .get(node.url("/readyz"))
+            .send()
+            .await
+            .expect("the probe answers while the database hangs");
+        assert_eq!(response.status().as_u16(), 503);
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["status"], "unavailable", "{body}");
+        assert_eq!(body["store"], "timeout", "{body}");
+        assert_eq!(body["down"], serde_json::json!(["store"]), "{body}");
+    }
+    let (status, _) = node
+        .call(reqwest::Method::GET, "/healthz", None, None)
+        .await;
+    assert_eq!(status, 200, "the process itself stays alive");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_its_database_a_node_refuses_sends_and_recovers_by_itself() {
+    let (_db, postgres, node) = node_behind_a_database_proxy().await;
     let admin = node.admin().await;
     let anna = node.create_user(&admin, "anna").await;
     let bernat = node.create_user(&admin, "bernat").await;

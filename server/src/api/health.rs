@@ -1,37 +1,60 @@
 //! Liveness and readiness probes.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+/// How long the store may take to answer a readiness check. A database that hangs (a host
+/// gone from the network, a server stopped mid-query) would otherwise hold the probe for as
+/// long as the pool waits for a connection, past any load balancer's probe timeout; the node
+/// is then reported not ready, in time.
+const STORE_CHECK_TIMEOUT: Duration = Duration::from_millis(800);
+
 /// Alive: the process answers.
 pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// Ready: the store answers (503 otherwise). The body also tells whether the bus is up: a
-/// node without it still serves its own sockets from the store, so it stays ready, but
-/// operators should hear of it.
+/// Ready: the store answers within [`STORE_CHECK_TIMEOUT`] (503 otherwise). The body names
+/// each part's state (`store`: ok, unavailable or timeout; `bus`: ok, unavailable or
+/// disabled) and lists what is down. A node without its bus still serves its own sockets from
+/// the store, so it stays ready, but operators should hear of it.
 pub async fn readyz(State(ctx): State<Arc<crate::context::Context>>) -> (StatusCode, Json<Value>) {
     let bus = match ctx.hub.link().bus_connected() {
         None => "disabled",
         Some(true) => "ok",
         Some(false) => "unavailable",
     };
-    match ctx.store.health().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({"status": "ok", "store": "ok", "bus": bus})),
-        ),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "store": "unavailable", "bus": bus})),
-            )
+    let store = match tokio::time::timeout(STORE_CHECK_TIMEOUT, ctx.store.health()).await {
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check: the store failed");
+            "unavailable"
         }
-    }
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = STORE_CHECK_TIMEOUT.as_millis() as u64,
+                "readiness check: the store did not answer in time"
+            );
+            "timeout"
+        }
+    };
+    let down: Vec<&str> = [("store", store), ("bus", bus)]
+        .into_iter()
+        .filter(|(_, state)| !matches!(*state, "ok" | "disabled"))
+        .map(|(part, _)| part)
+        .collect();
+    let (status, overall) = if store == "ok" {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    };
+    (
+        status,
+        Json(json!({"status": overall, "store": store, "bus": bus, "down": down})),
+    )
 }

@@ -79,16 +79,25 @@ impl Node {
             hub.clone(),
             memberships.clone(),
         ));
+        let metrics = Arc::new(crate::metrics::Metrics::default());
         let (writer, writer_task) = Writer::start(
             store.clone(),
             delivery.clone(),
             hub.link().clone(),
+            metrics.clone(),
             BatchLimits {
                 max_ops: config.realtime.max_batch,
                 max_bytes: config.realtime.max_batch_bytes,
             },
         );
-        let auth = Auth::new(store.clone(), hub.clone(), keys, &config.auth).await?;
+        let auth = Auth::new(
+            store.clone(),
+            hub.clone(),
+            keys,
+            &config.auth,
+            metrics.failed_logins.clone(),
+        )
+        .await?;
         let files_dir = config.files_dir();
         let files =
             crate::files::DiskFiles::open(&files_dir).map_err(|source| StartError::DataDir {
@@ -103,6 +112,7 @@ impl Node {
             files: Arc::new(files),
             writer,
             auth,
+            metrics,
             // Redirects are not followed: one could lead off the allowlist, carrying the
             // command's token.
             outbound: reqwest::Client::builder()

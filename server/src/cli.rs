@@ -202,6 +202,9 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The bearer token that `/metrics` asks for; without one, `/metrics` is not served.
+    #[arg(long, env = "XERRADA_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,6 +267,7 @@ impl Cli {
             allowed_origins: serve.map(|s| s.allowed_origins.clone()).unwrap_or_default(),
             public_url: serve.and_then(|s| s.public_url.clone()),
             trusted_proxies: serve.map(|s| s.trusted_proxies.clone()).unwrap_or_default(),
+            metrics_token: serve.and_then(|s| s.metrics_token.clone()),
         };
         config::resolve(overrides, file)
     }

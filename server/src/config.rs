@@ -43,6 +43,16 @@ pub struct Config {
     pub integrations: IntegrationSettings,
     pub support: SupportSettings,
     pub files: FileSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// `/metrics`, for Prometheus. Not public: served only with a token, which every scrape must
+/// send as `Authorization: Bearer <token>`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// At least 16 characters; `None`: `/metrics` answers 404.
+    pub token: Option<String>,
 }
 
 /// Uploaded files.
@@ -227,6 +237,7 @@ impl Config {
             integrations: IntegrationSettings::default(),
             support: SupportSettings::default(),
             files: FileSettings::default(),
+            metrics: MetricsSettings::default(),
         }
     }
 
@@ -264,6 +275,7 @@ pub struct FileConfig {
     pub integrations: Option<IntegrationSettings>,
     pub support: Option<SupportSettings>,
     pub files: Option<FileSettings>,
+    pub metrics: Option<MetricsSettings>,
     pub auth: Option<AuthSettings>,
     pub realtime: Option<RealtimeSettings>,
 }
@@ -319,6 +331,7 @@ pub struct Overrides {
     pub allowed_origins: Vec<String>,
     pub public_url: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
+    pub metrics_token: Option<String>,
 }
 
 /// Merges flags/env over the file over defaults, and checks the result.
@@ -356,6 +369,20 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
     }
     config.limits = file.limits.unwrap_or_default();
     config.files = file.files.unwrap_or_default();
+    config.metrics = file.metrics.unwrap_or_default();
+    if overrides.metrics_token.is_some() {
+        config.metrics.token = overrides.metrics_token;
+    }
+    if config
+        .metrics
+        .token
+        .as_ref()
+        .is_some_and(|token| token.chars().count() < 16)
+    {
+        return Err(ConfigError::Invalid(
+            "metrics.token must be at least 16 characters".into(),
+        ));
+    }
     if config.files.max_bytes == 0 {
         return Err(ConfigError::Invalid(
             "files.max_bytes must be above 0".into(),
@@ -462,5 +489,33 @@ mod tests {
         assert!(toml::from_str::<FileConfig>("bnid = \"x\"").is_err());
         let file: FileConfig = toml::from_str("[auth]\naccess_ttl_secs = 3600").expect("toml");
         assert!(resolve(Overrides::default(), file).is_err());
+    }
+
+    #[test]
+    fn the_metrics_token_comes_from_the_file_or_the_environment_and_is_long() {
+        let file = || -> FileConfig {
+            toml::from_str("[metrics]\ntoken = \"from-the-file-0123456\"").expect("toml")
+        };
+        let config = resolve(Overrides::default(), file()).expect("valid");
+        assert_eq!(
+            config.metrics.token.as_deref(),
+            Some("from-the-file-0123456")
+        );
+        let overrides = Overrides {
+            metrics_token: Some("from-the-environment-01".into()),
+            ..Overrides::default()
+        };
+        let config = resolve(overrides, file()).expect("valid");
+        assert_eq!(
+            config.metrics.token.as_deref(),
+            Some("from-the-environment-01")
+        );
+        let short = Overrides {
+            metrics_token: Some("short".into()),
+            ..Overrides::default()
+        };
+        assert!(resolve(short, FileConfig::default()).is_err());
+        let config = resolve(Overrides::default(), FileConfig::default()).expect("valid");
+        assert_eq!(config.metrics.token, None, "no metrics unless asked for");
     }
 }

@@ -26,6 +26,8 @@ pub struct Context {
     pub files: Arc<dyn FileStore>,
     pub writer: Writer,
     pub auth: Auth,
+    /// What `/metrics` counts (see `metrics.rs`).
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// HTTP client for outbound calls of integrations (only to allowlisted hosts).
     pub outbound: reqwest::Client,
     /// The account incoming webhooks post as (created on first use).

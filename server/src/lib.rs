@@ -44,6 +44,7 @@ pub mod hub;
 pub mod ids;
 pub mod integrations;
 pub mod memberships;
+pub mod metrics;
 pub mod net;
 pub mod peers;
 pub mod search;

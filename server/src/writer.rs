@@ -18,6 +18,7 @@ use xerrada_protocol::{Message, ServerFrame};
 use crate::delivery::LocalDelivery;
 use crate::error::{AppError, AppResult};
 use crate::hub::Outbox;
+use crate::metrics::Metrics;
 use crate::peers::{ClusterLink, Outgoing};
 use crate::store::{
     ChannelEvent, EventKind, MAX_PINS, MAX_REACTION_KINDS, Store, WriteOp, WriteOutcome,
@@ -37,6 +38,8 @@ pub enum Reply {
 struct WriteRequest {
     op: WriteOp,
     reply: Reply,
+    /// When it reached the queue: the start of its send→ack time.
+    queued_at: std::time::Instant,
 }
 
 // Shutdown is sent once; boxing the request would add an allocation to every write.
@@ -58,6 +61,7 @@ struct Sequencer {
     delivery: Arc<LocalDelivery>,
     link: Arc<ClusterLink>,
     limits: BatchLimits,
+    metrics: Arc<Metrics>,
 }
 
 /// How big one group commit may grow.
@@ -81,6 +85,7 @@ impl Writer {
         store: Arc<dyn Store>,
         delivery: Arc<LocalDelivery>,
         link: Arc<ClusterLink>,
+        metrics: Arc<Metrics>,
         limits: BatchLimits,
     ) -> (Writer, JoinHandle<()>) {
         let limits = BatchLimits {
@@ -95,6 +100,7 @@ impl Writer {
             delivery,
             link,
             limits,
+            metrics,
         };
         let task = tokio::spawn(sequencer.run(rx));
         (Writer { tx }, task)
@@ -119,7 +125,11 @@ impl Writer {
 
     async fn enqueue(&self, op: WriteOp, reply: Reply) -> AppResult<()> {
         self.tx
-            .send(Command::Write(WriteRequest { op, reply }))
+            .send(Command::Write(WriteRequest {
+                op,
+                reply,
+                queued_at: std::time::Instant::now(),
+            }))
             .await
             .map_err(|_| shutting_down())
     }
@@ -185,15 +195,29 @@ impl Sequencer {
         if batch.is_empty() {
             return;
         }
+        let queued: Vec<std::time::Instant> = batch.iter().map(|r| r.queued_at).collect();
         let (ops, replies): (Vec<WriteOp>, Vec<Reply>) =
             batch.drain(..).map(|r| (r.op, r.reply)).unzip();
-        match self.store.apply_batch(&ops).await {
+        let started = std::time::Instant::now();
+        let committed = self.store.apply_batch(&ops).await;
+        self.metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
+        self.metrics.commit_size.observe(ops.len() as f64);
+        self.metrics.commits.inc();
+        match committed {
             Ok(outcomes) => {
-                for ((op, reply), outcome) in ops.iter().zip(replies).zip(outcomes) {
+                for (((op, reply), outcome), queued_at) in
+                    ops.iter().zip(replies).zip(outcomes).zip(queued)
+                {
                     self.finish(op, reply, outcome);
+                    self.metrics
+                        .send_ack_seconds
+                        .observe(queued_at.elapsed().as_secs_f64());
                 }
             }
             Err(e) => {
+                self.metrics.commit_failures.inc();
                 tracing::error!(error = %e, batch = ops.len(), "commit failed; nothing acked");
                 let error = AppError::from(e);
                 for reply in replies {
@@ -210,6 +234,13 @@ impl Sequencer {
             Ok(Written::Created(event)) => Some(event),
             _ => None,
         };
+        if let Some(ChannelEvent {
+            kind: EventKind::Message(_),
+            ..
+        }) = created
+        {
+            self.metrics.messages_posted.inc();
+        }
         match reply {
             Reply::Caller(tx) => {
                 // A REST answer and the sockets' frames travel apart: no order to keep.

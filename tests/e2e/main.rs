@@ -14,6 +14,7 @@ mod interactive;
 mod lifecycle;
 mod mentions;
 mod messaging;
+mod metrics;
 mod pins;
 mod search;
 mod services;

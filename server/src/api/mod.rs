@@ -10,6 +10,7 @@ pub mod extract;
 mod files;
 mod health;
 mod info;
+mod metrics;
 mod pins;
 mod search;
 mod threads;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::middleware::Next;
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use tower_http::trace::TraceLayer;
@@ -141,17 +142,23 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/ws", get(crate::ws::upgrade))
         .fallback(crate::http_error::not_found)
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)
-        .layer(axum::middleware::from_fn(refuse_nul_in_url));
+        .layer(axum::middleware::from_fn(refuse_nul_in_url))
+        .layer(from_fn_with_state(ctx.clone(), metrics::count_request));
     // Posting endpoints of incoming webhooks; anything else under /hooks is a JSON 404.
     let hooks = Router::new()
         .route("/{secret}", post(webhooks::deliver))
         .route("/commands/{token}", post(commands::late_reply))
         .fallback(crate::http_error::not_found)
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)
-        .layer(axum::middleware::from_fn(refuse_nul_in_url));
-    let router = Router::new()
+        .layer(axum::middleware::from_fn(refuse_nul_in_url))
+        .layer(from_fn_with_state(ctx.clone(), metrics::count_request));
+    let probes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::scrape))
+        .route_layer(from_fn_with_state(ctx.clone(), metrics::count_request));
+    let router = Router::new()
+        .merge(probes)
         .nest("/api/v1", api)
         .nest("/hooks", hooks)
         .fallback(crate::web::serve)

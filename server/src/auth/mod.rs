@@ -68,6 +68,8 @@ pub struct Auth {
     revocations: Revocations,
     throttle: LoginThrottle,
     session_ttl_days: u64,
+    /// Refused password logins, for `/metrics`.
+    failed_logins: prometheus_client::metrics::counter::Counter,
 }
 
 impl Auth {
@@ -76,6 +78,7 @@ impl Auth {
         hub: Arc<Hub>,
         keys: TokenKeys,
         settings: &AuthSettings,
+        failed_logins: prometheus_client::metrics::counter::Counter,
     ) -> AppResult<Self> {
         let revocations = Revocations::new(keys.ttl_secs());
         // Sessions revoked before a restart must stay refused while their tokens could live.
@@ -98,6 +101,7 @@ impl Auth {
                 window: std::time::Duration::from_secs(settings.failed_login_window_secs),
             }),
             session_ttl_days: settings.session_ttl_days,
+            failed_logins,
         })
     }
 
@@ -123,6 +127,7 @@ impl Auth {
             Some(c) if valid && c.user.active && c.user.kind == UserKind::Human => c.user,
             _ => {
                 attempt.failed();
+                self.failed_logins.inc();
                 return Err(AppError::Unauthorized("wrong username or password".into()));
             }
         };

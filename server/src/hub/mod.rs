@@ -32,6 +32,19 @@ pub struct HubStats {
     pub max_queued_bytes: AtomicUsize,
     /// Sockets closed with 4008 for being too slow.
     pub slow_closes: AtomicU64,
+    /// Frames handed to sockets by [`Hub::deliver_local`] (one per socket reached).
+    pub deliveries: AtomicU64,
+}
+
+/// What the hub holds now, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Census {
+    /// Open sockets on this node.
+    pub sockets: usize,
+    /// People with a socket on this node or, as far as it knows, on another one.
+    pub people_online: usize,
+    /// Bytes waiting in this node's outboxes.
+    pub outbox_bytes: usize,
 }
 
 /// Another node as this one knows it.
@@ -172,12 +185,36 @@ impl Hub {
         skip: Option<u64>,
     ) {
         let registry = self.read();
+        let mut delivered = 0u64;
         for user_id in user_ids {
             for connection in registry.by_user.get(user_id).into_iter().flatten() {
                 if Some(connection.id) != skip {
                     connection.outbox.push(frame.clone());
+                    delivered += 1;
                 }
             }
+        }
+        self.stats
+            .deliveries
+            .fetch_add(delivered, Ordering::Relaxed);
+    }
+
+    /// Counts sockets, people online and queued bytes (one pass over the registry).
+    pub fn census(&self) -> Census {
+        let registry = self.read();
+        let mut people: HashSet<&str> = registry.by_user.keys().map(String::as_str).collect();
+        let remote = self.remote_online.read().unwrap_or_else(|p| p.into_inner());
+        for node in remote.values() {
+            people.extend(node.users.iter().map(String::as_str));
+        }
+        Census {
+            sockets: registry.by_id.len(),
+            people_online: people.len(),
+            outbox_bytes: registry
+                .by_id
+                .values()
+                .map(|c| c.outbox.queued_bytes())
+                .sum(),
         }
     }
 

@@ -67,6 +67,17 @@ pub enum Command {
     /// Copy a single-node installation (SQLite) into an empty PostgreSQL database, to grow
     /// to several nodes. Prints row counts and checksums of both sides.
     MigrateStore(MigrateStoreArgs),
+    /// Write a consistent copy of a single-node installation (database and files) to one
+    /// tar file, while the server runs.
+    Backup {
+        /// The archive to create (it must not exist).
+        file: PathBuf,
+    },
+    /// Fill an empty data dir from a backup, then check and count what it restored.
+    Restore {
+        /// An archive made by `xerrada backup`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +88,38 @@ pub struct MigrateStoreArgs {
     /// The PostgreSQL database to fill, e.g. `postgres://xerrada@db/xerrada`.
     #[arg(long)]
     pub to: String,
+}
+
+/// Runs `backup`, and prints what the archive holds.
+pub async fn run_backup(config: &crate::Config, file: &std::path::Path) -> Result<(), String> {
+    let report = crate::backup::backup(config, file).await?;
+    println!(
+        "backed up to {}: database {} bytes, {} files ({} bytes), archive {} bytes",
+        file.display(),
+        report.database_bytes,
+        report.files,
+        report.file_bytes,
+        report.archive_bytes
+    );
+    Ok(())
+}
+
+/// Runs `restore`, and prints what it restored.
+pub async fn run_restore(config: &crate::Config, file: &std::path::Path) -> Result<(), String> {
+    let report = crate::backup::restore(config, file).await?;
+    let c = &report.contents;
+    println!(
+        "restored {} into {}: {} users, {} channels, {} messages, {} files ({} file records); integrity {}",
+        file.display(),
+        config.data_dir.display(),
+        c.users,
+        c.channels,
+        c.messages,
+        report.files,
+        c.files,
+        c.integrity
+    );
+    Ok(())
 }
 
 /// Runs `migrate-store`: opens both stores (migrating the target's schema), copies, and

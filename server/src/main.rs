@@ -20,6 +20,10 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None | Some(Command::Serve(_)) => serve(config).await,
         Some(Command::MigrateStore(args)) => cli::run_migrate_store(&args).await,
+        // Not on a `Node`: a backup must not migrate the database a running server serves,
+        // and a restore needs the data dir empty.
+        Some(Command::Backup { file }) => cli::run_backup(&config, &file).await,
+        Some(Command::Restore { file }) => cli::run_restore(&config, &file).await,
         Some(command) => admin(config, command).await,
     };
     match result {
@@ -49,7 +53,10 @@ async fn admin(config: xerrada::Config, command: Command) -> Result<(), String> 
         Command::Department(command) => cli::run_department(&node, command).await,
         Command::Bot(command) => cli::run_bot(&node, command).await,
         Command::Info(command) => cli::run_info(&node, command).await,
-        Command::Serve(_) | Command::MigrateStore(_) => Ok(()),
+        Command::Serve(_)
+        | Command::MigrateStore(_)
+        | Command::Backup { .. }
+        | Command::Restore { .. } => Ok(()),
     };
     let result = result.map_err(|e| match e {
         xerrada::error::AppError::Internal(cause) => format!("internal error: {cause}"),

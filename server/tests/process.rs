@@ -492,3 +492,179 @@ async fn info_articles_are_managed_with_the_cli() {
             .is_empty()
     );
 }
+
+/// A backup taken while someone posts about 200 messages a second restores, into a new data
+/// dir, a server that has every message acknowledged before the backup began, and the files
+/// posted before it. Restoring refuses a data dir that is not empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_under_load_restores_every_message_acked_before_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), Some("admin-pass-1")).await;
+    admin_command(
+        dir.path(),
+        &["user", "add", "anna", "--password", "anna-pass-1"],
+    );
+    let client = xerrada_tests::Client::new(server.addr);
+    let anna = client.login("anna", "anna-pass-1").await;
+    let (status, created) = client
+        .post(
+            "/api/v1/channels",
+            &anna.token,
+            json!({"name": "copies", "kind": "public"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let channel = created["id"].as_str().expect("id").to_owned();
+    // A file, posted before the backup.
+    const BOUNDARY: &str = "xerrada-backup-test";
+    let bytes = b"%PDF-1.4 informe de la copia".to_vec();
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"informe.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let uploaded: serde_json::Value = server
+        .json(
+            server
+                .http
+                .post(server.url("/api/v1/files"))
+                .bearer_auth(&anna.token)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(body),
+        )
+        .await;
+    let file_id = uploaded["id"].as_str().expect("file id").to_owned();
+    let (status, posted) = client
+        .post(
+            &format!("/api/v1/channels/{channel}/messages"),
+            &anna.token,
+            json!({"body": "l'informe", "file_ids": [file_id]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{posted}");
+
+    // About 200 messages a second, each acked before the next.
+    let acked: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut ws = WsClient::connect_authed(server.addr, &anna.token, None).await;
+    let load = tokio::spawn({
+        let (acked, stop, channel) = (acked.clone(), stop.clone(), channel.clone());
+        async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(5));
+            let mut n = 0u64;
+            while !stop.load(Ordering::SeqCst) {
+                tick.tick().await;
+                let key = format!("c-{n}");
+                ws.send_message(&key, &channel, &key, &format!("missatge {n}"))
+                    .await;
+                loop {
+                    let frame = ws.next_significant().await;
+                    if frame["type"] == "ack" && frame["ref"] == key.as_str() {
+                        break;
+                    }
+                    assert_ne!(frame["type"], "error", "{frame}");
+                }
+                acked.lock().expect("lock").push((key, Instant::now()));
+                n += 1;
+            }
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let archive = dir.path().join("..").join(format!(
+        "xerrada-backup-{}.tar",
+        dir.path().file_name().expect("name").to_string_lossy()
+    ));
+    let began = Instant::now();
+    let output = tokio::task::spawn_blocking({
+        let (data, archive) = (dir.path().to_owned(), archive.clone());
+        move || admin_command(&data, &["backup", archive.to_str().expect("utf-8 path")])
+    })
+    .await
+    .expect("backup ran");
+    assert!(output.contains("backed up to"), "{output}");
+    assert!(output.contains("1 files"), "{output}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::SeqCst);
+    load.await.expect("load");
+    let acked = acked.lock().expect("lock").clone();
+    let before: Vec<&String> = acked
+        .iter()
+        .filter(|(_, at)| *at < began)
+        .map(|(key, _)| key)
+        .collect();
+    assert!(before.len() > 100, "only {} acked before", before.len());
+    assert!(
+        acked.len() > before.len(),
+        "the load went on during the backup"
+    );
+    drop(server);
+
+    let restored = tempfile::tempdir().expect("tempdir");
+    let output = admin_command(
+        restored.path(),
+        &["restore", archive.to_str().expect("utf-8 path")],
+    );
+    assert!(output.contains("integrity ok"), "{output}");
+    assert!(output.contains("1 files"), "{output}");
+    let again = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(restored.path())
+        .args(["restore", archive.to_str().expect("utf-8 path")])
+        .output()
+        .expect("restore runs");
+    assert!(
+        !again.status.success(),
+        "a second restore into the same dir"
+    );
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("empty data dir"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    let server = Server::start(restored.path(), None).await;
+    let client = xerrada_tests::Client::new(server.addr);
+    let anna = client.login("anna", "anna-pass-1").await;
+    let messages = client.all_messages(&anna, &channel).await;
+    let keys: std::collections::HashSet<&str> = messages
+        .iter()
+        .filter_map(|m| m["client_msg_id"].as_str())
+        .collect();
+    let missing: Vec<&&String> = before
+        .iter()
+        .filter(|k| !keys.contains(k.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "acked before the backup, not restored: {missing:?}"
+    );
+    let seqs: Vec<i64> = messages
+        .iter()
+        .map(|m| m["seq"].as_i64().expect("seq"))
+        .collect();
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(seqs, sorted, "in order, once each");
+    let response = server
+        .http
+        .get(server.url(&format!("/api/v1/files/{file_id}")))
+        .bearer_auth(&anna.token)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.bytes().await.expect("bytes").as_ref(),
+        bytes.as_slice()
+    );
+    let _ = std::fs::remove_file(&archive);
+}

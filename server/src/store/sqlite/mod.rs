@@ -5,6 +5,7 @@
 //! start with `BEGIN IMMEDIATE` so that two connections never deadlock upgrading a read lock;
 //! `busy_timeout` makes the loser wait instead of failing.
 
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -112,6 +113,16 @@ mod dialect {
     }
 }
 
+/// What a SQLite database holds (for `xerrada restore`).
+#[derive(Debug, Clone)]
+pub struct SqliteContents {
+    pub integrity: String,
+    pub users: i64,
+    pub channels: i64,
+    pub messages: i64,
+    pub files: i64,
+}
+
 /// Store backed by one SQLite database file.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -175,6 +186,53 @@ impl SqliteStore {
             tracing::info!(messages = reindexed, "search index rebuilt");
         }
         Ok(store)
+    }
+
+    /// Copies the database at `database` into a new file `into` with `VACUUM INTO`: one
+    /// consistent snapshot, while the server may keep writing. The database is opened as it
+    /// is: no migration runs on a database another process serves.
+    pub async fn snapshot_into(database: &Path, into: &Path) -> StoreResult<()> {
+        use sqlx::Connection;
+        let options = SqliteConnectOptions::new()
+            .filename(database)
+            .create_if_missing(false)
+            .busy_timeout(Duration::from_secs(5));
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .map_err(db_error)?;
+        let into = into
+            .to_str()
+            .ok_or_else(|| internal("the backup path is not UTF-8"))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(into)
+            .execute(&mut conn)
+            .await
+            .map_err(db_error)?;
+        conn.close().await.map_err(db_error)?;
+        create_private(Path::new(into)).map_err(internal)
+    }
+
+    /// What the database holds, and SQLite's verdict on its integrity (`ok` when sound).
+    pub async fn contents(&self) -> StoreResult<SqliteContents> {
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let (users, channels, messages, files): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM channels),
+                    (SELECT COUNT(*) FROM events WHERE kind = 'message' AND deleted = 0),
+                    (SELECT COUNT(*) FROM files)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(SqliteContents {
+            integrity,
+            users,
+            channels,
+            messages,
+            files,
+        })
     }
 
     /// The connection pool (for the data migration between backends).

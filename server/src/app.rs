@@ -172,6 +172,7 @@ pub struct Application {
     sync_task: JoinHandle<()>,
     support_bot: JoinHandle<()>,
     file_sweeper: JoinHandle<()>,
+    scheduled_backups: Option<JoinHandle<()>>,
 }
 
 impl Application {
@@ -206,12 +207,14 @@ impl Application {
         let sync_task = crate::sync::start(&node.ctx, interval);
         let support_bot = crate::helpdesk::bot::start(node.ctx.clone());
         let file_sweeper = crate::services::files::start_sweeper(&node.ctx);
+        let scheduled_backups = crate::backup::start_schedule(&node.ctx.config);
         Ok(Application {
             listener,
             node,
             sync_task,
             support_bot,
             file_sweeper,
+            scheduled_backups,
         })
     }
 
@@ -239,6 +242,7 @@ impl Application {
             sync_task,
             support_bot,
             file_sweeper,
+            scheduled_backups,
         } = self;
         let ctx = node.ctx.clone();
         let router = crate::api::router(ctx.clone());
@@ -265,6 +269,9 @@ impl Application {
         }
         sync_task.abort();
         file_sweeper.abort();
+        if let Some(backups) = scheduled_backups {
+            backups.abort();
+        }
         node.close().await;
         tracing::info!("stopped");
         served

@@ -11,6 +11,9 @@
 //! Restoring fills an empty data dir: the database is opened (so an older backup is brought
 //! to this version's schema), checked with `PRAGMA integrity_check`, and counted.
 //!
+//! With `[backup] dir`, the server takes one every `every_hours` by itself and keeps the
+//! newest `keep` archives ([`start_schedule`]).
+//!
 //! Several nodes keep their database in PostgreSQL: `pg_dump` and a copy of the shared files
 //! directory are the backup there (docs/operations.md).
 
@@ -242,4 +245,68 @@ fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     std::fs::copy(from, to)?;
     std::fs::remove_file(from)
+}
+
+/// The name of a scheduled archive: sorting names sorts them by time.
+const SCHEDULED_PREFIX: &str = "xerrada-";
+const SCHEDULED_SUFFIX: &str = ".tar";
+
+/// Takes a backup every `[backup] every_hours` into `[backup] dir` and removes all but the
+/// newest `keep` there; `None` without a `dir`. A failed backup is logged and tried again at
+/// the next period.
+pub fn start_schedule(config: &Config) -> Option<tokio::task::JoinHandle<()>> {
+    let dir = config.backup.dir.clone()?;
+    let config = config.clone();
+    let period = std::time::Duration::from_secs_f64(config.backup.every_hours * 3600.0);
+    Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                tracing::error!(dir = %dir.display(), error = %e, "scheduled backup: no folder");
+                continue;
+            }
+            let name = format!(
+                "{SCHEDULED_PREFIX}{}{SCHEDULED_SUFFIX}",
+                crate::ids::now().replace([':', '-'], "")
+            );
+            match backup(&config, &dir.join(&name)).await {
+                Ok(report) => tracing::info!(
+                    archive = %name,
+                    bytes = report.archive_bytes,
+                    files = report.files,
+                    "scheduled backup taken"
+                ),
+                Err(e) => {
+                    tracing::error!(archive = %name, error = %e, "scheduled backup failed");
+                    continue;
+                }
+            }
+            if let Err(e) = prune(&dir, config.backup.keep) {
+                tracing::warn!(dir = %dir.display(), error = %e, "old backups not removed");
+            }
+        }
+    }))
+}
+
+/// Removes all but the newest `keep` scheduled archives of `dir` (other files are left).
+fn prune(dir: &Path, keep: usize) -> std::io::Result<()> {
+    let mut archives: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| {
+                    name.starts_with(SCHEDULED_PREFIX) && name.ends_with(SCHEDULED_SUFFIX)
+                })
+        })
+        .collect();
+    archives.sort();
+    let excess = archives.len().saturating_sub(keep);
+    for old in &archives[..excess] {
+        std::fs::remove_file(old)?;
+    }
+    Ok(())
 }

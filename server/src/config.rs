@@ -44,6 +44,30 @@ pub struct Config {
     pub support: SupportSettings,
     pub files: FileSettings,
     pub metrics: MetricsSettings,
+    pub backup: BackupSettings,
+}
+
+/// Backups the server takes by itself (`xerrada backup` on a schedule), single node only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    /// Where archives go; `None`: no scheduled backups.
+    pub dir: Option<PathBuf>,
+    /// Hours between two backups (fractions allowed); the first is taken one period after
+    /// start.
+    pub every_hours: f64,
+    /// Archives kept in `dir`; older ones are removed after each backup.
+    pub keep: usize,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings {
+            dir: None,
+            every_hours: 24.0,
+            keep: 7,
+        }
+    }
 }
 
 /// `/metrics`, for Prometheus. Not public: served only with a token, which every scrape must
@@ -238,6 +262,7 @@ impl Config {
             support: SupportSettings::default(),
             files: FileSettings::default(),
             metrics: MetricsSettings::default(),
+            backup: BackupSettings::default(),
         }
     }
 
@@ -276,6 +301,7 @@ pub struct FileConfig {
     pub support: Option<SupportSettings>,
     pub files: Option<FileSettings>,
     pub metrics: Option<MetricsSettings>,
+    pub backup: Option<BackupSettings>,
     pub auth: Option<AuthSettings>,
     pub realtime: Option<RealtimeSettings>,
 }
@@ -370,6 +396,18 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
     config.limits = file.limits.unwrap_or_default();
     config.files = file.files.unwrap_or_default();
     config.metrics = file.metrics.unwrap_or_default();
+    config.backup = file.backup.unwrap_or_default();
+    // At most a year: the period must fit a timer.
+    if !(config.backup.every_hours > 0.0 && config.backup.every_hours <= 24.0 * 366.0) {
+        return Err(ConfigError::Invalid(
+            "backup.every_hours must be above 0 and at most a year".into(),
+        ));
+    }
+    if config.backup.keep == 0 {
+        return Err(ConfigError::Invalid(
+            "backup.keep must be at least 1".into(),
+        ));
+    }
     if overrides.metrics_token.is_some() {
         config.metrics.token = overrides.metrics_token;
     }
@@ -489,6 +527,25 @@ mod tests {
         assert!(toml::from_str::<FileConfig>("bnid = \"x\"").is_err());
         let file: FileConfig = toml::from_str("[auth]\naccess_ttl_secs = 3600").expect("toml");
         assert!(resolve(Overrides::default(), file).is_err());
+    }
+
+    #[test]
+    fn scheduled_backups_need_a_period_and_something_to_keep() {
+        let parse = |text: &str| -> Result<Config, ConfigError> {
+            resolve(Overrides::default(), toml::from_str(text).expect("toml"))
+        };
+        let config =
+            parse("[backup]\ndir = \"/backup\"\nevery_hours = 0.5\nkeep = 3").expect("valid");
+        assert_eq!(config.backup.keep, 3);
+        assert!(parse("[backup]\nevery_hours = 0").is_err());
+        assert!(parse("[backup]\nevery_hours = -1").is_err());
+        assert!(parse("[backup]\nevery_hours = nan").is_err());
+        assert!(parse("[backup]\nkeep = 0").is_err());
+        let defaults = parse("").expect("valid");
+        assert!(
+            defaults.backup.dir.is_none(),
+            "no scheduled backups unless asked for"
+        );
     }
 
     #[test]

@@ -71,3 +71,63 @@ async fn the_database_files_are_readable_by_their_owner_only() {
     app.stop().await;
     drop(dir);
 }
+
+/// With `[backup] dir`, the server takes a backup every period by itself and keeps the
+/// newest `keep`; the newest restores what was posted before it.
+#[tokio::test]
+async fn scheduled_backups_are_taken_and_only_the_newest_are_kept() {
+    let backups = tempfile::tempdir().expect("backup dir");
+    let dir = backups.path().to_owned();
+    let app = xerrada_tests::spawn_app_with(|c| {
+        c.backup.dir = Some(dir.clone());
+        // About every 0.4 s.
+        c.backup.every_hours = 0.4 / 3600.0;
+        c.backup.keep = 2;
+    })
+    .await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let channel = app.create_channel(&anna, "copies", "public").await;
+    let (status, _) = app.send(&anna, &channel, "abans de la copia").await;
+    assert_eq!(status, 201);
+    let archives = || {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("backup dir")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            // Not the parts of a backup being written.
+            .filter(|name| name.ends_with(".tar"))
+            .collect();
+        names.sort();
+        names
+    };
+    let mut first_seen = None;
+    let mut rotated = false;
+    for _ in 0..200 {
+        let names = archives();
+        assert!(names.len() <= 3, "old archives are removed: {names:?}");
+        if let Some(first) = names.first() {
+            let first_seen = first_seen.get_or_insert_with(|| first.clone());
+            if names.len() == 2 && !names.contains(first_seen) {
+                rotated = true;
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        rotated,
+        "backups kept coming and the oldest went: {:?}",
+        archives()
+    );
+    let names = archives();
+    assert!(names.iter().all(|n| n.starts_with("xerrada-")), "{names:?}");
+
+    let restored = tempfile::tempdir().expect("restore dir");
+    let config = xerrada::Config::new(restored.path());
+    let report = xerrada::backup::restore(&config, &dir.join(names.last().expect("newest")))
+        .await
+        .expect("the newest backup restores");
+    assert_eq!(report.contents.integrity, "ok");
+    assert!(report.contents.messages >= 1, "{:?}", report.contents);
+}

@@ -151,6 +151,31 @@ async fn metrics_follow_what_people_do_without_naming_them() {
 
     let text = scrape().await;
     let after = parse(&text);
+    // And as a third-party Prometheus parser reads it.
+    let scraped = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned())))
+        .expect("a Prometheus scrape");
+    let families: HashSet<&str> = scraped.samples.iter().map(|s| s.metric.as_str()).collect();
+    assert!(families.len() >= 14, "{families:?}");
+    let value_of = |metric: &str| {
+        &scraped
+            .samples
+            .iter()
+            .find(|s| s.metric == metric)
+            .unwrap_or_else(|| panic!("{metric} in {families:?}"))
+            .value
+    };
+    assert!(matches!(
+        value_of("xerrada_send_ack_duration_seconds"),
+        prometheus_parse::Value::Histogram(buckets) if !buckets.is_empty()
+    ));
+    assert!(matches!(
+        value_of("xerrada_messages_posted_total"),
+        prometheus_parse::Value::Counter(n) if *n >= 2.0
+    ));
+    assert!(matches!(
+        value_of("xerrada_people_online"),
+        prometheus_parse::Value::Gauge(n) if *n >= 2.0
+    ));
     let grew = |name: &str, by: f64| {
         let was = before.get(name).copied().unwrap_or(0.0);
         let now = after.get(name).copied().unwrap_or(0.0);

@@ -6,6 +6,7 @@
 //! generated from these definitions (the `typescript` feature, off by default so that bots do
 //! not compile ts-rs; see `typescript.rs`); `docs/protocol.md` explains them.
 
+pub mod admin;
 pub mod error;
 pub mod frames;
 pub mod helpdesk;
@@ -15,6 +16,7 @@ pub mod rest;
 #[cfg(feature = "typescript")]
 pub mod typescript;
 
+pub use admin::*;
 pub use error::{ApiError, ErrorCode};
 pub use frames::{ClientFrame, ServerFrame};
 pub use helpdesk::*;

@@ -47,6 +47,10 @@ pub struct User {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
     pub timezone: String,
+    /// The person's e-mail address; absent when none was given (additive to v1).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
+    pub email: String,
 }
 
 /// A department; its channel's membership follows the department's.
@@ -253,13 +257,21 @@ pub struct TokenResponse {
 pub struct CreateUserRequest {
     pub username: String,
     pub display_name: String,
-    pub password: String,
+    /// Left out (or `""`): the server makes a one-time password and answers it once
+    /// (additive to v1).
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub password: Option<String>,
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub role: Option<Role>,
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub department_ids: Option<Vec<String>>,
+    /// (additive to v1)
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub email: Option<String>,
 }
 
 /// `PATCH /api/v1/users/{id}`.
@@ -286,6 +298,10 @@ pub struct UpdateUserRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub timezone: Option<String>,
+    /// Admins only; `""` clears it (additive to v1).
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub email: Option<String>,
 }
 
 /// `POST /api/v1/departments`.

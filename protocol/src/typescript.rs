@@ -6,6 +6,7 @@
 
 use ts_rs::{Config, TS};
 
+use crate::admin::*;
 use crate::error::{ApiError, ErrorCode};
 use crate::frames::{ClientFrame, PresenceStatus, ServerFrame};
 use crate::helpdesk::*;
@@ -81,6 +82,19 @@ pub fn render() -> String {
         CreateBotTokenRequest::decl(&cfg),
         NewBotToken::decl(&cfg),
         BotToken::decl(&cfg),
+        CreatedUser::decl(&cfg),
+        AuditEntry::decl(&cfg),
+        AuditPage::decl(&cfg),
+        AdminStats::decl(&cfg),
+        StorageUse::decl(&cfg),
+        ResetPasswordRequest::decl(&cfg),
+        PasswordAnswer::decl(&cfg),
+        RenameDepartmentRequest::decl(&cfg),
+        ImportRequest::decl(&cfg),
+        ImportRow::decl(&cfg),
+        ImportError::decl(&cfg),
+        ImportResult::decl(&cfg),
+        SupportSettings::decl(&cfg),
         PresenceStatus::decl(&cfg),
         ClientFrame::decl(&cfg),
         ServerFrame::decl(&cfg),

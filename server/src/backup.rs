@@ -172,7 +172,7 @@ pub async fn restore(config: &Config, archive: &Path) -> Result<RestoreReport, S
         .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let unpacked = parent.join(".restoring");
     let _ = std::fs::remove_dir_all(&unpacked);
-    let files = {
+    let placed = {
         let archive = archive.to_owned();
         let unpacked = unpacked.clone();
         let database = database.clone();
@@ -182,7 +182,20 @@ pub async fn restore(config: &Config, archive: &Path) -> Result<RestoreReport, S
             .map_err(|e| e.to_string())?
     };
     let _ = std::fs::remove_dir_all(&unpacked);
-    let files = files?;
+    let placed = placed?;
+    match open_and_check(config).await {
+        Ok(contents) => Ok(RestoreReport {
+            contents,
+            files: placed.files.len() as u64,
+        }),
+        Err(message) => {
+            placed.undo(&database);
+            Err(message)
+        }
+    }
+}
+
+async fn open_and_check(config: &Config) -> Result<SqliteContents, String> {
     let store = SqliteStore::open(&config.database_url())
         .await
         .map_err(|e| format!("the restored database does not open: {e}"))?;
@@ -190,51 +203,125 @@ pub async fn restore(config: &Config, archive: &Path) -> Result<RestoreReport, S
         .contents()
         .await
         .map_err(|e| format!("the restored database cannot be read: {e}"))?;
+    store.close().await;
     if contents.integrity != "ok" {
         return Err(format!(
             "the restored database is damaged: {}",
             contents.integrity
         ));
     }
-    Ok(RestoreReport { contents, files })
+    Ok(contents)
 }
 
-/// Unpacks into `unpacked` (the tar crate refuses paths that leave it), then moves the
-/// database and the files into place. Answers how many files it restored.
+/// What a restore moved into the data dir, so that a failure can take it out again and leave
+/// the data dir as empty as it found it (and the restore can be tried again).
+#[derive(Default)]
+struct Placed {
+    files: Vec<PathBuf>,
+    database: bool,
+}
+
+impl Placed {
+    fn undo(self, database: &Path) {
+        for file in &self.files {
+            let _ = std::fs::remove_file(file);
+            if let Some(shard) = file.parent() {
+                // Only empty shards go; `remove_dir` leaves others alone.
+                let _ = std::fs::remove_dir(shard);
+            }
+        }
+        if self.database {
+            let _ = std::fs::remove_file(database);
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let mut side = database.as_os_str().to_owned();
+                side.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(side));
+            }
+        }
+    }
+}
+
+/// Unpacks into `unpacked` (the tar crate refuses paths that leave it), then moves the files
+/// and, last, the database into place: a data dir with a database is a restored one. Only
+/// regular files and folders are taken; a link could point a later write outside the data dir.
+/// On failure, whatever was moved is taken out again.
 fn unpack(
     archive: &Path,
     unpacked: &Path,
     database: &Path,
     files_dir: &Path,
-) -> Result<u64, String> {
+) -> Result<Placed, String> {
     let io = |e: std::io::Error| format!("cannot restore {}: {e}", archive.display());
     let input = File::open(archive).map_err(io)?;
-    tar::Archive::new(input).unpack(unpacked).map_err(io)?;
+    let mut tar = tar::Archive::new(input);
+    std::fs::create_dir_all(unpacked).map_err(io)?;
+    for entry in tar.entries().map_err(io)? {
+        let mut entry = entry.map_err(io)?;
+        let kind = entry.header().entry_type();
+        if !(kind.is_file() || kind.is_dir()) {
+            let path = entry.path().map_err(io)?.display().to_string();
+            return Err(format!(
+                "{} is not a Xerrada backup: {path} is not a regular file",
+                archive.display()
+            ));
+        }
+        entry.unpack_in(unpacked).map_err(io)?;
+    }
     let restored_database = unpacked.join(DATABASE);
     if !restored_database.is_file() {
         return Err(format!("{} holds no {DATABASE}", archive.display()));
     }
-    move_file(&restored_database, database).map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(database, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+    let mut placed = Placed::default();
+    match place(
+        unpacked,
+        &restored_database,
+        database,
+        files_dir,
+        &mut placed,
+    ) {
+        Ok(()) => Ok(placed),
+        Err(e) => {
+            placed.undo(database);
+            Err(io(e))
+        }
     }
-    let mut files = 0;
+}
+
+fn place(
+    unpacked: &Path,
+    restored_database: &Path,
+    database: &Path,
+    files_dir: &Path,
+    placed: &mut Placed,
+) -> std::io::Result<()> {
     let restored_files = unpacked.join(FILES);
     if restored_files.is_dir() {
-        for shard in std::fs::read_dir(&restored_files).map_err(io)? {
-            let shard = shard.map_err(io)?;
+        for shard in std::fs::read_dir(&restored_files)? {
+            let shard = shard?;
+            if !shard.file_type()?.is_dir() {
+                continue;
+            }
             let target = files_dir.join(shard.file_name());
-            std::fs::create_dir_all(&target).map_err(io)?;
-            for file in std::fs::read_dir(shard.path()).map_err(io)? {
-                let file = file.map_err(io)?;
-                move_file(&file.path(), &target.join(file.file_name())).map_err(io)?;
-                files += 1;
+            std::fs::create_dir_all(&target)?;
+            for file in std::fs::read_dir(shard.path())? {
+                let file = file?;
+                if !file.file_type()?.is_file() {
+                    continue;
+                }
+                let to = target.join(file.file_name());
+                move_file(&file.path(), &to)?;
+                placed.files.push(to);
             }
         }
     }
-    Ok(files)
+    move_file(restored_database, database)?;
+    placed.database = true;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(database, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
 }
 
 /// Renames, or copies and removes when `to` is on another file system (a files directory
@@ -309,4 +396,97 @@ fn prune(dir: &Path, keep: usize) -> std::io::Result<()> {
         std::fs::remove_file(old)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{FileConfig, Overrides, resolve};
+
+    fn config_in(data_dir: &Path) -> Config {
+        let overrides = Overrides {
+            data_dir: Some(data_dir.to_owned()),
+            ..Overrides::default()
+        };
+        resolve(overrides, FileConfig::default()).expect("config")
+    }
+
+    /// A tar with `entries` (path, bytes) and, when given, a symbolic link.
+    fn archive_with(path: &Path, entries: &[(&str, &[u8])], link: Option<(&str, &str)>) {
+        let mut tar = tar::Builder::new(File::create(path).expect("create"));
+        for (name, bytes) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(bytes.len() as u64);
+            header.set_mode(0o600);
+            header.set_cksum();
+            tar.append_data(&mut header, name, *bytes).expect("append");
+        }
+        if let Some((name, target)) = link {
+            let mut header = tar::Header::new_gnu();
+            header.set_entry_type(tar::EntryType::Symlink);
+            header.set_size(0);
+            tar.append_link(&mut header, name, target).expect("link");
+        }
+        tar.finish().expect("finish");
+    }
+
+    fn is_empty(dir: &Path) -> bool {
+        std::fs::read_dir(dir).map_or(true, |mut entries| {
+            entries.all(|e| e.is_ok_and(|e| e.file_name() == UPLOADS_IN_PROGRESS))
+        })
+    }
+
+    #[tokio::test]
+    async fn an_archive_with_a_link_is_refused_and_nothing_is_restored() {
+        let scratch = tempfile::tempdir().expect("tempdir");
+        let data = scratch.path().join("data");
+        let archive = scratch.path().join("evil.tar");
+        archive_with(
+            &archive,
+            &[("files/ab/abcdef", b"a file")],
+            Some(("files/ab/passwd", "/etc/passwd")),
+        );
+        let config = config_in(&data);
+        let refused = restore(&config, &archive).await.expect_err("refused");
+        assert!(refused.contains("not a regular file"), "{refused}");
+        assert!(is_empty(&config.files_dir()), "no file was placed");
+        assert!(!data.join(DATABASE).exists());
+    }
+
+    #[tokio::test]
+    async fn a_damaged_database_leaves_the_data_dir_empty_for_another_try() {
+        let scratch = tempfile::tempdir().expect("tempdir");
+        let data = scratch.path().join("data");
+        let archive = scratch.path().join("damaged.tar");
+        archive_with(
+            &archive,
+            &[
+                (
+                    "xerrada.db",
+                    b"this is not an SQLite database, only its name is",
+                ),
+                ("files/ab/abcdef", b"a file"),
+            ],
+            None,
+        );
+        let config = config_in(&data);
+        let failed = restore(&config, &archive).await.expect_err("damaged");
+        assert!(failed.contains("restored database"), "{failed}");
+        assert!(!data.join(DATABASE).exists(), "the database was taken out");
+        assert!(is_empty(&config.files_dir()), "the files were taken out");
+
+        // A sound backup restores into the same folder afterwards.
+        let source = scratch.path().join("source");
+        std::fs::create_dir_all(&source).expect("mkdir");
+        let source_config = config_in(&source);
+        let store = SqliteStore::open(&source_config.database_url())
+            .await
+            .expect("source store");
+        store.close().await;
+        let good = scratch.path().join("good.tar");
+        backup(&source_config, &good).await.expect("backup");
+        let report = restore(&config, &good).await.expect("restore");
+        assert_eq!(report.contents.integrity, "ok");
+        assert_eq!(report.files, 0);
+    }
 }

@@ -42,6 +42,7 @@ pub async fn ensure_admin(ctx: &Context) -> AppResult<()> {
             kind: UserKind::Human,
             role: Role::Admin,
             password_hash: Some(password_hash),
+            email: String::new(),
             created_at: ids::now(),
         })
         .await;

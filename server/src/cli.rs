@@ -342,6 +342,7 @@ pub async fn run_user(node: &Node, command: UserCommand) -> AppResult<()> {
                 password: Password::parse(&password)?,
                 role: if admin { Role::Admin } else { Role::Member },
                 department_ids,
+                email: String::new(),
             };
             let user = accounts::create_account(ctx, account).await?;
             println!("created {} ({})", user.username, user.id);

@@ -189,6 +189,11 @@ pub struct AuthSettings {
     /// are answered `rate_limited` at once, so one address cannot starve the others.
     pub max_pending_logins_per_ip: u32,
     pub failed_login_window_secs: u64,
+    /// How long after its rotation a refresh token may still be presented once more and
+    /// rotate again, instead of revoking the session as reused. A phone that loses the answer
+    /// to a refresh (tunnel, lift, suspended tab) retries with the token it still holds; 0
+    /// turns the grace off.
+    pub refresh_reuse_grace_secs: u64,
 }
 
 impl Default for AuthSettings {
@@ -202,6 +207,7 @@ impl Default for AuthSettings {
             max_failed_logins_per_ip: 50,
             max_pending_logins_per_ip: 4,
             failed_login_window_secs: 300,
+            refresh_reuse_grace_secs: 30,
         }
     }
 }
@@ -431,6 +437,12 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
     if config.auth.access_ttl_secs == 0 || config.auth.access_ttl_secs > 900 {
         return Err(ConfigError::Invalid(
             "auth.access_ttl_secs must be 1-900 (the contract caps access tokens at 15 min)".into(),
+        ));
+    }
+    if config.auth.refresh_reuse_grace_secs > 300 {
+        return Err(ConfigError::Invalid(
+            "auth.refresh_reuse_grace_secs must be 0-300 (a longer grace hides stolen tokens)"
+                .into(),
         ));
     }
     if config.realtime.max_batch_bytes * 2 > config.realtime.outbound_queue_bytes {

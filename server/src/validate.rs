@@ -271,6 +271,39 @@ impl TimeZone {
     }
 }
 
+/// An e-mail address as people write it: one `@` between a local part and a dotted domain, no
+/// spaces or control characters, at most 254 bytes; `""` for none. Not proven to exist: no
+/// message ever leaves the server to check it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(Email(String::new()));
+        }
+        let shaped = raw.len() <= 254
+            && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
+            && raw.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && domain.split('.').all(|label| !label.is_empty())
+            });
+        if !shaped {
+            return Err(AppError::Invalid(format!(
+                "email must look like name@example.org, not {raw:?}"
+            )));
+        }
+        Ok(Email(raw.to_owned()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

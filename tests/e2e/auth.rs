@@ -70,7 +70,8 @@ async fn repeated_failed_logins_are_throttled_with_retry_after() {
 
 #[tokio::test]
 async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_session() {
-    let app = spawn_app().await;
+    // Without the grace, so that the immediate reuse below counts as one.
+    let app = spawn_app_with(|config| config.auth.refresh_reuse_grace_secs = 0).await;
     let admin = app.admin().await;
     let anna = app.create_user(&admin, "anna").await;
     let refresh = |token: String| {
@@ -111,6 +112,43 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_session() {
         )
         .await;
     assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn a_refresh_whose_answer_was_lost_can_be_retried_with_the_same_token() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let refresh = |token: String| {
+        app.call(
+            reqwest::Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": token})),
+        )
+    };
+    // The phone went into a tunnel: the server rotated, the answer never arrived.
+    let (status, lost) = refresh(anna.refresh_token.clone()).await;
+    assert_eq!(status, 200, "{lost}");
+    let mut ws = app.connect(&anna).await;
+    let (status, retried) = refresh(anna.refresh_token.clone()).await;
+    assert_eq!(
+        status, 200,
+        "the retry within the grace rotates again: {retried}"
+    );
+    let access = retried["access_token"].as_str().expect("token");
+    assert_eq!(app.get("/api/v1/me", access).await.0, 200);
+    let next = retried["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    assert_ne!(next, anna.refresh_token);
+    // The session lives on: its socket stays open and its refresh chain goes on.
+    assert_eq!(app.get("/api/v1/me", &anna.token).await.0, 200);
+    ws.send_json(&json!({"type": "ping", "ref": "still-here"}))
+        .await;
+    assert_eq!(ws.next_of_type("pong").await["ref"], "still-here");
+    assert_eq!(refresh(next).await.0, 200);
 }
 
 #[tokio::test]
@@ -304,7 +342,7 @@ async fn members_change_their_own_profile_and_only_admins_change_roles() {
 
 #[tokio::test]
 async fn browsers_keep_the_refresh_token_in_an_http_only_cookie() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|config| config.auth.refresh_reuse_grace_secs = 0).await;
     let login = app
         .http
         .post(app.url("/api/v1/auth/login"))

@@ -1,6 +1,7 @@
 //! End-to-end tests: real servers on port 0, real HTTP and WebSocket clients. One binary so
 //! the suite links once.
 
+mod admin;
 mod auth;
 mod bad_input;
 mod bots;

@@ -130,3 +130,32 @@ async fn an_older_database_is_indexed_again_when_opened() {
     };
     assert_eq!(store.search(&filter).await.expect("search").len(), 2);
 }
+
+/// Nothing rewrites the audit log, not even SQL run straight on the file.
+#[tokio::test]
+async fn the_audit_log_refuses_updates_and_deletes() {
+    use xerrada_tests::conformance::failed_login_entry;
+    let (store, dir) = fresh_sqlite().await;
+    store
+        .append_audit(failed_login_entry("marta"))
+        .await
+        .expect("append");
+    let url = format!("sqlite://{}", dir.path().join("xerrada.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("raw pool");
+    for sql in [
+        "UPDATE audit_log SET actor_name = 'someone else'",
+        "DELETE FROM audit_log",
+    ] {
+        let refused = sqlx::query(sql).execute(&pool).await.expect_err(sql);
+        assert!(
+            refused.to_string().contains("append-only"),
+            "{sql}: {refused}"
+        );
+    }
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE actor_name = 'marta'")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    assert_eq!(count, 1);
+}

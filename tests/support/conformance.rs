@@ -28,6 +28,8 @@ macro_rules! store_conformance {
             channel_views_count_unread_messages_of_others,
             direct_channels_are_found_by_their_member_set,
             refresh_tokens_rotate_and_reuse_revokes_the_session,
+            a_refresh_token_presented_again_within_the_grace_rotates_again,
+            the_audit_log_is_read_back_through_its_filters,
             membership_changes_bump_the_membership_version,
             bot_tokens_are_found_by_hash_listed_and_revoked,
             webhooks_are_found_by_secret_until_regenerated_or_deleted,
@@ -69,6 +71,7 @@ fn new_user(username: &str) -> NewUser {
         kind: UserKind::Human,
         role: Role::Member,
         password_hash: Some("hash".into()),
+        email: String::new(),
         created_at: ids::now(),
     }
 }
@@ -575,7 +578,7 @@ pub async fn refresh_tokens_rotate_and_reuse_revokes_the_session(store: Arc<dyn 
     let now = ids::now();
     assert_eq!(
         store
-            .rotate_refresh_token("h1", "h2", &now)
+            .rotate_refresh_token("h1", "h2", &now, &now)
             .await
             .expect("rotate"),
         RefreshOutcome::Rotated {
@@ -585,14 +588,14 @@ pub async fn refresh_tokens_rotate_and_reuse_revokes_the_session(store: Arc<dyn 
     );
     assert_eq!(
         store
-            .rotate_refresh_token("nope", "h3", &now)
+            .rotate_refresh_token("nope", "h3", &now, &now)
             .await
             .expect("rotate"),
         RefreshOutcome::Invalid
     );
     assert_eq!(
         store
-            .rotate_refresh_token("h1", "h3", &now)
+            .rotate_refresh_token("h1", "h3", &now, &now)
             .await
             .expect("rotate"),
         RefreshOutcome::Reused {
@@ -602,7 +605,7 @@ pub async fn refresh_tokens_rotate_and_reuse_revokes_the_session(store: Arc<dyn 
     // The reuse revoked the session: even the current token is refused now.
     assert_eq!(
         store
-            .rotate_refresh_token("h2", "h4", &now)
+            .rotate_refresh_token("h2", "h4", &now, &now)
             .await
             .expect("rotate"),
         RefreshOutcome::Invalid
@@ -618,6 +621,170 @@ pub async fn refresh_tokens_rotate_and_reuse_revokes_the_session(store: Arc<dyn 
             .await
             .expect("revoke")
     );
+}
+
+pub async fn a_refresh_token_presented_again_within_the_grace_rotates_again(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let session = NewSession {
+        id: ids::new_id(),
+        user_id: anna.id.clone(),
+        refresh_hash: "g1".into(),
+        created_at: ids::now(),
+        expires_at: "2999-01-01T00:00:00.000Z".into(),
+    };
+    store
+        .create_session(session.clone())
+        .await
+        .expect("session");
+    let rotated = RefreshOutcome::Rotated {
+        session_id: session.id.clone(),
+        user_id: anna.id.clone(),
+    };
+    let used_at = "2030-01-01T10:00:00.000Z";
+    let within_grace = "2030-01-01T09:59:40.000Z";
+    assert_eq!(
+        store
+            .rotate_refresh_token("g1", "g2", used_at, within_grace)
+            .await
+            .expect("rotate"),
+        rotated
+    );
+    // The answer with g2 was lost: g1 comes back 10 s later and rotates again.
+    assert_eq!(
+        store
+            .rotate_refresh_token("g1", "g3", "2030-01-01T10:00:10.000Z", within_grace)
+            .await
+            .expect("rotate"),
+        rotated
+    );
+    // Both new tokens are current; the retry did not stretch g1's grace.
+    assert_eq!(
+        store
+            .rotate_refresh_token("g3", "g4", "2030-01-01T10:00:20.000Z", within_grace)
+            .await
+            .expect("rotate"),
+        rotated
+    );
+    assert_eq!(
+        store
+            .rotate_refresh_token("g1", "g5", "2030-01-01T10:00:40.000Z", used_at)
+            .await
+            .expect("rotate"),
+        RefreshOutcome::Reused {
+            session_id: session.id.clone()
+        },
+        "after the grace, presenting the token again is a reuse"
+    );
+    assert_eq!(
+        store
+            .rotate_refresh_token("g4", "g6", "2030-01-01T10:00:41.000Z", used_at)
+            .await
+            .expect("rotate"),
+        RefreshOutcome::Invalid
+    );
+}
+
+/// A failed login's audit entry, as a backend's own tests append it.
+pub fn failed_login_entry(username: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        at: ids::now(),
+        actor_id: None,
+        actor_name: username.into(),
+        action: "auth.login_failed".into(),
+        target: String::new(),
+        ip: None,
+        details: "{}".into(),
+    }
+}
+
+pub async fn the_audit_log_is_read_back_through_its_filters(store: Arc<dyn Store>) {
+    let entry = |at: &str, actor: Option<&str>, name: &str, action: &str| NewAuditEntry {
+        at: at.into(),
+        actor_id: actor.map(str::to_owned),
+        actor_name: name.into(),
+        action: action.into(),
+        target: "u-x".into(),
+        ip: Some("10.0.0.7".into()),
+        details: r#"{"role":"admin"}"#.into(),
+    };
+    for new in [
+        entry(
+            "2026-12-01T08:00:00.000Z",
+            Some("u-anna"),
+            "anna",
+            "auth.login",
+        ),
+        entry(
+            "2026-12-01T09:00:00.000Z",
+            None,
+            "marta",
+            "auth.login_failed",
+        ),
+        entry(
+            "2026-12-02T10:00:00.000Z",
+            Some("u-anna"),
+            "anna",
+            "user.updated",
+        ),
+    ] {
+        store.append_audit(new).await.expect("append");
+    }
+    let read = |filter: AuditFilter| {
+        let store = store.clone();
+        async move {
+            store
+                .audit_entries(&AuditFilter {
+                    limit: 50,
+                    ..filter
+                })
+                .await
+                .expect("read")
+                .into_iter()
+                .map(|e| e.action)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        read(AuditFilter::default()).await,
+        vec!["user.updated", "auth.login_failed", "auth.login"]
+    );
+    let by = |actor: &str| AuditFilter {
+        actor: Some(actor.into()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(read(by("u-anna")).await, vec!["user.updated", "auth.login"]);
+    assert_eq!(read(by("marta")).await, vec!["auth.login_failed"]);
+    let action = AuditFilter {
+        action: Some("auth.login".into()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(read(action).await, vec!["auth.login"]);
+    let first_day = AuditFilter {
+        from: Some("2026-12-01T08:30:00.000Z".into()),
+        to: Some("2026-12-02T00:00:00.000Z".into()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(read(first_day).await, vec!["auth.login_failed"]);
+    let all = store
+        .audit_entries(&AuditFilter {
+            limit: 50,
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("read");
+    assert_eq!(all[0].details, serde_json::json!({"role": "admin"}));
+    assert_eq!(all[1].actor_id, None);
+    assert_eq!(all[0].ip.as_deref(), Some("10.0.0.7"));
+    let page = store
+        .audit_entries(&AuditFilter {
+            before_id: Some(all[0].id),
+            limit: 1,
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("page");
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].id, all[1].id);
 }
 
 pub async fn membership_changes_bump_the_membership_version(store: Arc<dyn Store>) {
@@ -695,6 +862,7 @@ pub async fn bot_tokens_are_found_by_hash_listed_and_revoked(store: Arc<dyn Stor
     let bot = NewUser {
         kind: UserKind::Bot,
         password_hash: None,
+        email: String::new(),
         ..new_user("monitor")
     };
     let token = |id: &str, hash: &str| NewTokenSession {

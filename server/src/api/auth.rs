@@ -18,6 +18,8 @@ use crate::auth::{Caller, Issued};
 use crate::context::Context;
 use crate::error::AppError;
 use crate::http_error::HttpResult;
+use crate::services::audit::{self, AuditAction};
+use serde_json::json;
 
 const REFRESH_COOKIE: &str = "xerrada_refresh";
 
@@ -71,7 +73,9 @@ pub async fn login(
     ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> HttpResult<Response> {
-    let issued = ctx.auth.login(&req.username, &req.password, client).await?;
+    let outcome = ctx.auth.login(&req.username, &req.password, client).await;
+    audit::record_login(&ctx, &req.username, client, &outcome).await;
+    let issued = outcome?;
     if req.cookie == Some(true) {
         return Ok(with_cookie(issued, &ctx));
     }
@@ -101,6 +105,14 @@ pub async fn refresh(
 
 pub async fn logout(State(ctx): State<Arc<Context>>, caller: Caller) -> HttpResult<Response> {
     ctx.auth.logout(&caller.session_id).await?;
+    audit::record(
+        &ctx,
+        (&caller).into(),
+        AuditAction::Logout,
+        &caller.user.id,
+        json!({}),
+    )
+    .await;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

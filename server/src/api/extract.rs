@@ -10,6 +10,7 @@ use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 use xerrada_protocol::ErrorCode;
 
+use crate::api::client_addr::ClientAddr;
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
@@ -157,7 +158,10 @@ impl FromRequestParts<Arc<Context>> for Caller {
                 "missing Authorization: Bearer token".into(),
             ))
         })?;
-        Ok(ctx.auth.authenticate(token).await?)
+        let mut caller = ctx.auth.authenticate(token).await?;
+        let ClientAddr(ip) = ClientAddr::from_request_parts(parts, ctx).await?;
+        caller.ip = Some(ip);
+        Ok(caller)
     }
 }
 

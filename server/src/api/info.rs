@@ -9,11 +9,14 @@ use serde::Deserialize;
 use xerrada_protocol::{InfoArticle, SetInfoArticleRequest};
 
 use super::extract::{ApiJson, ApiQuery};
+use serde_json::json;
+
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::helpdesk::info;
 use crate::http_error::HttpResult;
 use crate::services::accounts::require_admin;
+use crate::services::audit::{self, AuditAction};
 
 pub async fn list(
     State(ctx): State<Arc<Context>>,
@@ -29,7 +32,17 @@ pub async fn set(
     ApiJson(req): ApiJson<SetInfoArticleRequest>,
 ) -> HttpResult<Json<InfoArticle>> {
     require_admin(&caller)?;
-    Ok(Json(info::set(&ctx, &caller.user.id, &topic, req).await?))
+    let article = info::set(&ctx, &caller.user.id, &topic, req).await?;
+    let details = json!({"lang": article.lang, "title": article.title});
+    audit::record(
+        &ctx,
+        (&caller).into(),
+        AuditAction::InfoSet,
+        &article.topic,
+        details,
+    )
+    .await;
+    Ok(Json(article))
 }
 
 #[derive(Deserialize)]
@@ -45,5 +58,14 @@ pub async fn remove(
 ) -> HttpResult<StatusCode> {
     require_admin(&caller)?;
     info::remove(&ctx, &topic, query.lang.as_deref()).await?;
+    let details = json!({"lang": query.lang});
+    audit::record(
+        &ctx,
+        (&caller).into(),
+        AuditAction::InfoRemoved,
+        &topic,
+        details,
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,6 @@
 //! HTTP routes. Handlers are thin: extract and parse, call a service, map the result.
 
+mod admin;
 mod auth;
 mod bots;
 mod channel_settings;
@@ -39,10 +40,18 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", get(users::get).patch(users::update))
         .route("/users/{id}/deactivate", post(users::deactivate))
+        .route("/users/{id}/reactivate", post(users::reactivate))
+        .route("/users/{id}/reset-password", post(users::reset_password))
+        .route("/users/{id}/sign-out", post(users::sign_out))
         .route(
             "/departments",
             get(users::list_departments).post(users::create_department),
         )
+        .route(
+            "/departments/{id}",
+            axum::routing::patch(users::rename_department),
+        )
+        .route("/departments/{id}/members", get(users::department_members))
         .route(
             "/departments/{id}/members/{user_id}",
             put(users::add_department_member).delete(users::remove_department_member),
@@ -139,6 +148,12 @@ pub fn router(ctx: Arc<Context>) -> Router {
             "/bots/{id}/tokens/{token_id}",
             axum::routing::delete(bots::revoke_token),
         )
+        .route("/admin/stats", get(admin::stats))
+        .route("/admin/channels", get(admin::channels))
+        .route("/admin/webhooks", get(admin::webhooks))
+        .route("/admin/support", get(admin::support))
+        .route("/admin/import", post(admin::import))
+        .route("/audit", get(admin::audit))
         .route("/ws", get(crate::ws::upgrade))
         .fallback(crate::http_error::not_found)
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)

@@ -7,7 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use xerrada_protocol::{
-    CreateDepartmentRequest, CreateUserRequest, Department, UpdateUserRequest, User,
+    CreateDepartmentRequest, CreateUserRequest, CreatedUser, Department, PasswordAnswer,
+    RenameDepartmentRequest, ResetPasswordRequest, UpdateUserRequest, User,
 };
 
 use super::extract::{ApiJson, ApiQuery};
@@ -33,7 +34,7 @@ pub async fn create(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
     ApiJson(req): ApiJson<CreateUserRequest>,
-) -> HttpResult<(StatusCode, Json<User>)> {
+) -> HttpResult<(StatusCode, Json<CreatedUser>)> {
     let user = accounts::create(&ctx, &caller, req).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -62,6 +63,55 @@ pub async fn deactivate(
 ) -> HttpResult<StatusCode> {
     accounts::deactivate(&ctx, &caller, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn reactivate(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+) -> HttpResult<Json<User>> {
+    Ok(Json(accounts::reactivate(&ctx, &caller, &user_id).await?))
+}
+
+pub async fn reset_password(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+    ApiJson(req): ApiJson<ResetPasswordRequest>,
+) -> HttpResult<Json<PasswordAnswer>> {
+    Ok(Json(
+        accounts::reset_password(&ctx, &caller, &user_id, req).await?,
+    ))
+}
+
+pub async fn sign_out(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+) -> HttpResult<StatusCode> {
+    accounts::sign_out_everywhere(&ctx, &caller, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn rename_department(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(department_id): Path<String>,
+    ApiJson(req): ApiJson<RenameDepartmentRequest>,
+) -> HttpResult<Json<Department>> {
+    Ok(Json(
+        departments::rename(&ctx, &caller, &department_id, req).await?,
+    ))
+}
+
+pub async fn department_members(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(department_id): Path<String>,
+) -> HttpResult<Json<Vec<User>>> {
+    Ok(Json(
+        departments::members(&ctx, &caller, &department_id).await?,
+    ))
 }
 
 pub async fn list_departments(

@@ -33,11 +33,22 @@ use tokens::{TokenError, TokenKeys};
 pub struct Caller {
     pub user: User,
     pub session_id: String,
+    /// The client's address, for the audit log; set by the HTTP extractor, `None` elsewhere.
+    pub ip: Option<std::net::IpAddr>,
 }
 
 impl Caller {
     pub fn is_admin(&self) -> bool {
         self.user.role == xerrada_protocol::Role::Admin
+    }
+}
+
+/// Refuses anyone but an admin, with 403.
+pub fn require_admin(caller: &Caller) -> AppResult<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only an admin may do this".into()))
     }
 }
 
@@ -68,6 +79,7 @@ pub struct Auth {
     revocations: Revocations,
     throttle: LoginThrottle,
     session_ttl_days: u64,
+    refresh_reuse_grace: std::time::Duration,
     /// Refused password logins, for `/metrics`.
     failed_logins: prometheus_client::metrics::counter::Counter,
 }
@@ -101,6 +113,7 @@ impl Auth {
                 window: std::time::Duration::from_secs(settings.failed_login_window_secs),
             }),
             session_ttl_days: settings.session_ttl_days,
+            refresh_reuse_grace: std::time::Duration::from_secs(settings.refresh_reuse_grace_secs),
             failed_logins,
         })
     }
@@ -169,6 +182,7 @@ impl Auth {
                 &ids::sha256_hex(refresh_token),
                 &ids::sha256_hex(&new_refresh),
                 &ids::now(),
+                &ids::time_ago(self.refresh_reuse_grace),
             )
             .await?;
         let refused = || AppError::Unauthorized("invalid or expired refresh token".into());
@@ -240,6 +254,7 @@ impl Auth {
             Some(user) if user.active => Ok(Caller {
                 user,
                 session_id: session.id,
+                ip: None,
             }),
             _ => Err(AppError::Unauthorized("the account is not active".into())),
         }
@@ -269,6 +284,7 @@ impl Auth {
             Some(user) if user.active => Ok(Caller {
                 user,
                 session_id: claims.sid,
+                ip: None,
             }),
             _ => Err(AppError::Unauthorized("the account is not active".into())),
         }

@@ -11,11 +11,14 @@ mod cards;
 pub mod commands;
 pub mod info;
 
+use std::collections::HashSet;
+
 use xerrada_protocol::{
-    OpenTicketRequest, Role, Ticket, TicketDetail, TicketPriority, TicketStatus,
+    OpenTicketRequest, Role, SupportSettings, Ticket, TicketDetail, TicketPriority, TicketStatus,
     UpdateTicketRequest, User,
 };
 
+use crate::auth::{Caller, require_admin};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
@@ -35,6 +38,32 @@ pub async fn support_channel(ctx: &Context) -> AppResult<Option<String>> {
         .department_by_slug(&ctx.config.support.department)
         .await?;
     Ok(department.map(|d| d.channel_id))
+}
+
+/// `GET /admin/support` (admins): what `[support]` in `xerrada.toml` says, and who the team is now.
+pub async fn settings(ctx: &Context, caller: &Caller) -> AppResult<SupportSettings> {
+    require_admin(caller)?;
+    let settings = &ctx.config.support;
+    let mut team: HashSet<String> = HashSet::new();
+    if let Some(info) = support_channel(ctx)
+        .await?
+        .and_then(|channel| ctx.memberships.get(&channel))
+    {
+        team.extend(info.members.iter().cloned());
+    }
+    let everyone = ctx.store.list_users(None, u32::MAX).await?;
+    team.extend(
+        everyone
+            .iter()
+            .filter(|u| u.role == Role::Admin && u.active)
+            .map(|u| u.id.clone()),
+    );
+    let ids: Vec<String> = team.into_iter().collect();
+    Ok(SupportSettings {
+        department: settings.department.clone(),
+        categories: settings.categories.clone(),
+        team: ctx.store.users_by_ids(&ids).await?,
+    })
 }
 
 /// Whether `user` is on the support team.

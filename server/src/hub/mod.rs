@@ -218,6 +218,17 @@ impl Hub {
         }
     }
 
+    /// Every account with a socket open on any node (people and bots).
+    pub fn online_user_ids(&self) -> Vec<String> {
+        let registry = self.read();
+        let mut online: HashSet<String> = registry.by_user.keys().cloned().collect();
+        let remote = self.remote_online.read().unwrap_or_else(|p| p.into_inner());
+        for node in remote.values() {
+            online.extend(node.users.iter().cloned());
+        }
+        online.into_iter().collect()
+    }
+
     /// Tells everyone a user came online or went offline on this node. Going offline here
     /// is not announced while the user is still online on another node.
     pub fn announce_presence(&self, user_id: &str, status: PresenceStatus) {

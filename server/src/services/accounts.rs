@@ -2,13 +2,18 @@
 
 use xerrada_protocol::{CreateUserRequest, Role, UpdateUserRequest, User, UserKind, close_code};
 
+use serde_json::json;
+use xerrada_protocol::{CreatedUser, PasswordAnswer, ResetPasswordRequest};
+
 use crate::auth::Caller;
+pub use crate::auth::require_admin;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
+use crate::services::audit::{self, AuditAction};
 use crate::store::{NewUser, UserChange, WriteOp};
 use crate::texts::Lang;
-use crate::validate::{Name, Password, StatusText, TimeZone, Username};
+use crate::validate::{Email, Name, Password, StatusText, TimeZone, Username};
 
 /// A validated request for a new account.
 pub struct NewAccount {
@@ -17,24 +22,57 @@ pub struct NewAccount {
     pub password: Password,
     pub role: Role,
     pub department_ids: Vec<String>,
+    /// `""` when none.
+    pub email: String,
 }
 
 impl NewAccount {
-    pub fn parse(req: CreateUserRequest) -> AppResult<Self> {
-        Ok(NewAccount {
+    /// The account a request asks for, and the one-time password made for it when the request
+    /// gave none.
+    pub fn parse(req: CreateUserRequest) -> AppResult<(Self, Option<String>)> {
+        let (password, made) = match req.password.filter(|p| !p.is_empty()) {
+            Some(given) => (Password::parse(&given)?, None),
+            None => {
+                let made = one_time_password();
+                (Password::parse(&made)?, Some(made))
+            }
+        };
+        let account = NewAccount {
             username: Username::parse(&req.username)?,
             display_name: Name::parse(&req.display_name, "display_name")?,
-            password: Password::parse(&req.password)?,
+            password,
             role: req.role.unwrap_or(Role::Member),
             department_ids: req.department_ids.unwrap_or_default(),
-        })
+            email: Email::parse(req.email.as_deref().unwrap_or(""))?.into_string(),
+        };
+        Ok((account, made))
     }
 }
 
+/// A password an admin hands over once: 16 URL-safe characters (96 random bits).
+pub fn one_time_password() -> String {
+    ids::random_token(12)
+}
+
 /// `POST /users` (admins only).
-pub async fn create(ctx: &Context, caller: &Caller, req: CreateUserRequest) -> AppResult<User> {
+pub async fn create(
+    ctx: &Context,
+    caller: &Caller,
+    req: CreateUserRequest,
+) -> AppResult<CreatedUser> {
     require_admin(caller)?;
-    create_account(ctx, NewAccount::parse(req)?).await
+    let (account, password) = NewAccount::parse(req)?;
+    let user = create_account(ctx, account).await?;
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::UserCreated,
+        &user.id,
+        json!({"username": user.username, "role": user.role,
+               "department_ids": user.department_ids, "password_made": password.is_some()}),
+    )
+    .await;
+    Ok(CreatedUser { user, password })
 }
 
 /// Creates an account and puts it in its departments (also used by the CLI and bootstrap).
@@ -56,6 +94,7 @@ pub async fn create_account(ctx: &Context, account: NewAccount) -> AppResult<Use
             kind: UserKind::Human,
             role: account.role,
             password_hash: Some(password_hash),
+            email: account.email,
             created_at: ids::now(),
         })
         .await
@@ -111,6 +150,11 @@ pub async fn update(
         if req.role.is_some() {
             return Err(AppError::Forbidden("only an admin may change roles".into()));
         }
+        if req.email.is_some() {
+            return Err(AppError::Forbidden(
+                "only an admin may change e-mail addresses".into(),
+            ));
+        }
     }
     let target = get(ctx, user_id).await?;
     if req.password.is_some() && target.kind == UserKind::Bot {
@@ -141,6 +185,7 @@ pub async fn update(
             "an admin cannot demote itself; ask another admin".into(),
         ));
     }
+    let role_or_password_changed = req.role.is_some() || password.is_some();
     let password_hash = match password {
         Some(p) => Some(ctx.auth.passwords().hash(p.as_str()).await?),
         None => None,
@@ -159,11 +204,57 @@ pub async fn update(
             .map(TimeZone::parse)
             .transpose()?
             .map(TimeZone::into_string),
+        email: req
+            .email
+            .as_deref()
+            .map(Email::parse)
+            .transpose()?
+            .map(Email::into_string),
     };
-    ctx.store
+    let changed = changed_fields(req.role, &change);
+    let user = ctx
+        .store
         .update_user(user_id, change)
         .await?
-        .ok_or_else(|| AppError::not_found("user"))
+        .ok_or_else(|| AppError::not_found("user"))?;
+    // Someone's own profile (status, time zone, name) is theirs; what an admin changes, and any
+    // role or password change, is for the log.
+    if !is_self || role_or_password_changed {
+        audit::record(
+            ctx,
+            caller.into(),
+            AuditAction::UserUpdated,
+            user_id,
+            changed,
+        )
+        .await;
+    }
+    Ok(user)
+}
+
+/// What an update changes, for the audit log: values, except the password's (only that it
+/// changed).
+fn changed_fields(role: Option<Role>, change: &UserChange) -> serde_json::Value {
+    let mut fields = serde_json::Map::new();
+    if let Some(name) = &change.display_name {
+        fields.insert("display_name".into(), json!(name));
+    }
+    if let Some(role) = role {
+        fields.insert("role".into(), json!(role));
+    }
+    if change.password_hash.is_some() {
+        fields.insert("password_changed".into(), json!(true));
+    }
+    if let Some(status) = &change.status_text {
+        fields.insert("status_text".into(), json!(status));
+    }
+    if let Some(zone) = &change.timezone {
+        fields.insert("timezone".into(), json!(zone));
+    }
+    if let Some(email) = &change.email {
+        fields.insert("email".into(), json!(email));
+    }
+    serde_json::Value::Object(fields)
 }
 
 /// `POST /users/{id}/deactivate`: the account can no longer log in; its sessions end and its
@@ -173,7 +264,97 @@ pub async fn deactivate(ctx: &Context, caller: &Caller, user_id: &str) -> AppRes
     if caller.user.id == user_id {
         return Err(AppError::Invalid("you cannot deactivate yourself".into()));
     }
-    deactivate_account(ctx, user_id).await
+    deactivate_account(ctx, user_id).await?;
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::UserDeactivated,
+        user_id,
+        json!({}),
+    )
+    .await;
+    Ok(())
+}
+
+/// `POST /users/{id}/reactivate`: the account may log in again (with its old password; its
+/// sessions stay ended).
+pub async fn reactivate(ctx: &Context, caller: &Caller, user_id: &str) -> AppResult<User> {
+    require_admin(caller)?;
+    if !ctx.store.reactivate_user(user_id).await? {
+        return Err(AppError::not_found("user"));
+    }
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::UserReactivated,
+        user_id,
+        json!({}),
+    )
+    .await;
+    get(ctx, user_id).await
+}
+
+/// `POST /users/{id}/reset-password`: a chosen password, or a one-time one made here; either
+/// way every session of the account ends, as a person who forgot it (or lost a phone) expects.
+pub async fn reset_password(
+    ctx: &Context,
+    caller: &Caller,
+    user_id: &str,
+    req: ResetPasswordRequest,
+) -> AppResult<PasswordAnswer> {
+    require_admin(caller)?;
+    let target = get(ctx, user_id).await?;
+    if target.kind == UserKind::Bot {
+        return Err(AppError::Invalid(
+            "bot accounts never log in with a password; they use bot tokens".into(),
+        ));
+    }
+    let chosen = req.password.filter(|p| !p.is_empty());
+    let made = chosen.is_none();
+    let password = chosen.unwrap_or_else(one_time_password);
+    let hash = ctx
+        .auth
+        .passwords()
+        .hash(Password::parse(&password)?.as_str())
+        .await?;
+    let sessions = ctx
+        .store
+        .reset_password(user_id, &hash, &ids::now())
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
+    end_sessions_of(ctx, user_id, &sessions, "password reset");
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::UserPasswordReset,
+        user_id,
+        json!({"password_made": made, "sessions_ended": sessions.len()}),
+    )
+    .await;
+    Ok(PasswordAnswer { password })
+}
+
+/// `POST /users/{id}/sign-out`: ends every session of the account, on every node.
+pub async fn sign_out_everywhere(ctx: &Context, caller: &Caller, user_id: &str) -> AppResult<()> {
+    require_admin(caller)?;
+    get(ctx, user_id).await?;
+    let sessions = ctx.store.revoke_user_sessions(user_id, &ids::now()).await?;
+    end_sessions_of(ctx, user_id, &sessions, "signed out by an admin");
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::UserSignedOut,
+        user_id,
+        json!({"sessions_ended": sessions.len()}),
+    )
+    .await;
+    Ok(())
+}
+
+fn end_sessions_of(ctx: &Context, user_id: &str, sessions: &[String], reason: &'static str) {
+    ctx.auth.end_sessions(sessions);
+    ctx.hub
+        .close_user(user_id, close_code::SESSION_ENDED, reason);
 }
 
 /// Deactivates without a caller (CLI).
@@ -183,9 +364,7 @@ pub async fn deactivate_account(ctx: &Context, user_id: &str) -> AppResult<()> {
         .deactivate_user(user_id, &ids::now())
         .await?
         .ok_or_else(|| AppError::not_found("user"))?;
-    ctx.auth.end_sessions(&sessions);
-    ctx.hub
-        .close_user(user_id, close_code::SESSION_ENDED, "account deactivated");
+    end_sessions_of(ctx, user_id, &sessions, "account deactivated");
     Ok(())
 }
 
@@ -208,6 +387,7 @@ pub async fn system_account(
             kind: UserKind::Bot,
             role: Role::Member,
             password_hash: None,
+            email: String::new(),
             created_at: ids::now(),
         };
         match ctx.store.create_user(account).await {
@@ -223,15 +403,6 @@ pub async fn system_account(
     })
     .await
     .cloned()
-}
-
-/// Refuses non-admins.
-pub fn require_admin(caller: &Caller) -> AppResult<()> {
-    if caller.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("only an admin may do this".into()))
-    }
 }
 
 /// Username of the account webhook posts are authored by.

@@ -7,11 +7,14 @@
 
 use xerrada_protocol::{BotToken, CreateBotRequest, CreatedBot, NewBotToken, Role, User, UserKind};
 
+use serde_json::json;
+
 use crate::auth::{Caller, new_bot_token};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::services::accounts::require_admin;
+use crate::services::audit::{self, AuditAction};
 use crate::store::{NewTokenSession, NewUser};
 use crate::validate::{Name, Username};
 
@@ -25,12 +28,22 @@ pub async fn create(
     req: CreateBotRequest,
 ) -> AppResult<CreatedBot> {
     require_admin(caller)?;
-    create_bot(
+    let created = create_bot(
         ctx,
         Username::parse(&req.username)?,
         Name::parse(&req.display_name, "display_name")?,
     )
-    .await
+    .await?;
+    let details = json!({"username": created.bot.username});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::BotCreated,
+        &created.bot.id,
+        details,
+    )
+    .await;
+    Ok(created)
 }
 
 /// Creates a bot and its first token (also used by the CLI).
@@ -48,6 +61,7 @@ pub async fn create_bot(
         kind: UserKind::Bot,
         role: Role::Member,
         password_hash: None,
+        email: String::new(),
         created_at: now.clone(),
     };
     let session = NewTokenSession {
@@ -106,7 +120,17 @@ pub async fn add_token(
     label: Option<String>,
 ) -> AppResult<NewBotToken> {
     require_admin(caller)?;
-    add_bot_token(ctx, bot_id, label).await
+    let token = add_bot_token(ctx, bot_id, label).await?;
+    let details = json!({"token_id": token.id});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::BotTokenCreated,
+        bot_id,
+        details,
+    )
+    .await;
+    Ok(token)
 }
 
 /// Adds a token to a bot (also used by the CLI).
@@ -144,7 +168,17 @@ pub async fn revoke_token(
     token_id: &str,
 ) -> AppResult<()> {
     require_admin(caller)?;
-    revoke_bot_token(ctx, bot_id, token_id).await
+    revoke_bot_token(ctx, bot_id, token_id).await?;
+    let details = json!({"token_id": token_id});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::BotTokenRevoked,
+        bot_id,
+        details,
+    )
+    .await;
+    Ok(())
 }
 
 /// Revokes a bot token: refused at once, its sockets closed with 4003.

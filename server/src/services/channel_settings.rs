@@ -8,6 +8,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::hub::OutFrame;
 use crate::ids;
+use crate::services::audit::{self, AuditAction};
 use crate::services::channels::{MAX_TOPIC_CHARS, require_member, view};
 use crate::store::{ChannelChange, ChannelRecord, WriteOp};
 use crate::validate::Name;
@@ -26,7 +27,10 @@ pub fn require_writable(ctx: &Context, channel_id: &str) -> AppResult<()> {
 /// The channel, for a member who may manage it: its owner or an admin, and not a direct or a
 /// department channel (whose name follows the department).
 async fn managed(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<ChannelRecord> {
-    require_member(ctx, &caller.user.id, channel_id).await?;
+    // Admins manage every channel from the admin area, joined or not.
+    if !caller.is_admin() {
+        require_member(ctx, &caller.user.id, channel_id).await?;
+    }
     let channel = ctx
         .store
         .channel_by_id(channel_id)
@@ -100,7 +104,15 @@ pub async fn set_archived(
         archived: Some(archived),
         ..ChannelChange::default()
     };
-    write(ctx, caller, channel_id, change).await
+    let channel = write(ctx, caller, channel_id, change).await?;
+    let action = if archived {
+        AuditAction::ChannelArchived
+    } else {
+        AuditAction::ChannelUnarchived
+    };
+    let details = serde_json::json!({"name": channel.name});
+    audit::record(ctx, caller.into(), action, channel_id, details).await;
+    Ok(channel)
 }
 
 async fn write(

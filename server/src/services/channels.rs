@@ -12,6 +12,8 @@ use xerrada_protocol::{
     ServerFrame, User,
 };
 
+use serde_json::json;
+
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
@@ -19,6 +21,7 @@ use crate::events::channel_resource;
 use crate::hub::OutFrame;
 use crate::ids;
 use crate::memberships::{Access, ChannelInfo};
+use crate::services::audit::{self, AuditAction};
 use crate::store::{ChannelMembers, NewChannel, WriteOp};
 use crate::validate::Name;
 
@@ -167,7 +170,17 @@ pub async fn add_member(
     if info.members.contains(&user.id) {
         return Ok(());
     }
-    add(ctx, channel_id, &user.id).await
+    add(ctx, channel_id, &user.id).await?;
+    let details = json!({"user_id": user.id});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::ChannelMemberAdded,
+        channel_id,
+        details,
+    )
+    .await;
+    Ok(())
 }
 
 /// `DELETE /channels/{id}/members/{user_id}`: members of the channel, and admins.
@@ -185,7 +198,17 @@ pub async fn remove_member(
     if !info.members.contains(user_id) {
         return Err(AppError::not_found("member"));
     }
-    remove(ctx, channel_id, user_id).await
+    remove(ctx, channel_id, user_id).await?;
+    let details = json!({"user_id": user_id});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::ChannelMemberRemoved,
+        channel_id,
+        details,
+    )
+    .await;
+    Ok(())
 }
 
 /// `POST /dms`: the direct channel of the caller and `user_ids`, created on first use.
@@ -244,7 +267,10 @@ fn visible_info(
         .memberships
         .get(channel_id)
         .ok_or_else(|| AppError::not_found("channel"))?;
-    let visible = info.kind == ChannelKind::Public || info.members.contains(&caller.user.id);
+    // Admins see who is in any channel (the admin area), never its messages.
+    let visible = info.kind == ChannelKind::Public
+        || info.members.contains(&caller.user.id)
+        || (caller.is_admin() && info.kind != ChannelKind::Direct);
     if !visible {
         return Err(AppError::not_found("channel"));
     }

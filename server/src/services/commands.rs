@@ -21,6 +21,7 @@ use crate::ids;
 use crate::integrations::slack;
 use crate::services::accounts::integration_author;
 use crate::services::accounts::require_admin;
+use crate::services::audit::{self, AuditAction};
 use crate::services::channels::require_member;
 use crate::services::extras::sanitize_extras;
 use crate::store::{ResponseGrant, WriteOp};
@@ -380,6 +381,15 @@ pub async fn register(
             }
             other => other,
         })?;
+    let details = serde_json::json!({"name": command.name, "url": command.url});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::CommandRegistered,
+        &command.id,
+        details,
+    )
+    .await;
     Ok(command)
 }
 
@@ -395,5 +405,7 @@ pub async fn remove(ctx: &Context, caller: &Caller, id: &str) -> AppResult<()> {
     if !ctx.store.delete_command(id).await? {
         return Err(AppError::not_found("command"));
     }
+    let details = serde_json::json!({});
+    audit::record(ctx, caller.into(), AuditAction::CommandRemoved, id, details).await;
     Ok(())
 }

@@ -1,12 +1,16 @@
 //! Departments: each owns a private channel whose membership follows the department's.
 
-use xerrada_protocol::{ChannelKind, CreateDepartmentRequest, Department};
+use serde_json::json;
+use xerrada_protocol::{
+    ChannelKind, CreateDepartmentRequest, Department, RenameDepartmentRequest, User,
+};
 
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::services::accounts::require_admin;
+use crate::services::audit::{self, AuditAction};
 use crate::store::{ChannelMembers, NewChannel, WriteOp};
 use crate::validate::{Name, Slug};
 
@@ -17,12 +21,62 @@ pub async fn create(
     req: CreateDepartmentRequest,
 ) -> AppResult<Department> {
     require_admin(caller)?;
-    create_department(
+    let department = create_department(
         ctx,
         Slug::parse(&req.slug)?,
         Name::parse(&req.name, "name")?,
     )
-    .await
+    .await?;
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::DepartmentCreated,
+        &department.id,
+        json!({"slug": department.slug, "name": department.name}),
+    )
+    .await;
+    Ok(department)
+}
+
+/// `PATCH /departments/{id}` (admins only): a new name; the slug and channel stay.
+pub async fn rename(
+    ctx: &Context,
+    caller: &Caller,
+    department_id: &str,
+    req: RenameDepartmentRequest,
+) -> AppResult<Department> {
+    require_admin(caller)?;
+    let name = Name::parse(&req.name, "name")?.into_string();
+    let department = ctx
+        .store
+        .rename_department(department_id, &name)
+        .await?
+        .ok_or_else(|| AppError::not_found("department"))?;
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::DepartmentRenamed,
+        department_id,
+        json!({"name": name}),
+    )
+    .await;
+    Ok(department)
+}
+
+/// `GET /departments/{id}/members` (admins only): the department's people, by username.
+pub async fn members(ctx: &Context, caller: &Caller, department_id: &str) -> AppResult<Vec<User>> {
+    require_admin(caller)?;
+    let department = ctx
+        .store
+        .department_by_id(department_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("department"))?;
+    let ids: Vec<String> = ctx
+        .memberships
+        .get(&department.channel_id)
+        .map(|info| info.members.iter().cloned().collect())
+        .unwrap_or_default();
+    Ok(ctx.store.users_by_ids(&ids).await?)
 }
 
 /// Creates a department and its channel (named after the slug).
@@ -74,7 +128,17 @@ pub async fn add_member(
     user_id: &str,
 ) -> AppResult<()> {
     require_admin(caller)?;
-    set_membership(ctx, department_id, user_id, true).await
+    set_membership(ctx, department_id, user_id, true).await?;
+    let action = AuditAction::DepartmentMemberAdded;
+    audit::record(
+        ctx,
+        caller.into(),
+        action,
+        department_id,
+        json!({"user_id": user_id}),
+    )
+    .await;
+    Ok(())
 }
 
 /// `DELETE /departments/{id}/members/{user_id}` (admins only).
@@ -85,7 +149,17 @@ pub async fn remove_member(
     user_id: &str,
 ) -> AppResult<()> {
     require_admin(caller)?;
-    set_membership(ctx, department_id, user_id, false).await
+    set_membership(ctx, department_id, user_id, false).await?;
+    let action = AuditAction::DepartmentMemberRemoved;
+    audit::record(
+        ctx,
+        caller.into(),
+        action,
+        department_id,
+        json!({"user_id": user_id}),
+    )
+    .await;
+    Ok(())
 }
 
 /// Adds or removes a department member (and so a member of its channel).

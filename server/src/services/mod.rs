@@ -2,6 +2,8 @@
 //! input and call these; these call the store, the writer and the hub.
 
 pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod bots;
 pub mod channel_settings;
 pub mod channels;

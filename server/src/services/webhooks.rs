@@ -14,6 +14,8 @@
 
 use xerrada_protocol::{Webhook, WebhookWithUrl};
 
+use serde_json::json;
+
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
@@ -21,6 +23,7 @@ use crate::ids;
 use crate::integrations::slack::{self, PayloadError};
 use crate::memberships::Access;
 use crate::services::accounts::integration_author;
+use crate::services::audit::{self, AuditAction};
 use crate::services::channels::require_member;
 use crate::services::extras::check_extras_size;
 use crate::store::{WebhookRecord, WriteOp};
@@ -56,7 +59,26 @@ pub async fn create(
             secret_hash: ids::sha256_hex(&secret),
         })
         .await?;
+    let details = json!({"channel_id": webhook.channel_id, "name": webhook.name});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::WebhookCreated,
+        &webhook.id,
+        details,
+    )
+    .await;
     Ok(with_url(webhook, &secret))
+}
+
+/// `GET /admin/webhooks` (admins): every channel's hooks, each marked disabled or not.
+pub async fn list_all(ctx: &Context, caller: &Caller) -> AppResult<Vec<Webhook>> {
+    crate::services::accounts::require_admin(caller)?;
+    let mut hooks = ctx.store.all_webhooks().await?;
+    for hook in &mut hooks {
+        hook.disabled = !owner_may_post(ctx, hook).await?;
+    }
+    Ok(hooks)
 }
 
 /// `GET /channels/{id}/webhooks` (channel members), each marked disabled or not.
@@ -85,6 +107,15 @@ pub async fn rename(
     {
         return Err(AppError::not_found("webhook"));
     }
+    let details = json!({"channel_id": hook.channel_id, "name": name});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::WebhookRenamed,
+        &hook.id,
+        details,
+    )
+    .await;
     Ok(Webhook { name, ..hook })
 }
 
@@ -103,6 +134,15 @@ pub async fn regenerate(
     {
         return Err(AppError::not_found("webhook"));
     }
+    let details = json!({"channel_id": hook.channel_id, "name": hook.name});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::WebhookRegenerated,
+        &hook.id,
+        details,
+    )
+    .await;
     Ok(with_url(hook, &secret))
 }
 
@@ -112,6 +152,15 @@ pub async fn delete(ctx: &Context, caller: &Caller, hook_id: &str) -> AppResult<
     if !ctx.store.delete_webhook(&hook.id, &ids::now()).await? {
         return Err(AppError::not_found("webhook"));
     }
+    let details = json!({"channel_id": hook.channel_id, "name": hook.name});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::WebhookDeleted,
+        &hook.id,
+        details,
+    )
+    .await;
     Ok(())
 }
 
@@ -143,6 +192,15 @@ pub async fn take_over(ctx: &Context, caller: &Caller, hook_id: &str) -> AppResu
     {
         return Err(AppError::not_found("webhook"));
     }
+    let details = json!({"channel_id": hook.channel_id, "from": hook.created_by});
+    audit::record(
+        ctx,
+        caller.into(),
+        AuditAction::WebhookTakenOver,
+        &hook.id,
+        details,
+    )
+    .await;
     Ok(Webhook {
         created_by: caller.user.id.clone(),
         disabled: false,

@@ -23,6 +23,18 @@ pub trait AccountStore: Send + Sync {
     async fn update_user(&self, id: &str, change: UserChange) -> StoreResult<Option<User>>;
     /// Marks the account inactive and revokes all its sessions; returns the revoked session ids.
     async fn deactivate_user(&self, id: &str, at: &str) -> StoreResult<Option<Vec<String>>>;
+    /// Marks the account active again; false when there is no such account.
+    async fn reactivate_user(&self, id: &str) -> StoreResult<bool>;
+    /// Revokes every session of the account (and so its bot tokens); returns their ids.
+    async fn revoke_user_sessions(&self, user_id: &str, at: &str) -> StoreResult<Vec<String>>;
+    /// Sets a new password and revokes every session, in one transaction; `None` when there
+    /// is no such account.
+    async fn reset_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        at: &str,
+    ) -> StoreResult<Option<Vec<String>>>;
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// Creates a bot account with its first token, in one transaction.
     async fn create_bot(&self, bot: NewUser, token: NewTokenSession) -> StoreResult<User>;
@@ -32,12 +44,15 @@ pub trait AccountStore: Send + Sync {
     async fn token_session(&self, token_hash: &str) -> StoreResult<Option<TokenSession>>;
     /// The token sessions of an account, oldest first (never the secrets).
     async fn token_sessions(&self, user_id: &str) -> StoreResult<Vec<TokenSessionInfo>>;
-    /// Swaps a refresh token for a new one; see [`RefreshOutcome`].
+    /// Swaps a refresh token for a new one; see [`RefreshOutcome`]. A token already used
+    /// after `reuse_grace_since` rotates again (its first answer was probably lost); one used
+    /// at or before it is a reuse.
     async fn rotate_refresh_token(
         &self,
         old_hash: &str,
         new_hash: &str,
         now: &str,
+        reuse_grace_since: &str,
     ) -> StoreResult<RefreshOutcome>;
     /// Revokes a session; true when it was active.
     async fn revoke_session(&self, session_id: &str, at: &str) -> StoreResult<bool>;

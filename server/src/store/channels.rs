@@ -25,6 +25,10 @@ pub trait ChannelStore: Send + Sync {
     async fn channel_by_id(&self, id: &str) -> StoreResult<Option<ChannelRecord>>;
     /// One channel as `user_id` sees it (membership, read marker, unread count).
     async fn channel_view(&self, id: &str, user_id: &str) -> StoreResult<Option<ChannelView>>;
+    /// Every channel but direct ones, as `user_id` sees it, by name (the admin area).
+    async fn all_channels(&self, user_id: &str) -> StoreResult<Vec<ChannelView>>;
+    /// Renames a department (its slug and channel stay); `None` when there is none.
+    async fn rename_department(&self, id: &str, name: &str) -> StoreResult<Option<Department>>;
     /// Channels `user_id` belongs to, plus public channels it may join.
     async fn channels_for_user(&self, user_id: &str) -> StoreResult<Vec<ChannelView>>;
     /// Every channel with its members, to fill the in-memory membership cache at start.

@@ -14,6 +14,8 @@ pub trait IntegrationStore: Send + Sync {
     async fn webhook_by_secret(&self, secret_hash: &str) -> StoreResult<Option<Webhook>>;
     /// Live webhooks of a channel, oldest first.
     async fn channel_webhooks(&self, channel_id: &str) -> StoreResult<Vec<Webhook>>;
+    /// Every hook not deleted, of every channel (the admin area).
+    async fn all_webhooks(&self) -> StoreResult<Vec<Webhook>>;
     /// Renames and/or sets a new secret; false when the webhook is gone.
     async fn update_webhook(
         &self,

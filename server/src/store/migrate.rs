@@ -47,10 +47,15 @@ const TABLES: &[&str] = &[
     "ticket_history",
     "info_articles",
     "secrets",
+    "audit_log",
 ];
 
 /// Tables whose ids come from an identity sequence, which must continue after the copy.
-const IDENTITY_COLUMNS: &[(&str, &str)] = &[("tickets", "number"), ("ticket_history", "id")];
+const IDENTITY_COLUMNS: &[(&str, &str)] = &[
+    ("tickets", "number"),
+    ("ticket_history", "id"),
+    ("audit_log", "id"),
+];
 
 /// Rows per INSERT (PostgreSQL allows at most 65,535 bound values per statement).
 const BATCH_ROWS: usize = 500;

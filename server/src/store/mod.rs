@@ -4,7 +4,8 @@
 //! one step away: accounts and sessions (`accounts.rs`), departments, channels and memberships
 //! (`channels.rs`), channel events (`events.rs`), integrations (`integrations.rs`), the help
 //! desk (`helpdesk.rs`), threads (`threads.rs`), pinned and saved messages (`pins.rs`), uploaded
-//! files (`uploads.rs`), full-text search (`search.rs`), and what the nodes share (`coordination.rs`).
+//! files (`uploads.rs`), full-text search (`search.rs`), the admin area's audit log and counts (`admin.rs`), and what
+//! the nodes share (`coordination.rs`).
 //!
 //! Every query is written once, in `sql/`, with `$N` placeholders that both SQLite and
 //! PostgreSQL read. That folder is compiled once per backend (see `sql/mod.rs`), so the SQL is
@@ -19,6 +20,7 @@
 //! by the writer task).
 
 mod accounts;
+mod admin;
 mod channels;
 mod coordination;
 mod events;
@@ -37,6 +39,7 @@ mod uploads;
 use std::sync::Arc;
 
 pub use accounts::AccountStore;
+pub use admin::{AdminStore, AuditFilter, DashboardCounts, NewAuditEntry};
 pub use channels::ChannelStore;
 pub use coordination::{CoordinationStore, Leadership};
 pub use events::EventStore;
@@ -109,6 +112,7 @@ pub trait Store:
     + UploadStore
     + SearchStore
     + CoordinationStore
+    + AdminStore
     + 'static
 {
 }
@@ -124,6 +128,7 @@ impl<T> Store for T where
         + UploadStore
         + SearchStore
         + CoordinationStore
+        + AdminStore
         + 'static
 {
 }

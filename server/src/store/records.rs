@@ -17,6 +17,8 @@ pub struct NewUser {
     pub kind: UserKind,
     pub role: Role,
     pub password_hash: Option<String>,
+    /// `""` when none.
+    pub email: String,
     pub created_at: String,
 }
 
@@ -35,6 +37,7 @@ pub struct UserChange {
     pub role: Option<Role>,
     pub status_text: Option<String>,
     pub timezone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// A channel to create.

@@ -19,7 +19,11 @@ status_text?: string,
  * The person's IANA time zone (`Europe/Madrid`), for their local time; absent when unset
  * (additive to v1).
  */
-timezone?: string, };
+timezone?: string, 
+/**
+ * The person's e-mail address; absent when none was given (additive to v1).
+ */
+email?: string, };
 
 export type Department = { id: string, slug: string, name: string, channel_id: string, };
 
@@ -185,7 +189,16 @@ export type RefreshRequest = { refresh_token?: string, };
 
 export type TokenResponse = { access_token: string, token_type: string, expires_in: number, refresh_token: string, user: User, };
 
-export type CreateUserRequest = { username: string, display_name: string, password: string, role?: Role, department_ids?: Array<string>, };
+export type CreateUserRequest = { username: string, display_name: string, 
+/**
+ * Left out (or `""`): the server makes a one-time password and answers it once
+ * (additive to v1).
+ */
+password?: string, role?: Role, department_ids?: Array<string>, 
+/**
+ * (additive to v1)
+ */
+email?: string, };
 
 export type UpdateUserRequest = { display_name?: string, password?: string, current_password?: string, role?: Role, 
 /**
@@ -195,7 +208,11 @@ status_text?: string,
 /**
  * Self or admin; an IANA name, `""` clears it (additive to v1).
  */
-timezone?: string, };
+timezone?: string, 
+/**
+ * Admins only; `""` clears it (additive to v1).
+ */
+email?: string, };
 
 export type CreateDepartmentRequest = { slug: string, name: string, };
 
@@ -383,6 +400,114 @@ export type CreateBotTokenRequest = { label?: string, };
 export type NewBotToken = { id: string, token: string, };
 
 export type BotToken = { id: string, label: string, created_at: string, revoked_at: string | null, };
+
+export type CreatedUser = { password?: string, id: string, username: string, display_name: string, kind: UserKind, role: Role, department_ids: Array<string>, active: boolean, 
+/**
+ * A short status the person set ("De vacances fins dilluns"); absent when none
+ * (additive to v1).
+ */
+status_text?: string, 
+/**
+ * The person's IANA time zone (`Europe/Madrid`), for their local time; absent when unset
+ * (additive to v1).
+ */
+timezone?: string, 
+/**
+ * The person's e-mail address; absent when none was given (additive to v1).
+ */
+email?: string, };
+
+export type AuditEntry = { 
+/**
+ * Increasing: later entries have larger ids.
+ */
+id: number, at: string, 
+/**
+ * `null` for what nobody signed in did (a failed login, the server itself).
+ */
+actor_id: string | null, 
+/**
+ * The actor's username when it acted (a failed login: the username tried).
+ */
+actor_name: string, 
+/**
+ * A dotted name such as `user.created`; see docs/protocol.md for the list.
+ */
+action: string, 
+/**
+ * The id (or name) of what was acted on; `""` when nothing.
+ */
+target: string, 
+/**
+ * The client's address, when the action came over HTTP.
+ */
+ip: string | null, 
+/**
+ * What changed, never a secret.
+ */
+details: Record<string, unknown>, };
+
+export type AuditPage = { entries: Array<AuditEntry>, 
+/**
+ * Pass as `cursor` for the next (older) page; `null` on the last page.
+ */
+next_cursor: string | null, };
+
+export type AdminStats = { 
+/**
+ * People (not bots) with at least one open socket on any node.
+ */
+online: number, 
+/**
+ * Messages posted since midnight UTC, deleted ones included.
+ */
+messages_today: number, open_tickets: number, 
+/**
+ * Active people (not bots).
+ */
+users: number, 
+/**
+ * Channels other than direct ones.
+ */
+channels: number, storage: StorageUse, version: string, };
+
+export type StorageUse = { database_bytes: number, files_bytes: number, };
+
+export type ResetPasswordRequest = { password?: string, };
+
+export type PasswordAnswer = { password: string, };
+
+export type RenameDepartmentRequest = { name: string, };
+
+export type ImportRequest = { csv: string, 
+/**
+ * Check only; nothing is created.
+ */
+dry_run?: boolean, };
+
+export type ImportRow = { line: number, username: string, display_name: string, email: string, departments: Array<string>, 
+/**
+ * The new account's id, once created.
+ */
+user_id?: string, 
+/**
+ * Its one-time password, once created; shown only in this answer.
+ */
+password?: string, };
+
+export type ImportError = { line: number, message: string, };
+
+export type ImportResult = { dry_run: boolean, rows: Array<ImportRow>, errors: Array<ImportError>, };
+
+export type SupportSettings = { 
+/**
+ * The department whose members are the support team.
+ */
+department: string, categories: Array<string>, 
+/**
+ * Everyone who works tickets now: the department's members and the admins.
+ */
+team: Array<User>, };
 
 export type PresenceStatus = "online" | "away" | "offline";
 

@@ -71,6 +71,8 @@ mod dialect {
         "d.id"
     }
 
+    /// The bytes the database takes.
+    pub const DATABASE_BYTES: &str = "SELECT pg_database_size(current_database())";
     /// The largest id a search can find.
     pub const SEARCH_NEWEST_ID: &str = "SELECT MAX(id) FROM search_docs";
     /// The author of the message `d`.

@@ -4,7 +4,7 @@
 
 use super::*;
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.kind, u.role, u.active, u.status_text, u.timezone, \
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.kind, u.role, u.active, u.status_text, u.timezone, u.email, \
      (SELECT string_agg(d.department_id, ',') FROM department_members d WHERE d.user_id = u.id) AS department_ids";
 
 impl DbStore {
@@ -128,7 +128,8 @@ impl AccountStore for DbStore {
                 password_hash = COALESCE($3, password_hash),
                 role = COALESCE($4, role),
                 status_text = COALESCE($5, status_text),
-                timezone = COALESCE($6, timezone)
+                timezone = COALESCE($6, timezone),
+                email = COALESCE($7, email)
              WHERE id = $1",
         )
         .bind(id)
@@ -137,6 +138,7 @@ impl AccountStore for DbStore {
         .bind(change.role.map(role_str))
         .bind(&change.status_text)
         .bind(&change.timezone)
+        .bind(&change.email)
         .execute(&self.pool)
         .await
         .map_err(db_error)?;
@@ -156,14 +158,44 @@ impl AccountStore for DbStore {
         if done.rows_affected() == 0 {
             return Ok(None);
         }
-        let sessions: Vec<String> = sqlx::query_scalar(
-            "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id",
-        )
-        .bind(id)
-        .bind(at)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        let sessions = revoke_sessions_of(&mut tx, id, at).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(sessions))
+    }
+
+    async fn reactivate_user(&self, id: &str) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE users SET active = TRUE WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn revoke_user_sessions(&self, user_id: &str, at: &str) -> StoreResult<Vec<String>> {
+        let mut tx = self.begin_write().await?;
+        let sessions = revoke_sessions_of(&mut tx, user_id, at).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(sessions)
+    }
+
+    async fn reset_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        at: &str,
+    ) -> StoreResult<Option<Vec<String>>> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let sessions = revoke_sessions_of(&mut tx, user_id, at).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(Some(sessions))
     }
@@ -237,6 +269,7 @@ impl AccountStore for DbStore {
         old_hash: &str,
         new_hash: &str,
         now: &str,
+        reuse_grace_since: &str,
     ) -> StoreResult<RefreshOutcome> {
         let mut tx = self.begin_write().await?;
         // The token's row is locked: when two nodes present the same token at once, the second
@@ -263,7 +296,17 @@ impl AccountStore for DbStore {
         if revoked_at.is_some() || expires_at.as_str() <= now {
             return Ok(RefreshOutcome::Invalid);
         }
-        if used_at.is_some() {
+        if let Some(used_at) = used_at {
+            if used_at.as_str() > reuse_grace_since {
+                // Within the grace: a second token for the session. `used_at` stays, so the
+                // grace is not stretched by retrying.
+                insert_refresh_token(&mut tx, new_hash, &session_id, now).await?;
+                tx.commit().await.map_err(db_error)?;
+                return Ok(RefreshOutcome::Rotated {
+                    session_id,
+                    user_id,
+                });
+            }
             sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1")
                 .bind(&session_id)
                 .bind(now)
@@ -348,8 +391,8 @@ async fn insert_refresh_token(
 /// Inserts an active account; `Conflict` when the username (case-insensitive) is taken.
 async fn insert_user(tx: &mut Transaction<'static, Db>, user: &NewUser) -> StoreResult<()> {
     let result = sqlx::query(
-        "INSERT INTO users (id, username, username_key, display_name, kind, role, password_hash, active, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8)",
+        "INSERT INTO users (id, username, username_key, display_name, kind, role, password_hash, active, created_at, email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9)",
     )
     .bind(&user.id)
     .bind(&user.username)
@@ -359,10 +402,27 @@ async fn insert_user(tx: &mut Transaction<'static, Db>, user: &NewUser) -> Store
     .bind(role_str(user.role))
     .bind(&user.password_hash)
     .bind(&user.created_at)
+    .bind(&user.email)
     .execute(&mut **tx)
     .await;
     match result {
         Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("username")),
         other => other.map(|_| ()).map_err(db_error),
     }
+}
+
+/// Revokes the account's live sessions; their ids, so that nodes drop them at once.
+async fn revoke_sessions_of(
+    tx: &mut Transaction<'static, Db>,
+    user_id: &str,
+    at: &str,
+) -> StoreResult<Vec<String>> {
+    sqlx::query_scalar(
+        "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id",
+    )
+    .bind(user_id)
+    .bind(at)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db_error)
 }

@@ -198,6 +198,29 @@ impl ChannelStore for DbStore {
         rows.iter().map(channel_view_from_row).collect()
     }
 
+    async fn all_channels(&self, user_id: &str) -> StoreResult<Vec<ChannelView>> {
+        let sql = format!("{CHANNEL_VIEW_SELECT} WHERE c.kind <> 'direct' ORDER BY c.name, c.id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(channel_view_from_row).collect()
+    }
+
+    async fn rename_department(&self, id: &str, name: &str) -> StoreResult<Option<Department>> {
+        let done = sqlx::query("UPDATE departments SET name = $2 WHERE id = $1")
+            .bind(id)
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.department_by_id(id).await
+    }
+
     async fn all_channel_members(&self) -> StoreResult<Vec<ChannelMembers>> {
         self.members_of(MembersOf::All).await
     }

@@ -61,6 +61,16 @@ impl IntegrationStore for DbStore {
         rows.iter().map(from_row::<WebhookRow, _>).collect()
     }
 
+    async fn all_webhooks(&self) -> StoreResult<Vec<Webhook>> {
+        let rows = sqlx::query(
+            "SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY channel_id, created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(from_row::<WebhookRow, _>).collect()
+    }
+
     async fn update_webhook(
         &self,
         id: &str,

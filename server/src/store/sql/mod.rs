@@ -16,6 +16,7 @@
 //! `RETURNING`, `ON CONFLICT`, `CAST(... AS TEXT)`).
 
 mod accounts;
+mod admin;
 mod channels;
 mod coordination;
 mod decorations;

@@ -33,6 +33,7 @@ pub(super) fn user_from_row(row: &DbRow) -> StoreResult<User> {
         active: row.try_get("active").map_err(db_error)?,
         status_text: row.try_get("status_text").map_err(db_error)?,
         timezone: row.try_get("timezone").map_err(db_error)?,
+        email: row.try_get("email").map_err(db_error)?,
     })
 }
 

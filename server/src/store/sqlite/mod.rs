@@ -83,6 +83,9 @@ mod dialect {
         if words { "search_text.rowid" } else { "d.id" }
     }
 
+    /// The bytes the database takes (its pages; the WAL comes and goes).
+    pub const DATABASE_BYTES: &str =
+        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
     /// The largest id a search can find.
     pub const SEARCH_NEWEST_ID: &str =
         "SELECT MAX(id) FROM events WHERE kind = 'message' AND deleted = 0";
@@ -233,6 +236,11 @@ impl SqliteStore {
             messages,
             files,
         })
+    }
+
+    /// Closes every connection, so that the files can be moved or removed.
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 
     /// The connection pool (for the data migration between backends).

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use serde_json::json;
 use xerrada_protocol::Role;
 
 use crate::Node;
@@ -12,6 +13,7 @@ use crate::config::{self, Config, ConfigError, FileConfig, Overrides};
 use crate::error::{AppError, AppResult};
 use crate::helpdesk::info;
 use crate::ids;
+use crate::services::audit::{self, Actor, AuditAction};
 use crate::services::{accounts, bots, departments};
 use crate::validate::{Name, Password, Slug, Username};
 
@@ -345,6 +347,9 @@ pub async fn run_user(node: &Node, command: UserCommand) -> AppResult<()> {
                 email: String::new(),
             };
             let user = accounts::create_account(ctx, account).await?;
+            let details = json!({"username": user.username, "role": user.role,
+                                 "department_ids": user.department_ids, "password_made": generated});
+            audit::record(ctx, CLI, AuditAction::UserCreated, &user.id, details).await;
             println!("created {} ({})", user.username, user.id);
             if generated {
                 println!("password: {password}");
@@ -367,11 +372,20 @@ pub async fn run_user(node: &Node, command: UserCommand) -> AppResult<()> {
         UserCommand::Deactivate { username } => {
             let user = user_by_username(node, &username).await?;
             accounts::deactivate_account(ctx, &user.id).await?;
+            audit::record(ctx, CLI, AuditAction::UserDeactivated, &user.id, json!({})).await;
             println!("deactivated {username}");
         }
     }
     Ok(())
 }
+
+/// Who the audit log names for what the `xerrada` commands do on the server's machine: whoever
+/// may run them holds the data dir, so there is no account to name.
+const CLI: Actor<'static> = Actor {
+    id: None,
+    name: "cli",
+    ip: None,
+};
 
 /// Runs a department subcommand against the node's store.
 pub async fn run_department(node: &Node, command: DepartmentCommand) -> AppResult<()> {
@@ -385,6 +399,9 @@ pub async fn run_department(node: &Node, command: DepartmentCommand) -> AppResul
                 Name::parse(&name, "name")?,
             )
             .await?;
+            let details = json!({"slug": department.slug, "name": department.name});
+            let action = AuditAction::DepartmentCreated;
+            audit::record(ctx, CLI, action, &department.id, details).await;
             println!("created department {} ({})", department.slug, department.id);
         }
         DepartmentCommand::List => {
@@ -399,6 +416,9 @@ pub async fn run_department(node: &Node, command: DepartmentCommand) -> AppResul
             let department = department_by_slug(node, &slug).await?;
             let user = user_by_username(node, &username).await?;
             departments::set_membership(ctx, &department.id, &user.id, true).await?;
+            let details = json!({"user_id": user.id});
+            let action = AuditAction::DepartmentMemberAdded;
+            audit::record(ctx, CLI, action, &department.id, details).await;
             println!("{username} is now in {slug}");
         }
     }
@@ -420,6 +440,8 @@ pub async fn run_bot(node: &Node, command: BotCommand) -> AppResult<()> {
                 Name::parse(&display_name, "display name")?,
             )
             .await?;
+            let details = json!({"username": created.bot.username});
+            audit::record(ctx, CLI, AuditAction::BotCreated, &created.bot.id, details).await;
             println!("created bot {} ({})", created.bot.username, created.bot.id);
             println!("token: {}", created.token);
         }
@@ -445,12 +467,16 @@ pub async fn run_bot(node: &Node, command: BotCommand) -> AppResult<()> {
         BotCommand::AddToken { username, label } => {
             let bot = user_by_username(node, &username).await?;
             let token = bots::add_bot_token(ctx, &bot.id, label).await?;
+            let details = json!({"token_id": token.id});
+            audit::record(ctx, CLI, AuditAction::BotTokenCreated, &bot.id, details).await;
             println!("token id: {}", token.id);
             println!("token: {}", token.token);
         }
         BotCommand::Revoke { username, token_id } => {
             let bot = user_by_username(node, &username).await?;
             bots::revoke_bot_token(ctx, &bot.id, &token_id).await?;
+            let details = json!({"token_id": token_id});
+            audit::record(ctx, CLI, AuditAction::BotTokenRevoked, &bot.id, details).await;
             println!("revoked {token_id}");
         }
     }
@@ -475,6 +501,8 @@ pub async fn run_info(node: &Node, command: InfoCommand) -> AppResult<()> {
             let admin = user_by_username(node, crate::bootstrap::ADMIN_USERNAME).await?;
             let request = xerrada_protocol::SetInfoArticleRequest { title, body, lang };
             let article = info::set(ctx, &admin.id, &topic, request).await?;
+            let details = json!({"lang": article.lang, "title": article.title});
+            audit::record(ctx, CLI, AuditAction::InfoSet, &article.topic, details).await;
             println!("saved {} ({})", article.topic, article.lang);
         }
         InfoCommand::List => {
@@ -484,6 +512,8 @@ pub async fn run_info(node: &Node, command: InfoCommand) -> AppResult<()> {
         }
         InfoCommand::Remove { topic, lang } => {
             info::remove(ctx, &topic, lang.as_deref()).await?;
+            let details = json!({"lang": lang});
+            audit::record(ctx, CLI, AuditAction::InfoRemoved, &topic, details).await;
             println!("removed {topic}");
         }
     }

@@ -178,6 +178,25 @@ impl Collector for StateCollector {
             let metric = encoder.encode_descriptor(name, help, None, counter.metric_type())?;
             counter.encode(metric)?;
         }
+        let (unavailable, internal) = crate::store::error_counts::read();
+        let mut family = encoder.encode_descriptor(
+            "store_errors",
+            "Database errors: unavailable (unreachable, busy past its timeout) or internal",
+            None,
+            prometheus_client::metrics::MetricType::Counter,
+        )?;
+        for (kind, value) in [("unavailable", unavailable), ("internal", internal)] {
+            let labels = [("kind", kind)];
+            ConstCounter::new(value).encode(family.encode_family(&labels)?)?;
+        }
+        let mut info = encoder.encode_descriptor(
+            "build_info",
+            "Always 1; the labels say which build answers",
+            None,
+            prometheus_client::metrics::MetricType::Gauge,
+        )?;
+        let labels = [("version", env!("CARGO_PKG_VERSION"))];
+        ConstGauge::new(1i64).encode(info.encode_family(&labels)?)?;
         Ok(())
     }
 }

@@ -259,6 +259,32 @@ async fn admin_commands_work_on_the_data_dir_even_while_the_server_runs() {
             .await,
         401
     );
+    // What the commands did is in the audit log, under `cli`.
+    let admin = server.login("admin", "admin-pass-1").await;
+    let audit: serde_json::Value = server
+        .json(
+            server
+                .http
+                .get(server.url("/api/v1/audit?actor=cli"))
+                .bearer_auth(&admin),
+        )
+        .await;
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "user.deactivated",
+            "department.member_added",
+            "user.created",
+            "user.created",
+            "department.created"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -214,10 +214,31 @@ async fn node_behind_a_database_proxy() -> (TestDatabase, Proxy, NodeProcess) {
     let node = NodeProcess::start(&NodeOptions {
         database_url: Some(db.url_via(postgres.addr)),
         nats_url: Some(nats_url()),
+        env: vec![("XERRADA_METRICS_TOKEN".into(), METRICS_TOKEN.into())],
         ..NodeOptions::default()
     })
     .await;
     (db, postgres, node)
+}
+
+const METRICS_TOKEN: &str = "scrape-me-please-0123";
+
+/// `xerrada_store_errors_total{kind=...}` as the node reports it now.
+async fn store_errors(node: &NodeProcess, kind: &str) -> f64 {
+    let text = reqwest::Client::new()
+        .get(node.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("text");
+    let series = format!(r#"xerrada_store_errors_total{{kind="{kind}"}} "#);
+    text.lines()
+        .find_map(|line| line.strip_prefix(series.as_str()))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("no {series} in {text}"))
 }
 
 /// A database that hangs (every connection open, nothing answered) must not hang the
@@ -292,6 +313,10 @@ async fn without_its_database_a_node_refuses_sends_and_recovers_by_itself() {
     }
     let (status, _) = node.call(reqwest::Method::GET, "/readyz", None, None).await;
     assert_eq!(status, 503);
+    assert!(
+        store_errors(&node, "unavailable").await >= 1.0,
+        "/metrics counts the refusals"
+    );
 
     postgres.restore();
     assert!(

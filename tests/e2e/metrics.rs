@@ -176,6 +176,17 @@ async fn metrics_follow_what_people_do_without_naming_them() {
         value_of("xerrada_people_online"),
         prometheus_parse::Value::Gauge(n) if *n >= 2.0
     ));
+    assert_eq!(
+        after.get(&format!(
+            r#"xerrada_build_info{{version="{}"}}"#,
+            env!("CARGO_PKG_VERSION")
+        )),
+        Some(&1.0)
+    );
+    for kind in ["unavailable", "internal"] {
+        let name = format!(r#"xerrada_store_errors_total{{kind="{kind}"}}"#);
+        assert!(after.contains_key(&name), "{name}");
+    }
     let grew = |name: &str, by: f64| {
         let was = before.get(name).copied().unwrap_or(0.0);
         let now = after.get(name).copied().unwrap_or(0.0);

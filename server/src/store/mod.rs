@@ -98,6 +98,36 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Database errors seen since start, by kind, for `/metrics`. Counted where each backend turns
+/// a driver error into a [`StoreError`] (its `db_error`); a process-wide tally, since a
+/// process has one store.
+pub mod error_counts {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::StoreError;
+
+    static UNAVAILABLE: AtomicU64 = AtomicU64::new(0);
+    static INTERNAL: AtomicU64 = AtomicU64::new(0);
+
+    /// Counts `error` and gives it back.
+    pub fn counted(error: StoreError) -> StoreError {
+        match &error {
+            StoreError::Unavailable(_) => UNAVAILABLE.fetch_add(1, Ordering::Relaxed),
+            StoreError::Internal(_) => INTERNAL.fetch_add(1, Ordering::Relaxed),
+            StoreError::Conflict(_) => 0,
+        };
+        error
+    }
+
+    /// `(unavailable, internal)` so far.
+    pub fn read() -> (u64, u64) {
+        (
+            UNAVAILABLE.load(Ordering::Relaxed),
+            INTERNAL.load(Ordering::Relaxed),
+        )
+    }
+}
+
 /// Everything the server keeps: one trait per area, each implemented once by the portable
 /// queries in `sql/` for every backend. See `tests/` for the conformance suite every backend
 /// must pass.

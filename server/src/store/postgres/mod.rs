@@ -198,11 +198,11 @@ fn db_error(e: sqlx::Error) -> StoreError {
         sqlx::Error::Database(d) => d.code().is_some_and(|code| is_unavailable_code(&code)),
         _ => false,
     };
-    if unavailable {
+    super::error_counts::counted(if unavailable {
         StoreError::Unavailable(Box::new(e))
     } else {
         StoreError::Internal(Box::new(e))
-    }
+    })
 }
 
 fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {

@@ -299,11 +299,11 @@ fn db_error(e: sqlx::Error) -> StoreError {
         sqlx::Error::Database(d) => matches!(d.code().as_deref(), Some("5") | Some("6")),
         _ => false,
     };
-    if busy {
+    super::error_counts::counted(if busy {
         StoreError::Unavailable(Box::new(e))
     } else {
         StoreError::Internal(Box::new(e))
-    }
+    })
 }
 
 fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {

@@ -6,13 +6,13 @@ use xerrada::texts::Lang;
 use xerrada_tests::{Session, TestApp, WsClient, spawn_app, spawn_app_with};
 
 /// A socket that keeps the frames a helper skipped, so no frame is lost between helpers.
-struct Client {
+pub(crate) struct Client {
     ws: WsClient,
     backlog: std::collections::VecDeque<Value>,
 }
 
 impl Client {
-    async fn connect(app: &TestApp, who: &Session) -> Client {
+    pub(crate) async fn connect(app: &TestApp, who: &Session) -> Client {
         Client {
             ws: app.connect(who).await,
             backlog: Default::default(),
@@ -20,7 +20,7 @@ impl Client {
     }
 
     /// A socket whose `auth` frame says the client's UI language.
-    async fn connect_in(app: &TestApp, who: &Session, lang: &str) -> Client {
+    pub(crate) async fn connect_in(app: &TestApp, who: &Session, lang: &str) -> Client {
         let mut ws = WsClient::connect(app.addr).await;
         ws.send_json(&json!({"type": "auth", "token": who.token, "lang": lang}))
             .await;
@@ -32,7 +32,7 @@ impl Client {
     }
 
     /// The first frame (backlog first) matching `wanted`; others are kept for later.
-    async fn next_matching(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn next_matching(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self.backlog.iter().position(&wanted) {
             return self.backlog.remove(i).expect("position is valid");
         }
@@ -46,7 +46,7 @@ impl Client {
     }
 
     /// Sends a command and returns its private answer (or error frame).
-    async fn command(&mut self, channel: &str, text: &str) -> Value {
+    pub(crate) async fn command(&mut self, channel: &str, text: &str) -> Value {
         let reference = format!("cmd-{}-{}", text.len(), self.backlog.len());
         self.ws
             .send_message(&reference, channel, &format!("k-{text}-{reference}"), text)
@@ -59,7 +59,7 @@ impl Client {
     }
 
     /// The next message from the support bot that mentions a ticket.
-    async fn next_dm(&mut self) -> Value {
+    pub(crate) async fn next_dm(&mut self) -> Value {
         self.next_matching(|f| {
             f["type"] == "message"
                 && f["message"]["body"]
@@ -70,12 +70,12 @@ impl Client {
             .clone()
     }
 
-    async fn next_of_type(&mut self, kind: &str) -> Value {
+    pub(crate) async fn next_of_type(&mut self, kind: &str) -> Value {
         self.next_matching(|f| f["type"] == kind).await
     }
 }
 
-async fn ticket(app: &TestApp, who: &Session, number: i64) -> (u16, Value) {
+pub(crate) async fn ticket(app: &TestApp, who: &Session, number: i64) -> (u16, Value) {
     app.get(&format!("/api/v1/tickets/{number}"), &who.token)
         .await
 }
@@ -156,6 +156,17 @@ async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
     assert_eq!(
         updated["message"]["extras"]["attachments"][0]["fields"][4]["value"],
         "User tecnic1"
+    );
+    let buttons: Vec<&str> = updated["message"]["extras"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        buttons,
+        ["in_progress", "waiting", "resolved", "comment"],
+        "no 'assign it to me' once someone has it"
     );
     assert!(
         anna_ws.next_dm().await["body"]
@@ -467,7 +478,8 @@ async fn writing_to_the_support_bot_opens_a_ticket_from_its_menu() {
         (status, detail["requester_id"].as_str()),
         (200, Some(anna.user.id.as_str()))
     );
-    // A new message gets a fresh menu; its other button lists the requests.
+    // With a request open, a new message gets the question: a comment on #1, or a new request;
+    // its last button lists the requests.
     app.send(&anna, &dm_id, "Hola").await;
     let menu = loop {
         let frame = anna_ws.next_of_type("message").await;
@@ -477,6 +489,13 @@ async fn writing_to_the_support_bot_opens_a_ticket_from_its_menu() {
             break frame["message"].clone();
         }
     };
+    let buttons: Vec<&str> = menu["extras"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(buttons, ["comment_on_1", "open", "mine"]);
     let click = format!(
         "/api/v1/channels/{dm_id}/messages/{}/actions",
         menu["id"].as_str().expect("id")

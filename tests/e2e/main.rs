@@ -11,6 +11,7 @@ mod commands;
 mod conversations;
 mod files;
 mod helpdesk;
+mod helpdesk_dm;
 mod interactive;
 mod lifecycle;
 mod mentions;

@@ -30,6 +30,7 @@ macro_rules! store_conformance {
             refresh_tokens_rotate_and_reuse_revokes_the_session,
             a_refresh_token_presented_again_within_the_grace_rotates_again,
             the_audit_log_is_read_back_through_its_filters,
+            messages_about_a_ticket_are_found_by_their_place,
             membership_changes_bump_the_membership_version,
             bot_tokens_are_found_by_hash_listed_and_revoked,
             webhooks_are_found_by_secret_until_regenerated_or_deleted,
@@ -682,6 +683,21 @@ pub async fn a_refresh_token_presented_again_within_the_grace_rotates_again(stor
             .expect("rotate"),
         RefreshOutcome::Invalid
     );
+}
+
+pub async fn messages_about_a_ticket_are_found_by_their_place(store: Arc<dyn Store>) {
+    store.link_ticket_message("dm-1", 7, 3).await.expect("link");
+    // Linking the same message again changes nothing.
+    store
+        .link_ticket_message("dm-1", 7, 4)
+        .await
+        .expect("link again");
+    assert_eq!(
+        store.ticket_of_message("dm-1", 7).await.expect("q"),
+        Some(3)
+    );
+    assert_eq!(store.ticket_of_message("dm-1", 8).await.expect("q"), None);
+    assert_eq!(store.ticket_of_message("dm-2", 7).await.expect("q"), None);
 }
 
 /// A failed login's audit entry, as a backend's own tests append it.

@@ -39,7 +39,7 @@ pub async fn announce_new(ctx: &Context, ticket: &Ticket) {
     }
     let lang = language_of(ctx, &ticket.requester_id).await;
     let text = desk::opened_dm(lang, ticket.number, &ticket.title);
-    if let Err(e) = tell(ctx, &ticket.requester_id, &text, None).await {
+    if let Err(e) = tell_about(ctx, ticket, &text).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
     }
 }
@@ -53,6 +53,9 @@ pub async fn announce_change(
 ) {
     if let Err(e) = refresh_card(ctx, ticket).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not refresh the ticket card");
+    }
+    if let Err(e) = thread_on_card(ctx, ticket, actor, history).await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not write on the card's thread");
     }
     let lang = language_of(ctx, &ticket.requester_id).await;
     let mut lines = Vec::new();
@@ -78,9 +81,42 @@ pub async fn announce_change(
     if lines.is_empty() {
         return;
     }
-    if let Err(e) = tell(ctx, &ticket.requester_id, &lines.join("\n"), None).await {
+    if let Err(e) = tell_about(ctx, ticket, &lines.join("\n")).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
     }
+}
+
+/// Comments and notes go into the thread of the ticket's card, so that the team follows the
+/// conversation where it works (notes stay there: the requester never sees them).
+async fn thread_on_card(
+    ctx: &Context,
+    ticket: &Ticket,
+    actor: &User,
+    history: &[(String, String)],
+) -> AppResult<()> {
+    let entries: Vec<(bool, &str)> = history
+        .iter()
+        .filter(|(kind, _)| kind == "comment" || kind == "note")
+        .map(|(kind, detail)| (kind == "note", detail.as_str()))
+        .collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let Some((channel_id, message_id)) = ctx.store.ticket_card(ticket.number).await? else {
+        return Ok(());
+    };
+    let Some(card) = ctx.store.message(&channel_id, &message_id).await? else {
+        return Ok(());
+    };
+    let lang = ctx.config.default_lang;
+    let from_requester = actor.id == ticket.requester_id;
+    let bot = bot_user(ctx).await?;
+    for (note, text) in entries {
+        let body = desk::card_thread_entry(lang, note, from_requester, &actor.display_name, text);
+        let op = WriteOp::post(&channel_id, &bot.id, body, None).in_thread(card.seq);
+        ctx.writer.write(op).await?.into_message()?;
+    }
+    Ok(())
 }
 
 async fn display_name(ctx: &Context, user_id: Option<&str>) -> AppResult<Option<String>> {
@@ -143,17 +179,17 @@ async fn post_as_bot(
     Ok(message.id)
 }
 
-/// Writes to a user in the bot's direct channel with them.
-async fn tell(
-    ctx: &Context,
-    user_id: &str,
-    text: &str,
-    extras: Option<MessageExtras>,
-) -> AppResult<()> {
+/// Writes to a ticket's requester in the bot's direct channel with them, and remembers the
+/// message as the ticket's: a reply in its thread is a comment on that ticket.
+async fn tell_about(ctx: &Context, ticket: &Ticket, text: &str) -> AppResult<()> {
     let bot = bot_user(ctx).await?;
-    let members: BTreeSet<String> = [bot.id.clone(), user_id.to_owned()].into();
+    let members: BTreeSet<String> = [bot.id.clone(), ticket.requester_id.clone()].into();
     let channel = direct_channel(ctx, members).await?;
-    post_as_bot(ctx, &channel, text.to_owned(), extras).await?;
+    let op = WriteOp::post(&channel, &bot.id, text.to_owned(), None);
+    let (message, _) = ctx.writer.write(op).await?.into_message()?;
+    ctx.store
+        .link_ticket_message(&channel, message.seq, ticket.number)
+        .await?;
     Ok(())
 }
 
@@ -322,6 +358,31 @@ async fn on_message(
         return Ok(());
     }
     let lang = language_of(ctx, &message.author_id).await;
+    let Some(author) = ctx.store.user_by_id(&message.author_id).await? else {
+        return Ok(());
+    };
+    // A reply in the thread of a message about a ticket is a comment on it, without asking.
+    if let Some(root) = message.thread_root
+        && let Some(number) = ctx
+            .store
+            .ticket_of_message(&message.channel_id, root)
+            .await?
+    {
+        // Done, the DM gets the usual line about the comment; refused, the reason goes in the
+        // thread where it was written.
+        if let Err(e) = comment_from_dm(ctx, &author, number, &message.body, lang).await {
+            let answer = e.client_message();
+            let op = WriteOp::post(&message.channel_id, &bot.id, answer, None).in_thread(root);
+            ctx.writer.write(op).await?.into_message()?;
+        }
+        return Ok(());
+    }
+    if !message.body.trim().is_empty() {
+        let open = open_requests(ctx, &author).await?;
+        if !open.is_empty() {
+            return ask_which_request(ctx, message, &open, lang).await;
+        }
+    }
     let menu = MessageExtras {
         actions: vec![
             MessageAction {
@@ -341,6 +402,121 @@ async fn on_message(
     };
     let text = desk::greeting(lang).to_owned();
     post_as_bot(ctx, &message.channel_id, text, Some(menu)).await?;
+    Ok(())
+}
+
+/// The id of a "comment on #N" button is this and N.
+const COMMENT_ON: &str = "comment_on_";
+
+/// Most open requests the question offers, newest first.
+const MAX_REQUESTS_ASKED: usize = 5;
+
+/// The requester's tickets that are not closed, newest first.
+async fn open_requests(ctx: &Context, user: &User) -> AppResult<Vec<Ticket>> {
+    let query = super::ListQuery {
+        mine: true,
+        ..super::ListQuery::default()
+    };
+    let mut tickets: Vec<Ticket> = super::list(ctx, user, query)
+        .await?
+        .into_iter()
+        .filter(|t| t.requester_id == user.id && t.status != TicketStatus::Closed)
+        .collect();
+    tickets.sort_by_key(|t| std::cmp::Reverse(t.number));
+    tickets.truncate(MAX_REQUESTS_ASKED);
+    Ok(tickets)
+}
+
+/// Asks whether `message` is a comment on one of `open` or a new request, with a button each.
+async fn ask_which_request(
+    ctx: &Context,
+    message: &xerrada_protocol::Message,
+    open: &[Ticket],
+    lang: Lang,
+) -> AppResult<()> {
+    let mut actions: Vec<MessageAction> = open
+        .iter()
+        .map(|ticket| MessageAction {
+            // One id per button: a click names the button by its id alone.
+            id: format!("{COMMENT_ON}{}", ticket.number),
+            label: desk::comment_on_button(lang, ticket.number, &ticket.title),
+            style: None,
+            value: Some(message.id.clone()),
+        })
+        .collect();
+    actions.push(MessageAction {
+        id: "open".into(),
+        label: desk::new_request_button(lang).into(),
+        style: Some(ActionStyle::Primary),
+        value: Some(message.id.clone()),
+    });
+    actions.push(MessageAction {
+        id: "mine".into(),
+        label: desk::my_requests(lang).into(),
+        style: None,
+        value: None,
+    });
+    let extras = MessageExtras {
+        actions,
+        ..MessageExtras::default()
+    };
+    let text = desk::which_request(lang).to_owned();
+    post_as_bot(ctx, &message.channel_id, text, Some(extras)).await?;
+    Ok(())
+}
+
+/// A requester's words in the bot's DM, as a comment on their ticket `number`.
+async fn comment_from_dm(
+    ctx: &Context,
+    user: &User,
+    number: i64,
+    text: &str,
+    lang: Lang,
+) -> AppResult<()> {
+    let change = UpdateTicketRequest {
+        comment: Some(text.to_owned()),
+        ..UpdateTicketRequest::default()
+    };
+    super::update(ctx, user, number, change, lang).await?;
+    Ok(())
+}
+
+/// The "comment on #N" button: the message it names becomes a comment on ticket N, and the
+/// question is spent (a second click must not comment twice).
+async fn comment_with_message(
+    ctx: &Context,
+    user: &User,
+    channel_id: &str,
+    question_id: &str,
+    number: i64,
+    source_id: Option<&str>,
+    lang: Lang,
+) -> AppResult<()> {
+    let source_id =
+        source_id.ok_or_else(|| AppError::Invalid(desk::write_request_first(lang).into()))?;
+    let source = ctx
+        .store
+        .message(channel_id, source_id)
+        .await?
+        .filter(|m| m.author_id == user.id)
+        .ok_or_else(|| AppError::Invalid(desk::write_request_first(lang).into()))?;
+    comment_from_dm(ctx, user, number, &source.body, lang).await?;
+    let bot = bot_user(ctx).await?;
+    let op = WriteOp::EditMessage {
+        channel_id: channel_id.to_owned(),
+        message_id: question_id.to_owned(),
+        editor_id: bot.id,
+        body: Some(desk::added_as_comment(lang, number)),
+        extras: Some(None),
+        mentions: None,
+        at: ids::now(),
+    };
+    ctx.writer.write(op).await?;
+    if let Some(question) = ctx.store.message(channel_id, question_id).await? {
+        ctx.store
+            .link_ticket_message(channel_id, question.seq, number)
+            .await?;
+    }
     Ok(())
 }
 
@@ -364,6 +540,12 @@ async fn on_action(
             open_from_dm(ctx, &user, channel_id, source_id, message_id, lang).await
         }
         "mine" => list_mine(ctx, &user, channel_id, lang).await,
+        id if id.starts_with(COMMENT_ON) => match id[COMMENT_ON.len()..].parse::<i64>() {
+            Ok(number) => {
+                comment_with_message(ctx, &user, channel_id, message_id, number, value, lang).await
+            }
+            Err(_) => Err(AppError::Invalid(desk::unknown_button(lang, id))),
+        },
         "comment" => {
             let number = value.unwrap_or("?");
             whisper(ctx, user_id, channel_id, desk::comment_hint(lang, number));

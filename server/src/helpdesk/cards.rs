@@ -53,7 +53,8 @@ pub fn card(
         style,
         value: Some(number.to_string()),
     };
-    // No buttons on a closed ticket, and none for the status it is already in.
+    // No buttons on a closed ticket, none for the status it is already in, and "assign it to
+    // me" only while nobody has it.
     let actions = if ticket.status == TicketStatus::Closed {
         Vec::new()
     } else {
@@ -65,7 +66,9 @@ pub fn card(
             ("comment", None, None),
         ]
         .into_iter()
-        .filter(|(_, _, status)| *status != Some(ticket.status))
+        .filter(|(id, _, status)| {
+            *status != Some(ticket.status) && (*id != "assign" || ticket.assignee_id.is_none())
+        })
         .map(|(id, style, _)| button(id, style))
         .collect()
     };

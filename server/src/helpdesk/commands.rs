@@ -7,7 +7,10 @@ use async_trait::async_trait;
 use super::ListQuery;
 use crate::context::{Context, FeatureCommands};
 use crate::error::{AppError, AppResult};
-use crate::texts::labels::{priority_label, read_priority, read_status, status_label};
+use crate::texts::labels::{
+    TicketVerb, means_all, means_me, priority_label, read_priority, read_status, read_verb,
+    status_label,
+};
 use crate::texts::{Lang, desk};
 
 /// The desk's slash commands, registered with the command service at start.
@@ -63,13 +66,18 @@ async fn ticket(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResu
     else {
         return Ok(desk::ticket_usage(lang));
     };
-    let verb = words.next().map(str::to_lowercase);
+    let verb = match words.next() {
+        None => return show(ctx, caller, number, lang).await,
+        Some(word) => match read_verb(word) {
+            Some(verb) => verb,
+            None => return Ok(desk::ticket_usage(lang)),
+        },
+    };
     let rest = words.collect::<Vec<_>>().join(" ");
     let mut change = UpdateTicketRequest::default();
-    match verb.as_deref() {
-        None => return show(ctx, caller, number, lang).await,
-        Some("assign") => {
-            change.assignee_id = Some(if rest.is_empty() || rest == "me" {
+    match verb {
+        TicketVerb::Assign => {
+            change.assignee_id = Some(if rest.is_empty() || means_me(&rest) {
                 caller.id.clone()
             } else {
                 let username = rest.trim_start_matches('@');
@@ -80,25 +88,24 @@ async fn ticket(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResu
                     .ok_or_else(|| AppError::Invalid(desk::no_such_user(lang, username)))?
             });
         }
-        Some("unassign") => change.assignee_id = Some(String::new()),
-        Some("status") => {
+        TicketVerb::Unassign => change.assignee_id = Some(String::new()),
+        TicketVerb::Status => {
             change.status = Some(
                 read_status(&rest)
                     .ok_or_else(|| AppError::Invalid(desk::unknown_status(lang, &rest)))?,
             );
         }
-        Some("close") => change.status = Some(TicketStatus::Closed),
-        Some("reopen") => change.status = Some(TicketStatus::Open),
-        Some("priority") => {
+        TicketVerb::Close => change.status = Some(TicketStatus::Closed),
+        TicketVerb::Reopen => change.status = Some(TicketStatus::Open),
+        TicketVerb::Priority => {
             change.priority = Some(
                 read_priority(&rest)
                     .ok_or_else(|| AppError::Invalid(desk::unknown_priority(lang, &rest)))?,
             );
         }
-        Some("category") => change.category = Some(rest),
-        Some("comment") => change.comment = Some(rest),
-        Some("note") => change.note = Some(rest),
-        Some(_) => return Ok(desk::ticket_usage(lang)),
+        TicketVerb::Category => change.category = Some(rest),
+        TicketVerb::Comment => change.comment = Some(rest),
+        TicketVerb::Note => change.note = Some(rest),
     }
     let ticket = super::update(ctx, caller, number, change, lang).await?;
     Ok(desk::updated(
@@ -146,21 +153,28 @@ async fn tickets(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppRes
         ..ListQuery::default()
     };
     for word in text.split_whitespace() {
-        match word.split_once(':') {
-            _ if word == "all" || word == "tots" => query.mine = false,
-            Some(("status" | "estat", status)) => {
+        let (key, value) = match word.split_once(':') {
+            Some((key, value)) => (Some(key.to_lowercase()), value),
+            None => (None, word),
+        };
+        match key.as_deref() {
+            None if means_all(value) => query.mine = false,
+            Some("status" | "estat" | "estado") => {
+                let status = value;
                 query.status = Some(
                     read_status(status)
                         .ok_or_else(|| AppError::Invalid(desk::unknown_status(lang, status)))?,
                 );
             }
-            Some(("assignee", "me")) => {
+            Some("assignee" | "assignat" | "assignada" | "asignado" | "asignada")
+                if means_me(value) =>
+            {
                 query.mine = false;
                 query.assignee_id = Some(caller.id.clone());
             }
-            Some(("category" | "categoria", category)) => {
+            Some("category" | "categoria" | "categoría") => {
                 query.mine = false;
-                query.category = Some(category.to_owned());
+                query.category = Some(value.to_owned());
             }
             _ => return Ok(desk::tickets_usage(lang)),
         }

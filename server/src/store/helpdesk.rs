@@ -33,6 +33,11 @@ pub trait HelpdeskStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The card message of a ticket: (channel id, message id).
     async fn ticket_card(&self, number: i64) -> StoreResult<Option<(String, String)>>;
+    /// Remembers that the message at `seq` of a direct channel is about ticket `number`.
+    async fn link_ticket_message(&self, channel_id: &str, seq: i64, number: i64)
+    -> StoreResult<()>;
+    /// The ticket the message at `seq` of a channel is about, if the bot linked one.
+    async fn ticket_of_message(&self, channel_id: &str, seq: i64) -> StoreResult<Option<i64>>;
     /// Creates or replaces an article in one language.
     async fn set_article(&self, article: InfoArticle, updated_by: &str) -> StoreResult<()>;
     /// Every article in every language, by topic then language.

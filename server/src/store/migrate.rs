@@ -48,6 +48,7 @@ const TABLES: &[&str] = &[
     "info_articles",
     "secrets",
     "audit_log",
+    "ticket_messages",
 ];
 
 /// Tables whose ids come from an identity sequence, which must continue after the copy.

@@ -311,6 +311,14 @@ impl WriteOp {
         }
     }
 
+    /// The same post, as a reply in the thread of the message at `root_seq`.
+    pub fn in_thread(mut self, root_seq: i64) -> WriteOp {
+        if let WriteOp::PostMessage { thread_root, .. } = &mut self {
+            *thread_root = Some(root_seq);
+        }
+        self
+    }
+
     /// The same reply, also shown in the channel.
     pub fn also_in_channel(mut self, shown: bool) -> WriteOp {
         if let WriteOp::PostMessage {

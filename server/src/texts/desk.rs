@@ -68,9 +68,9 @@ pub fn card_button(lang: Lang, action: &str) -> &'static str {
 pub fn opened_dm(lang: Lang, number: i64, title: &str) -> String {
     say!(
         lang,
-        "He obert el tiquet **#{number}**: {title}\nT'aviso aquí de cada canvi. Pots comentar-lo amb `/ticket {number} comment <text>`.",
-        "He abierto el ticket **#{number}**: {title}\nTe aviso aquí de cada cambio. Puedes comentarlo con `/ticket {number} comment <texto>`.",
-        "I have opened ticket **#{number}**: {title}\nI will tell you here of every change. You can comment on it with `/ticket {number} comment <text>`.",
+        "He obert el tiquet **#{number}**: {title}\nT'aviso aquí de cada canvi. Per afegir-hi un comentari, respon en el fil d'aquest missatge (o escriu `/ticket {number} comenta <text>`).",
+        "He abierto el ticket **#{number}**: {title}\nTe aviso aquí de cada cambio. Para añadir un comentario, responde en el hilo de este mensaje (o escribe `/ticket {number} comenta <texto>`).",
+        "I have opened ticket **#{number}**: {title}\nI will tell you here of every change. To add a comment, reply in this message's thread (or type `/ticket {number} comment <text>`).",
     )
 }
 
@@ -146,6 +146,68 @@ pub fn open_with_this_message(lang: Lang) -> &'static str {
     ])
 }
 
+/// The bot's question when someone with open requests writes to it.
+pub fn which_request(lang: Lang) -> &'static str {
+    lang.pick([
+        "Tens peticions obertes. Això és un comentari per a alguna d'elles, o una petició nova?",
+        "Tienes peticiones abiertas. ¿Esto es un comentario para alguna de ellas, o una petición nueva?",
+        "You have open requests. Is this a comment on one of them, or a new request?",
+    ])
+}
+
+/// A button of that question: the message is a comment on ticket `number`.
+pub fn comment_on_button(lang: Lang, number: i64, title: &str) -> String {
+    let title: String = title.chars().take(40).collect();
+    say!(
+        lang,
+        "Comentari a #{number}: {title}",
+        "Comentario a #{number}: {title}",
+        "Comment on #{number}: {title}",
+    )
+}
+
+pub fn new_request_button(lang: Lang) -> &'static str {
+    lang.pick([
+        "És una petició nova",
+        "Es una petición nueva",
+        "It is a new request",
+    ])
+}
+
+/// What the bot says once a message became a comment on a ticket.
+pub fn added_as_comment(lang: Lang, number: i64) -> String {
+    say!(
+        lang,
+        "Afegit com a comentari al tiquet **#{number}**. L'equip de suport ja el veu.",
+        "Añadido como comentario al ticket **#{number}**. El equipo de soporte ya lo ve.",
+        "Added as a comment on ticket **#{number}**. The support team can see it.",
+    )
+}
+
+/// A comment or note as it appears in the thread of the ticket's card, for the team.
+pub fn card_thread_entry(lang: Lang, note: bool, requester: bool, who: &str, text: &str) -> String {
+    match (note, requester) {
+        (true, _) => say!(
+            lang,
+            "📝 Nota interna de **{who}**:\n{text}",
+            "📝 Nota interna de **{who}**:\n{text}",
+            "📝 Internal note from **{who}**:\n{text}",
+        ),
+        (false, true) => say!(
+            lang,
+            "💬 **{who}** (sol·licitant):\n{text}",
+            "💬 **{who}** (solicitante):\n{text}",
+            "💬 **{who}** (requester):\n{text}",
+        ),
+        (false, false) => say!(
+            lang,
+            "💬 **{who}** a la persona sol·licitant:\n{text}",
+            "💬 **{who}** a la persona solicitante:\n{text}",
+            "💬 **{who}** to the requester:\n{text}",
+        ),
+    }
+}
+
 pub fn my_requests(lang: Lang) -> &'static str {
     lang.pick(["Les meves peticions", "Mis peticiones", "My requests"])
 }
@@ -153,8 +215,8 @@ pub fn my_requests(lang: Lang) -> &'static str {
 pub fn comment_hint(lang: Lang, number: &str) -> String {
     say!(
         lang,
-        "Escriu `/ticket {number} comment <text>` per comentar el tiquet.",
-        "Escribe `/ticket {number} comment <texto>` para comentar el ticket.",
+        "Escriu `/ticket {number} comenta <text>` per comentar el tiquet.",
+        "Escribe `/ticket {number} comenta <texto>` para comentar el ticket.",
         "Type `/ticket {number} comment <text>` to comment on the ticket.",
     )
 }
@@ -240,8 +302,8 @@ pub fn help_line(lang: Lang, command: &str) -> String {
 fn ticket_syntax(lang: Lang) -> String {
     say!(
         lang,
-        "`/ticket <n> [assign [@usuari] | unassign | status <estat> | priority <prioritat> | category <categoria> | comment <text> | note <text> | close | reopen]`",
-        "`/ticket <n> [assign [@usuario] | unassign | status <estado> | priority <prioridad> | category <categoría> | comment <texto> | note <texto> | close | reopen]`",
+        "`/ticket <n> [assigna [@usuari] | desassigna | estat <estat> | prioritat <prioritat> | categoria <categoria> | comenta <text> | nota <text> | tanca | reobre]`",
+        "`/ticket <n> [asigna [@usuario] | desasigna | estado <estado> | prioridad <prioridad> | categoría <categoría> | comenta <texto> | nota <texto> | cierra | reabre]`",
         "`/ticket <n> [assign [@user] | unassign | status <status> | priority <priority> | category <category> | comment <text> | note <text> | close | reopen]`",
     )
 }
@@ -253,8 +315,8 @@ pub fn ticket_usage(lang: Lang) -> String {
 pub fn tickets_usage(lang: Lang) -> String {
     let syntax = say!(
         lang,
-        "`/tickets [all] [status:<estat>] [assignee:me] [category:<categoria>]`",
-        "`/tickets [all] [status:<estado>] [assignee:me] [category:<categoría>]`",
+        "`/tickets [tots] [estat:<estat>] [assignat:jo] [categoria:<categoria>]`",
+        "`/tickets [todos] [estado:<estado>] [asignado:yo] [categoría:<categoría>]`",
         "`/tickets [all] [status:<status>] [assignee:me] [category:<category>]`",
     );
     format!("{} {syntax}", usage(lang))

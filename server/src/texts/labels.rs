@@ -98,6 +98,86 @@ pub fn read_priority(text: &str) -> Option<TicketPriority> {
     })
 }
 
+/// What `/ticket <n> <verb> …` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketVerb {
+    Assign,
+    Unassign,
+    Status,
+    Close,
+    Reopen,
+    Priority,
+    Category,
+    Comment,
+    Note,
+}
+
+/// The verbs as people type them, in Catalan, Spanish and English (the English ones came
+/// first and keep working).
+const VERBS: &[(&str, TicketVerb)] = &[
+    ("assign", TicketVerb::Assign),
+    ("assigna", TicketVerb::Assign),
+    ("assignar", TicketVerb::Assign),
+    ("asigna", TicketVerb::Assign),
+    ("asignar", TicketVerb::Assign),
+    ("unassign", TicketVerb::Unassign),
+    ("desassigna", TicketVerb::Unassign),
+    ("desassignar", TicketVerb::Unassign),
+    ("desasigna", TicketVerb::Unassign),
+    ("desasignar", TicketVerb::Unassign),
+    ("status", TicketVerb::Status),
+    ("estat", TicketVerb::Status),
+    ("estado", TicketVerb::Status),
+    ("close", TicketVerb::Close),
+    ("tanca", TicketVerb::Close),
+    ("tancar", TicketVerb::Close),
+    ("cierra", TicketVerb::Close),
+    ("cerrar", TicketVerb::Close),
+    ("reopen", TicketVerb::Reopen),
+    ("reobre", TicketVerb::Reopen),
+    ("reobrir", TicketVerb::Reopen),
+    ("reabre", TicketVerb::Reopen),
+    ("reabrir", TicketVerb::Reopen),
+    ("priority", TicketVerb::Priority),
+    ("prioritat", TicketVerb::Priority),
+    ("prioridad", TicketVerb::Priority),
+    ("category", TicketVerb::Category),
+    ("categoria", TicketVerb::Category),
+    ("categoría", TicketVerb::Category),
+    ("comment", TicketVerb::Comment),
+    ("comenta", TicketVerb::Comment),
+    ("comentar", TicketVerb::Comment),
+    ("comentari", TicketVerb::Comment),
+    ("comentario", TicketVerb::Comment),
+    ("note", TicketVerb::Note),
+    ("nota", TicketVerb::Note),
+];
+
+/// A `/ticket` verb typed in any of the three languages, in any letter case.
+pub fn read_verb(word: &str) -> Option<TicketVerb> {
+    let typed = word.trim().to_lowercase();
+    VERBS
+        .iter()
+        .find(|(verb, _)| *verb == typed)
+        .map(|(_, verb)| *verb)
+}
+
+/// "Me" as people type it after `assign` or in `assignee:`.
+pub fn means_me(word: &str) -> bool {
+    matches!(
+        word.trim().to_lowercase().as_str(),
+        "me" | "jo" | "mi" | "mí" | "yo"
+    )
+}
+
+/// `all` for `/tickets`, in any of the three languages.
+pub fn means_all(word: &str) -> bool {
+    matches!(
+        word.trim().to_lowercase().as_str(),
+        "all" | "tots" | "totes" | "todos" | "todas"
+    )
+}
+
 fn normalize(text: &str) -> String {
     text.trim().to_lowercase().replace([' ', '-'], "_")
 }
@@ -126,6 +206,31 @@ mod tests {
                 assert_eq!(read_status(status_label(status, lang)), Some(status));
             }
         }
+    }
+
+    #[test]
+    fn ticket_verbs_are_read_in_every_language() {
+        for (typed, verb) in [
+            ("comenta", TicketVerb::Comment),
+            ("COMMENT", TicketVerb::Comment),
+            ("comentario", TicketVerb::Comment),
+            ("estat", TicketVerb::Status),
+            ("estado", TicketVerb::Status),
+            ("assigna", TicketVerb::Assign),
+            ("asigna", TicketVerb::Assign),
+            ("desassigna", TicketVerb::Unassign),
+            ("tanca", TicketVerb::Close),
+            ("cierra", TicketVerb::Close),
+            ("reobre", TicketVerb::Reopen),
+            ("prioritat", TicketVerb::Priority),
+            ("categoría", TicketVerb::Category),
+            ("nota", TicketVerb::Note),
+        ] {
+            assert_eq!(read_verb(typed), Some(verb), "{typed}");
+        }
+        assert_eq!(read_verb("esborra"), None);
+        assert!(means_me("Jo") && means_me("yo") && means_me("me") && !means_me("marta"));
+        assert!(means_all("tots") && means_all("todas") && !means_all("meus"));
     }
 
     #[test]

@@ -192,9 +192,9 @@ describe("support desk", () => {
 
     // "Comenta" answers privately, to the one who clicked (on each of their devices).
     await card.getByRole("button", { name: "Comenta" }).click();
-    const hint = tech.page.locator(".message.note").filter({ hasText: "/ticket 1 comment" });
+    const hint = tech.page.locator(".message.note").filter({ hasText: "/ticket 1 comenta" });
     await hint.waitFor({ timeout: 10_000 });
-    await techPhone.page.locator(".message.note").filter({ hasText: "/ticket 1 comment" }).waitFor({ timeout: 10_000 });
+    await techPhone.page.locator(".message.note").filter({ hasText: "/ticket 1 comenta" }).waitFor({ timeout: 10_000 });
 
     for (const session of [requester, tech, techPhone]) await session.context.close();
   });

@@ -147,6 +147,34 @@ impl HelpdeskStore for DbStore {
         .map_err(db_error)
     }
 
+    async fn link_ticket_message(
+        &self,
+        channel_id: &str,
+        seq: i64,
+        number: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO ticket_messages (channel_id, seq, number) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(channel_id)
+        .bind(seq)
+        .bind(number)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn ticket_of_message(&self, channel_id: &str, seq: i64) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar("SELECT number FROM ticket_messages WHERE channel_id = $1 AND seq = $2")
+            .bind(channel_id)
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
     async fn set_article(&self, article: InfoArticle, updated_by: &str) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO info_articles (topic, lang, title, body, updated_by, updated_at)

@@ -1,0 +1,8 @@
+-- The bot's direct messages about a ticket: a reply in the thread of one is a comment on that
+-- ticket, without asking which.
+CREATE TABLE ticket_messages (
+    channel_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    number BIGINT NOT NULL,
+    PRIMARY KEY (channel_id, seq)
+);

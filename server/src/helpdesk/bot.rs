@@ -494,29 +494,52 @@ async fn comment_with_message(
 ) -> AppResult<()> {
     let source_id =
         source_id.ok_or_else(|| AppError::Invalid(desk::write_request_first(lang).into()))?;
-    let source = ctx
-        .store
-        .message(channel_id, source_id)
-        .await?
-        .filter(|m| m.author_id == user.id)
-        .ok_or_else(|| AppError::Invalid(desk::write_request_first(lang).into()))?;
+    let source = own_message(ctx, user, channel_id, source_id, lang).await?;
     comment_from_dm(ctx, user, number, &source.body, lang).await?;
-    let bot = bot_user(ctx).await?;
-    let op = WriteOp::EditMessage {
-        channel_id: channel_id.to_owned(),
-        message_id: question_id.to_owned(),
-        editor_id: bot.id,
-        body: Some(desk::added_as_comment(lang, number)),
-        extras: Some(None),
-        mentions: None,
-        at: ids::now(),
-    };
-    ctx.writer.write(op).await?;
+    spend_menu(
+        ctx,
+        channel_id,
+        question_id,
+        desk::added_as_comment(lang, number),
+    )
+    .await?;
     if let Some(question) = ctx.store.message(channel_id, question_id).await? {
         ctx.store
             .link_ticket_message(channel_id, question.seq, number)
             .await?;
     }
+    Ok(())
+}
+
+/// A message `user` wrote in `channel_id`: what a menu's button acts on.
+async fn own_message(
+    ctx: &Context,
+    user: &User,
+    channel_id: &str,
+    message_id: &str,
+    lang: Lang,
+) -> AppResult<xerrada_protocol::Message> {
+    ctx.store
+        .message(channel_id, message_id)
+        .await?
+        .filter(|m| m.author_id == user.id)
+        .ok_or_else(|| AppError::Invalid(desk::write_request_first(lang).into()))
+}
+
+/// Replaces a menu with what its click did, without buttons: a second click must not act
+/// twice.
+async fn spend_menu(ctx: &Context, channel_id: &str, menu_id: &str, body: String) -> AppResult<()> {
+    let bot = bot_user(ctx).await?;
+    let op = WriteOp::EditMessage {
+        channel_id: channel_id.to_owned(),
+        message_id: menu_id.to_owned(),
+        editor_id: bot.id,
+        body: Some(body),
+        extras: Some(None),
+        mentions: None,
+        at: ids::now(),
+    };
+    ctx.writer.write(op).await?;
     Ok(())
 }
 
@@ -567,12 +590,7 @@ async fn open_from_dm(
     menu_id: &str,
     lang: Lang,
 ) -> AppResult<()> {
-    let source = ctx
-        .store
-        .message(channel_id, source_id)
-        .await?
-        .filter(|m| m.author_id == user.id)
-        .ok_or_else(|| AppError::Invalid(desk::write_request_first(lang).into()))?;
+    let source = own_message(ctx, user, channel_id, source_id, lang).await?;
     let request = OpenTicketRequest {
         description: source.body,
         title: None,
@@ -580,18 +598,13 @@ async fn open_from_dm(
         priority: None,
     };
     let ticket = super::open(ctx, user, request, lang).await?;
-    // The menu is spent: a second click must not open the same request twice.
-    let bot = bot_user(ctx).await?;
-    let op = WriteOp::EditMessage {
-        channel_id: channel_id.to_owned(),
-        message_id: menu_id.to_owned(),
-        editor_id: bot.id,
-        body: Some(desk::request_opened(lang, ticket.number)),
-        extras: Some(None),
-        mentions: None,
-        at: ids::now(),
-    };
-    ctx.writer.write(op).await?;
+    spend_menu(
+        ctx,
+        channel_id,
+        menu_id,
+        desk::request_opened(lang, ticket.number),
+    )
+    .await?;
     Ok(())
 }
 

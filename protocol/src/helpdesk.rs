@@ -189,3 +189,81 @@ pub struct SetInfoArticleRequest {
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub lang: Option<String>,
 }
+
+/// Durations over a set of tickets: how many had one, and their median and 90th percentile
+/// in seconds (`null` when none had one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct DurationFigures {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub count: i64,
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub median_secs: Option<i64>,
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub p90_secs: Option<i64>,
+}
+
+/// One week (starting on Monday, UTC) of the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct WeekFigures {
+    /// The Monday, `2026-11-30`.
+    pub week: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub opened: i64,
+    /// Tickets that reached `resolved` or `closed` (for the last time) that week.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub closed: i64,
+}
+
+/// A count under a key (a status, a category).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct CountBy {
+    pub key: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub count: i64,
+}
+
+/// What one assignee holds of the period's tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct AssigneeFigures {
+    pub assignee_id: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub open: i64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub resolved: i64,
+    pub resolution: DurationFigures,
+}
+
+/// The requesters' answers to "were you satisfied?" (the latest per ticket).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct Satisfaction {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub up: i64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub down: i64,
+}
+
+/// `GET /api/v1/tickets/stats`: how the desk is doing over the tickets opened in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct TicketStats {
+    pub from: String,
+    pub to: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub opened: i64,
+    /// From opening to the first comment by someone other than the requester.
+    pub first_response: DurationFigures,
+    /// From opening to the last time it reached `resolved` or `closed`, for tickets that are
+    /// resolved or closed now.
+    pub resolution: DurationFigures,
+    pub weeks: Vec<WeekFigures>,
+    /// Every ticket not closed now, whenever it was opened.
+    pub backlog_by_status: Vec<CountBy>,
+    pub backlog_by_category: Vec<CountBy>,
+    pub by_assignee: Vec<AssigneeFigures>,
+    pub satisfaction: Satisfaction,
+}

@@ -27,6 +27,20 @@ pub fn now() -> String {
     format_time(OffsetDateTime::now_utc())
 }
 
+/// A bound of a period as people type it in a query: a date (`2026-12-01`: its start, or with
+/// `end_of_day` the next day's start, so that a `to` date includes that whole day) or an RFC 3339
+/// time. `None` when it is neither.
+pub fn parse_time_bound(raw: &str, end_of_day: bool) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    let raw = raw.trim();
+    if let Ok(at) = OffsetDateTime::parse(raw, &Rfc3339) {
+        return Some(at);
+    }
+    let date = time::Date::parse(raw, format_description!("[year]-[month]-[day]")).ok()?;
+    let date = if end_of_day { date.next_day()? } else { date };
+    Some(date.midnight().assume_utc())
+}
+
 /// `ago` before now, formatted with [`format_time`].
 pub fn time_ago(ago: std::time::Duration) -> String {
     let ago = time::Duration::try_from(ago).unwrap_or(time::Duration::MAX);

@@ -295,6 +295,14 @@ async fn a_ticket_goes_from_open_to_closed_and_back_with_everyone_told() {
             .expect("body")
             .contains("**resolt**")
     );
+    let satisfaction = anna_ws.next_dm().await;
+    assert!(
+        satisfaction["body"]
+            .as_str()
+            .expect("body")
+            .contains("Com ha anat la resolució del tiquet **#1**"),
+        "resolved by the team: the requester is asked how it went"
+    );
     let closed = anna_ws.command(&general, "/ticket 1 close").await;
     assert!(
         closed["text"].as_str().expect("text").contains("tancat"),

@@ -411,3 +411,127 @@ async fn ticket_commands_are_typed_in_catalan_spanish_or_english() {
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn a_resolved_ticket_asks_for_satisfaction_and_the_team_sees_its_figures() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let mut anna_ws = Client::connect(app, &desk.anna).await;
+    let mut tech_ws = Client::connect(app, &desk.tech).await;
+    let number = desk.open("No em funciona el certificat digital").await;
+    let tic = desk.tic_channel.clone();
+    for command in [
+        format!("/ticket {number} comenta Quin navegador fas servir?"),
+        format!("/ticket {number} estat resolta"),
+    ] {
+        let answer = tech_ws.command(&tic, &command).await;
+        assert_eq!(answer["type"], "ephemeral", "{command}: {answer}");
+    }
+    let question = desk
+        .next_from_bot(&mut anna_ws, |m| !button_ids(m).is_empty())
+        .await;
+    assert_eq!(button_ids(&question), ["rate_up", "rate_down"]);
+    assert!(body(&question).contains(&format!("**#{number}**")));
+    let click = format!(
+        "/api/v1/channels/{}/messages/{}/actions",
+        desk.dm,
+        question["id"].as_str().expect("id")
+    );
+    let (status, _) = app
+        .post(&click, &desk.anna.token, json!({"action_id": "rate_down"}))
+        .await;
+    assert_eq!(status, 204);
+    anna_ws
+        .next_matching(|f| f["type"] == "message_updated" && f["message"]["id"] == question["id"])
+        .await;
+    // The thank-you is still the ticket's: a reply in its thread is a comment.
+    let root = question["seq"].as_i64().expect("seq");
+    app.post(
+        &format!("/api/v1/channels/{}/messages", desk.dm),
+        &desk.anna.token,
+        json!({"body": "Ha trigat massa", "thread_root": root}),
+    )
+    .await;
+    desk.next_from_bot(&mut anna_ws, |m| body(m).contains("Ha trigat massa"))
+        .await;
+    let (_, detail) = ticket(app, &desk.tech, number).await;
+    let history = Desk::history(&detail);
+    assert!(
+        history.contains(&("rating".into(), "down".into())),
+        "{history:?}"
+    );
+    assert!(history.contains(&("comment".into(), "Ha trigat massa".into())));
+
+    let (status, stats) = app.get("/api/v1/tickets/stats", &desk.tech.token).await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["opened"], 1);
+    assert_eq!(stats["first_response"]["count"], 1);
+    assert_eq!(stats["resolution"]["count"], 1);
+    assert!(stats["resolution"]["median_secs"].as_i64().is_some());
+    assert_eq!(stats["satisfaction"], json!({"up": 0, "down": 1}));
+    assert_eq!(
+        stats["backlog_by_status"],
+        json!([{"key": "resolved", "count": 1}])
+    );
+    assert_eq!(stats["by_assignee"], json!([]), "nobody was assigned");
+    let weeks = stats["weeks"].as_array().expect("weeks");
+    assert_eq!(
+        weeks
+            .iter()
+            .map(|w| w["opened"].as_i64().expect("n"))
+            .sum::<i64>(),
+        1
+    );
+    // Outside the period, nothing; the requester may not see the figures; bad input is 400.
+    let (_, old) = app
+        .get(
+            "/api/v1/tickets/stats?from=2020-01-01&to=2020-01-31",
+            &desk.tech.token,
+        )
+        .await;
+    assert_eq!(old["opened"], 0);
+    assert_eq!(
+        app.get("/api/v1/tickets/stats", &desk.anna.token).await.0,
+        403
+    );
+    for bad in [
+        "from=ahir",
+        "from=2026-12-10&to=2026-12-01",
+        "from=2020-01-01&to=2026-01-01",
+        "format=xml",
+    ] {
+        let (status, answer) = app
+            .get(&format!("/api/v1/tickets/stats?{bad}"), &desk.tech.token)
+            .await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (400, Some("invalid_request")),
+            "{bad}"
+        );
+    }
+    let response = reqwest::Client::new()
+        .get(app.client.url("/api/v1/tickets/stats?format=csv"))
+        .bearer_auth(&desk.tech.token)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.expect("text");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "number,title,status,priority,category,assignee_id,created_at,first_response_secs,resolution_secs,rating"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "{number},No em funciona el certificat digital,resolved,"
+        )),
+        "{text}"
+    );
+    assert!(lines[1].ends_with(",down"), "{text}");
+    // A rating is the requester's, on a resolved or closed ticket only.
+    let (status, _) = app
+        .post(&click, &desk.anna.token, json!({"action_id": "rate_up"}))
+        .await;
+    assert_eq!(status, 404, "the question is spent");
+}

@@ -136,6 +136,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/commands", get(commands::list).post(commands::register))
         .route("/commands/{id}", axum::routing::delete(commands::remove))
         .route("/tickets", get(tickets::list).post(tickets::open))
+        .route("/tickets/stats", get(tickets::stats))
         .route(
             "/tickets/{number}",
             get(tickets::detail).patch(tickets::update),

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use xerrada_protocol::{OpenTicketRequest, Ticket, TicketDetail, TicketList, UpdateTicketRequest};
 
@@ -14,6 +15,7 @@ use crate::context::Context;
 use crate::error::AppError;
 use crate::helpdesk::{self, ListQuery};
 use crate::http_error::HttpResult;
+use crate::services::audit::spreadsheet_safe;
 use crate::texts::labels::read_status;
 use crate::texts::{Lang, desk};
 
@@ -98,4 +100,54 @@ pub async fn update(
     Ok(Json(
         helpdesk::update(&ctx, &caller.user, number, req, lang).await?,
     ))
+}
+
+/// Query of `GET /tickets/stats`.
+#[derive(Deserialize)]
+pub struct StatsQuery {
+    from: Option<String>,
+    to: Option<String>,
+    format: Option<String>,
+}
+
+/// `GET /tickets/stats`: the figures as JSON, or with `format=csv` one line per ticket of the
+/// period.
+pub async fn stats(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    UiLang(lang): UiLang,
+    ApiQuery(query): ApiQuery<StatsQuery>,
+) -> HttpResult<Response> {
+    let (from, to) = (query.from.as_deref(), query.to.as_deref());
+    match non_empty(query.format).as_deref() {
+        None | Some("json") => {
+            let figures = helpdesk::stats(&ctx, &caller.user, from, to, lang).await?;
+            Ok(Json(figures).into_response())
+        }
+        Some("csv") => {
+            let period = helpdesk::stats_period(&ctx, &caller.user, from, to, lang).await?;
+            let mut out = csv::Writer::from_writer(Vec::new());
+            out.write_record(helpdesk::stats::CSV_HEADER)
+                .map_err(AppError::internal)?;
+            for row in helpdesk::stats::csv_rows(&period.tickets) {
+                let cells = row.map(|cell| spreadsheet_safe(&cell).into_owned());
+                out.write_record(cells).map_err(AppError::internal)?;
+            }
+            let body = out.into_inner().map_err(AppError::internal)?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"xerrada-tickets.csv\"",
+                    ),
+                ],
+                body,
+            )
+                .into_response())
+        }
+        Some(other) => {
+            Err(AppError::Invalid(format!("format must be json or csv, not {other:?}")).into())
+        }
+    }
 }

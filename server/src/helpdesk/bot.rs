@@ -39,7 +39,7 @@ pub async fn announce_new(ctx: &Context, ticket: &Ticket) {
     }
     let lang = language_of(ctx, &ticket.requester_id).await;
     let text = desk::opened_dm(lang, ticket.number, &ticket.title);
-    if let Err(e) = tell_about(ctx, ticket, &text).await {
+    if let Err(e) = tell_about(ctx, ticket, &text, None).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
     }
 }
@@ -81,8 +81,30 @@ pub async fn announce_change(
     if lines.is_empty() {
         return;
     }
-    if let Err(e) = tell_about(ctx, ticket, &lines.join("\n")).await {
+    if let Err(e) = tell_about(ctx, ticket, &lines.join("\n"), None).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
+    }
+    let resolved = history
+        .iter()
+        .any(|(kind, detail)| kind == "status" && detail == TicketStatus::Resolved.as_str());
+    if resolved && actor.id != ticket.requester_id {
+        let question = desk::were_you_satisfied(lang, ticket.number);
+        let buttons = [("rate_up", true), ("rate_down", false)]
+            .into_iter()
+            .map(|(id, up)| MessageAction {
+                id: id.into(),
+                label: desk::satisfied_button(lang, up).into(),
+                style: up.then_some(ActionStyle::Primary),
+                value: Some(ticket.number.to_string()),
+            })
+            .collect();
+        let extras = MessageExtras {
+            actions: buttons,
+            ..MessageExtras::default()
+        };
+        if let Err(e) = tell_about(ctx, ticket, &question, Some(extras)).await {
+            tracing::warn!(ticket = ticket.number, error = %e, "could not ask for satisfaction");
+        }
     }
 }
 
@@ -181,11 +203,16 @@ async fn post_as_bot(
 
 /// Writes to a ticket's requester in the bot's direct channel with them, and remembers the
 /// message as the ticket's: a reply in its thread is a comment on that ticket.
-async fn tell_about(ctx: &Context, ticket: &Ticket, text: &str) -> AppResult<()> {
+async fn tell_about(
+    ctx: &Context,
+    ticket: &Ticket,
+    text: &str,
+    extras: Option<MessageExtras>,
+) -> AppResult<()> {
     let bot = bot_user(ctx).await?;
     let members: BTreeSet<String> = [bot.id.clone(), ticket.requester_id.clone()].into();
     let channel = direct_channel(ctx, members).await?;
-    let op = WriteOp::post(&channel, &bot.id, text.to_owned(), None);
+    let op = WriteOp::post(&channel, &bot.id, text.to_owned(), extras);
     let (message, _) = ctx.writer.write(op).await?.into_message()?;
     ctx.store
         .link_ticket_message(&channel, message.seq, ticket.number)
@@ -543,6 +570,30 @@ async fn spend_menu(ctx: &Context, channel_id: &str, menu_id: &str, body: String
     Ok(())
 }
 
+/// The satisfaction question's buttons: the answer is kept with the ticket and the question
+/// turns into a thank-you (still linked: a reply in its thread is a comment).
+async fn rate(
+    ctx: &Context,
+    user: &User,
+    channel_id: &str,
+    question_id: &str,
+    value: Option<&str>,
+    up: bool,
+    lang: Lang,
+) -> AppResult<()> {
+    let number: i64 = value
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::Invalid(desk::button_names_no_ticket(lang).into()))?;
+    super::rate(ctx, user, number, up, lang).await?;
+    spend_menu(
+        ctx,
+        channel_id,
+        question_id,
+        desk::thanks_for_rating(lang, number, up),
+    )
+    .await
+}
+
 /// A click on one of the bot's buttons.
 async fn on_action(
     ctx: &Context,
@@ -563,6 +614,18 @@ async fn on_action(
             open_from_dm(ctx, &user, channel_id, source_id, message_id, lang).await
         }
         "mine" => list_mine(ctx, &user, channel_id, lang).await,
+        "rate_up" | "rate_down" => {
+            rate(
+                ctx,
+                &user,
+                channel_id,
+                message_id,
+                value,
+                action_id == "rate_up",
+                lang,
+            )
+            .await
+        }
         id if id.starts_with(COMMENT_ON) => match id[COMMENT_ON.len()..].parse::<i64>() {
             Ok(number) => {
                 comment_with_message(ctx, &user, channel_id, message_id, number, value, lang).await

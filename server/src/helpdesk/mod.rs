@@ -10,6 +10,7 @@ pub mod bot;
 mod cards;
 pub mod commands;
 pub mod info;
+pub mod stats;
 
 use std::collections::HashSet;
 
@@ -307,4 +308,105 @@ pub async fn update(
         .ok_or_else(|| AppError::NotFound(desk::ticket_not_found(lang, format!("#{number}"))))?;
     bot::announce_change(ctx, &updated, actor, &history).await;
     Ok(updated)
+}
+
+/// Longest period the figures cover at once.
+const MAX_STATS_DAYS: i64 = 366;
+/// The period when none is asked: the last four weeks.
+const DEFAULT_STATS_DAYS: i64 = 28;
+
+/// The tickets opened in a period with their histories, for the team's figures (`from` and
+/// `to` as typed: dates or RFC 3339 times; the last four weeks by default).
+pub async fn stats_period(
+    ctx: &Context,
+    user: &User,
+    from: Option<&str>,
+    to: Option<&str>,
+    lang: Lang,
+) -> AppResult<StatsPeriod> {
+    if !is_team(ctx, user).await? {
+        return Err(AppError::Forbidden(
+            desk::only_team_sees_others(lang).into(),
+        ));
+    }
+    let bound = |raw: Option<&str>, end_of_day: bool, name: &str| {
+        raw.map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                ids::parse_time_bound(r, end_of_day).ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "{name} must be a date (2026-12-01) or an RFC 3339 time"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    let to = bound(to, true, "to")?.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let from = bound(from, false, "from")?
+        .unwrap_or_else(|| to - time::Duration::days(DEFAULT_STATS_DAYS));
+    if from >= to || to - from > time::Duration::days(MAX_STATS_DAYS) {
+        return Err(AppError::Invalid(format!(
+            "from must be before to, at most {MAX_STATS_DAYS} days apart"
+        )));
+    }
+    let tickets = ctx
+        .store
+        .tickets_opened_between(&ids::format_time(from), &ids::format_time(to))
+        .await?;
+    Ok(StatsPeriod { from, to, tickets })
+}
+
+/// What [`stats_period`] read.
+pub struct StatsPeriod {
+    pub from: time::OffsetDateTime,
+    pub to: time::OffsetDateTime,
+    pub tickets: Vec<(Ticket, Vec<xerrada_protocol::TicketEvent>)>,
+}
+
+/// `GET /tickets/stats` (the support team).
+pub async fn stats(
+    ctx: &Context,
+    user: &User,
+    from: Option<&str>,
+    to: Option<&str>,
+    lang: Lang,
+) -> AppResult<xerrada_protocol::TicketStats> {
+    let period = stats_period(ctx, user, from, to, lang).await?;
+    let backlog = ctx.store.ticket_backlog().await?;
+    Ok(stats::figures(
+        period.from,
+        period.to,
+        &period.tickets,
+        &backlog,
+    ))
+}
+
+/// A requester's answer to "were you satisfied?" on their resolved or closed ticket; the
+/// latest answer counts.
+pub async fn rate(ctx: &Context, user: &User, number: i64, up: bool, lang: Lang) -> AppResult<()> {
+    let ticket = ctx
+        .store
+        .ticket(number)
+        .await?
+        .filter(|t| t.requester_id == user.id)
+        .ok_or_else(|| AppError::NotFound(desk::ticket_not_found(lang, format!("#{number}"))))?;
+    if !matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed) {
+        return Err(AppError::Invalid(
+            desk::rate_only_when_resolved(lang).into(),
+        ));
+    }
+    let history = [(
+        stats::RATING.to_owned(),
+        if up { "up" } else { "down" }.to_owned(),
+    )];
+    ctx.store
+        .update_ticket(
+            number,
+            TicketChange::default(),
+            &history,
+            &user.id,
+            &ids::now(),
+        )
+        .await?;
+    Ok(())
 }

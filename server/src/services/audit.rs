@@ -9,9 +9,6 @@
 use std::net::IpAddr;
 
 use serde_json::{Value, json};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 use xerrada_protocol::{AuditEntry, AuditPage};
 
 use crate::auth::{Caller, require_admin};
@@ -321,7 +318,7 @@ fn write_row(out: &mut csv::Writer<Vec<u8>>, entry: &AuditEntry) -> AppResult<()
 
 /// A cell a spreadsheet will not run as a formula: a failed login's username is whatever
 /// someone typed, `=HYPERLINK(...)` included. A leading quote makes it text (OWASP's advice).
-fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
         _ => cell.into(),
@@ -359,22 +356,12 @@ fn bound(raw: Option<&str>, name: &str, end_of_day: bool) -> AppResult<Option<St
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
-    let invalid = || {
+    let at = ids::parse_time_bound(raw, end_of_day).ok_or_else(|| {
         AppError::Invalid(format!(
             "{name} must be a date (2026-12-01) or an RFC 3339 time"
         ))
-    };
-    if let Ok(at) = OffsetDateTime::parse(raw, &Rfc3339) {
-        return Ok(Some(ids::format_time(at)));
-    }
-    let date = time::Date::parse(raw, format_description!("[year]-[month]-[day]"))
-        .map_err(|_| invalid())?;
-    let date = if end_of_day {
-        date.next_day().ok_or_else(invalid)?
-    } else {
-        date
-    };
-    Ok(Some(ids::format_time(date.midnight().assume_utc())))
+    })?;
+    Ok(Some(ids::format_time(at)))
 }
 
 #[cfg(test)]

@@ -22,6 +22,14 @@ pub trait HelpdeskStore: Send + Sync {
         actor_id: &str,
         at: &str,
     ) -> StoreResult<Option<Ticket>>;
+    /// Tickets opened in `[from, to)`, by number, each with its whole history (oldest first).
+    async fn tickets_opened_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<Vec<(Ticket, Vec<TicketEvent>)>>;
+    /// Every ticket that is not closed, whenever opened.
+    async fn ticket_backlog(&self) -> StoreResult<Vec<Ticket>>;
     /// A ticket's history, oldest first.
     async fn ticket_history(&self, number: i64) -> StoreResult<Vec<TicketEvent>>;
     /// Remembers the card message of a ticket.

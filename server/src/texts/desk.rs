@@ -488,6 +488,41 @@ pub fn ticket_not_found(lang: Lang, number: impl Display) -> String {
     )
 }
 
+pub fn rate_only_when_resolved(lang: Lang) -> &'static str {
+    lang.pick([
+        "només es pot valorar una petició resolta o tancada",
+        "solo se puede valorar una petición resuelta o cerrada",
+        "only a resolved or closed request can be rated",
+    ])
+}
+
+/// The satisfaction question, sent to the requester when their ticket is resolved.
+pub fn were_you_satisfied(lang: Lang, number: i64) -> String {
+    say!(
+        lang,
+        "Com ha anat la resolució del tiquet **#{number}**? Si vols afegir-hi alguna cosa, respon en el fil d'aquest missatge.",
+        "¿Qué tal ha ido la resolución del ticket **#{number}**? Si quieres añadir algo, responde en el hilo de este mensaje.",
+        "How did the resolution of ticket **#{number}** go? To add anything, reply in this message's thread.",
+    )
+}
+
+pub fn satisfied_button(lang: Lang, up: bool) -> &'static str {
+    match up {
+        true => lang.pick(["👍 Bé", "👍 Bien", "👍 Good"]),
+        false => lang.pick(["👎 No gaire", "👎 No mucho", "👎 Not really"]),
+    }
+}
+
+pub fn thanks_for_rating(lang: Lang, number: i64, up: bool) -> String {
+    let answer = satisfied_button(lang, up);
+    say!(
+        lang,
+        "Gràcies per la teva valoració del tiquet **#{number}**: {answer}. Si vols explicar-nos-ho, respon en el fil d'aquest missatge.",
+        "Gracias por tu valoración del ticket **#{number}**: {answer}. Si quieres contárnoslo, responde en el hilo de este mensaje.",
+        "Thank you for rating ticket **#{number}**: {answer}. To tell us more, reply in this message's thread.",
+    )
+}
+
 pub fn only_team_sees_others(lang: Lang) -> &'static str {
     lang.pick([
         "només l'equip de suport pot veure les peticions dels altres",

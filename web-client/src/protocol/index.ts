@@ -359,6 +359,39 @@ export type TicketDetail = { history: Array<TicketEvent>, number: number, reques
 
 export type TicketList = { tickets: Array<Ticket>, };
 
+export type DurationFigures = { count: number, median_secs: number | null, p90_secs: number | null, };
+
+export type WeekFigures = { 
+/**
+ * The Monday, `2026-11-30`.
+ */
+week: string, opened: number, 
+/**
+ * Tickets that reached `resolved` or `closed` (for the last time) that week.
+ */
+closed: number, };
+
+export type CountBy = { key: string, count: number, };
+
+export type AssigneeFigures = { assignee_id: string, open: number, resolved: number, resolution: DurationFigures, };
+
+export type Satisfaction = { up: number, down: number, };
+
+export type TicketStats = { from: string, to: string, opened: number, 
+/**
+ * From opening to the first comment by someone other than the requester.
+ */
+first_response: DurationFigures, 
+/**
+ * From opening to the last time it reached `resolved` or `closed`, for tickets that are
+ * resolved or closed now.
+ */
+resolution: DurationFigures, weeks: Array<WeekFigures>, 
+/**
+ * Every ticket not closed now, whenever it was opened.
+ */
+backlog_by_status: Array<CountBy>, backlog_by_category: Array<CountBy>, by_assignee: Array<AssigneeFigures>, satisfaction: Satisfaction, };
+
 export type OpenTicketRequest = { description: string, title?: string, category?: string, priority?: TicketPriority, };
 
 export type UpdateTicketRequest = { status?: TicketStatus, priority?: TicketPriority, 

@@ -106,6 +106,55 @@ impl HelpdeskStore for DbStore {
         self.ticket(number).await
     }
 
+    async fn tickets_opened_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<Vec<(Ticket, Vec<TicketEvent>)>> {
+        let tickets = sqlx::query(
+            "SELECT * FROM tickets WHERE created_at >= $1 AND created_at < $2 ORDER BY number",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let events = sqlx::query(
+            "SELECT h.ticket_number, h.created_at, h.actor_id, h.kind, h.detail
+             FROM ticket_history h JOIN tickets t ON t.number = h.ticket_number
+             WHERE t.created_at >= $1 AND t.created_at < $2 ORDER BY h.ticket_number, h.id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let mut histories: HashMap<i64, Vec<TicketEvent>> = HashMap::new();
+        for row in &events {
+            let number: i64 = row.try_get("ticket_number").map_err(db_error)?;
+            histories
+                .entry(number)
+                .or_default()
+                .push(from_row::<TicketEventRow, _>(row)?);
+        }
+        tickets
+            .iter()
+            .map(|row| {
+                let ticket = ticket_from_row(row)?;
+                let history = histories.remove(&ticket.number).unwrap_or_default();
+                Ok((ticket, history))
+            })
+            .collect()
+    }
+
+    async fn ticket_backlog(&self) -> StoreResult<Vec<Ticket>> {
+        let rows = sqlx::query("SELECT * FROM tickets WHERE status <> 'closed' ORDER BY number")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(ticket_from_row).collect()
+    }
+
     async fn ticket_history(&self, number: i64) -> StoreResult<Vec<TicketEvent>> {
         let rows = sqlx::query(
             "SELECT created_at, actor_id, kind, detail FROM ticket_history

@@ -15,14 +15,17 @@ import { ThreadPanel } from "./ThreadPanel";
 import { ThreadsView } from "./ThreadsView";
 import { Toast } from "./Toast";
 import { ShareDialog } from "./ShareDialog";
+import { AdminLoader } from "./admin/AdminLoader";
 
 export type DialogName = "browse" | "create" | "dm" | "settings" | null;
 
 export function Shell() {
   const store = useStore();
-  const { engine } = useServices();
+  const { engine, auth } = useServices();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [dialog, setDialog] = useState<DialogName>(null);
+  /** The admin area covers the whole screen while open; the chat keeps syncing behind it. */
+  const [adminOpen, setAdminOpen] = useState(false);
 
   // Open a channel once the first `ready` arrives: the one open before a reload, else the first
   // with unread messages, else the first.
@@ -67,6 +70,21 @@ export function Shell() {
     setDrawerOpen(false);
   };
 
+  if (adminOpen && store.me?.role === "admin") {
+    return (
+      <div class="app">
+        <OfflineBanner visible={store.synced && store.connection !== "online"} />
+        <AdminLoader
+          auth={auth}
+          me={store.me}
+          // Back to the chat: the open channel's composer takes the focus, as when a channel opens.
+          onClose={() => setAdminOpen(false)}
+        />
+        <Toast />
+      </div>
+    );
+  }
+
   return (
     <div class={drawerOpen ? "app drawer-open" : "app"}>
       <OfflineBanner visible={store.synced && store.connection !== "online"} />
@@ -85,6 +103,10 @@ export function Shell() {
           }}
           onSearch={() => {
             engine.showSearchView();
+            setDrawerOpen(false);
+          }}
+          onAdmin={() => {
+            setAdminOpen(true);
             setDrawerOpen(false);
           }}
           onOpen={open} onDialog={(d) => { setDialog(d); setDrawerOpen(false); }} />

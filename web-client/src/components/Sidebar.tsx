@@ -7,6 +7,7 @@ import { useServices, useStore } from "./context";
 import type { DialogName } from "./Shell";
 import { BuildingIcon, HashIcon, LockIcon, LogoutIcon, PlusIcon, SearchIcon, SettingsIcon, ThreadIcon, BookmarkIcon } from "./icons";
 import { Avatar, BotBadge, PresenceDot } from "./people";
+import { AdminIcon } from "./admin/AdminLoader";
 
 interface Sections {
   departments: Channel[];
@@ -32,7 +33,7 @@ export function sidebarOrder(store: ChatStore): Channel[] {
   return [...s.departments, ...s.channels, ...s.direct];
 }
 
-export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch }: { onOpen: (id: string) => void; onDialog: (d: DialogName) => void; onThreads: () => void; onSaved: () => void; onSearch: () => void }) {
+export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch, onAdmin }: { onOpen: (id: string) => void; onDialog: (d: DialogName) => void; onThreads: () => void; onSaved: () => void; onSearch: () => void; onAdmin: () => void }) {
   const store = useStore();
   const { logout, engine } = useServices();
   const me = store.me;
@@ -153,6 +154,12 @@ export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch }: { on
           >
             <BookmarkIcon /> {t("saved.title")}
           </button>
+          {/* The admin area, for admins only (the server refuses everyone else anyway). */}
+          {me?.role === "admin" && (
+            <button type="button" class="sidebar-action" onClick={onAdmin} data-testid="admin-open">
+              <AdminIcon /> {t("admin.open")}
+            </button>
+          )}
         </div>
         {s.departments.length > 0 && section("sec-departments", t("sidebar.departments"), s.departments)}
         {section("sec-channels", t("sidebar.channels"), s.channels, { label: t("sidebar.createChannel"), icon: <PlusIcon />, onClick: () => onDialog("create") })}

@@ -1,0 +1,286 @@
+// Building blocks shared by the admin sections: the admin API in a context, loading a resource,
+// the API's refusals in words (next to the form that caused them), a modal that can open over
+// another, a confirmation for destructive actions, and the once-only secret with its copy button.
+import type { ComponentChildren } from "preact";
+import { createContext } from "preact";
+import { useCallback, useContext, useEffect, useId, useRef, useState } from "preact/hooks";
+import type { AdminApi } from "../../api/admin";
+import { ApiError, NetworkError } from "../../api/client";
+import type { User } from "../../protocol";
+import { errorText } from "../errors";
+import { CloseIcon } from "../icons";
+import { ta } from "./i18n";
+
+export interface AdminServices {
+  admin: AdminApi;
+  me: User | null;
+}
+
+export const AdminContext = createContext<AdminServices | null>(null);
+
+export function useAdmin(): AdminServices {
+  const services = useContext(AdminContext);
+  if (!services) throw new Error("useAdmin outside <AdminContext.Provider>");
+  return services;
+}
+
+/** Why a call failed: the kind of refusal in the UI language, then the server's own words. */
+export function apiErrorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    const kind = e.code === "unknown" ? ta("error.status", { status: e.status }) : errorText(e.code);
+    return e.message && e.message !== kind ? `${kind} ${ta("error.detail", { detail: e.message })}` : kind;
+  }
+  if (e instanceof NetworkError) return errorText("offline");
+  return errorText("other");
+}
+
+/** A resource loaded when the component mounts (and again on `reload`). */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[] = []) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState("");
+  const [loading, setLoading] = useState(true);
+  const generation = useRef(0);
+  const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    setLoading(true);
+    try {
+      const value = await load();
+      if (mine !== generation.current) return;
+      setData(value);
+      setError("");
+    } catch (e) {
+      if (mine === generation.current) setError(apiErrorText(e));
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+    // `load` changes every render; `deps` says when it means something else.
+  }, deps);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, setData, error, loading, reload };
+}
+
+/**
+ * One action at a time with its own error line: `run(fn)` clears the error, runs `fn`, and keeps
+ * the refusal to show next to the form. Resolves true when `fn` succeeded.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  const run = useCallback(async (fn: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError("");
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(apiErrorText(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
+export function ErrorLine({ error, id }: { error: string; id?: string }) {
+  if (!error) return null;
+  return (
+    <p class="form-error" role="alert" id={id}>
+      {error}
+    </p>
+  );
+}
+
+export function Loading({ loading }: { loading: boolean }) {
+  return loading ? (
+    <p class="muted" role="status">
+      {ta("common.loading")}
+    </p>
+  ) : null;
+}
+
+/** A modal dialog (native <dialog>: focus trapped, Escape closes); several may stack. */
+export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    // Back to where the dialog was opened from when it closes.
+    const opener = document.activeElement as HTMLElement | null;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => {
+      // Closed before it leaves the page: while it is open, everything behind it is inert and
+      // cannot take the focus back.
+      if (dialog?.open) dialog.close();
+      if (opener && document.contains(opener)) return opener.focus();
+      // The opener is gone (a "Deactivate" that became "Reactivate"): stay in the dialog below.
+      const below = [...document.querySelectorAll<HTMLDialogElement>("dialog[open]")].filter((d) => d !== dialog).pop();
+      below?.querySelector<HTMLElement>("input, select, textarea, button")?.focus();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class={wide ? "dialog admin-dialog wide" : "dialog admin-dialog"}
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <div class="dialog-card">
+        <header class="dialog-header">
+          <h2 id={titleId}>{title}</h2>
+          <button type="button" class="icon-button" aria-label={ta("common.close")} title={ta("common.close")} onClick={onClose}>
+            <CloseIcon />
+          </button>
+        </header>
+        <div class="dialog-body">{children}</div>
+      </div>
+    </dialog>
+  );
+}
+
+/** Asks before a destructive action; shows the refusal in the dialog if the call fails. */
+export function ConfirmDialog({
+  title,
+  message,
+  confirmLabel,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  onConfirm: () => Promise<unknown>;
+  onClose: () => void;
+}) {
+  const { busy, error, run } = useAction();
+  return (
+    <Modal title={title} onClose={onClose}>
+      <p class="confirm-message">{message}</p>
+      <ErrorLine error={error} />
+      <div class="dialog-actions">
+        <button type="button" class="button" onClick={onClose} autofocus>
+          {ta("common.cancel")}
+        </button>
+        <button
+          type="button"
+          class="button danger-solid"
+          disabled={busy}
+          data-testid="confirm"
+          onClick={() =>
+            void run(onConfirm).then((ok) => {
+              if (ok) onClose();
+            })
+          }
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** Copies `text`, saying so for a moment (and to screen readers). */
+export function CopyButton({ text, label }: { text: string; label?: string }) {
+  const [copied, setCopied] = useState<"" | "ok" | "failed">("");
+  const copy = async () => {
+    setCopied((await copyText(text)) ? "ok" : "failed");
+    setTimeout(() => setCopied(""), 2500);
+  };
+  return (
+    <>
+      <button type="button" class="button" onClick={() => void copy()} data-testid="copy">
+        {label ?? ta("common.copy")}
+      </button>
+      <span class="muted small" role="status">
+        {copied === "ok" ? ta("common.copied") : copied === "failed" ? ta("common.copyFailed") : ""}
+      </span>
+    </>
+  );
+}
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A secret the server shows only once (a password, a bot token, a webhook URL): selectable,
+ * with a copy button and the warning that it will not be shown again.
+ */
+export function SecretDialog({ title, label, secret, intro, onClose, children }: { title: string; label: string; secret: string; intro?: string; onClose: () => void; children?: ComponentChildren }) {
+  const labelId = useId();
+  return (
+    <Modal title={title} onClose={onClose}>
+      {intro && <p>{intro}</p>}
+      <div class="field">
+        <span id={labelId}>{label}</span>
+        <div class="secret-row">
+        <input
+          aria-labelledby={labelId}
+          class="secret-value"
+          readOnly
+          value={secret}
+          data-testid="one-time-secret"
+          autofocus
+          onFocus={(e) => e.currentTarget.select()}
+          spellcheck={false}
+          autocomplete="off"
+        />
+        <CopyButton text={secret} />
+        </div>
+      </div>
+      <p class="warning" role="note">
+        {ta("common.onceWarning")}
+      </p>
+      {children}
+      <div class="dialog-actions">
+        <button type="button" class="button primary" onClick={onClose} data-testid="secret-done">
+          {ta("common.done")}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** Saves a Blob as a file. */
+export function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.rel = "noopener";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A user's name for tables: the display name, or the username. */
+export function userLabel(user: Pick<User, "display_name" | "username"> | undefined, fallback = ""): string {
+  return user ? user.display_name || user.username : fallback;
+}
+
+/** The heading of a section, focused when the section opens so screen readers announce it. */
+export function SectionHeading({ title, children }: { title: string; children?: ComponentChildren }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <div class="admin-section-head">
+      <h2 ref={ref} tabIndex={-1} id="admin-section-title">
+        {title}
+      </h2>
+      {children && <div class="admin-section-tools">{children}</div>}
+    </div>
+  );
+}

@@ -156,7 +156,20 @@ pub struct ImportResult {
     pub errors: Vec<ImportError>,
 }
 
-/// `GET /api/v1/admin/support`: the support desk's settings, as `xerrada.toml` sets them.
+/// `PUT /api/v1/admin/support`: the support desk's settings, kept by the server from then on
+/// (they win over `xerrada.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct UpdateSupportSettingsRequest {
+    /// The slug of an existing department: its members are the support team.
+    pub department: String,
+    /// 1-20 names of 1-40 characters, no two alike in any letter case; the last is the
+    /// default of new tickets.
+    pub categories: Vec<String>,
+}
+
+/// `GET /api/v1/admin/support`: the support desk's settings now (an admin's, else
+/// `xerrada.toml`'s).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
 pub struct SupportSettings {

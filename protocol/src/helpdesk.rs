@@ -266,4 +266,6 @@ pub struct TicketStats {
     pub backlog_by_category: Vec<CountBy>,
     pub by_assignee: Vec<AssigneeFigures>,
     pub satisfaction: Satisfaction,
+    /// The `/info` articles requesters said solved their ticket (closing it), by topic.
+    pub solved_by_article: Vec<CountBy>,
 }

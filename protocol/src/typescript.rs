@@ -101,6 +101,7 @@ pub fn render() -> String {
         ImportError::decl(&cfg),
         ImportResult::decl(&cfg),
         SupportSettings::decl(&cfg),
+        UpdateSupportSettingsRequest::decl(&cfg),
         PresenceStatus::decl(&cfg),
         ClientFrame::decl(&cfg),
         ServerFrame::decl(&cfg),

@@ -103,8 +103,8 @@ impl Default for FileSettings {
     }
 }
 
-/// The support desk.
-#[derive(Debug, Clone, Deserialize)]
+/// The support desk (the defaults: an admin's change in the admin area is stored and wins).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SupportSettings {
     /// Slug of the department whose channel is the support team's (its members are the team).

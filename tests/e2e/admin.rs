@@ -142,6 +142,11 @@ async fn every_admin_route_answers_403_to_a_member() {
         (Method::GET, "/api/v1/admin/webhooks".into(), None),
         (Method::GET, "/api/v1/admin/support".into(), None),
         (
+            Method::PUT,
+            "/api/v1/admin/support".into(),
+            Some(json!({"department": "tic", "categories": ["x"]})),
+        ),
+        (
             Method::POST,
             "/api/v1/admin/import".into(),
             Some(json!({"csv": "x2,X,,", "dry_run": true})),
@@ -1007,6 +1012,117 @@ async fn the_audit_log_records_each_admin_and_security_action() {
             .await;
         assert_eq!(status, 405, "{method} /api/v1/audit");
     }
+}
+
+#[tokio::test]
+async fn the_support_desk_settings_are_changed_in_the_admin_area() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let tic = app.create_department(&admin, "tic").await;
+    let oac = app.create_department(&admin, "oac").await;
+    let marta = app.create_user_in(&admin, "marta", &[&tic.id]).await;
+    let pere = app.create_user_in(&admin, "pere", &[&oac.id]).await;
+    let anna = app.create_user(&admin, "anna").await;
+    let team = |settings: &Value| -> Vec<String> {
+        let mut names: Vec<String> = settings["team"]
+            .as_array()
+            .expect("team")
+            .iter()
+            .map(|u| u["username"].as_str().expect("username").to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let (_, before) = app.get("/api/v1/admin/support", &admin.token).await;
+    assert_eq!(team(&before), ["admin", "marta"]);
+    assert_eq!(
+        app.get("/api/v1/tickets?status=open", &marta.token).await.0,
+        200
+    );
+
+    let (status, changed) = app
+        .call(
+            Method::PUT,
+            "/api/v1/admin/support",
+            Some(&admin.token),
+            Some(json!({"department": "oac", "categories": ["Impressores", " Portal web ", "Altres"]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(
+        changed["categories"],
+        json!(["Impressores", "Portal web", "Altres"])
+    );
+    assert_eq!(team(&changed), ["admin", "pere"], "the team is now OAC's");
+    // In force at once: the new default and categories, the new team.
+    let (_, ticket) = app
+        .post(
+            "/api/v1/tickets",
+            &anna.token,
+            json!({"description": "La impressora fa soroll"}),
+        )
+        .await;
+    assert_eq!(ticket["category"], "Altres");
+    let (status, refused) = app
+        .post(
+            "/api/v1/tickets",
+            &anna.token,
+            json!({"description": "x", "category": "maquinari"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    let (status, _) = app
+        .post(
+            "/api/v1/tickets",
+            &anna.token,
+            json!({"description": "y", "category": "portal WEB"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(app.get("/api/v1/tickets/stats", &pere.token).await.0, 200);
+    assert_eq!(app.get("/api/v1/tickets/stats", &marta.token).await.0, 403);
+    let (_, reread) = app.get("/api/v1/admin/support", &admin.token).await;
+    assert_eq!(reread["department"], "oac");
+
+    for (body, why) in [
+        (
+            json!({"department": "nope", "categories": ["a"]}),
+            "unknown department",
+        ),
+        (
+            json!({"department": "oac", "categories": []}),
+            "no category",
+        ),
+        (
+            json!({"department": "oac", "categories": ["a", "A"]}),
+            "twice",
+        ),
+        (json!({"department": "oac", "categories": [""]}), "empty"),
+        (
+            json!({"department": "oac", "categories": ["x".repeat(41)]}),
+            "too long",
+        ),
+        (json!({"department": "oac"}), "missing"),
+    ] {
+        let (status, answer) = app
+            .call(
+                Method::PUT,
+                "/api/v1/admin/support",
+                Some(&admin.token),
+                Some(body),
+            )
+            .await;
+        assert!(status == 400 || status == 422, "{why}: {status} {answer}");
+        assert_eq!(answer["code"], "invalid_request", "{why}");
+    }
+    let (_, unchanged) = app.get("/api/v1/admin/support", &admin.token).await;
+    assert_eq!(
+        unchanged["department"], "oac",
+        "a refused change changes nothing"
+    );
+    let entries = audit(&app, &admin, "action=settings.changed").await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["details"]["department"], "oac");
 }
 
 fn csv_lines(text: &str) -> Vec<String> {

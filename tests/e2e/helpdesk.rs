@@ -7,7 +7,7 @@ use xerrada_tests::{Session, TestApp, WsClient, spawn_app, spawn_app_with};
 
 /// A socket that keeps the frames a helper skipped, so no frame is lost between helpers.
 pub(crate) struct Client {
-    ws: WsClient,
+    pub(crate) ws: WsClient,
     backlog: std::collections::VecDeque<Value>,
 }
 

@@ -10,6 +10,7 @@ use crate::helpdesk::{Client, ticket};
 /// The team's channel, a technician, a requester, and the bot's DM with the requester.
 struct Desk {
     app: TestApp,
+    admin: Session,
     tic_channel: String,
     tech: Session,
     anna: Session,
@@ -38,6 +39,7 @@ async fn desk() -> Desk {
     let dm = dm["id"].as_str().expect("dm").to_owned();
     Desk {
         tic_channel: tic.channel_id,
+        admin,
         app,
         tech,
         anna,
@@ -534,4 +536,96 @@ async fn a_resolved_ticket_asks_for_satisfaction_and_the_team_sees_its_figures()
         .post(&click, &desk.anna.token, json!({"action_id": "rate_up"}))
         .await;
     assert_eq!(status, 404, "the question is spent");
+}
+
+#[tokio::test]
+async fn a_new_request_is_offered_the_info_articles_that_answer_it() {
+    let desk = desk().await;
+    let app = &desk.app;
+    for (topic, title, body) in [
+        (
+            "vpn",
+            "VPN des de casa",
+            "Obre FortiClient i entra amb el teu usuari de Windows per connectar des de casa.",
+        ),
+        (
+            "impressores",
+            "Impressores",
+            "Per afegir una impressora, obre el gestor d'impressió.",
+        ),
+    ] {
+        let (status, _) = app
+            .call(
+                reqwest::Method::PUT,
+                &format!("/api/v1/info/{topic}"),
+                Some(&desk.admin.token),
+                Some(json!({"title": title, "body": body})),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    let mut anna_ws = Client::connect(app, &desk.anna).await;
+    let number = desk.open("No puc connectar a la VPN des de casa").await;
+    let offer = desk
+        .next_from_bot(&mut anna_ws, |m| body(m).contains("potser t'ajuda"))
+        .await;
+    assert_eq!(
+        button_ids(&offer),
+        ["read_vpn", "solved_vpn"],
+        "only the article that answers it"
+    );
+    assert!(body(&offer).contains("VPN des de casa"));
+    let click = format!(
+        "/api/v1/channels/{}/messages/{}/actions",
+        desk.dm,
+        offer["id"].as_str().expect("id")
+    );
+    assert_eq!(
+        app.post(&click, &desk.anna.token, json!({"action_id": "read_vpn"}))
+            .await
+            .0,
+        204
+    );
+    let article = desk
+        .next_from_bot(&mut anna_ws, |m| body(m).contains("FortiClient"))
+        .await;
+    assert_eq!(
+        article["thread_root"], offer["seq"],
+        "the article opens in the offer's thread"
+    );
+
+    assert_eq!(
+        app.post(&click, &desk.anna.token, json!({"action_id": "solved_vpn"}))
+            .await
+            .0,
+        204
+    );
+    let spent = anna_ws
+        .next_matching(|f| f["type"] == "message_updated" && f["message"]["id"] == offer["id"])
+        .await;
+    assert!(
+        body(&spent["message"]).contains("He tancat el tiquet"),
+        "{spent}"
+    );
+    let (_, detail) = ticket(app, &desk.anna, number).await;
+    assert_eq!(detail["status"], "closed");
+    assert!(Desk::history(&detail).contains(&("solved_by".into(), "vpn".into())));
+    let (_, stats) = app.get("/api/v1/tickets/stats", &desk.admin.token).await;
+    assert_eq!(
+        stats["solved_by_article"],
+        json!([{"key": "vpn", "count": 1}])
+    );
+    // A request nothing answers gets no offer.
+    let other = desk.open("El teclat no funciona").await;
+    let opened = desk
+        .next_from_bot(&mut anna_ws, |m| body(m).contains(&format!("**#{other}**")))
+        .await;
+    assert!(button_ids(&opened).is_empty());
+    assert!(
+        anna_ws
+            .ws
+            .quiet_for("message", std::time::Duration::from_millis(500))
+            .await,
+        "nothing more"
+    );
 }

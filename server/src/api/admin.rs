@@ -8,7 +8,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use xerrada_protocol::{
-    AdminStats, Channel, ImportRequest, ImportResult, SupportSettings, Webhook,
+    AdminStats, Channel, ImportRequest, ImportResult, SupportSettings,
+    UpdateSupportSettingsRequest, Webhook,
 };
 
 use super::extract::{ApiJson, ApiQuery};
@@ -43,7 +44,17 @@ pub async fn support(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
 ) -> HttpResult<Json<SupportSettings>> {
-    Ok(Json(crate::helpdesk::settings(&ctx, &caller).await?))
+    Ok(Json(crate::helpdesk::settings_view(&ctx, &caller).await?))
+}
+
+pub async fn update_support(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    ApiJson(req): ApiJson<UpdateSupportSettingsRequest>,
+) -> HttpResult<Json<SupportSettings>> {
+    Ok(Json(
+        crate::helpdesk::settings::update(&ctx, &caller, req).await?,
+    ))
 }
 
 pub async fn import(

@@ -152,7 +152,10 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/admin/stats", get(admin::stats))
         .route("/admin/channels", get(admin::channels))
         .route("/admin/webhooks", get(admin::webhooks))
-        .route("/admin/support", get(admin::support))
+        .route(
+            "/admin/support",
+            get(admin::support).put(admin::update_support),
+        )
         .route("/admin/import", post(admin::import))
         .route("/audit", get(admin::audit))
         .route("/ws", get(crate::ws::upgrade))

@@ -42,7 +42,48 @@ pub async fn announce_new(ctx: &Context, ticket: &Ticket) {
     if let Err(e) = tell_about(ctx, ticket, &text, None).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
     }
+    if let Err(e) = suggest_articles(ctx, ticket, lang).await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not suggest articles");
+    }
 }
+
+/// Offers the `/info` articles that best match a new request: each can be read at once, or
+/// named as what solved it, which closes the ticket.
+async fn suggest_articles(ctx: &Context, ticket: &Ticket, lang: Lang) -> AppResult<()> {
+    let articles = super::info::suggestions(ctx, &ticket.description, lang).await?;
+    if articles.is_empty() {
+        return Ok(());
+    }
+    let mut actions = Vec::new();
+    let mut lines = vec![desk::maybe_this_helps(lang, ticket.number)];
+    for article in &articles {
+        lines.push(format!(
+            "- **{}** (`/info {}`)",
+            article.title, article.topic
+        ));
+        actions.push(MessageAction {
+            id: format!("{READ_ARTICLE}{}", article.topic),
+            label: desk::read_article_button(lang, &article.title),
+            style: None,
+            value: Some(ticket.number.to_string()),
+        });
+        actions.push(MessageAction {
+            id: format!("{SOLVED_BY}{}", article.topic),
+            label: desk::solved_by_button(lang, &article.title),
+            style: Some(ActionStyle::Primary),
+            value: Some(ticket.number.to_string()),
+        });
+    }
+    let extras = MessageExtras {
+        actions,
+        ..MessageExtras::default()
+    };
+    tell_about(ctx, ticket, &lines.join("\n"), Some(extras)).await
+}
+
+/// Button ids of the suggested articles: this and the article's topic.
+const READ_ARTICLE: &str = "read_";
+const SOLVED_BY: &str = "solved_";
 
 /// Refreshes the card and tells the requester what changed.
 pub async fn announce_change(
@@ -594,6 +635,48 @@ async fn rate(
     .await
 }
 
+/// "Read": the article, in the clicker's language, as a reply in the suggestion's thread.
+async fn read_article(
+    ctx: &Context,
+    channel_id: &str,
+    suggestion_id: &str,
+    topic: &str,
+    lang: Lang,
+) -> AppResult<()> {
+    let text = super::info::answer(ctx, topic, lang).await?;
+    let Some(suggestion) = ctx.store.message(channel_id, suggestion_id).await? else {
+        return Ok(());
+    };
+    let bot = bot_user(ctx).await?;
+    let op = WriteOp::post(channel_id, &bot.id, text, None).in_thread(suggestion.seq);
+    ctx.writer.write(op).await?.into_message()?;
+    Ok(())
+}
+
+/// "Solved by this article": the requester closes the ticket, and the history keeps which
+/// article solved it (the figures count them).
+async fn solved_by(
+    ctx: &Context,
+    user: &User,
+    channel_id: &str,
+    suggestion_id: &str,
+    value: Option<&str>,
+    topic: &str,
+    lang: Lang,
+) -> AppResult<()> {
+    let number: i64 = value
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::Invalid(desk::button_names_no_ticket(lang).into()))?;
+    let title = super::close_as_solved_by(ctx, user, number, topic, lang).await?;
+    spend_menu(
+        ctx,
+        channel_id,
+        suggestion_id,
+        desk::closed_as_solved_by(lang, number, &title),
+    )
+    .await
+}
+
 /// A click on one of the bot's buttons.
 async fn on_action(
     ctx: &Context,
@@ -614,6 +697,13 @@ async fn on_action(
             open_from_dm(ctx, &user, channel_id, source_id, message_id, lang).await
         }
         "mine" => list_mine(ctx, &user, channel_id, lang).await,
+        id if id.starts_with(READ_ARTICLE) => {
+            read_article(ctx, channel_id, message_id, &id[READ_ARTICLE.len()..], lang).await
+        }
+        id if id.starts_with(SOLVED_BY) => {
+            let topic = &id[SOLVED_BY.len()..];
+            solved_by(ctx, &user, channel_id, message_id, value, topic, lang).await
+        }
         "rate_up" | "rate_down" => {
             rate(
                 ctx,

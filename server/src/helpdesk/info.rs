@@ -151,6 +151,76 @@ pub async fn answer(ctx: &Context, query: &str, lang: Lang) -> AppResult<String>
     ))
 }
 
+/// Most articles a new request is offered.
+pub const MAX_SUGGESTIONS: usize = 2;
+
+/// The articles that best answer `text`, in `lang` when they have it (else the installation's
+/// language, else any), best first, at most [`MAX_SUGGESTIONS`]. A word of the request (four
+/// letters or more, folded as search folds it) found in an article's topic or title counts 2,
+/// in its body 1; words match on their first five letters, so `impressora` finds
+/// `impressores`. An article needs 2 to be offered: one stray word in a long body is not
+/// enough.
+pub async fn suggestions(ctx: &Context, text: &str, lang: Lang) -> AppResult<Vec<InfoArticle>> {
+    let fallback = ctx.config.default_lang.as_str();
+    let mut topics: BTreeMap<String, Vec<InfoArticle>> = BTreeMap::new();
+    for article in ctx.store.articles().await? {
+        topics
+            .entry(article.topic.clone())
+            .or_default()
+            .push(article);
+    }
+    let mut asked: Vec<String> = crate::search::words(text)
+        .into_iter()
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    asked.sort();
+    asked.dedup();
+    let mut scored: Vec<(usize, InfoArticle)> = topics
+        .into_values()
+        .filter_map(|versions| {
+            let article = versions
+                .iter()
+                .find(|a| a.lang == lang.as_str())
+                .or_else(|| versions.iter().find(|a| a.lang == fallback))
+                .or_else(|| versions.first())?
+                .clone();
+            let strong = crate::search::words(&format!("{} {}", article.topic, article.title));
+            let weak = crate::search::words(&article.body);
+            let score: usize = asked
+                .iter()
+                .map(|word| {
+                    if strong.iter().any(|w| same_word(w, word)) {
+                        2
+                    } else if weak.iter().any(|w| same_word(w, word)) {
+                        1
+                    } else {
+                        0
+                    }
+                })
+                .sum();
+            (score >= 2).then_some((score, article))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.topic.cmp(&b.1.topic)));
+    Ok(scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, article)| article)
+        .collect())
+}
+
+/// Two folded words are the same for suggestions when equal, or when both have five letters
+/// or more and their first five agree.
+fn same_word(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let prefix = |w: &str| -> Option<String> {
+        (w.chars().count() >= 5).then(|| w.chars().take(5).collect())
+    };
+    matches!((prefix(a), prefix(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// Levenshtein distance over characters (topics are short).
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -173,6 +243,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_match_on_their_first_five_letters() {
+        assert!(same_word("impressora", "impressores"));
+        assert!(same_word("vpn", "vpn"));
+        assert!(!same_word("vpns", "vpn"));
+        assert!(!same_word("correu", "carrer"));
+        assert!(same_word("contrasenya", "contrasenyes"));
+    }
 
     #[test]
     fn close_topics_are_a_few_edits_away() {

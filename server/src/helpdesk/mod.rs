@@ -10,6 +10,7 @@ pub mod bot;
 mod cards;
 pub mod commands;
 pub mod info;
+pub mod settings;
 pub mod stats;
 
 use std::collections::HashSet;
@@ -34,17 +35,16 @@ const MAX_TITLE_CHARS: usize = 80;
 
 /// The support channel (the support department's channel), if that department exists.
 pub async fn support_channel(ctx: &Context) -> AppResult<Option<String>> {
-    let department = ctx
-        .store
-        .department_by_slug(&ctx.config.support.department)
-        .await?;
+    let settings = settings::current(ctx).await?;
+    let department = ctx.store.department_by_slug(&settings.department).await?;
     Ok(department.map(|d| d.channel_id))
 }
 
-/// `GET /admin/support` (admins): what `[support]` in `xerrada.toml` says, and who the team is now.
-pub async fn settings(ctx: &Context, caller: &Caller) -> AppResult<SupportSettings> {
+/// `GET /admin/support` (admins): the settings in force (see [`settings`]), and who the team
+/// is now.
+pub async fn settings_view(ctx: &Context, caller: &Caller) -> AppResult<SupportSettings> {
     require_admin(caller)?;
-    let settings = &ctx.config.support;
+    let settings = settings::current(ctx).await?;
     let mut team: HashSet<String> = HashSet::new();
     if let Some(info) = support_channel(ctx)
         .await?
@@ -61,8 +61,8 @@ pub async fn settings(ctx: &Context, caller: &Caller) -> AppResult<SupportSettin
     );
     let ids: Vec<String> = team.into_iter().collect();
     Ok(SupportSettings {
-        department: settings.department.clone(),
-        categories: settings.categories.clone(),
+        department: settings.department,
+        categories: settings.categories,
         team: ctx.store.users_by_ids(&ids).await?,
     })
 }
@@ -110,12 +110,10 @@ pub async fn open(
     } else {
         title
     };
+    let categories = settings::current(ctx).await?.categories;
     let category = match req.category {
-        Some(category) => check_category(ctx, &category, lang)?,
-        None => ctx
-            .config
-            .support
-            .categories
+        Some(category) => check_category(&categories, &category, lang)?,
+        None => categories
             .last()
             .cloned()
             .unwrap_or_else(|| "altres".into()),
@@ -135,17 +133,12 @@ pub async fn open(
     Ok(ticket)
 }
 
-fn check_category(ctx: &Context, category: &str, lang: Lang) -> AppResult<String> {
-    ctx.config
-        .support
-        .categories
+fn check_category(known: &[String], category: &str, lang: Lang) -> AppResult<String> {
+    known
         .iter()
         .find(|c| c.eq_ignore_ascii_case(category.trim()))
         .cloned()
-        .ok_or_else(|| {
-            let known = &ctx.config.support.categories;
-            AppError::Invalid(desk::unknown_category(lang, category, known))
-        })
+        .ok_or_else(|| AppError::Invalid(desk::unknown_category(lang, category, known)))
 }
 
 /// A ticket `user` may see: its own, or any for the team. Others get `not_found`.
@@ -191,10 +184,9 @@ pub async fn list(ctx: &Context, user: &User, query: ListQuery) -> AppResult<Vec
     let team = is_team(ctx, user).await?;
     let own_only = query.mine || !team;
     // Categories compare as they do when set: regardless of case.
+    let known = settings::current(ctx).await?.categories;
     let category = query.category.map(|wanted| {
-        ctx.config
-            .support
-            .categories
+        known
             .iter()
             .find(|c| c.eq_ignore_ascii_case(&wanted))
             .cloned()
@@ -245,7 +237,8 @@ pub async fn update(
         if !team {
             return Err(refuse(TeamOnly::Category));
         }
-        let category = check_category(ctx, &category, lang)?;
+        let known = settings::current(ctx).await?.categories;
+        let category = check_category(&known, &category, lang)?;
         if category != ticket.category {
             history.push(("category".into(), category.clone()));
             change.category = Some(category);
@@ -409,4 +402,45 @@ pub async fn rate(ctx: &Context, user: &User, number: i64, up: bool, lang: Lang)
         )
         .await?;
     Ok(())
+}
+
+/// The requester closes their ticket as solved by the `/info` article `topic`; the history
+/// keeps which (`solved_by`). Answers the article's title.
+pub async fn close_as_solved_by(
+    ctx: &Context,
+    user: &User,
+    number: i64,
+    topic: &str,
+    lang: Lang,
+) -> AppResult<String> {
+    let title = ctx
+        .store
+        .articles()
+        .await?
+        .into_iter()
+        .find(|a| a.topic == topic)
+        .map(|a| a.title)
+        .ok_or_else(|| AppError::NotFound(format!("no article {topic:?}")))?;
+    let (ticket, _) = visible(ctx, user, number, lang).await?;
+    if ticket.requester_id != user.id {
+        return Err(AppError::Forbidden(
+            desk::only_team_sees_others(lang).into(),
+        ));
+    }
+    let change = UpdateTicketRequest {
+        status: Some(TicketStatus::Closed),
+        ..UpdateTicketRequest::default()
+    };
+    update(ctx, user, number, change, lang).await?;
+    let history = [(stats::SOLVED_BY.to_owned(), topic.to_owned())];
+    ctx.store
+        .update_ticket(
+            number,
+            TicketChange::default(),
+            &history,
+            &user.id,
+            &ids::now(),
+        )
+        .await?;
+    Ok(title)
 }

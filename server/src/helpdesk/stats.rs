@@ -14,6 +14,9 @@ use xerrada_protocol::{
 /// History kind of a requester's answer to the satisfaction question; `detail` is `up` or
 /// `down`.
 pub const RATING: &str = "rating";
+/// History kind of a ticket its requester closed as solved by an `/info` article; `detail`
+/// is the article's topic.
+pub const SOLVED_BY: &str = "solved_by";
 
 /// The figures of `tickets` (those opened in `[from, to)`, each with its history) and the
 /// current `backlog` (every ticket not closed).
@@ -111,6 +114,12 @@ pub fn figures(
             })
             .collect(),
         satisfaction,
+        solved_by_article: count_by(
+            tickets
+                .iter()
+                .flat_map(|(_, history)| history.iter().filter(|e| e.kind == SOLVED_BY))
+                .map(|e| e.detail.clone()),
+        ),
     }
 }
 
@@ -259,6 +268,12 @@ mod tests {
                     event("2026-11-30T08:10:00.000Z", "u-marta", "comment", "on it"),
                     event("2026-11-30T10:00:00.000Z", "u-marta", "status", "resolved"),
                     event("2026-11-30T11:00:00.000Z", "u-anna", "status", "closed"),
+                    event(
+                        "2026-11-30T11:00:00.000Z",
+                        "u-anna",
+                        SOLVED_BY,
+                        "impressores",
+                    ),
                     event("2026-11-30T11:01:00.000Z", "u-anna", RATING, "down"),
                     event("2026-11-30T11:02:00.000Z", "u-anna", RATING, "up"),
                 ],
@@ -394,6 +409,13 @@ mod tests {
             ]
         );
         assert_eq!(stats.satisfaction, Satisfaction { up: 1, down: 1 });
+        assert_eq!(
+            stats.solved_by_article,
+            vec![CountBy {
+                key: "impressores".into(),
+                count: 1
+            }]
+        );
         assert_eq!(
             monday_of(at("2026-12-06T10:00:00Z").date()).weekday(),
             Weekday::Monday

@@ -50,6 +50,7 @@ pub enum AuditAction {
     CommandRemoved,
     InfoSet,
     InfoRemoved,
+    SettingsChanged,
     AuditExported,
 }
 
@@ -85,6 +86,7 @@ impl AuditAction {
         AuditAction::CommandRemoved,
         AuditAction::InfoSet,
         AuditAction::InfoRemoved,
+        AuditAction::SettingsChanged,
         AuditAction::AuditExported,
     ];
 
@@ -120,6 +122,7 @@ impl AuditAction {
             AuditAction::CommandRemoved => "command.removed",
             AuditAction::InfoSet => "info.set",
             AuditAction::InfoRemoved => "info.removed",
+            AuditAction::SettingsChanged => "settings.changed",
             AuditAction::AuditExported => "audit.exported",
         }
     }

@@ -39,6 +39,10 @@ pub struct AuditFilter {
 pub trait AdminStore: Send + Sync {
     async fn append_audit(&self, entry: NewAuditEntry) -> StoreResult<()>;
     async fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+    /// A setting an admin stored (JSON text), if any.
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Stores a setting, replacing the previous value.
+    async fn set_setting(&self, key: &str, value: &str, by: &str, at: &str) -> StoreResult<()>;
     /// The dashboard's counts; messages are those created at or after `today`.
     async fn dashboard_counts(&self, today: &str) -> StoreResult<DashboardCounts>;
 }

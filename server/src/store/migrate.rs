@@ -49,6 +49,7 @@ const TABLES: &[&str] = &[
     "secrets",
     "audit_log",
     "ticket_messages",
+    "settings",
 ];
 
 /// Tables whose ids come from an identity sequence, which must continue after the copy.

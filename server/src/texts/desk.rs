@@ -488,6 +488,39 @@ pub fn ticket_not_found(lang: Lang, number: impl Display) -> String {
     )
 }
 
+/// Before the suggested articles, to the one who opened a request.
+pub fn maybe_this_helps(lang: Lang, number: i64) -> String {
+    say!(
+        lang,
+        "Mentre l'equip de suport s'ocupa del tiquet **#{number}**, potser t'ajuda:",
+        "Mientras el equipo de soporte se ocupa del ticket **#{number}**, quizás te ayude:",
+        "While the support team looks into ticket **#{number}**, this may help:",
+    )
+}
+
+pub fn read_article_button(lang: Lang, title: &str) -> String {
+    say!(lang, "📄 {title}", "📄 {title}", "📄 {title}")
+}
+
+pub fn solved_by_button(lang: Lang, title: &str) -> String {
+    let title: String = title.chars().take(30).collect();
+    say!(
+        lang,
+        "✅ Solucionat amb «{title}»",
+        "✅ Solucionado con «{title}»",
+        "✅ Solved by “{title}”",
+    )
+}
+
+pub fn closed_as_solved_by(lang: Lang, number: i64, title: &str) -> String {
+    say!(
+        lang,
+        "Perfecte! He tancat el tiquet **#{number}**: l'ha solucionat l'article «{title}».",
+        "¡Perfecto! He cerrado el ticket **#{number}**: lo ha solucionado el artículo «{title}».",
+        "Great! I have closed ticket **#{number}**: the article “{title}” solved it.",
+    )
+}
+
 pub fn rate_only_when_resolved(lang: Lang) -> &'static str {
     lang.pick([
         "només es pot valorar una petició resolta o tancada",

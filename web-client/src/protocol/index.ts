@@ -390,7 +390,11 @@ resolution: DurationFigures, weeks: Array<WeekFigures>,
 /**
  * Every ticket not closed now, whenever it was opened.
  */
-backlog_by_status: Array<CountBy>, backlog_by_category: Array<CountBy>, by_assignee: Array<AssigneeFigures>, satisfaction: Satisfaction, };
+backlog_by_status: Array<CountBy>, backlog_by_category: Array<CountBy>, by_assignee: Array<AssigneeFigures>, satisfaction: Satisfaction, 
+/**
+ * The `/info` articles requesters said solved their ticket (closing it), by topic.
+ */
+solved_by_article: Array<CountBy>, };
 
 export type OpenTicketRequest = { description: string, title?: string, category?: string, priority?: TicketPriority, };
 
@@ -541,6 +545,17 @@ department: string, categories: Array<string>,
  * Everyone who works tickets now: the department's members and the admins.
  */
 team: Array<User>, };
+
+export type UpdateSupportSettingsRequest = { 
+/**
+ * The slug of an existing department: its members are the support team.
+ */
+department: string, 
+/**
+ * 1-20 names of 1-40 characters, no two alike in any letter case; the last is the
+ * default of new tickets.
+ */
+categories: Array<string>, };
 
 export type PresenceStatus = "online" | "away" | "offline";
 

@@ -64,6 +64,30 @@ impl AdminStore for DbStore {
             .collect()
     }
 
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn set_setting(&self, key: &str, value: &str, by: &str, at: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+                updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(by)
+        .bind(at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
     async fn dashboard_counts(&self, today: &str) -> StoreResult<DashboardCounts> {
         let (messages_today, open_tickets, users, channels, files_bytes): (
             i64,

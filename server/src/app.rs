@@ -61,6 +61,9 @@ impl Node {
     /// Opens the data dir and store and starts the writer (no HTTP): what both `serve` and the
     /// admin subcommands need.
     pub async fn open(config: Config) -> Result<Node, StartError> {
+        // A typo in [support] hours stops the start, not the first ticket.
+        crate::helpdesk::hours::WorkingHours::of(&config.support)
+            .map_err(|e| StartError::App(AppError::Invalid(e)))?;
         create_data_dir(&config)?;
         let store: Arc<dyn Store> = crate::store::open(&config.database_url()).await?;
         let keys = TokenKeys::load_or_create(

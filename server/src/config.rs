@@ -111,6 +111,15 @@ pub struct SupportSettings {
     pub department: String,
     /// Ticket categories; the last one is the default.
     pub categories: Vec<String>,
+    /// The team's working hours, `08:00-15:00`; none: always in.
+    pub hours: Option<String>,
+    /// The days the team works (`mon` … `sun`).
+    pub days: Vec<String>,
+    /// The IANA zone of `hours`.
+    pub timezone: String,
+    /// Working minutes a ticket may wait for a first answer before the team is reminded in its
+    /// channel; 0: never.
+    pub escalate_after_minutes: u32,
 }
 
 impl Default for SupportSettings {
@@ -127,6 +136,12 @@ impl Default for SupportSettings {
             ]
             .map(String::from)
             .to_vec(),
+            hours: None,
+            days: ["mon", "tue", "wed", "thu", "fri"]
+                .map(String::from)
+                .to_vec(),
+            timezone: "Europe/Madrid".into(),
+            escalate_after_minutes: 0,
         }
     }
 }
@@ -399,6 +414,7 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
             "support.categories must not be empty".into(),
         ));
     }
+
     config.limits = file.limits.unwrap_or_default();
     config.files = file.files.unwrap_or_default();
     config.metrics = file.metrics.unwrap_or_default();

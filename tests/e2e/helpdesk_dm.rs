@@ -629,3 +629,124 @@ async fn a_new_request_is_offered_the_info_articles_that_answer_it() {
         "nothing more"
     );
 }
+
+#[tokio::test]
+async fn urgent_and_unanswered_tickets_reach_the_team_and_out_of_hours_requesters_are_told() {
+    // The team works one day a week, three days from today (Madrid): now is out of hours.
+    let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let madrid_today = (time::OffsetDateTime::now_utc() + time::Duration::hours(1))
+        .weekday()
+        .number_days_from_monday() as usize;
+    let working_day = names[(madrid_today + 3) % 7];
+    let app = xerrada_tests::spawn_app_with(|config| {
+        config.support.hours = Some("08:00-15:00".into());
+        config.support.days = vec![working_day.to_owned()];
+        config.support.escalate_after_minutes = 30;
+    })
+    .await;
+    let admin = app.admin().await;
+    let tic = app.create_department(&admin, "tic").await;
+    let tech = app.create_user_in(&admin, "tecnic", &[&tic.id]).await;
+    let anna = app.create_user(&admin, "anna").await;
+    let mut anna_ws = Client::connect(&app, &anna).await;
+    let mut tech_ws = Client::connect(&app, &tech).await;
+
+    let (_, first) = app
+        .post(
+            "/api/v1/tickets",
+            &anna.token,
+            json!({"description": "No m'arriba el correu"}),
+        )
+        .await;
+    let first = first["number"].as_i64().expect("number");
+    let told = anna_ws
+        .next_matching(|f| {
+            f["type"] == "message"
+                && f["message"]["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains("l'equip de suport no hi és"))
+        })
+        .await;
+    assert!(
+        told["message"]["body"]
+            .as_str()
+            .expect("body")
+            .contains("a les 08:00"),
+        "{told}"
+    );
+
+    // Urgent: the team's channel at once, everyone mentioned.
+    let (_, urgent) = app
+        .post(
+            "/api/v1/tickets",
+            &anna.token,
+            json!({"description": "No funciona cap ordinador de l'OAC", "priority": "urgent"}),
+        )
+        .await;
+    let urgent = urgent["number"].as_i64().expect("number");
+    let alert = tech_ws
+        .next_matching(|f| {
+            f["type"] == "message"
+                && f["message"]["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains(&format!("urgent #{urgent}")))
+        })
+        .await;
+    assert_eq!(alert["message"]["channel_id"], tic.channel_id.as_str());
+    assert!(
+        alert["message"]["mentions"]
+            .as_array()
+            .expect("mentions")
+            .iter()
+            .any(|m| m == tech.user.id.as_str()),
+        "{alert}"
+    );
+
+    // The first ticket is answered; eight days later only the other one has waited too long.
+    let answer = tech_ws
+        .command(&tic.channel_id, &format!("/ticket {first} comenta Ho miro"))
+        .await;
+    assert_eq!(answer["type"], "ephemeral");
+    let before = time::OffsetDateTime::now_utc();
+    assert_eq!(
+        xerrada::helpdesk::escalation::sweep(&app.ctx, before)
+            .await
+            .expect("sweep"),
+        0,
+        "nothing has waited 30 working minutes yet"
+    );
+    let later = before + time::Duration::days(8);
+    assert_eq!(
+        xerrada::helpdesk::escalation::sweep(&app.ctx, later)
+            .await
+            .expect("sweep"),
+        1
+    );
+    let reminder = tech_ws
+        .next_matching(|f| {
+            f["type"] == "message"
+                && f["message"]["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains("primera resposta"))
+        })
+        .await;
+    let body = reminder["message"]["body"].as_str().expect("body");
+    assert!(body.contains(&format!("**#{urgent}**")), "{body}");
+    assert!(
+        body.contains("420 minuts"),
+        "one working day of 7 hours: {body}"
+    );
+    // Once per ticket.
+    assert_eq!(
+        xerrada::helpdesk::escalation::sweep(&app.ctx, later)
+            .await
+            .expect("sweep"),
+        0
+    );
+    let (_, detail) = ticket(&app, &tech, urgent).await;
+    assert!(
+        Desk::history(&detail)
+            .iter()
+            .any(|(kind, _)| kind == "escalated")
+    );
+}

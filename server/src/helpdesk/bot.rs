@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::task::JoinHandle;
 use xerrada_protocol::{
     ActionStyle, ChannelKind, MessageAction, MessageExtras, OpenTicketRequest, ServerFrame, Ticket,
-    TicketStatus, UpdateTicketRequest, User,
+    TicketPriority, TicketStatus, UpdateTicketRequest, User,
 };
 
 use super::cards;
@@ -42,9 +42,32 @@ pub async fn announce_new(ctx: &Context, ticket: &Ticket) {
     if let Err(e) = tell_about(ctx, ticket, &text, None).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
     }
+    if let Err(e) = say_when_back(ctx, ticket, lang).await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not say when the team is back");
+    }
     if let Err(e) = suggest_articles(ctx, ticket, lang).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not suggest articles");
     }
+    if ticket.priority == TicketPriority::Urgent
+        && let Err(e) = super::escalation::urgent(ctx, ticket).await
+    {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not alert the team");
+    }
+}
+
+/// Outside working hours, tells the requester when the team comes back.
+async fn say_when_back(ctx: &Context, ticket: &Ticket, lang: Lang) -> AppResult<()> {
+    let now = time::OffsetDateTime::now_utc();
+    let Some(back) = super::escalation::when_back(ctx, now).await? else {
+        return Ok(());
+    };
+    let text = desk::outside_hours(
+        lang,
+        usize::from(back.weekday().to_monday_zero_offset() as u8),
+        &format!("{}/{}", back.day(), back.month()),
+        &format!("{:02}:{:02}", back.hour(), back.minute()),
+    );
+    tell_about(ctx, ticket, &text, None).await
 }
 
 /// Offers the `/info` articles that best match a new request: each can be read at once, or
@@ -97,6 +120,12 @@ pub async fn announce_change(
     }
     if let Err(e) = thread_on_card(ctx, ticket, actor, history).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not write on the card's thread");
+    }
+    let now_urgent = history
+        .iter()
+        .any(|(kind, detail)| kind == "priority" && detail == TicketPriority::Urgent.as_str());
+    if now_urgent && let Err(e) = super::escalation::urgent(ctx, ticket).await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not alert the team");
     }
     let lang = language_of(ctx, &ticket.requester_id).await;
     let mut lines = Vec::new();
@@ -326,12 +355,21 @@ async fn run(ctx: &Arc<Context>) -> AppResult<()> {
     }
     let closed = connection.outbox.closed();
     tokio::pin!(closed);
+    // Unanswered tickets are checked every minute, by the bot's node only.
+    let mut escalations = tokio::time::interval(ESCALATION_CHECK);
+    escalations.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         // A closed queue (it fell behind) ends this connection; `start` opens a new one.
         let frame = tokio::select! {
             reason = &mut closed => {
                 tracing::warn!(code = reason.code, "support bot connection closed; reconnecting");
                 return Ok(());
+            }
+            _ = escalations.tick() => {
+                if let Err(e) = super::escalation::sweep(ctx, time::OffsetDateTime::now_utc()).await {
+                    tracing::warn!(error = %e, "could not check tickets waiting for an answer");
+                }
+                continue;
             }
             frame = receiver.recv() => frame,
         };
@@ -371,6 +409,9 @@ async fn run(ctx: &Arc<Context>) -> AppResult<()> {
         }
     }
 }
+
+/// How often unanswered tickets are checked for escalation.
+const ESCALATION_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How far back a bot that just started looks for direct messages nobody answered: sent while
 /// no node ran the bot (its node died and another had not yet taken over, or a restart).

@@ -9,6 +9,8 @@
 pub mod bot;
 mod cards;
 pub mod commands;
+pub mod escalation;
+pub mod hours;
 pub mod info;
 pub mod settings;
 pub mod stats;

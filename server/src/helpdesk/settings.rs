@@ -18,12 +18,22 @@ const KEY: &str = "support";
 const MAX_CATEGORIES: usize = 20;
 const MAX_CATEGORY_CHARS: usize = 40;
 
+/// What the admin area changes; the rest of `[support]` (working hours) stays the file's.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    department: String,
+    categories: Vec<String>,
+}
+
 /// The settings in force.
 pub async fn current(ctx: &Context) -> AppResult<config::SupportSettings> {
-    match ctx.store.setting(KEY).await? {
-        Some(stored) => serde_json::from_str(&stored).map_err(AppError::internal),
-        None => Ok(ctx.config.support.clone()),
+    let mut settings = ctx.config.support.clone();
+    if let Some(stored) = ctx.store.setting(KEY).await? {
+        let stored: Stored = serde_json::from_str(&stored).map_err(AppError::internal)?;
+        settings.department = stored.department;
+        settings.categories = stored.categories;
     }
+    Ok(settings)
 }
 
 /// `PUT /admin/support` (admins): checks and stores new settings; answers them as `GET` does.
@@ -60,7 +70,7 @@ pub async fn update(
             "categories must list 1-{MAX_CATEGORIES} names"
         )));
     }
-    let settings = config::SupportSettings {
+    let settings = Stored {
         department,
         categories,
     };

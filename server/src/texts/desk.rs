@@ -488,6 +488,65 @@ pub fn ticket_not_found(lang: Lang, number: impl Display) -> String {
     )
 }
 
+/// The support channel's alert for an urgent ticket; `@canal` notifies every member.
+pub fn urgent_alert(lang: Lang, number: i64, title: &str) -> String {
+    say!(
+        lang,
+        "@canal 🔴 Tiquet **urgent #{number}**: {title}",
+        "@canal 🔴 Ticket **urgente #{number}**: {title}",
+        "@channel 🔴 **Urgent ticket #{number}**: {title}",
+    )
+}
+
+/// The reminder of a ticket nobody has answered.
+pub fn no_answer_alert(lang: Lang, number: i64, title: &str, minutes: i64) -> String {
+    say!(
+        lang,
+        "@canal ⏰ El tiquet **#{number}** fa {minutes} minuts laborables que espera una primera resposta: {title}",
+        "@canal ⏰ El ticket **#{number}** lleva {minutes} minutos laborables esperando una primera respuesta: {title}",
+        "@channel ⏰ Ticket **#{number}** has waited {minutes} working minutes for a first answer: {title}",
+    )
+}
+
+/// Told to someone who opens a request while the team is out.
+pub fn outside_hours(lang: Lang, weekday: usize, date: &str, time: &str) -> String {
+    let day = match lang {
+        Lang::Ca => [
+            "dilluns",
+            "dimarts",
+            "dimecres",
+            "dijous",
+            "divendres",
+            "dissabte",
+            "diumenge",
+        ],
+        Lang::Es => [
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+        ],
+        Lang::En => [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ],
+    }[weekday.min(6)];
+    say!(
+        lang,
+        "Ara l'equip de suport no hi és: la teva petició serà atesa a partir de {day} {date} a les {time}.",
+        "Ahora el equipo de soporte no está: tu petición será atendida a partir del {day} {date} a las {time}.",
+        "The support team is out now: your request will be looked at from {day} {date} at {time}.",
+    )
+}
+
 /// Before the suggested articles, to the one who opened a request.
 pub fn maybe_this_helps(lang: Lang, number: i64) -> String {
     say!(

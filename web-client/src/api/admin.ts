@@ -1,8 +1,8 @@
 // REST calls of the admin area (the System Console): users, CSV import, departments, every
 // channel, bots, webhooks, slash commands, info articles, the support desk's settings and the
 // audit log. Loaded only with the admin area (a dynamic import), so non-admins never download
-// it. Every call goes through `Api.request` (bearer token, one refresh on 401); the audit CSV is
-// fetched the same way but read as a Blob.
+// it. Every call goes through `Api.request` (bearer token, one refresh on 401); the audit CSV
+// through `Api.blob`, the same way but read as a Blob.
 import type {
   AdminStats,
   AuditPage,
@@ -18,11 +18,12 @@ import type {
   NewBotToken,
   Role,
   SlashCommand,
+  UpdateSupportSettingsRequest,
   User,
   Webhook,
   WebhookWithUrl,
 } from "../protocol";
-import { Api, ApiError, NetworkError, errorFromText, type TokenSource } from "./client";
+import { Api, type TokenSource } from "./client";
 
 // The bodies and answers of the admin routes are generated from the server's types.
 export type {
@@ -35,6 +36,9 @@ export type {
   ImportRow,
   SupportSettings,
 } from "../protocol";
+
+/** `PUT /api/v1/admin/support`: a department's slug and 1-20 categories, the last the default. */
+export type UpdateSupportBody = UpdateSupportSettingsRequest;
 
 /** `POST /api/v1/users`: without `password` the server makes a one-time one. */
 export type CreateUserBody = CreateUserRequest;
@@ -81,6 +85,7 @@ export const AUDIT_ACTIONS = [
   "command.removed",
   "info.set",
   "info.removed",
+  "settings.changed",
   "audit.exported",
 ] as const;
 
@@ -102,7 +107,7 @@ const id = encodeURIComponent;
 export class AdminApi {
   private readonly api: Api;
 
-  constructor(private readonly tokens: TokenSource) {
+  constructor(tokens: TokenSource) {
     this.api = new Api(tokens);
   }
 
@@ -227,34 +232,16 @@ export class AdminApi {
   support(): Promise<SupportSettings> {
     return this.api.request("GET", "/admin/support");
   }
+  /** Kept by the server from then on (they win over xerrada.toml); answers as `support()`. */
+  updateSupport(body: UpdateSupportBody): Promise<SupportSettings> {
+    return this.api.request("PUT", "/admin/support", body);
+  }
   audit(q: AuditQuery): Promise<AuditPage> {
     return this.api.request("GET", `/audit${auditQueryString(q)}`);
   }
 
   /** The audit log as CSV (the same filters); the bearer token is needed, so no plain link. */
-  async auditCsv(q: AuditQuery): Promise<Blob> {
-    const path = `/api/v1/audit${auditQueryString({ ...q, cursor: undefined }, "csv")}`;
-    const get = async () => {
-      const token = this.tokens.accessToken();
-      let response: Response;
-      try {
-        response = await fetch(path, {
-          headers: { Accept: "text/csv", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-          credentials: "same-origin",
-          cache: "no-store",
-        });
-      } catch (e) {
-        throw new NetworkError(e);
-      }
-      if (!response.ok) throw errorFromText(response.status, response.statusText, await response.text());
-      return response.blob();
-    };
-    try {
-      return await get();
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 401) throw e;
-      if (!(await this.tokens.refresh())) throw e;
-      return get();
-    }
+  auditCsv(q: AuditQuery): Promise<Blob> {
+    return this.api.blob(`/audit${auditQueryString({ ...q, cursor: undefined }, "csv")}`, { accept: "text/csv", noStore: true });
   }
 }

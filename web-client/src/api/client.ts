@@ -130,14 +130,44 @@ export class Api {
   constructor(private readonly tokens: TokenSource) {}
 
   /** One authenticated request, refreshing the token once on 401. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.withRefresh(() => rawRequest<T>(method, BASE + path, body, this.tokens.accessToken()));
+  }
+
+  /**
+   * Runs `call`, and once more after refreshing the token when it fails with 401 (unless
+   * `giveUp()` says not to try again); `call` reads the access token afresh each time.
+   */
+  private async withRefresh<T>(call: () => Promise<T>, giveUp: () => boolean = () => false): Promise<T> {
     try {
-      return await rawRequest<T>(method, BASE + path, body, this.tokens.accessToken());
+      return await call();
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+      if (giveUp() || !(e instanceof ApiError) || e.status !== 401) throw e;
       if (!(await this.tokens.refresh())) throw e;
-      return rawRequest<T>(method, BASE + path, body, this.tokens.accessToken());
+      return call();
     }
+  }
+
+  /**
+   * A GET under /api/v1 whose answer is bytes (a file, a CSV export), with the bearer token,
+   * since nothing of the API is public; `accept` is its Accept header, `noStore` keeps it out of
+   * the HTTP cache. Refreshes the token once on 401.
+   */
+  blob(path: string, { accept, noStore = false }: { accept?: string; noStore?: boolean } = {}): Promise<Blob> {
+    return this.withRefresh(async () => {
+      const token = this.tokens.accessToken();
+      const headers: Record<string, string> = {};
+      if (accept) headers.Accept = accept;
+      if (token) headers.Authorization = `Bearer ${token}`;
+      let response: Response;
+      try {
+        response = await fetch(BASE + path, { headers, credentials: "same-origin", ...(noStore ? { cache: "no-store" as const } : {}) });
+      } catch (e) {
+        throw new NetworkError(e);
+      }
+      if (!response.ok) throw await errorFrom(response);
+      return response.blob();
+    });
   }
 
   /**
@@ -175,15 +205,10 @@ export class Api {
         form.append("file", file, name);
         request.send(form);
       });
-    const promise = (async () => {
-      try {
-        return await once(this.tokens.accessToken());
-      } catch (e) {
-        if (aborted || !(e instanceof ApiError) || e.status !== 401) throw e;
-        if (!(await this.tokens.refresh())) throw e;
-        return once(this.tokens.accessToken());
-      }
-    })();
+    const promise = this.withRefresh(
+      () => once(this.tokens.accessToken()),
+      () => aborted,
+    );
     return {
       promise,
       abort() {
@@ -197,28 +222,8 @@ export class Api {
    * A file's bytes (the bearer token is needed: there are no public links), or with
    * `thumbnail` its preview of at most 400 px a side (only for a file with width and height).
    */
-  async fileBlob(id: string, thumbnail = false): Promise<Blob> {
-    const get = async () => {
-      const token = this.tokens.accessToken();
-      let response: Response;
-      try {
-        response = await fetch(`${BASE}/files/${encodeURIComponent(id)}${thumbnail ? "/thumbnail" : ""}`, {
-          headers: token ? { Authorization: `Bearer ${token}` } : {},
-          credentials: "same-origin",
-        });
-      } catch (e) {
-        throw new NetworkError(e);
-      }
-      if (!response.ok) throw await errorFrom(response);
-      return response.blob();
-    };
-    try {
-      return await get();
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 401) throw e;
-      if (!(await this.tokens.refresh())) throw e;
-      return get();
-    }
+  fileBlob(id: string, thumbnail = false): Promise<Blob> {
+    return this.blob(`/files/${encodeURIComponent(id)}${thumbnail ? "/thumbnail" : ""}`);
   }
 
   me(): Promise<User> {

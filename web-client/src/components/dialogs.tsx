@@ -33,16 +33,43 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
         if (e.target === ref.current) onClose();
       }}
     >
-      <div class="dialog-card">
-        <header class="dialog-header">
-          <h2 id="dialog-title">{title}</h2>
-          <button type="button" class="icon-button" aria-label={t("dialog.close")} onClick={onClose}>
-            <CloseIcon />
-          </button>
-        </header>
-        <div class="dialog-body">{children}</div>
-      </div>
+      <DialogCard titleId="dialog-title" title={title} closeLabel={t("dialog.close")} onClose={onClose}>
+        {children}
+      </DialogCard>
     </dialog>
+  );
+}
+
+/**
+ * What a modal <dialog> holds: a header with its title (`titleId`, for the dialog's
+ * aria-labelledby) and a close button, then the body. With `closeTooltip` the button also shows
+ * its label on hover.
+ */
+export function DialogCard({
+  titleId,
+  title,
+  closeLabel,
+  closeTooltip,
+  onClose,
+  children,
+}: {
+  titleId: string;
+  title: string;
+  closeLabel: string;
+  closeTooltip?: boolean;
+  onClose: () => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="dialog-card">
+      <header class="dialog-header">
+        <h2 id={titleId}>{title}</h2>
+        <button type="button" class="icon-button" aria-label={closeLabel} title={closeTooltip ? closeLabel : undefined} onClick={onClose}>
+          <CloseIcon />
+        </button>
+      </header>
+      <div class="dialog-body">{children}</div>
+    </div>
   );
 }
 

@@ -1,7 +1,8 @@
 // Browser tests of the admin area (the System Console): creating a person and reading their
 // one-time password, a CSV import with bad lines, deactivating someone who has a tab open, a
-// bot token made in the browser, the audit log with its filters and CSV, and that a plain member
-// never sees the entry. Against the real server; see harness.mjs.
+// bot token made in the browser, the audit log with its filters and CSV, the support desk's
+// settings edited and kept, and that a plain member never sees the entry. Against the real
+// server; see harness.mjs.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
@@ -421,6 +422,73 @@ describe("the admin area in a real browser", () => {
     await page.getByRole("dialog", { name: "Esborra tots els idiomes" }).getByTestId("confirm").click();
     await page.getByText("Encara no hi ha cap article.").waitFor();
     assert.deepEqual(await api.call("GET", "/api/v1/info"), []);
+    await context.close();
+  });
+
+  it("edits the support desk's department and categories, kept across a reload; a bad value shows the server's refusal", T, async () => {
+    const { api } = stack;
+    const arxiu = await api.call("POST", "/api/v1/departments", { slug: "arxiu", name: "Arxiu municipal" });
+    const marta = (await api.call("GET", "/api/v1/users?q=marta"))[0];
+    await api.call("PUT", `/api/v1/departments/${arxiu.id}/members/${marta.id}`);
+    const before = await api.call("GET", "/api/v1/admin/support");
+    assert.equal(before.department, "tic", "xerrada.toml's defaults to start with");
+
+    const { page, context } = await openAdmin("support");
+    const form = page.getByTestId("support-settings");
+    const department = form.getByLabel("Departament de suport");
+    const categories = form.getByTestId("support-category");
+    const values = () => categories.evaluateAll((inputs) => inputs.map((i) => i.value));
+    await until("the categories in force", async () => (await values()).length === before.categories.length);
+    assert.equal(await department.inputValue(), "tic");
+    assert.deepEqual(await values(), before.categories);
+    const team = page.getByTestId("support-team");
+    await team.locator('li[data-username="nuria"]').waitFor();
+    assert.equal(await form.getByTestId("support-save").isDisabled(), true, "nothing to save yet");
+
+    // Rename, remove, add and move up (the last one stays the default), and another department.
+    await form.getByLabel("Categoria 1", { exact: true }).fill("Maquinari i perifèrics");
+    await form.getByRole("button", { name: "Treu telefonia" }).click();
+    await form.getByTestId("support-category-add").click();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+    await until("the new row's focus", async () => (await focused()) === `Categoria ${before.categories.length}`);
+    await page.keyboard.type("Impressores");
+    await form.getByRole("button", { name: "Puja Impressores" }).click();
+    await until("the focus following the row", async () => (await focused()) === "Puja Impressores");
+    const wanted = ["Maquinari i perifèrics", "programari", "xarxa/VPN", "accessos", "Impressores", "altres"];
+    assert.deepEqual(await values(), wanted);
+    assert.match(await form.locator(".category-row").last().innerText(), /per defecte/);
+    await department.selectOption({ label: "Arxiu municipal" });
+    await form.getByTestId("support-save").click();
+    const outcome = form.getByText("Desat.").or(form.getByRole("alert"));
+    await outcome.waitFor();
+    assert.equal(await outcome.innerText(), "Desat.");
+    // The team, from the server's answer: Arxiu's members (and the admins), no longer TIC's.
+    await team.locator('li[data-username="marta"]').waitFor();
+    await team.locator('li[data-username="admin"]').waitFor();
+    assert.equal(await team.locator('li[data-username="nuria"]').count(), 0);
+    const saved = await api.call("GET", "/api/v1/admin/support");
+    assert.equal(saved.department, "arxiu");
+    assert.deepEqual(saved.categories, wanted);
+
+    // Kept across a reload.
+    await page.reload();
+    await page.locator("#composer-input").waitFor({ timeout: 20_000 });
+    await showAdmin(page, "support");
+    await until("the saved categories", async () => JSON.stringify(await values()) === JSON.stringify(wanted));
+    assert.equal(await department.inputValue(), "arxiu");
+    await team.locator('li[data-username="marta"]').waitFor();
+
+    // An empty category: the server refuses it, in its own words next to the form, and nothing changes.
+    await form.getByTestId("support-category-add").click();
+    await form.getByTestId("support-save").click();
+    const refusal = form.getByRole("alert");
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /1-40/);
+    assert.deepEqual((await api.call("GET", "/api/v1/admin/support")).categories, wanted);
+    await form.getByTestId("support-cancel").click();
+    await refusal.waitFor({ state: "detached" });
+    assert.deepEqual(await values(), wanted);
+    await screenshot(page, "admin-support");
     await context.close();
   });
 

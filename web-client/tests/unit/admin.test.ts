@@ -11,6 +11,7 @@ import {
   detailsText,
   filterUsers,
   groupArticles,
+  moveItem,
   normalizeTopic,
   passwordsCsv,
 } from "../../src/components/admin/helpers";
@@ -118,6 +119,18 @@ describe("small helpers", () => {
 
   it("names downloads with the local date", () => {
     expect(datedFileName("xerrada-audit", new Date(2026, 0, 5))).toBe("xerrada-audit-2026-01-05.csv");
+  });
+});
+
+describe("the support desk's categories", () => {
+  it("move up and down one place, never past either end", () => {
+    const names = ["maquinari", "programari", "xarxa", "altres"];
+    expect(moveItem(names, 1, -1)).toEqual(["programari", "maquinari", "xarxa", "altres"]);
+    expect(moveItem(names, 1, 1)).toEqual(["maquinari", "xarxa", "programari", "altres"]);
+    expect(moveItem(names, 0, -1)).toEqual(names);
+    expect(moveItem(names, 3, 1)).toEqual(names);
+    expect(moveItem(names, 7, -1)).toEqual(names);
+    expect(names).toEqual(["maquinari", "programari", "xarxa", "altres"]);
   });
 });
 

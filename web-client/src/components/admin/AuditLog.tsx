@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { AUDIT_ACTIONS, type AuditEntry, type AuditQuery } from "../../api/admin";
 import { formatDateTime } from "../../i18n";
-import { ErrorLine, SectionHeading, downloadBlob, useAction, useAdmin, useLoad, userLabel } from "./common";
+import { AdminTable, ErrorLine, SectionHeading, SelectField, downloadBlob, useAction, useAdmin, useLoad, userLabel } from "./common";
 import { datedFileName, dayRange, detailsText } from "./helpers";
 import { ta, type AdminKey } from "./i18n";
 
@@ -70,17 +70,13 @@ export function AuditLog() {
           <span>{ta("audit.actor")}</span>
           <input value={actor} onInput={(e) => setActor(e.currentTarget.value)} autocapitalize="none" spellcheck={false} name="actor" />
         </label>
-        <label class="field">
-          <span>{ta("audit.action")}</span>
-          <select value={action} onChange={(e) => setAction(e.currentTarget.value)} name="action">
-            <option value="">{ta("common.all")}</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {`${actionLabel(a)} (${a})`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={ta("audit.action")}
+          name="action"
+          value={action}
+          onChange={setAction}
+          options={[["", ta("common.all")], ...AUDIT_ACTIONS.map((a) => [a, `${actionLabel(a)} (${a})`] as const)]}
+        />
         <label class="field">
           <span>{ta("audit.from")}</span>
           <input type="date" value={from} max={to || undefined} onInput={(e) => setFrom(e.currentTarget.value)} name="from" />
@@ -98,39 +94,25 @@ export function AuditLog() {
         {first.loading ? ta("common.loading") : ta("audit.count", { count: entries.length })}
       </p>
       {entries.length > 0 && (
-        <div class="table-wrap">
-          <table class="admin-table" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">{ta("audit.when")}</th>
-                <th scope="col">{ta("audit.who")}</th>
-                <th scope="col">{ta("audit.action")}</th>
-                <th scope="col">{ta("audit.target")}</th>
-                <th scope="col">{ta("audit.ip")}</th>
-                <th scope="col">{ta("audit.details")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id} data-action={e.action}>
-                  <td data-label={ta("audit.when")}>
-                    <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-                  </td>
-                  <td data-label={ta("audit.who")}>{e.actor_name || e.actor_id || ta("audit.system")}</td>
-                  <td data-label={ta("audit.action")}>
-                    <span class="cell-main">{actionLabel(e.action)}</span>
-                    <span class="muted small cell-sub">{e.action}</span>
-                  </td>
-                  <td data-label={ta("audit.target")} class="details-cell">{targetText(e.target)}</td>
-                  <td data-label={ta("audit.ip")}>{e.ip ?? ""}</td>
-                  <td data-label={ta("audit.details")} class="details-cell">
-                    {detailsText(e.details)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable testId="audit-table" columns={[ta("audit.when"), ta("audit.who"), ta("audit.action"), ta("audit.target"), ta("audit.ip"), ta("audit.details")]}>
+          {entries.map((e) => (
+            <tr key={e.id} data-action={e.action}>
+              <td data-label={ta("audit.when")}>
+                <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+              </td>
+              <td data-label={ta("audit.who")}>{e.actor_name || e.actor_id || ta("audit.system")}</td>
+              <td data-label={ta("audit.action")}>
+                <span class="cell-main">{actionLabel(e.action)}</span>
+                <span class="muted small cell-sub">{e.action}</span>
+              </td>
+              <td data-label={ta("audit.target")} class="details-cell">{targetText(e.target)}</td>
+              <td data-label={ta("audit.ip")}>{e.ip ?? ""}</td>
+              <td data-label={ta("audit.details")} class="details-cell">
+                {detailsText(e.details)}
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
       <ErrorLine error={loadMore.error} />
       {cursor && (

@@ -2,11 +2,10 @@
 // archiving and its members. A department's own channel follows the department's membership,
 // so its members are changed under Departaments.
 import { useState } from "preact/hooks";
-import type { Channel, User } from "../../protocol";
-import { ConfirmDialog, ErrorLine, Loading, Modal, SectionHeading, useAction, useAdmin, useLoad, userLabel } from "./common";
-import { MemberList } from "./Departments";
+import type { Channel } from "../../protocol";
+import { AdminTable, ConfirmDialog, ErrorLine, Loading, Modal, SectionHeading, SelectField, useAction, useAdmin, useLoad, userLabel } from "./common";
 import { ta } from "./i18n";
-import { UserPicker } from "./UserPicker";
+import { MembersEditor } from "./Members";
 
 type KindFilter = "all" | "public" | "private" | "department" | "archived";
 
@@ -43,75 +42,66 @@ export function Channels() {
           <span>{ta("channels.search")}</span>
           <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         </label>
-        <label class="field">
-          <span>{ta("channels.kind")}</span>
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as KindFilter)}>
-            <option value="all">{ta("common.all")}</option>
-            <option value="public">{ta("channels.public")}</option>
-            <option value="private">{ta("channels.private")}</option>
-            <option value="department">{ta("channels.department")}</option>
-            <option value="archived">{ta("channels.archived")}</option>
-          </select>
-        </label>
+        <SelectField
+          label={ta("channels.kind")}
+          value={kind}
+          onChange={setKind}
+          options={[
+            ["all", ta("common.all")],
+            ["public", ta("channels.public")],
+            ["private", ta("channels.private")],
+            ["department", ta("channels.department")],
+            ["archived", ta("channels.archived")],
+          ]}
+        />
       </div>
       <ErrorLine error={channels.error || departments.error || unarchive.error} />
       <Loading loading={channels.loading && !channels.data} />
       {channels.data && (
-        <div class="table-wrap">
-          <table class="admin-table" data-testid="channels-table">
-            <thead>
-              <tr>
-                <th scope="col">{ta("channels.name")}</th>
-                <th scope="col">{ta("channels.kind")}</th>
-                <th scope="col">{ta("common.members")}</th>
-                <th scope="col">{ta("users.status")}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{ta("common.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((c) => {
-                const k = kindOf(c);
-                return (
-                  <tr key={c.id} data-channel={c.name} class={c.archived ? "inactive-row" : ""}>
-                    <td data-label={ta("channels.name")}>
-                      <span class="cell-main">{c.name}</span>
-                      {c.topic && <span class="muted small cell-sub">{c.topic}</span>}
-                    </td>
-                    <td data-label={ta("channels.kind")}>{ta(k === "department" ? "channels.department" : k === "private" ? "channels.private" : "channels.public")}</td>
-                    <td data-label={ta("common.members")}>{c.member_count}</td>
-                    <td data-label={ta("users.status")}>
-                      <span class={c.archived ? "pill off" : "pill ok"}>{c.archived ? ta("channels.archived") : ta("channels.open")}</span>
-                    </td>
-                    <td class="cell-actions">
-                      <button type="button" class="button small" onClick={() => setOpen(c.id)} aria-label={ta("channels.membersOne", { name: c.name })}>
-                        {ta("common.members")}
+        <AdminTable
+          testId="channels-table"
+          columns={[ta("channels.name"), ta("channels.kind"), ta("common.members"), ta("users.status")]}
+          actions
+          after={list.length === 0 && <p class="muted">{ta("common.noneFound")}</p>}
+        >
+          {list.map((c) => {
+            const k = kindOf(c);
+            return (
+              <tr key={c.id} data-channel={c.name} class={c.archived ? "inactive-row" : ""}>
+                <td data-label={ta("channels.name")}>
+                  <span class="cell-main">{c.name}</span>
+                  {c.topic && <span class="muted small cell-sub">{c.topic}</span>}
+                </td>
+                <td data-label={ta("channels.kind")}>{ta(k === "department" ? "channels.department" : k === "private" ? "channels.private" : "channels.public")}</td>
+                <td data-label={ta("common.members")}>{c.member_count}</td>
+                <td data-label={ta("users.status")}>
+                  <span class={c.archived ? "pill off" : "pill ok"}>{c.archived ? ta("channels.archived") : ta("channels.open")}</span>
+                </td>
+                <td class="cell-actions">
+                  <button type="button" class="button small" onClick={() => setOpen(c.id)} aria-label={ta("channels.membersOne", { name: c.name })}>
+                    {ta("common.members")}
+                  </button>
+                  {k !== "department" &&
+                    (c.archived ? (
+                      <button
+                        type="button"
+                        class="button small"
+                        disabled={unarchive.busy}
+                        onClick={() => void unarchive.run(async () => replace(await admin.setArchived(c.id, false)))}
+                        aria-label={ta("channels.unarchiveOne", { name: c.name })}
+                      >
+                        {ta("channels.unarchive")}
                       </button>
-                      {k !== "department" &&
-                        (c.archived ? (
-                          <button
-                            type="button"
-                            class="button small"
-                            disabled={unarchive.busy}
-                            onClick={() => void unarchive.run(async () => replace(await admin.setArchived(c.id, false)))}
-                            aria-label={ta("channels.unarchiveOne", { name: c.name })}
-                          >
-                            {ta("channels.unarchive")}
-                          </button>
-                        ) : (
-                          <button type="button" class="button small danger" onClick={() => setArchiving(c)} aria-label={ta("channels.archiveOne", { name: c.name })}>
-                            {ta("channels.archive")}
-                          </button>
-                        ))}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {list.length === 0 && <p class="muted">{ta("common.noneFound")}</p>}
-        </div>
+                    ) : (
+                      <button type="button" class="button small danger" onClick={() => setArchiving(c)} aria-label={ta("channels.archiveOne", { name: c.name })}>
+                        {ta("channels.archive")}
+                      </button>
+                    ))}
+                </td>
+              </tr>
+            );
+          })}
+        </AdminTable>
       )}
       {archiving && (
         <ConfirmDialog
@@ -141,40 +131,14 @@ function ChannelMembers({ channel, isDepartment, onClose, onCount }: { channel: 
     onCount(users.length);
     return users;
   }, [channel.id]);
-  const [removing, setRemoving] = useState<User | null>(null);
-  const add = useAction();
-  const memberIds = new Set((members.data ?? []).map((u) => u.id));
   return (
     <Modal title={ta("channels.membersOne", { name: channel.name })} onClose={onClose}>
-      {isDepartment ? (
-        <p class="muted">{ta("channels.departmentNote")}</p>
-      ) : (
-        <UserPicker
-          exclude={memberIds}
-          busy={add.busy}
-          onPick={(user) =>
-            void add.run(async () => {
-              await admin.setChannelMember(channel.id, user.id, true);
-              await members.reload();
-            })
-          }
-        />
-      )}
-      <ErrorLine error={add.error || members.error} />
-      <Loading loading={members.loading && !members.data} />
-      <MemberList users={members.data ?? []} onRemove={isDepartment ? undefined : setRemoving} />
-      {removing && (
-        <ConfirmDialog
-          title={ta("common.removeMember")}
-          message={ta("channels.removeConfirm", { name: userLabel(removing), channel: channel.name })}
-          confirmLabel={ta("common.remove")}
-          onClose={() => setRemoving(null)}
-          onConfirm={async () => {
-            await admin.setChannelMember(channel.id, removing.id, false);
-            await members.reload();
-          }}
-        />
-      )}
+      <MembersEditor
+        members={members}
+        setMember={(userId, on) => admin.setChannelMember(channel.id, userId, on)}
+        removeMessage={(user) => ta("channels.removeConfirm", { name: userLabel(user), channel: channel.name })}
+        readOnly={isDepartment ? <p class="muted">{ta("channels.departmentNote")}</p> : undefined}
+      />
     </Modal>
   );
 }

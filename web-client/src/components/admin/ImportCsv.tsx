@@ -4,8 +4,8 @@
 // "Importa N persones" creates them, and their one-time passwords are shown once, with a CSV to
 // download.
 import { useId, useState } from "preact/hooks";
-import type { ImportResult } from "../../api/admin";
-import { ErrorLine, SectionHeading, downloadBlob, useAction, useAdmin } from "./common";
+import type { ImportError, ImportResult } from "../../api/admin";
+import { AdminTable, ErrorLine, SectionHeading, downloadBlob, useAction, useAdmin } from "./common";
 import { datedFileName, passwordsCsv } from "./helpers";
 import { ta } from "./i18n";
 
@@ -93,42 +93,19 @@ export function ImportCsv() {
             {" "}
             {ta("import.errorCount", { count: preview.errors.length })}
           </p>
-          {preview.errors.length > 0 && (
-            <ul class="import-errors" aria-label={ta("import.errors")} data-testid="import-errors">
-              {preview.errors.map((e) => (
-                <li key={`${e.line}-${e.message}`} data-line={e.line}>
-                  <strong>{ta("import.line", { line: e.line })}</strong>
-                  {" "}
-                  {e.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          <ImportErrors errors={preview.errors} testId="import-errors" />
           {preview.rows.length > 0 && (
-            <div class="table-wrap">
-              <table class="admin-table" data-testid="import-rows">
-                <thead>
-                  <tr>
-                    <th scope="col">{ta("import.lineHeader")}</th>
-                    <th scope="col">{ta("users.username")}</th>
-                    <th scope="col">{ta("users.displayName")}</th>
-                    <th scope="col">{ta("users.email")}</th>
-                    <th scope="col">{ta("users.departments")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.rows.map((row) => (
-                    <tr key={row.line}>
-                      <td data-label={ta("import.lineHeader")}>{row.line}</td>
-                      <td data-label={ta("users.username")}>{row.username}</td>
-                      <td data-label={ta("users.displayName")}>{row.display_name}</td>
-                      <td data-label={ta("users.email")}>{row.email}</td>
-                      <td data-label={ta("users.departments")}>{row.departments.join(", ")}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <AdminTable testId="import-rows" columns={[ta("import.lineHeader"), ta("users.username"), ta("users.displayName"), ta("users.email"), ta("users.departments")]}>
+              {preview.rows.map((row) => (
+                <tr key={row.line}>
+                  <td data-label={ta("import.lineHeader")}>{row.line}</td>
+                  <td data-label={ta("users.username")}>{row.username}</td>
+                  <td data-label={ta("users.displayName")}>{row.display_name}</td>
+                  <td data-label={ta("users.email")}>{row.email}</td>
+                  <td data-label={ta("users.departments")}>{row.departments.join(", ")}</td>
+                </tr>
+              ))}
+            </AdminTable>
           )}
           <div class="dialog-actions start">
             <button type="button" class="button primary" disabled={action.busy || preview.rows.length === 0} onClick={importNow} data-testid="import-run">
@@ -141,17 +118,7 @@ export function ImportCsv() {
       {done && (
         <div class="admin-subsection" data-testid="import-done">
           <h3 class="settings-heading">{ta("import.doneTitle", { count: done.rows.length })}</h3>
-          {done.errors.length > 0 && (
-            <ul class="import-errors" aria-label={ta("import.errors")}>
-              {done.errors.map((e) => (
-                <li key={`${e.line}-${e.message}`}>
-                  <strong>{ta("import.line", { line: e.line })}</strong>
-                  {" "}
-                  {e.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          <ImportErrors errors={done.errors} />
           <p class="warning" role="note">
             {ta("import.passwordsOnce")}
           </p>
@@ -165,30 +132,35 @@ export function ImportCsv() {
               {ta("import.download")}
             </button>
           </div>
-          <div class="table-wrap">
-            <table class="admin-table" data-testid="import-passwords">
-              <thead>
-                <tr>
-                  <th scope="col">{ta("users.username")}</th>
-                  <th scope="col">{ta("users.displayName")}</th>
-                  <th scope="col">{ta("users.oneTimePassword")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {done.rows.map((row) => (
-                  <tr key={row.line}>
-                    <td data-label={ta("users.username")}>{row.username}</td>
-                    <td data-label={ta("users.displayName")}>{row.display_name}</td>
-                    <td data-label={ta("users.oneTimePassword")}>
-                      <code class="secret-inline">{row.password ?? ""}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable testId="import-passwords" columns={[ta("users.username"), ta("users.displayName"), ta("users.oneTimePassword")]}>
+            {done.rows.map((row) => (
+              <tr key={row.line}>
+                <td data-label={ta("users.username")}>{row.username}</td>
+                <td data-label={ta("users.displayName")}>{row.display_name}</td>
+                <td data-label={ta("users.oneTimePassword")}>
+                  <code class="secret-inline">{row.password ?? ""}</code>
+                </td>
+              </tr>
+            ))}
+          </AdminTable>
         </div>
       )}
     </section>
+  );
+}
+
+/** The refused lines of an import, each with its number. */
+function ImportErrors({ errors, testId }: { errors: ImportError[]; testId?: string }) {
+  if (errors.length === 0) return null;
+  return (
+    <ul class="import-errors" aria-label={ta("import.errors")} data-testid={testId}>
+      {errors.map((e) => (
+        <li key={`${e.line}-${e.message}`} data-line={e.line}>
+          <strong>{ta("import.line", { line: e.line })}</strong>
+          {" "}
+          {e.message}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -4,7 +4,7 @@
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import type { InfoArticle } from "../../protocol";
 import { formatDateTime } from "../../i18n";
-import { ConfirmDialog, ErrorLine, Loading, SectionHeading, useAction, useAdmin, useLoad } from "./common";
+import { ConfirmDialog, ErrorLine, Loading, Notice, SectionHeading, useAction, useAdmin, useLoad } from "./common";
 import { ARTICLE_LANGS, type ArticleLang, groupArticles, normalizeTopic } from "./helpers";
 import { ta, type AdminKey } from "./i18n";
 
@@ -208,11 +208,7 @@ function ArticleForm({
         {article ? ta("info.updated", { at: formatDateTime(article.updated_at) }) : ta("info.notYet")}
       </p>
       <ErrorLine error={save.error} />
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <div class="dialog-actions start">
         <button type="submit" class="button primary" disabled={save.busy}>
           {ta("common.save")}

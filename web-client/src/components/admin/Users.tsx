@@ -6,12 +6,15 @@ import { useId, useState } from "preact/hooks";
 import type { Department, Role, User } from "../../protocol";
 import type { CreatedUser } from "../../api/admin";
 import {
+  AdminTable,
   ConfirmDialog,
   ErrorLine,
   Loading,
   Modal,
+  Notice,
   SecretDialog,
   SectionHeading,
+  SelectField,
   useAction,
   useAdmin,
   useLoad,
@@ -63,85 +66,72 @@ export function Users() {
           <span>{ta("users.search")}</span>
           <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} data-testid="user-search" />
         </label>
-        <label class="field">
-          <span>{ta("users.filterStatus")}</span>
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as StatusFilter)}>
-            <option value="all">{ta("common.all")}</option>
-            <option value="active">{ta("users.active")}</option>
-            <option value="inactive">{ta("users.inactive")}</option>
-          </select>
-        </label>
-        <label class="field">
-          <span>{ta("users.filterRole")}</span>
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value as RoleFilter)}>
-            <option value="all">{ta("common.all")}</option>
-            <option value="admin">{ta("role.admin")}</option>
-            <option value="member">{ta("role.member")}</option>
-          </select>
-        </label>
-        <label class="field">
-          <span>{ta("users.filterKind")}</span>
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as KindFilter)}>
-            <option value="all">{ta("common.all")}</option>
-            <option value="human">{ta("kind.human")}</option>
-            <option value="bot">{ta("kind.bot")}</option>
-          </select>
-        </label>
+        <SelectField
+          label={ta("users.filterStatus")}
+          value={status}
+          onChange={setStatus}
+          options={[
+            ["all", ta("common.all")],
+            ["active", ta("users.active")],
+            ["inactive", ta("users.inactive")],
+          ]}
+        />
+        <SelectField
+          label={ta("users.filterRole")}
+          value={role}
+          onChange={setRole}
+          options={[
+            ["all", ta("common.all")],
+            ["admin", ta("role.admin")],
+            ["member", ta("role.member")],
+          ]}
+        />
+        <SelectField
+          label={ta("users.filterKind")}
+          value={kind}
+          onChange={setKind}
+          options={[
+            ["all", ta("common.all")],
+            ["human", ta("kind.human")],
+            ["bot", ta("kind.bot")],
+          ]}
+        />
       </div>
       <ErrorLine error={users.error || departments.error} />
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <Loading loading={users.loading && !users.data} />
       {users.data && (
         <>
           <p class="muted small" role="status">
             {ta("users.count", { count: list.length })}
           </p>
-          <div class="table-wrap">
-            <table class="admin-table" data-testid="users-table">
-              <thead>
-                <tr>
-                  <th scope="col">{ta("users.name")}</th>
-                  <th scope="col">{ta("users.role")}</th>
-                  <th scope="col">{ta("users.departments")}</th>
-                  <th scope="col">{ta("users.status")}</th>
-                  <th scope="col">
-                    <span class="visually-hidden">{ta("common.actions")}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((user) => (
-                  <tr key={user.id} data-username={user.username} class={user.active ? "" : "inactive-row"}>
-                    <td data-label={ta("users.name")}>
-                      <span class="cell-main">{user.display_name}</span>
-                      <span class="muted small">{` @${user.username}`}</span>
-                      {(user as WithEmail).email && <span class="muted small cell-sub">{(user as WithEmail).email}</span>}
-                    </td>
-                    <td data-label={ta("users.role")}>{user.kind === "bot" ? ta("kind.bot") : ta(user.role === "admin" ? "role.admin" : "role.member")}</td>
-                    <td data-label={ta("users.departments")}>{user.department_ids.map((id) => deptById.get(id)?.name ?? id).join(", ")}</td>
-                    <td data-label={ta("users.status")}>
-                      <span class={user.active ? "pill ok" : "pill off"}>{user.active ? ta("users.active") : ta("users.inactive")}</span>
-                    </td>
-                    <td class="cell-actions">
-                      <button
-                        type="button"
-                        class="button small"
-                        onClick={() => setEditing(user.id)}
-                        aria-label={ta("users.manageOne", { name: userLabel(user) })}
-                        data-testid="user-manage"
-                      >
-                        {ta("users.manage")}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable testId="users-table" columns={[ta("users.name"), ta("users.role"), ta("users.departments"), ta("users.status")]} actions>
+            {list.map((user) => (
+              <tr key={user.id} data-username={user.username} class={user.active ? "" : "inactive-row"}>
+                <td data-label={ta("users.name")}>
+                  <span class="cell-main">{user.display_name}</span>
+                  <span class="muted small">{` @${user.username}`}</span>
+                  {(user as WithEmail).email && <span class="muted small cell-sub">{(user as WithEmail).email}</span>}
+                </td>
+                <td data-label={ta("users.role")}>{user.kind === "bot" ? ta("kind.bot") : ta(user.role === "admin" ? "role.admin" : "role.member")}</td>
+                <td data-label={ta("users.departments")}>{user.department_ids.map((id) => deptById.get(id)?.name ?? id).join(", ")}</td>
+                <td data-label={ta("users.status")}>
+                  <span class={user.active ? "pill ok" : "pill off"}>{user.active ? ta("users.active") : ta("users.inactive")}</span>
+                </td>
+                <td class="cell-actions">
+                  <button
+                    type="button"
+                    class="button small"
+                    onClick={() => setEditing(user.id)}
+                    aria-label={ta("users.manageOne", { name: userLabel(user) })}
+                    data-testid="user-manage"
+                  >
+                    {ta("users.manage")}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </AdminTable>
           {list.length === 0 && <p class="muted">{ta("common.noneFound")}</p>}
         </>
       )}
@@ -176,13 +166,17 @@ export function Users() {
 
 function RoleSelect({ value, onChange, disabled }: { value: Role; onChange: (role: Role) => void; disabled?: boolean }) {
   return (
-    <label class="field">
-      <span>{ta("users.role")}</span>
-      <select value={value} onChange={(e) => onChange(e.currentTarget.value as Role)} disabled={disabled} name="role">
-        <option value="member">{ta("role.member")}</option>
-        <option value="admin">{ta("role.admin")}</option>
-      </select>
-    </label>
+    <SelectField
+      label={ta("users.role")}
+      name="role"
+      value={value}
+      onChange={onChange}
+      disabled={disabled}
+      options={[
+        ["member", ta("role.member")],
+        ["admin", ta("role.admin")],
+      ]}
+    />
   );
 }
 
@@ -334,11 +328,7 @@ function UserDialog({ user, departments, onClose, onChanged }: { user: User; dep
         <RoleSelect value={role} onChange={setRole} disabled={isMe || user.kind === "bot"} />
         {isMe && <p class="muted small">{ta("users.cannotDemoteSelf")}</p>}
         <ErrorLine error={profile.error} />
-        {notice && (
-          <p class="notice" role="status">
-            {notice}
-          </p>
-        )}
+        <Notice text={notice} />
         <div class="dialog-actions">
           <button type="submit" class="button primary" disabled={profile.busy}>
             {ta("common.save")}

@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import type { Webhook } from "../../protocol";
 import { formatDateTime } from "../../i18n";
-import { ConfirmDialog, ErrorLine, Loading, SecretDialog, SectionHeading, useAction, useAdmin, useLoad, userLabel } from "./common";
+import { ConfirmDialog, ErrorLine, InlineRename, Loading, SecretDialog, SectionHeading, useAdmin, useLoad, userLabel } from "./common";
 import { absoluteUrl } from "./helpers";
 import { ta } from "./i18n";
 
@@ -96,59 +96,30 @@ function WebhookRow({
   onDelete: () => void;
 }) {
   const { admin } = useAdmin();
-  const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(hook.name);
-  const rename = useAction();
-  const save = (event: Event) => {
-    event.preventDefault();
-    void rename.run(async () => {
-      onRenamed(await admin.renameWebhook(hook.id, name.trim()));
-      setEditing(false);
-    });
-  };
   return (
     <li class="admin-list-item" data-hook={hook.name}>
-      {editing ? (
-        <form class="inline-form grow" onSubmit={save}>
-          <label class="field grow">
-            <span>{ta("webhooks.newName")}</span>
-            <input required maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} autofocus />
-          </label>
-          <button type="submit" class="button primary" disabled={rename.busy}>
-            {ta("common.save")}
-          </button>
-          <button
-            type="button"
-            class="button"
-            onClick={() => {
-              setEditing(false);
-              setName(hook.name);
-            }}
-          >
-            {ta("common.cancel")}
-          </button>
-        </form>
-      ) : (
-        <>
-          <span class="grow">
-            <span class="cell-main">{hook.name}</span>
-            {hook.disabled && <span class="pill off">{ta("webhooks.disabled")}</span>}
-            <span class="muted small cell-sub">{ta("webhooks.where", { channel, owner, at: formatDateTime(hook.created_at) })}</span>
-          </span>
-          <span class="row-actions">
-            <button type="button" class="button small" onClick={() => setEditing(true)} aria-label={ta("webhooks.renameOne", { name: hook.name })}>
-              {ta("common.rename")}
-            </button>
-            <button type="button" class="button small" onClick={onRegenerate} aria-label={ta("webhooks.regenerateOne", { name: hook.name })}>
-              {ta("webhooks.regenerate")}
-            </button>
-            <button type="button" class="button small danger" onClick={onDelete} aria-label={ta("webhooks.deleteOne", { name: hook.name })}>
-              {ta("webhooks.delete")}
-            </button>
-          </span>
-        </>
-      )}
-      <ErrorLine error={rename.error} />
+      <InlineRename name={hook.name} label={ta("webhooks.newName")} rename={async (name) => onRenamed(await admin.renameWebhook(hook.id, name))}>
+        {(startRenaming) => (
+          <>
+            <span class="grow">
+              <span class="cell-main">{hook.name}</span>
+              {hook.disabled && <span class="pill off">{ta("webhooks.disabled")}</span>}
+              <span class="muted small cell-sub">{ta("webhooks.where", { channel, owner, at: formatDateTime(hook.created_at) })}</span>
+            </span>
+            <span class="row-actions">
+              <button type="button" class="button small" onClick={startRenaming} aria-label={ta("webhooks.renameOne", { name: hook.name })}>
+                {ta("common.rename")}
+              </button>
+              <button type="button" class="button small" onClick={onRegenerate} aria-label={ta("webhooks.regenerateOne", { name: hook.name })}>
+                {ta("webhooks.regenerate")}
+              </button>
+              <button type="button" class="button small danger" onClick={onDelete} aria-label={ta("webhooks.deleteOne", { name: hook.name })}>
+                {ta("webhooks.delete")}
+              </button>
+            </span>
+          </>
+        )}
+      </InlineRename>
     </li>
   );
 }

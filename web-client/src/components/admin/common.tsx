@@ -1,14 +1,15 @@
 // Building blocks shared by the admin sections: the admin API in a context, loading a resource,
 // the API's refusals in words (next to the form that caused them), a modal that can open over
-// another, a confirmation for destructive actions, and the once-only secret with its copy button.
+// another, a confirmation for destructive actions, the once-only secret with its copy button,
+// the tables, and renaming a list's row in place.
 import type { ComponentChildren } from "preact";
 import { createContext } from "preact";
 import { useCallback, useContext, useEffect, useId, useRef, useState } from "preact/hooks";
 import type { AdminApi } from "../../api/admin";
 import { ApiError, NetworkError } from "../../api/client";
 import type { User } from "../../protocol";
+import { DialogCard } from "../dialogs";
 import { errorText } from "../errors";
-import { CloseIcon } from "../icons";
 import { ta } from "./i18n";
 
 export interface AdminServices {
@@ -34,8 +35,17 @@ export function apiErrorText(e: unknown): string {
   return errorText("other");
 }
 
+/** A resource as `useLoad` keeps it. */
+export interface Loaded<T> {
+  data: T | null;
+  setData: (value: T | null | ((old: T | null) => T | null)) => void;
+  error: string;
+  loading: boolean;
+  reload: () => Promise<void>;
+}
+
 /** A resource loaded when the component mounts (and again on `reload`). */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[] = []) {
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[] = []): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState("");
   const [loading, setLoading] = useState(true);
@@ -93,6 +103,46 @@ export function ErrorLine({ error, id }: { error: string; id?: string }) {
   );
 }
 
+/** A short confirmation ("Saved."), announced to screen readers; nothing when empty. */
+export function Notice({ text }: { text: string }) {
+  if (!text) return null;
+  return (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  );
+}
+
+/** A labelled select box of fixed choices, given as `[value, words]` pairs. */
+export function SelectField<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  name,
+  disabled,
+}: {
+  label: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChange: (value: T) => void;
+  name?: string;
+  disabled?: boolean;
+}) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value as T)} disabled={disabled} name={name}>
+        {options.map(([choice, words]) => (
+          <option key={choice} value={choice}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function Loading({ loading }: { loading: boolean }) {
   return loading ? (
     <p class="muted" role="status">
@@ -130,15 +180,9 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
         onClose();
       }}
     >
-      <div class="dialog-card">
-        <header class="dialog-header">
-          <h2 id={titleId}>{title}</h2>
-          <button type="button" class="icon-button" aria-label={ta("common.close")} title={ta("common.close")} onClick={onClose}>
-            <CloseIcon />
-          </button>
-        </header>
-        <div class="dialog-body">{children}</div>
-      </div>
+      <DialogCard titleId={titleId} title={title} closeLabel={ta("common.close")} closeTooltip onClose={onClose}>
+        {children}
+      </DialogCard>
     </dialog>
   );
 }
@@ -282,5 +326,104 @@ export function SectionHeading({ title, children }: { title: string; children?: 
       </h2>
       {children && <div class="admin-section-tools">{children}</div>}
     </div>
+  );
+}
+
+/**
+ * A table of the admin area, scrolling sideways when it must: the column headings, then `children`
+ * (the rows; each cell repeats its heading in `data-label`, shown above it on a phone). With
+ * `actions`, a last column for the rows' buttons, named for screen readers only; `after` goes
+ * below the table, inside its frame.
+ */
+export function AdminTable({
+  testId,
+  columns,
+  actions,
+  after,
+  children,
+}: {
+  testId: string;
+  columns: readonly string[];
+  actions?: boolean;
+  after?: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap">
+      <table class="admin-table" data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ))}
+            {actions && (
+              <th scope="col">
+                <span class="visually-hidden">{ta("common.actions")}</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+      {after}
+    </div>
+  );
+}
+
+/**
+ * A list row that can be renamed in place: `children(startRenaming)` shows the row; renaming, a
+ * text box labelled `label` with Save and Cancel takes its place. `rename` gets the trimmed new
+ * name; its refusal shows at the end of the row.
+ */
+export function InlineRename({
+  name,
+  label,
+  rename,
+  children,
+}: {
+  name: string;
+  label: string;
+  rename: (name: string) => Promise<unknown>;
+  children: (startRenaming: () => void) => ComponentChildren;
+}) {
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(name);
+  const action = useAction();
+  const save = (event: Event) => {
+    event.preventDefault();
+    void action.run(async () => {
+      await rename(value.trim());
+      setEditing(false);
+    });
+  };
+  return (
+    <>
+      {editing ? (
+        <form class="inline-form grow" onSubmit={save}>
+          <label class="field grow">
+            <span>{label}</span>
+            <input required maxLength={80} value={value} onInput={(e) => setValue(e.currentTarget.value)} autofocus />
+          </label>
+          <button type="submit" class="button primary" disabled={action.busy}>
+            {ta("common.save")}
+          </button>
+          <button
+            type="button"
+            class="button"
+            onClick={() => {
+              setEditing(false);
+              setValue(name);
+            }}
+          >
+            {ta("common.cancel")}
+          </button>
+        </form>
+      ) : (
+        children(() => setEditing(true))
+      )}
+      <ErrorLine error={action.error} />
+    </>
   );
 }

@@ -1,6 +1,6 @@
 // Pure helpers of the admin area (no DOM, no network), unit-tested in tests/unit/admin.test.ts:
 // the users table's filters, the CSV of one-time passwords, the audit log's date range, the
-// absolute URL of a webhook, and info articles grouped by topic.
+// absolute URL of a webhook, info articles grouped by topic, and the support desk's categories.
 import type { InfoArticle, User } from "../../protocol";
 
 export type StatusFilter = "all" | "active" | "inactive";
@@ -107,4 +107,18 @@ export function detailsText(details: Record<string, unknown> | null | undefined)
 export function datedFileName(prefix: string, now = new Date(), ext = "csv"): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${prefix}-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.${ext}`;
+}
+
+/** The support desk's limits, as the server checks them. */
+export const MAX_CATEGORIES = 20;
+export const MAX_CATEGORY_CHARS = 40;
+
+/** `items` with the one at `index` moved `by` places, kept within the list. */
+export function moveItem<T>(items: readonly T[], index: number, by: number): T[] {
+  const to = Math.max(0, Math.min(items.length - 1, index + by));
+  const out = [...items];
+  if (index < 0 || index >= items.length || to === index) return out;
+  const [item] = out.splice(index, 1);
+  out.splice(to, 0, item as T);
+  return out;
 }

@@ -16,6 +16,7 @@ import { ThreadsView } from "./ThreadsView";
 import { Toast } from "./Toast";
 import { ShareDialog } from "./ShareDialog";
 import { AdminLoader } from "./admin/AdminLoader";
+import { QueueLoader, useSupportTeam } from "./queue/QueueLoader";
 
 export type DialogName = "browse" | "create" | "dm" | "settings" | null;
 
@@ -26,6 +27,9 @@ export function Shell() {
   const [dialog, setDialog] = useState<DialogName>(null);
   /** The admin area covers the whole screen while open; the chat keeps syncing behind it. */
   const [adminOpen, setAdminOpen] = useState(false);
+  /** The support team's queue, likewise full-screen while open. */
+  const [queueOpen, setQueueOpen] = useState(false);
+  const supportTeam = useSupportTeam(auth, store.me?.id);
 
   // Open a channel once the first `ready` arrives: the one open before a reload, else the first
   // with unread messages, else the first.
@@ -85,6 +89,16 @@ export function Shell() {
     );
   }
 
+  if (queueOpen && supportTeam) {
+    return (
+      <div class="app">
+        <OfflineBanner visible={store.synced && store.connection !== "online"} />
+        <QueueLoader auth={auth} me={store.me} onClose={() => setQueueOpen(false)} />
+        <Toast />
+      </div>
+    );
+  }
+
   return (
     <div class={drawerOpen ? "app drawer-open" : "app"}>
       <OfflineBanner visible={store.synced && store.connection !== "online"} />
@@ -109,6 +123,14 @@ export function Shell() {
             setAdminOpen(true);
             setDrawerOpen(false);
           }}
+          onQueue={
+            supportTeam
+              ? () => {
+                  setQueueOpen(true);
+                  setDrawerOpen(false);
+                }
+              : undefined
+          }
           onOpen={open} onDialog={(d) => { setDialog(d); setDrawerOpen(false); }} />
         <div class="scrim" onClick={() => setDrawerOpen(false)} aria-hidden="true" />
         {store.view === "threads" ? (

@@ -8,6 +8,7 @@ import type { DialogName } from "./Shell";
 import { BuildingIcon, HashIcon, LockIcon, LogoutIcon, PlusIcon, SearchIcon, SettingsIcon, ThreadIcon, BookmarkIcon } from "./icons";
 import { Avatar, BotBadge, PresenceDot } from "./people";
 import { AdminIcon } from "./admin/AdminLoader";
+import { QueueIcon } from "./queue/QueueLoader";
 
 interface Sections {
   departments: Channel[];
@@ -33,7 +34,7 @@ export function sidebarOrder(store: ChatStore): Channel[] {
   return [...s.departments, ...s.channels, ...s.direct];
 }
 
-export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch, onAdmin }: { onOpen: (id: string) => void; onDialog: (d: DialogName) => void; onThreads: () => void; onSaved: () => void; onSearch: () => void; onAdmin: () => void }) {
+export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch, onAdmin, onQueue }: { onOpen: (id: string) => void; onDialog: (d: DialogName) => void; onThreads: () => void; onSaved: () => void; onSearch: () => void; onAdmin: () => void; onQueue?: () => void }) {
   const store = useStore();
   const { logout, engine } = useServices();
   const me = store.me;
@@ -154,6 +155,12 @@ export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch, onAdmi
           >
             <BookmarkIcon /> {t("saved.title")}
           </button>
+          {/* The support queue, for the support team (GET /tickets/stats answered 200). */}
+          {onQueue && (
+            <button type="button" class="sidebar-action" onClick={onQueue} data-testid="queue-open">
+              <QueueIcon /> {t("queue.open")}
+            </button>
+          )}
           {/* The admin area, for admins only (the server refuses everyone else anyway). */}
           {me?.role === "admin" && (
             <button type="button" class="sidebar-action" onClick={onAdmin} data-testid="admin-open">

@@ -98,6 +98,8 @@ export class SyncEngine {
   /** A refetch of the followed threads, waiting for more replies to gather. */
   private threadsRefresh: ReturnType<typeof setTimeout> | null = null;
   private readonly onPageHide = () => this.saver?.saveNow();
+  /** Views that watch incoming frames (the support queue), told after the store applied each. */
+  private frameListeners = new Set<(frame: ServerFrame) => void>();
   /** The files attached in each composer, uploading or uploaded, until sent. */
   readonly uploads: UploadQueues;
   /** Object URLs of files read with the token (image previews), revoked when unused. */
@@ -257,8 +259,25 @@ export class SyncEngine {
     return points;
   }
 
+  /** Calls `listener` with every frame applied from now on; returns the unsubscribe. */
+  onFrame(listener: (frame: ServerFrame) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
   /** Applies one server frame, from the socket or from a REST resync page alike. */
   handleFrame(frame: ServerFrame): void {
+    this.applyFrame(frame);
+    for (const listener of this.frameListeners) {
+      try {
+        listener(frame);
+      } catch (e) {
+        console.warn("xerrada: frame listener failed", e);
+      }
+    }
+  }
+
+  private applyFrame(frame: ServerFrame): void {
     const store = this.store;
     switch (frame.type) {
       case "ready":

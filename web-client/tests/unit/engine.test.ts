@@ -34,6 +34,19 @@ function setup(pages: EventPage[] = []) {
 }
 
 describe("SyncEngine", () => {
+  it("tells frame listeners about each frame after applying it, until they unsubscribe", () => {
+    const { store, engine } = setup();
+    engine.handleFrame(ready([channel()]));
+    const seen: number[] = [];
+    const off = engine.onFrame((f) => {
+      if (f.type === "message") seen.push(store.channels.get("c1")!.last_seq);
+    });
+    engine.handleFrame(frame(11));
+    off();
+    engine.handleFrame(frame(12));
+    expect(seen).toEqual([11]);
+  });
+
   it("starts each channel's stream at `ready` and counts live messages as unread once", () => {
     const { store, engine, notified } = setup();
     engine.handleFrame(ready([channel()]));

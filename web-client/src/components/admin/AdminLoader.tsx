@@ -1,58 +1,12 @@
 // Opens the admin area on demand: its code (AdminArea and everything it imports, texts and
 // styles included) is a separate chunk fetched with a dynamic import the first time an admin
 // opens it, so members never download it. Only this small loader is in the main bundle.
-import type { FunctionComponent } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import type { AuthSession } from "../../auth/session";
-import { t } from "../../i18n";
-import type { User } from "../../protocol";
+import { LazyArea, type AreaProps } from "../LazyArea";
 
-type AreaProps = { auth: AuthSession; me: User | null; onClose: () => void };
-
-let loaded: FunctionComponent<AreaProps> | null = null;
+const loadAdmin = () => import("./AdminArea");
 
 export function AdminLoader(props: AreaProps) {
-  const [Area, setArea] = useState<FunctionComponent<AreaProps> | null>(() => loaded);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (Area) return;
-    let cancelled = false;
-    setFailed(false);
-    import("./AdminArea").then(
-      (module) => {
-        loaded = module.default;
-        if (!cancelled) setArea(() => module.default);
-      },
-      () => {
-        if (!cancelled) setFailed(true);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [Area, attempt]);
-
-  if (Area) return <Area {...props} />;
-  return (
-    <div class="boot">
-      {failed ? (
-        <>
-          <p role="alert">{t("admin.loadFailed")}</p>
-          <div class="settings-actions">
-            <button type="button" class="button primary" onClick={() => setAttempt((n) => n + 1)}>
-              {t("admin.retry")}
-            </button>
-            <button type="button" class="button" onClick={props.onClose}>
-              {t("admin.back")}
-            </button>
-          </div>
-        </>
-      ) : (
-        <p role="status">{t("app.loading")}</p>
-      )}
-    </div>
-  );
+  return <LazyArea {...props} load={loadAdmin} failedText="admin.loadFailed" />;
 }
 
 /** A shield, for the sidebar's entry to the admin area (decorative). */

@@ -1,16 +1,12 @@
 // Opens the support team's queue on demand: its code (QueueArea, its texts and styles) is a
 // separate chunk fetched with a dynamic import the first time a team member opens it, as the
 // admin area is (see AdminLoader). Only this small loader is in the main bundle.
-import type { FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { AuthSession } from "../../auth/session";
 import { Api } from "../../api/client";
-import { t } from "../../i18n";
-import type { User } from "../../protocol";
+import { LazyArea, type AreaProps } from "../LazyArea";
 
-type AreaProps = { auth: AuthSession; me: User | null; onClose: () => void };
-
-let loaded: FunctionComponent<AreaProps> | null = null;
+const loadQueue = () => import("./QueueArea");
 
 /** Whether the signed-in user is on the support team: `GET /tickets/stats` answers 200 only to them. */
 export function useSupportTeam(auth: AuthSession, userId: string | undefined): boolean {
@@ -30,47 +26,7 @@ export function useSupportTeam(auth: AuthSession, userId: string | undefined): b
 }
 
 export function QueueLoader(props: AreaProps) {
-  const [Area, setArea] = useState<FunctionComponent<AreaProps> | null>(() => loaded);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (Area) return;
-    let cancelled = false;
-    setFailed(false);
-    import("./QueueArea").then(
-      (module) => {
-        loaded = module.default;
-        if (!cancelled) setArea(() => module.default);
-      },
-      () => {
-        if (!cancelled) setFailed(true);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [Area, attempt]);
-
-  if (Area) return <Area {...props} />;
-  return (
-    <div class="boot">
-      {failed ? (
-        <>
-          <p role="alert">{t("queue.loadFailed")}</p>
-          <div class="settings-actions">
-            <button type="button" class="button primary" onClick={() => setAttempt((n) => n + 1)}>
-              {t("admin.retry")}
-            </button>
-            <button type="button" class="button" onClick={props.onClose}>
-              {t("admin.back")}
-            </button>
-          </div>
-        </>
-      ) : (
-        <p role="status">{t("app.loading")}</p>
-      )}
-    </div>
-  );
+  return <LazyArea {...props} load={loadQueue} failedText="queue.loadFailed" />;
 }
 
 /** An inbox tray, for the sidebar's entry to the queue (decorative). */

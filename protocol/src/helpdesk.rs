@@ -99,7 +99,8 @@ pub struct Ticket {
 pub struct TicketEvent {
     pub at: String,
     pub actor_id: String,
-    /// `opened`, `status`, `priority`, `category`, `assigned`, `comment` or `note`.
+    /// `opened`, `status`, `priority`, `category`, `assigned`, `comment`, `note`, `files`
+    /// (attached, named in `detail`) or `note_files` (attached with an internal note).
     pub kind: String,
     /// The new value, or the text of a comment or note.
     pub detail: String,
@@ -113,6 +114,22 @@ pub struct TicketDetail {
     #[serde(flatten)]
     pub ticket: Ticket,
     pub history: Vec<TicketEvent>,
+    /// The files attached to the ticket, oldest first (those of internal notes only for the
+    /// support team). Each is read at `GET /api/v1/files/{id}` (additive).
+    #[serde(default)]
+    pub files: Vec<TicketFile>,
+}
+
+/// A file attached to a ticket: with the request, a comment or an internal note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct TicketFile {
+    #[serde(flatten)]
+    pub file: crate::FileInfo,
+    /// Attached with an internal note: the requester does not see it.
+    pub internal: bool,
+    pub added_by: String,
+    pub added_at: String,
 }
 
 /// `GET /api/v1/tickets`.
@@ -136,6 +153,11 @@ pub struct OpenTicketRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub priority: Option<TicketPriority>,
+    /// Uploads of the caller's (`POST /api/v1/files`) or files they posted, attached to the
+    /// ticket: at most 10 (additive).
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
+    pub file_ids: Vec<String>,
 }
 
 /// `PATCH /api/v1/tickets/{number}`: any subset of changes.
@@ -163,6 +185,10 @@ pub struct UpdateTicketRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub note: Option<String>,
+    /// Files for the comment (or, with a note and no comment, for the note: internal).
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
+    pub file_ids: Vec<String>,
 }
 
 /// An article of the `/info` knowledge base, in one language.

@@ -53,6 +53,18 @@ pub struct User {
     pub email: String,
 }
 
+/// `GET /api/v1/me`: the caller's account, with what the client needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: User,
+    /// On the support team (the support department's members and admins): the client shows
+    /// the support queue (additive to v1).
+    #[serde(default)]
+    pub support_team: bool,
+}
+
 /// A department; its channel's membership follows the department's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]

@@ -72,6 +72,8 @@ pub fn render() -> String {
         Ticket::decl(&cfg),
         TicketEvent::decl(&cfg),
         TicketDetail::decl(&cfg),
+        TicketFile::decl(&cfg),
+        Me::decl(&cfg),
         TicketList::decl(&cfg),
         DurationFigures::decl(&cfg),
         WeekFigures::decl(&cfg),

@@ -47,14 +47,15 @@ pub trait FeatureCommands: Send + Sync {
     fn names(&self) -> &'static [&'static str];
     /// A command's line in `/help`.
     fn describe(&self, name: &str, lang: Lang) -> String;
-    /// Runs `/name text` for `caller` (one of its names); the answer, in `lang`, is shown to
-    /// the caller only.
+    /// Runs `/name text` for `caller` (one of its names), with the uploads sent along with it
+    /// (`file_ids`, possibly none); the answer, in `lang`, is shown to the caller only.
     async fn run(
         &self,
         ctx: &Context,
         caller: &User,
         name: &str,
         text: &str,
+        file_ids: &[String],
         lang: Lang,
     ) -> AppResult<String>;
 }

@@ -45,14 +45,14 @@ async fn upload(app: &TestApp, who: &Session, name: &str, bytes: &[u8]) -> (u16,
 }
 
 /// Uploads and returns the new file's id.
-async fn uploaded(app: &TestApp, who: &Session, name: &str, bytes: &[u8]) -> String {
+pub(crate) async fn uploaded(app: &TestApp, who: &Session, name: &str, bytes: &[u8]) -> String {
     let (status, body) = upload(app, who, name, bytes).await;
     assert_eq!(status, 201, "upload {name}: {body}");
     body["id"].as_str().expect("file id").to_owned()
 }
 
 /// GET of a file: status, headers and bytes.
-async fn download(
+pub(crate) async fn download(
     app: &TestApp,
     who: &Session,
     id: &str,
@@ -72,7 +72,7 @@ async fn download(
     (status, headers, bytes)
 }
 
-async fn post_files(
+pub(crate) async fn post_files(
     app: &TestApp,
     who: &Session,
     channel: &str,
@@ -88,7 +88,7 @@ async fn post_files(
 }
 
 /// A tiny valid PNG (1×1).
-const PNG: &[u8] = &[
+pub(crate) const PNG: &[u8] = &[
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
     0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
     0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,

@@ -8,17 +8,17 @@ use xerrada_tests::{Session, TestApp, spawn_app};
 use crate::helpdesk::{Client, ticket};
 
 /// The team's channel, a technician, a requester, and the bot's DM with the requester.
-struct Desk {
-    app: TestApp,
-    admin: Session,
-    tic_channel: String,
-    tech: Session,
-    anna: Session,
-    dm: String,
-    bot_id: String,
+pub(crate) struct Desk {
+    pub(crate) app: TestApp,
+    pub(crate) admin: Session,
+    pub(crate) tic_channel: String,
+    pub(crate) tech: Session,
+    pub(crate) anna: Session,
+    pub(crate) dm: String,
+    pub(crate) bot_id: String,
 }
 
-async fn desk() -> Desk {
+pub(crate) async fn desk() -> Desk {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let tic = app.create_department(&admin, "tic").await;
@@ -49,7 +49,7 @@ async fn desk() -> Desk {
 }
 
 impl Desk {
-    async fn open(&self, description: &str) -> i64 {
+    pub(crate) async fn open(&self, description: &str) -> i64 {
         let (status, ticket) = self
             .app
             .post(
@@ -63,7 +63,11 @@ impl Desk {
     }
 
     /// The next message of the bot seen on `ws` that satisfies `wanted`.
-    async fn next_from_bot(&self, ws: &mut Client, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn next_from_bot(
+        &self,
+        ws: &mut Client,
+        wanted: impl Fn(&Value) -> bool,
+    ) -> Value {
         let bot = self.bot_id.clone();
         ws.next_matching(move |f| {
             f["type"] == "message"
@@ -74,7 +78,7 @@ impl Desk {
             .clone()
     }
 
-    fn history(detail: &Value) -> Vec<(String, String)> {
+    pub(crate) fn history(detail: &Value) -> Vec<(String, String)> {
         detail["history"]
             .as_array()
             .expect("history")
@@ -89,11 +93,11 @@ impl Desk {
     }
 }
 
-fn body(message: &Value) -> &str {
+pub(crate) fn body(message: &Value) -> &str {
     message["body"].as_str().expect("body")
 }
 
-fn button_ids(message: &Value) -> Vec<String> {
+pub(crate) fn button_ids(message: &Value) -> Vec<String> {
     message["extras"]["actions"]
         .as_array()
         .map(|actions| {

@@ -12,6 +12,7 @@ mod conversations;
 mod files;
 mod helpdesk;
 mod helpdesk_dm;
+mod helpdesk_files;
 mod interactive;
 mod lifecycle;
 mod mentions;

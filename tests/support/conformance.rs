@@ -38,6 +38,7 @@ macro_rules! store_conformance {
             edits_are_events_and_change_the_message_in_place,
             slash_commands_and_response_grants,
             tickets_keep_their_history,
+            ticket_files_are_kept_with_the_ticket,
             info_articles_are_kept_per_language,
             concurrent_batches_on_one_channel_stay_gap_free,
             one_key_posted_by_concurrent_batches_is_stored_once,
@@ -1240,6 +1241,7 @@ pub async fn tickets_keep_their_history(store: Arc<dyn Store>) {
             category: "maquinari".into(),
             priority: TicketPriority::Normal,
             created_at: ids::now(),
+            file_ids: Vec::new(),
         })
         .await
         .expect("ticket");
@@ -1251,6 +1253,7 @@ pub async fn tickets_keep_their_history(store: Arc<dyn Store>) {
             category: "xarxa/VPN".into(),
             priority: TicketPriority::Alta,
             created_at: ids::now(),
+            file_ids: Vec::new(),
         })
         .await
         .expect("ticket");
@@ -2151,6 +2154,103 @@ pub async fn files_are_posted_once_and_detached_with_their_message(store: Arc<dy
         ["f1"]
     );
     assert!(store.file("f1").await.expect("read").is_none());
+}
+
+pub async fn ticket_files_are_kept_with_the_ticket(store: Arc<dyn Store>) {
+    let anna = user(&store, "anna").await;
+    let tech = user(&store, "tech").await;
+    let channel = channel_with(&store, ChannelKind::Direct, &[&anna, &tech]).await;
+    let old = "2020-01-01T00:00:00.000Z";
+    for (id, owner) in [("shot", &anna.id), ("posted", &anna.id), ("log", &tech.id)] {
+        store
+            .insert_file(&file(id, owner, old))
+            .await
+            .expect("insert");
+    }
+    // "posted" was sent in a DM before it went with the request.
+    let with_file = post(&channel, &anna.id, "captura", None)
+        .with_files(vec![file("posted", &anna.id, old).info]);
+    let outcomes = store.apply_batch(&[with_file]).await.expect("post");
+    let WriteOutcome::Committed(ChannelEvent {
+        kind: EventKind::Message(message),
+        ..
+    }) = &outcomes[0]
+    else {
+        panic!("expected the post, got {:?}", outcomes[0]);
+    };
+    let opened_at = "2020-01-02T00:00:00.000Z";
+    let ticket = store
+        .create_ticket(NewTicket {
+            requester_id: anna.id.clone(),
+            title: "Pantalla".into(),
+            description: "Surt en negre".into(),
+            category: "maquinari".into(),
+            priority: TicketPriority::Normal,
+            created_at: opened_at.into(),
+            file_ids: vec!["shot".into(), "posted".into()],
+        })
+        .await
+        .expect("ticket");
+    let note = TicketChange {
+        attach: vec!["log".into()],
+        attach_internal: true,
+        ..TicketChange::default()
+    };
+    let history = [("note_files".to_string(), "log.pdf".to_string())];
+    store
+        .update_ticket(
+            ticket.number,
+            note,
+            &history,
+            &tech.id,
+            "2020-01-03T00:00:00.000Z",
+        )
+        .await
+        .expect("update")
+        .expect("exists");
+    let files = store.ticket_files(ticket.number).await.expect("files");
+    let listed: Vec<(&str, bool, &str)> = files
+        .iter()
+        .map(|f| (f.file.id.as_str(), f.internal, f.added_by.as_str()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("posted", false, anna.id.as_str()),
+            ("shot", false, anna.id.as_str()),
+            ("log", true, tech.id.as_str()),
+        ]
+    );
+    assert_eq!(files[0].file, file("posted", &anna.id, old).info);
+    assert_eq!(
+        store.ticket_of_file("log").await.expect("q"),
+        Some((ticket.number, true))
+    );
+    assert_eq!(store.ticket_of_file("nope").await.expect("q"), None);
+    // An upload attached to a ticket counts as posted; none of them is ever swept, not even
+    // once the DM message that carried one is deleted.
+    let shot = store.file("shot").await.expect("read").expect("shot");
+    assert!(shot.posted && shot.channel_id.is_none());
+    let delete = WriteOp::DeleteMessage {
+        channel_id: channel.clone(),
+        message_id: message.id.clone(),
+        actor_id: anna.id.clone(),
+        at: "2020-01-04T00:00:00.000Z".into(),
+    };
+    store.apply_batch(&[delete]).await.expect("delete");
+    let swept = store
+        .take_unreferenced("2030-01-01T00:00:00.000Z", 10)
+        .await
+        .expect("take");
+    assert!(swept.is_empty(), "swept {swept:?}");
+    assert_eq!(
+        store
+            .ticket_files(ticket.number)
+            .await
+            .expect("files")
+            .len(),
+        3
+    );
 }
 
 pub async fn search_folds_accents_case_and_catalan_punctuation(store: Arc<dyn Store>) {

@@ -10,13 +10,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use xerrada_protocol::{LoginRequest, RefreshRequest, TokenResponse, User};
+use xerrada_protocol::{LoginRequest, Me, RefreshRequest, TokenResponse};
 
 use super::client_addr::ClientAddr;
 use super::extract::ApiJson;
 use crate::auth::{Caller, Issued};
 use crate::context::Context;
 use crate::error::AppError;
+use crate::helpdesk;
 use crate::http_error::HttpResult;
 use crate::services::audit::{self, AuditAction};
 use serde_json::json;
@@ -120,6 +121,10 @@ pub async fn logout(State(ctx): State<Arc<Context>>, caller: Caller) -> HttpResu
     Ok(response)
 }
 
-pub async fn me(caller: Caller) -> Json<User> {
-    Json(caller.user)
+pub async fn me(State(ctx): State<Arc<Context>>, caller: Caller) -> HttpResult<Json<Me>> {
+    let support_team = helpdesk::is_team(&ctx, &caller.user).await?;
+    Ok(Json(Me {
+        user: caller.user,
+        support_team,
+    }))
 }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use tokio::task::JoinHandle;
 use xerrada_protocol::{
-    ActionStyle, ChannelKind, MessageAction, MessageExtras, OpenTicketRequest, ServerFrame, Ticket,
-    TicketPriority, TicketStatus, UpdateTicketRequest, User,
+    ActionStyle, ChannelKind, FileInfo, MessageAction, MessageExtras, OpenTicketRequest,
+    ServerFrame, Ticket, TicketPriority, TicketStatus, UpdateTicketRequest, User,
 };
 
 use super::cards;
@@ -31,15 +31,15 @@ pub async fn bot_user(ctx: &Context) -> AppResult<User> {
     system_account(ctx, &ctx.support_bot, SUPPORT_ACCOUNT, "Suport TIC").await
 }
 
-/// Posts the card of a new ticket and tells the requester. Failures are logged: the ticket
-/// itself is stored already.
-pub async fn announce_new(ctx: &Context, ticket: &Ticket) {
-    if let Err(e) = post_card(ctx, ticket).await {
+/// Posts the card of a new ticket (showing the files sent with it) and tells the requester.
+/// Failures are logged: the ticket itself is stored already.
+pub async fn announce_new(ctx: &Context, ticket: &Ticket, files: &[FileInfo]) {
+    if let Err(e) = post_card(ctx, ticket, files).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not post the ticket card");
     }
     let lang = language_of(ctx, &ticket.requester_id).await;
     let text = desk::opened_dm(lang, ticket.number, &ticket.title);
-    if let Err(e) = tell_about(ctx, ticket, &text, None).await {
+    if let Err(e) = tell_about(ctx, ticket, &text, None, files).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
     }
     if let Err(e) = say_when_back(ctx, ticket, lang).await {
@@ -67,7 +67,7 @@ async fn say_when_back(ctx: &Context, ticket: &Ticket, lang: Lang) -> AppResult<
         &format!("{}/{}", back.day(), back.month()),
         &format!("{:02}:{:02}", back.hour(), back.minute()),
     );
-    tell_about(ctx, ticket, &text, None).await
+    tell_about(ctx, ticket, &text, None, &[]).await
 }
 
 /// Offers the `/info` articles that best match a new request: each can be read at once, or
@@ -101,24 +101,26 @@ async fn suggest_articles(ctx: &Context, ticket: &Ticket, lang: Lang) -> AppResu
         actions,
         ..MessageExtras::default()
     };
-    tell_about(ctx, ticket, &lines.join("\n"), Some(extras)).await
+    tell_about(ctx, ticket, &lines.join("\n"), Some(extras), &[]).await
 }
 
 /// Button ids of the suggested articles: this and the article's topic.
 const READ_ARTICLE: &str = "read_";
 const SOLVED_BY: &str = "solved_";
 
-/// Refreshes the card and tells the requester what changed.
+/// Refreshes the card and tells the requester what changed. `files` were attached by this
+/// change (internal ones when the history says `note_files`).
 pub async fn announce_change(
     ctx: &Context,
     ticket: &Ticket,
     actor: &User,
     history: &[(String, String)],
+    files: &[FileInfo],
 ) {
     if let Err(e) = refresh_card(ctx, ticket).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not refresh the ticket card");
     }
-    if let Err(e) = thread_on_card(ctx, ticket, actor, history).await {
+    if let Err(e) = thread_on_card(ctx, ticket, actor, history, files).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not write on the card's thread");
     }
     let now_urgent = history
@@ -151,7 +153,9 @@ pub async fn announce_change(
     if lines.is_empty() {
         return;
     }
-    if let Err(e) = tell_about(ctx, ticket, &lines.join("\n"), None).await {
+    let internal = history.iter().any(|(kind, _)| kind == "note_files");
+    let shown = if internal { &[][..] } else { files };
+    if let Err(e) = tell_about(ctx, ticket, &lines.join("\n"), None, shown).await {
         tracing::warn!(ticket = ticket.number, error = %e, "could not tell the requester");
     }
     let resolved = history
@@ -172,25 +176,36 @@ pub async fn announce_change(
             actions: buttons,
             ..MessageExtras::default()
         };
-        if let Err(e) = tell_about(ctx, ticket, &question, Some(extras)).await {
+        if let Err(e) = tell_about(ctx, ticket, &question, Some(extras), &[]).await {
             tracing::warn!(ticket = ticket.number, error = %e, "could not ask for satisfaction");
         }
     }
 }
 
-/// Comments and notes go into the thread of the ticket's card, so that the team follows the
-/// conversation where it works (notes stay there: the requester never sees them).
+/// Comments, notes and attached files go into the thread of the ticket's card, so that the
+/// team follows the conversation where it works (notes stay there: the requester never sees
+/// them). Files show on the comment or note they came with.
 async fn thread_on_card(
     ctx: &Context,
     ticket: &Ticket,
     actor: &User,
     history: &[(String, String)],
+    files: &[FileInfo],
 ) -> AppResult<()> {
-    let entries: Vec<(bool, &str)> = history
+    let mut entries: Vec<(bool, &str)> = history
         .iter()
         .filter(|(kind, _)| kind == "comment" || kind == "note")
         .map(|(kind, detail)| (kind == "note", detail.as_str()))
         .collect();
+    let files_internal = history.iter().any(|(kind, _)| kind == "note_files");
+    let named = history
+        .iter()
+        .find(|(kind, _)| kind == "files" || kind == "note_files");
+    if let Some((_, names)) = named
+        && !entries.iter().any(|(note, _)| *note == files_internal)
+    {
+        entries.push((files_internal, names.as_str()));
+    }
     if entries.is_empty() {
         return Ok(());
     }
@@ -203,9 +218,14 @@ async fn thread_on_card(
     let lang = ctx.config.default_lang;
     let from_requester = actor.id == ticket.requester_id;
     let bot = bot_user(ctx).await?;
+    let mut files_shown = false;
     for (note, text) in entries {
         let body = desk::card_thread_entry(lang, note, from_requester, &actor.display_name, text);
-        let op = WriteOp::post(&channel_id, &bot.id, body, None).in_thread(card.seq);
+        let mut op = WriteOp::post(&channel_id, &bot.id, body, None).in_thread(card.seq);
+        if !files_shown && note == files_internal && !files.is_empty() {
+            op = op.showing_ticket_files(files.to_vec());
+            files_shown = true;
+        }
         ctx.writer.write(op).await?.into_message()?;
     }
     Ok(())
@@ -227,12 +247,16 @@ async fn card_for(ctx: &Context, ticket: &Ticket) -> AppResult<(String, MessageE
     Ok(cards::card(ticket, &requester, assignee.as_deref(), lang))
 }
 
-async fn post_card(ctx: &Context, ticket: &Ticket) -> AppResult<()> {
+async fn post_card(ctx: &Context, ticket: &Ticket, files: &[FileInfo]) -> AppResult<()> {
     let Some(channel) = super::support_channel(ctx).await? else {
         return Ok(());
     };
     let (body, extras) = card_for(ctx, ticket).await?;
-    let message_id = post_as_bot(ctx, &channel, body, Some(extras)).await?;
+    let bot = bot_user(ctx).await?;
+    let op =
+        WriteOp::post(&channel, &bot.id, body, Some(extras)).showing_ticket_files(files.to_vec());
+    let (message, _) = ctx.writer.write(op).await?.into_message()?;
+    let message_id = message.id;
     ctx.store
         .set_ticket_card(ticket.number, &channel, &message_id)
         .await?;
@@ -272,17 +296,33 @@ async fn post_as_bot(
 }
 
 /// Writes to a ticket's requester in the bot's direct channel with them, and remembers the
-/// message as the ticket's: a reply in its thread is a comment on that ticket.
+/// message as the ticket's: a reply in its thread is a comment on that ticket. The message
+/// shows `files` of the ticket, less those the requester sent in this very DM.
 async fn tell_about(
     ctx: &Context,
     ticket: &Ticket,
     text: &str,
     extras: Option<MessageExtras>,
+    files: &[FileInfo],
 ) -> AppResult<()> {
     let bot = bot_user(ctx).await?;
     let members: BTreeSet<String> = [bot.id.clone(), ticket.requester_id.clone()].into();
     let channel = direct_channel(ctx, members).await?;
-    let op = WriteOp::post(&channel, &bot.id, text.to_owned(), extras);
+    let mut shown = Vec::new();
+    if !files.is_empty() {
+        let ids: Vec<String> = files.iter().map(|f| f.id.clone()).collect();
+        let records = ctx.store.files(&ids).await?;
+        shown = files
+            .iter()
+            .filter(|f| {
+                !records
+                    .iter()
+                    .any(|r| r.info.id == f.id && r.channel_id.as_deref() == Some(&channel))
+            })
+            .cloned()
+            .collect();
+    }
+    let op = WriteOp::post(&channel, &bot.id, text.to_owned(), extras).showing_ticket_files(shown);
     let (message, _) = ctx.writer.write(op).await?.into_message()?;
     ctx.store
         .link_ticket_message(&channel, message.seq, ticket.number)
@@ -479,14 +519,14 @@ async fn on_message(
     {
         // Done, the DM gets the usual line about the comment; refused, the reason goes in the
         // thread where it was written.
-        if let Err(e) = comment_from_dm(ctx, &author, number, &message.body, lang).await {
+        if let Err(e) = comment_from_dm(ctx, &author, number, message, lang).await {
             let answer = e.client_message();
             let op = WriteOp::post(&message.channel_id, &bot.id, answer, None).in_thread(root);
             ctx.writer.write(op).await?.into_message()?;
         }
         return Ok(());
     }
-    if !message.body.trim().is_empty() {
+    if !message.body.trim().is_empty() || !message.files.is_empty() {
         let open = open_requests(ctx, &author).await?;
         if !open.is_empty() {
             return ask_which_request(ctx, message, &open, lang).await;
@@ -574,16 +614,18 @@ async fn ask_which_request(
     Ok(())
 }
 
-/// A requester's words in the bot's DM, as a comment on their ticket `number`.
+/// A requester's message in the bot's DM (words and files), as a comment on their ticket
+/// `number`.
 async fn comment_from_dm(
     ctx: &Context,
     user: &User,
     number: i64,
-    text: &str,
+    message: &xerrada_protocol::Message,
     lang: Lang,
 ) -> AppResult<()> {
     let change = UpdateTicketRequest {
-        comment: Some(text.to_owned()),
+        comment: Some(message.body.clone()),
+        file_ids: message.files.iter().map(|f| f.id.clone()).collect(),
         ..UpdateTicketRequest::default()
     };
     super::update(ctx, user, number, change, lang).await?;
@@ -604,7 +646,7 @@ async fn comment_with_message(
     let source_id =
         source_id.ok_or_else(|| AppError::Invalid(desk::write_request_first(lang).into()))?;
     let source = own_message(ctx, user, channel_id, source_id, lang).await?;
-    comment_from_dm(ctx, user, number, &source.body, lang).await?;
+    comment_from_dm(ctx, user, number, &source, lang).await?;
     spend_menu(
         ctx,
         channel_id,
@@ -790,6 +832,7 @@ async fn open_from_dm(
         title: None,
         category: None,
         priority: None,
+        file_ids: source.files.iter().map(|f| f.id.clone()).collect(),
     };
     let ticket = super::open(ctx, user, request, lang).await?;
     spend_menu(

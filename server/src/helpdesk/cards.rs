@@ -113,6 +113,7 @@ pub fn change_line(
         "assigned" if detail.is_empty() => desk::unassigned(lang, number),
         "assigned" => desk::assigned(lang, number, detail, actor),
         "comment" => desk::commented(lang, number, actor, detail),
+        "files" => desk::files_attached(lang, number, actor, detail),
         _ => return None,
     };
     Some(line)

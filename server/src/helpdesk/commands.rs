@@ -32,18 +32,28 @@ impl FeatureCommands for DeskCommands {
         caller: &User,
         name: &str,
         text: &str,
+        file_ids: &[String],
         lang: Lang,
     ) -> AppResult<String> {
         match name {
+            "suport" => open(ctx, caller, text, file_ids, lang).await,
+            "ticket" => ticket(ctx, caller, text, file_ids, lang).await,
+            _ if !file_ids.is_empty() => Err(AppError::Invalid(
+                crate::texts::commands::takes_no_files(lang, name),
+            )),
             "info" => super::info::answer(ctx, text, lang).await,
-            "suport" => open(ctx, caller, text, lang).await,
-            "ticket" => ticket(ctx, caller, text, lang).await,
             _ => tickets(ctx, caller, text, lang).await,
         }
     }
 }
 
-async fn open(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResult<String> {
+async fn open(
+    ctx: &Context,
+    caller: &User,
+    text: &str,
+    file_ids: &[String],
+    lang: Lang,
+) -> AppResult<String> {
     if text.trim().is_empty() {
         return Ok(desk::open_usage(lang).into());
     }
@@ -52,12 +62,19 @@ async fn open(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResult
         title: None,
         category: None,
         priority: None,
+        file_ids: file_ids.to_vec(),
     };
     let ticket = super::open(ctx, caller, request, lang).await?;
     Ok(desk::opened(lang, ticket.number, &ticket.title))
 }
 
-async fn ticket(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResult<String> {
+async fn ticket(
+    ctx: &Context,
+    caller: &User,
+    text: &str,
+    file_ids: &[String],
+    lang: Lang,
+) -> AppResult<String> {
     let mut words = text.split_whitespace();
     let Some(number) = words
         .next()
@@ -67,6 +84,9 @@ async fn ticket(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResu
         return Ok(desk::ticket_usage(lang));
     };
     let verb = match words.next() {
+        None if !file_ids.is_empty() => {
+            return Err(AppError::Invalid(desk::files_with_comment_only(lang)));
+        }
         None => return show(ctx, caller, number, lang).await,
         Some(word) => match read_verb(word) {
             Some(verb) => verb,
@@ -106,6 +126,13 @@ async fn ticket(ctx: &Context, caller: &User, text: &str, lang: Lang) -> AppResu
         TicketVerb::Category => change.category = Some(rest),
         TicketVerb::Comment => change.comment = Some(rest),
         TicketVerb::Note => change.note = Some(rest),
+    }
+    // Files go with a comment or a note, nothing else.
+    if !file_ids.is_empty() {
+        if !matches!(verb, TicketVerb::Comment | TicketVerb::Note) {
+            return Err(AppError::Invalid(desk::files_with_comment_only(lang)));
+        }
+        change.file_ids = file_ids.to_vec();
     }
     let ticket = super::update(ctx, caller, number, change, lang).await?;
     Ok(desk::updated(

@@ -26,6 +26,7 @@ use crate::auth::{Caller, require_admin};
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::ids;
+use crate::services;
 use crate::store::{NewTicket, TicketChange, TicketFilter};
 use crate::texts::Lang;
 use crate::texts::desk::{self, TeamOnly};
@@ -112,6 +113,7 @@ pub async fn open(
     } else {
         title
     };
+    let files = services::files::ticket_attachable(ctx, &requester.id, &req.file_ids).await?;
     let categories = settings::current(ctx).await?.categories;
     let category = match req.category {
         Some(category) => check_category(&categories, &category, lang)?,
@@ -129,9 +131,10 @@ pub async fn open(
             category,
             priority: req.priority.unwrap_or(TicketPriority::Normal),
             created_at: ids::now(),
+            file_ids: files.iter().map(|f| f.id.clone()).collect(),
         })
         .await?;
-    bot::announce_new(ctx, &ticket).await;
+    bot::announce_new(ctx, &ticket, &files).await;
     Ok(ticket)
 }
 
@@ -154,6 +157,9 @@ async fn visible(ctx: &Context, user: &User, number: i64, lang: Lang) -> AppResu
     Ok((ticket, team))
 }
 
+/// History kinds only the team sees: internal notes and the files attached with them.
+pub const INTERNAL_KINDS: [&str; 2] = ["note", "note_files"];
+
 /// `GET /tickets/{n}`: the ticket and its history; internal notes only for the team.
 pub async fn detail(
     ctx: &Context,
@@ -167,9 +173,20 @@ pub async fn detail(
         .ticket_history(number)
         .await?
         .into_iter()
-        .filter(|event| team || event.kind != "note")
+        .filter(|event| team || !INTERNAL_KINDS.contains(&event.kind.as_str()))
         .collect();
-    Ok(TicketDetail { ticket, history })
+    let files = ctx
+        .store
+        .ticket_files(number)
+        .await?
+        .into_iter()
+        .filter(|file| team || !file.internal)
+        .collect();
+    Ok(TicketDetail {
+        ticket,
+        history,
+        files,
+    })
 }
 
 /// Which tickets a caller asks for.
@@ -284,6 +301,17 @@ pub async fn update(
         }
         history.push(("note".into(), note));
     }
+    let files = services::files::ticket_attachable(ctx, &actor.id, &req.file_ids).await?;
+    if !files.is_empty() {
+        // Files go with the comment; with only a note, they are as internal as it is.
+        let internal = history.iter().any(|(kind, _)| kind == "note")
+            && !history.iter().any(|(kind, _)| kind == "comment");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        let kind = if internal { "note_files" } else { "files" };
+        history.push((kind.into(), names.join(", ")));
+        change.attach = files.iter().map(|f| f.id.clone()).collect();
+        change.attach_internal = internal;
+    }
     if history.is_empty() {
         return Err(AppError::Invalid(desk::nothing_to_change(lang).into()));
     }
@@ -301,7 +329,7 @@ pub async fn update(
         .update_ticket(number, change, &history, &actor.id, &ids::now())
         .await?
         .ok_or_else(|| AppError::NotFound(desk::ticket_not_found(lang, format!("#{number}"))))?;
-    bot::announce_change(ctx, &updated, actor, &history).await;
+    bot::announce_change(ctx, &updated, actor, &history, &files).await;
     Ok(updated)
 }
 

@@ -104,19 +104,21 @@ pub async fn invoke(
     channel_id: &str,
     name: &str,
     text: &str,
+    file_ids: &[String],
     lang: Lang,
 ) -> AppResult<Answer> {
     require_member(ctx, &caller.id, channel_id).await?;
+    let features = ctx.feature_commands.iter();
+    let feature = features.clone().find(|f| f.names().contains(&name));
+    if feature.is_none() && !file_ids.is_empty() {
+        return Err(AppError::Invalid(words::takes_no_files(lang, name)));
+    }
     if name == "help" {
         return help(ctx, lang).await;
     }
-    if let Some(feature) = ctx
-        .feature_commands
-        .iter()
-        .find(|f| f.names().contains(&name))
-    {
+    if let Some(feature) = feature {
         return feature
-            .run(ctx, caller, name, text, lang)
+            .run(ctx, caller, name, text, file_ids, lang)
             .await
             .map(Answer::note);
     }

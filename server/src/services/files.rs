@@ -22,6 +22,7 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::files::kind;
 use crate::files::thumbnail::{self, Thumbnail};
+use crate::helpdesk;
 use crate::ids;
 use crate::services::channels::require_member;
 use crate::store::FileRecord;
@@ -130,16 +131,79 @@ pub fn thumbnail_id(file_id: &str) -> String {
 pub async fn readable(ctx: &Context, caller: &Caller, file_id: &str) -> AppResult<FileRecord> {
     let not_found = || AppError::not_found("file");
     let file = ctx.store.file(file_id).await?.ok_or_else(not_found)?;
-    match (&file.channel_id, file.posted) {
-        (Some(channel_id), true) => {
-            require_member(ctx, &caller.user.id, channel_id)
-                .await
-                .map_err(|_| not_found())?;
-        }
-        (None, false) if file.uploader_id == caller.user.id => {}
-        _ => return Err(not_found()),
+    let where_posted = match (&file.channel_id, file.posted) {
+        (Some(channel_id), true) => require_member(ctx, &caller.user.id, channel_id)
+            .await
+            .is_ok(),
+        (None, false) => file.uploader_id == caller.user.id,
+        _ => false,
+    };
+    if where_posted || readable_through_ticket(ctx, caller, file_id).await? {
+        Ok(file)
+    } else {
+        Err(not_found())
     }
-    Ok(file)
+}
+
+/// A file attached to a ticket is also the support team's to read, and its requester's
+/// unless it came with an internal note: a screenshot sent in the bot's DM reaches the team,
+/// and the team's reaches the requester.
+async fn readable_through_ticket(ctx: &Context, caller: &Caller, file_id: &str) -> AppResult<bool> {
+    let Some((number, internal)) = ctx.store.ticket_of_file(file_id).await? else {
+        return Ok(false);
+    };
+    if helpdesk::is_team(ctx, &caller.user).await? {
+        return Ok(true);
+    }
+    Ok(!internal
+        && ctx
+            .store
+            .ticket(number)
+            .await?
+            .is_some_and(|ticket| ticket.requester_id == caller.user.id))
+}
+
+/// The files `user_id` may attach to a ticket: their own uploads or files they posted, each
+/// named once, at most [`MAX_FILES_PER_MESSAGE`], none on a ticket already; in the order
+/// given.
+pub async fn ticket_attachable(
+    ctx: &Context,
+    user_id: &str,
+    file_ids: &[String],
+) -> AppResult<Vec<FileInfo>> {
+    if file_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    if file_ids.len() > MAX_FILES_PER_MESSAGE {
+        return Err(AppError::Invalid(format!(
+            "a ticket change carries at most {MAX_FILES_PER_MESSAGE} files"
+        )));
+    }
+    let mut distinct = file_ids.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() != file_ids.len() {
+        return Err(AppError::Invalid("file_ids names a file twice".into()));
+    }
+    let found = ctx.store.files(file_ids).await?;
+    let mut files = Vec::with_capacity(file_ids.len());
+    for id in file_ids {
+        let own = found
+            .iter()
+            .find(|f| &f.info.id == id && f.uploader_id == user_id);
+        let Some(file) = own else {
+            return Err(AppError::Invalid(format!(
+                "file {id} is not one of your uploads"
+            )));
+        };
+        if ctx.store.ticket_of_file(id).await?.is_some() {
+            return Err(AppError::Invalid(format!(
+                "file {id} is attached to a ticket already"
+            )));
+        }
+        files.push(file.info.clone());
+    }
+    Ok(files)
 }
 
 /// `GET /files/{id}/thumbnail`: the preview of an image the caller may read (the file has a

@@ -118,6 +118,7 @@ enum Routed {
         channel_id: String,
         name: String,
         text: String,
+        file_ids: Vec<String>,
     },
     Post(Box<Draft>),
 }
@@ -128,6 +129,7 @@ fn route(draft: Draft) -> Routed {
             channel_id: draft.channel_id,
             name,
             text,
+            file_ids: draft.file_ids,
         },
         Parsed::Escaped(body) => Routed::Post(Box::new(Draft { body, ..draft })),
         Parsed::Plain => Routed::Post(Box::new(draft)),
@@ -141,7 +143,18 @@ pub async fn send(ctx: &Context, caller: &Caller, draft: Draft, lang: Lang) -> A
             channel_id,
             name,
             text,
-        } => match commands::invoke(ctx, &caller.user, &channel_id, &name, &text, lang).await? {
+            file_ids,
+        } => match commands::invoke(
+            ctx,
+            &caller.user,
+            &channel_id,
+            &name,
+            &text,
+            &file_ids,
+            lang,
+        )
+        .await?
+        {
             Answer::Posted(message) => Ok(Sent::Message {
                 message: *message,
                 created: true,
@@ -177,12 +190,14 @@ pub async fn send_from_socket(
             channel_id,
             name,
             text,
+            file_ids,
         } => {
             let command = SocketCommand {
                 user: author.clone(),
                 channel_id,
                 name,
                 text,
+                file_ids,
                 reference,
                 lang,
             };
@@ -204,6 +219,8 @@ struct SocketCommand {
     channel_id: String,
     name: String,
     text: String,
+    /// Uploads sent with the command (`/suport` attaches them to the new ticket).
+    file_ids: Vec<String>,
     reference: Option<String>,
     /// The socket's language, the answer's.
     lang: Lang,
@@ -216,10 +233,12 @@ async fn run_socket_command(ctx: Arc<Context>, outbox: Arc<Outbox>, command: Soc
         channel_id,
         name,
         text,
+        file_ids,
         reference,
         lang,
     } = command;
-    let frame = match commands::invoke(&ctx, &user, &channel_id, &name, &text, lang).await {
+    let invoked = commands::invoke(&ctx, &user, &channel_id, &name, &text, &file_ids, lang);
+    let frame = match invoked.await {
         Ok(Answer::Ephemeral { text, attachments }) => {
             ephemeral(&channel_id, reference, text, attachments)
         }

@@ -46,6 +46,10 @@ pub trait HelpdeskStore: Send + Sync {
     -> StoreResult<()>;
     /// The ticket the message at `seq` of a channel is about, if the bot linked one.
     async fn ticket_of_message(&self, channel_id: &str, seq: i64) -> StoreResult<Option<i64>>;
+    /// The files attached to a ticket, oldest first.
+    async fn ticket_files(&self, number: i64) -> StoreResult<Vec<TicketFile>>;
+    /// The ticket a file is attached to, and whether with an internal note.
+    async fn ticket_of_file(&self, file_id: &str) -> StoreResult<Option<(i64, bool)>>;
     /// Creates or replaces an article in one language.
     async fn set_article(&self, article: InfoArticle, updated_by: &str) -> StoreResult<()>;
     /// Every article in every language, by topic then language.

@@ -50,6 +50,7 @@ const TABLES: &[&str] = &[
     "audit_log",
     "ticket_messages",
     "settings",
+    "ticket_files",
 ];
 
 /// Tables whose ids come from an identity sequence, which must continue after the copy.

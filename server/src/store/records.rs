@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 pub use xerrada_protocol::{
     ChannelKind, Department, FileInfo, InfoArticle, Message, MessageExtras, Role, SlashCommand,
-    Ticket, TicketEvent, TicketPriority, TicketStatus, User, UserKind, Webhook,
+    Ticket, TicketEvent, TicketFile, TicketPriority, TicketStatus, User, UserKind, Webhook,
 };
 
 /// A new account. The password is already hashed.
@@ -122,6 +122,9 @@ pub enum WriteOp {
         /// The author's unposted uploads it carries, as checked by the service; the batch
         /// claims them, or answers `FilesUnavailable`.
         files: Vec<FileInfo>,
+        /// The files are a ticket's, shown again (the desk bot's relays): they stay where
+        /// they were posted, and are read through the ticket.
+        files_from_ticket: bool,
     },
     /// Change a message's body and/or extras (a `message_updated` event). Only its author may.
     EditMessage {
@@ -308,6 +311,7 @@ impl WriteOp {
             mentions: Vec::new(),
             also_in_channel: false,
             files: Vec::new(),
+            files_from_ticket: false,
         }
     }
 
@@ -346,6 +350,21 @@ impl WriteOp {
         self
     }
 
+    /// The same post, showing files attached to a ticket (the desk bot's relays): nothing is
+    /// claimed, and who may read them is the ticket's business.
+    pub fn showing_ticket_files(mut self, shown: Vec<FileInfo>) -> WriteOp {
+        if let WriteOp::PostMessage {
+            files,
+            files_from_ticket,
+            ..
+        } = &mut self
+        {
+            *files = shown;
+            *files_from_ticket = true;
+        }
+        self
+    }
+
     /// The same post, made idempotent by `client_msg_id` and placed in a thread.
     pub fn keyed(mut self, key: Option<String>, root: Option<i64>) -> WriteOp {
         if let WriteOp::PostMessage {
@@ -376,6 +395,7 @@ impl WriteOp {
                 mentions,
                 also_in_channel,
                 files,
+                files_from_ticket: _,
             } => Some(Message {
                 id: message_id.clone(),
                 channel_id: channel_id.clone(),
@@ -502,6 +522,8 @@ pub struct NewTicket {
     pub category: String,
     pub priority: TicketPriority,
     pub created_at: String,
+    /// Files attached with the request (checked by the service).
+    pub file_ids: Vec<String>,
 }
 
 /// Which tickets to list; `None` does not filter.
@@ -522,6 +544,9 @@ pub struct TicketChange {
     pub priority: Option<TicketPriority>,
     pub assignee_id: Option<Option<String>>,
     pub category: Option<String>,
+    /// Files to attach (checked by the service), internal ones with a note.
+    pub attach: Vec<String>,
+    pub attach_internal: bool,
 }
 
 /// Result of presenting a refresh token.

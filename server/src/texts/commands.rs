@@ -113,6 +113,15 @@ pub fn answer_too_long(lang: Lang, name: &str) -> String {
     )
 }
 
+pub fn takes_no_files(lang: Lang, command: &str) -> String {
+    say!(
+        lang,
+        "L'ordre `/{command}` no admet fitxers.",
+        "El comando `/{command}` no admite archivos.",
+        "The `/{command}` command takes no files.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,6 +128,24 @@ pub fn commented(lang: Lang, number: i64, actor: &str, text: &str) -> String {
     )
 }
 
+pub fn files_with_comment_only(lang: Lang) -> String {
+    lang.pick([
+        "Els fitxers van amb un comentari o una nota: `/ticket <n> comenta <text>`.",
+        "Los archivos van con un comentario o una nota: `/ticket <n> comenta <texto>`.",
+        "Files go with a comment or a note: `/ticket <n> comment <text>`.",
+    ])
+    .into()
+}
+
+pub fn files_attached(lang: Lang, number: i64, actor: &str, names: &str) -> String {
+    say!(
+        lang,
+        "📎 {actor} ha adjuntat al tiquet #{number}: {names}",
+        "📎 {actor} ha adjuntado al ticket #{number}: {names}",
+        "📎 {actor} attached to ticket #{number}: {names}",
+    )
+}
+
 // ---- The bot's menu and its answers to buttons ----------------------------------------------
 
 pub fn greeting(lang: Lang) -> &'static str {

@@ -347,7 +347,8 @@ export type Ticket = { number: number, requester_id: string, title: string, desc
 
 export type TicketEvent = { at: string, actor_id: string, 
 /**
- * `opened`, `status`, `priority`, `category`, `assigned`, `comment` or `note`.
+ * `opened`, `status`, `priority`, `category`, `assigned`, `comment`, `note`, `files`
+ * (attached, named in `detail`) or `note_files` (attached with an internal note).
  */
 kind: string, 
 /**
@@ -355,7 +356,55 @@ kind: string,
  */
 detail: string, };
 
-export type TicketDetail = { history: Array<TicketEvent>, number: number, requester_id: string, title: string, description: string, category: string, priority: TicketPriority, status: TicketStatus, assignee_id: string | null, created_at: string, updated_at: string, };
+export type TicketDetail = { history: Array<TicketEvent>, 
+/**
+ * The files attached to the ticket, oldest first (those of internal notes only for the
+ * support team). Each is read at `GET /api/v1/files/{id}` (additive).
+ */
+files: Array<TicketFile>, number: number, requester_id: string, title: string, description: string, category: string, priority: TicketPriority, status: TicketStatus, assignee_id: string | null, created_at: string, updated_at: string, };
+
+export type TicketFile = { 
+/**
+ * Attached with an internal note: the requester does not see it.
+ */
+internal: boolean, added_by: string, added_at: string, id: string, 
+/**
+ * The file name the uploader gave, without any folder.
+ */
+name: string, size: number, 
+/**
+ * Recognised from the bytes, not taken from the uploader's claim.
+ */
+content_type: string, 
+/**
+ * Lowercase hex SHA-256 of the bytes.
+ */
+sha256: string, 
+/**
+ * Pixels, for images the server could read.
+ */
+width?: number, height?: number, };
+
+export type Me = { 
+/**
+ * On the support team (the support department's members and admins): the client shows
+ * the support queue (additive to v1).
+ */
+support_team: boolean, id: string, username: string, display_name: string, kind: UserKind, role: Role, department_ids: Array<string>, active: boolean, 
+/**
+ * A short status the person set ("De vacances fins dilluns"); absent when none
+ * (additive to v1).
+ */
+status_text?: string, 
+/**
+ * The person's IANA time zone (`Europe/Madrid`), for their local time; absent when unset
+ * (additive to v1).
+ */
+timezone?: string, 
+/**
+ * The person's e-mail address; absent when none was given (additive to v1).
+ */
+email?: string, };
 
 export type TicketList = { tickets: Array<Ticket>, };
 
@@ -396,7 +445,12 @@ backlog_by_status: Array<CountBy>, backlog_by_category: Array<CountBy>, by_assig
  */
 solved_by_article: Array<CountBy>, };
 
-export type OpenTicketRequest = { description: string, title?: string, category?: string, priority?: TicketPriority, };
+export type OpenTicketRequest = { description: string, title?: string, category?: string, priority?: TicketPriority, 
+/**
+ * Uploads of the caller's (`POST /api/v1/files`) or files they posted, attached to the
+ * ticket: at most 10 (additive).
+ */
+file_ids?: Array<string>, };
 
 export type UpdateTicketRequest = { status?: TicketStatus, priority?: TicketPriority, 
 /**
@@ -410,7 +464,11 @@ comment?: string,
 /**
  * An internal note, seen only by the support team.
  */
-note?: string, };
+note?: string, 
+/**
+ * Files for the comment (or, with a note and no comment, for the note: internal).
+ */
+file_ids?: Array<string>, };
 
 export type InfoArticle = { 
 /**

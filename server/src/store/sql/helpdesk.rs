@@ -30,6 +30,13 @@ impl HelpdeskStore for DbStore {
             &ticket.created_at,
         )
         .await?;
+        let attached = Attached {
+            number,
+            internal: false,
+            by: &ticket.requester_id,
+            at: &ticket.created_at,
+        };
+        attach_files(&mut tx, attached, &ticket.file_ids).await?;
         tx.commit().await.map_err(db_error)?;
         self.ticket(number)
             .await?
@@ -102,6 +109,13 @@ impl HelpdeskStore for DbStore {
         for (kind, detail) in history {
             insert_ticket_history(&mut tx, number, actor_id, kind, detail, at).await?;
         }
+        let attached = Attached {
+            number,
+            internal: change.attach_internal,
+            by: actor_id,
+            at,
+        };
+        attach_files(&mut tx, attached, &change.attach).await?;
         tx.commit().await.map_err(db_error)?;
         self.ticket(number).await
     }
@@ -224,6 +238,36 @@ impl HelpdeskStore for DbStore {
             .map_err(db_error)
     }
 
+    async fn ticket_files(&self, number: i64) -> StoreResult<Vec<TicketFile>> {
+        let rows = sqlx::query(
+            "SELECT f.*, t.internal, t.added_by, t.added_at FROM ticket_files t
+             JOIN files f ON f.id = t.file_id
+             WHERE t.number = $1 ORDER BY t.added_at, f.id",
+        )
+        .bind(number)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(TicketFile {
+                    file: super::uploads::file_from_row(row)?.info,
+                    internal: row.try_get("internal").map_err(db_error)?,
+                    added_by: row.try_get("added_by").map_err(db_error)?,
+                    added_at: row.try_get("added_at").map_err(db_error)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn ticket_of_file(&self, file_id: &str) -> StoreResult<Option<(i64, bool)>> {
+        sqlx::query_as("SELECT number, internal FROM ticket_files WHERE file_id = $1")
+            .bind(file_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
     async fn set_article(&self, article: InfoArticle, updated_by: &str) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO info_articles (topic, lang, title, body, updated_by, updated_at)
@@ -265,6 +309,48 @@ impl HelpdeskStore for DbStore {
         .map_err(db_error)?;
         Ok(done.rows_affected())
     }
+}
+
+/// Where and how files are attached to a ticket.
+struct Attached<'a> {
+    number: i64,
+    internal: bool,
+    by: &'a str,
+    at: &'a str,
+}
+
+/// Attaches `file_ids` to a ticket. An upload never posted counts as posted from now on (to
+/// the ticket), and no attached file is swept: the ticket references it. A file already on a
+/// ticket stays on that one.
+async fn attach_files(
+    tx: &mut Transaction<'static, Db>,
+    attached: Attached<'_>,
+    file_ids: &[String],
+) -> StoreResult<()> {
+    for file_id in file_ids {
+        sqlx::query(
+            "INSERT INTO ticket_files (file_id, number, internal, added_by, added_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (file_id) DO NOTHING",
+        )
+        .bind(file_id)
+        .bind(attached.number)
+        .bind(attached.internal)
+        .bind(attached.by)
+        .bind(attached.at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        sqlx::query(
+            "UPDATE files SET posted_at = COALESCE(posted_at, $2), unreferenced_since = NULL
+             WHERE id = $1",
+        )
+        .bind(file_id)
+        .bind(attached.at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
 }
 
 async fn insert_ticket_history(

@@ -6,7 +6,7 @@ use xerrada_protocol::FileInfo;
 use super::decorations::DbConnection;
 use super::*;
 
-fn file_from_row(row: &DbRow) -> StoreResult<FileRecord> {
+pub(super) fn file_from_row(row: &DbRow) -> StoreResult<FileRecord> {
     let size: i64 = row.try_get("size").map_err(db_error)?;
     let pixels = |column: &str| -> StoreResult<Option<u32>> {
         let value: Option<i64> = row.try_get(column).map_err(db_error)?;
@@ -86,6 +86,7 @@ impl UploadStore for DbStore {
         sqlx::query_scalar(
             "DELETE FROM files WHERE id IN (
                  SELECT id FROM files WHERE unreferenced_since < $1
+                   AND id NOT IN (SELECT file_id FROM ticket_files)
                  ORDER BY unreferenced_since LIMIT $2)
              RETURNING id",
         )

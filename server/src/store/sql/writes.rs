@@ -245,6 +245,7 @@ impl PostBatch {
             message_id,
             created_at,
             files,
+            files_from_ticket,
             ..
         } = op
         else {
@@ -269,7 +270,9 @@ impl PostBatch {
             return Ok(WriteOutcome::NotFound);
         }
         let file_ids: Vec<&str> = files.iter().map(|f| f.id.as_str()).collect();
-        if !uploads::claim(tx, author_id, channel_id, message_id, &file_ids, created_at).await? {
+        if !*files_from_ticket
+            && !uploads::claim(tx, author_id, channel_id, message_id, &file_ids, created_at).await?
+        {
             return Ok(WriteOutcome::FilesUnavailable);
         }
         let Some(seq) = seqs.next(channel_id) else {

@@ -126,6 +126,7 @@ impl Node {
             webhook_author: tokio::sync::OnceCell::new(),
             support_bot: tokio::sync::OnceCell::new(),
             feature_commands: vec![Arc::new(crate::helpdesk::commands::DeskCommands)],
+            file_readers: vec![Arc::new(crate::helpdesk::TicketFileReaders)],
         });
         Ok(Node {
             cluster: std::sync::OnceLock::new(),

@@ -36,6 +36,17 @@ pub struct Context {
     pub support_bot: tokio::sync::OnceCell<User>,
     /// Slash commands of features built on the services (the help desk's).
     pub feature_commands: Vec<Arc<dyn FeatureCommands>>,
+    /// Who else may read a file, besides its uploader and its channel's members (the help
+    /// desk's ticket files).
+    pub file_readers: Vec<Arc<dyn FileReaders>>,
+}
+
+/// A feature that lets more people read some files (the help desk: the team reads the files
+/// attached to tickets). The file service asks each without depending on the features.
+#[async_trait]
+pub trait FileReaders: Send + Sync {
+    /// Whether `user` may read the file `file_id` through this feature.
+    async fn may_read(&self, ctx: &Context, user: &User, file_id: &str) -> AppResult<bool>;
 }
 
 /// Slash commands a feature built on the core services adds (the help desk's `/suport`,

@@ -224,7 +224,10 @@ async fn the_teams_files_reach_the_requester_and_a_notes_files_do_not() {
         json!({"comment": "la mateixa guia", "file_ids": [guide]}),
     )
     .await;
-    assert_eq!((status, refused["code"].as_str()), (400, Some("invalid_request")));
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
     // Someone else's upload is refused, and nothing changes.
     let annas = uploaded(app, &desk.anna, "meu.png", PNG).await;
     let (status, _) = patch_ticket(

@@ -84,6 +84,29 @@ pub async fn is_team(ctx: &Context, user: &User) -> AppResult<bool> {
         .is_some_and(|info| info.members.contains(&user.id)))
 }
 
+/// A file attached to a ticket is also the support team's to read, and its requester's
+/// unless it came with an internal note: a screenshot sent in the bot's DM reaches the team,
+/// and the team's reaches the requester.
+pub struct TicketFileReaders;
+
+#[async_trait::async_trait]
+impl crate::context::FileReaders for TicketFileReaders {
+    async fn may_read(&self, ctx: &Context, user: &User, file_id: &str) -> AppResult<bool> {
+        let Some((number, internal)) = ctx.store.ticket_of_file(file_id).await? else {
+            return Ok(false);
+        };
+        if is_team(ctx, user).await? {
+            return Ok(true);
+        }
+        Ok(!internal
+            && ctx
+                .store
+                .ticket(number)
+                .await?
+                .is_some_and(|ticket| ticket.requester_id == user.id))
+    }
+}
+
 /// Opens a ticket for `requester`, posts its card and tells the requester. Refusals are in
 /// `lang`, the caller's.
 pub async fn open(

@@ -22,7 +22,6 @@ use crate::context::Context;
 use crate::error::{AppError, AppResult};
 use crate::files::kind;
 use crate::files::thumbnail::{self, Thumbnail};
-use crate::helpdesk;
 use crate::ids;
 use crate::services::channels::require_member;
 use crate::store::FileRecord;
@@ -138,29 +137,15 @@ pub async fn readable(ctx: &Context, caller: &Caller, file_id: &str) -> AppResul
         (None, false) => file.uploader_id == caller.user.id,
         _ => false,
     };
-    if where_posted || readable_through_ticket(ctx, caller, file_id).await? {
-        Ok(file)
-    } else {
-        Err(not_found())
+    if where_posted {
+        return Ok(file);
     }
-}
-
-/// A file attached to a ticket is also the support team's to read, and its requester's
-/// unless it came with an internal note: a screenshot sent in the bot's DM reaches the team,
-/// and the team's reaches the requester.
-async fn readable_through_ticket(ctx: &Context, caller: &Caller, file_id: &str) -> AppResult<bool> {
-    let Some((number, internal)) = ctx.store.ticket_of_file(file_id).await? else {
-        return Ok(false);
-    };
-    if helpdesk::is_team(ctx, &caller.user).await? {
-        return Ok(true);
+    for readers in &ctx.file_readers {
+        if readers.may_read(ctx, &caller.user, file_id).await? {
+            return Ok(file);
+        }
     }
-    Ok(!internal
-        && ctx
-            .store
-            .ticket(number)
-            .await?
-            .is_some_and(|ticket| ticket.requester_id == caller.user.id))
+    Err(not_found())
 }
 
 /// The files `user_id` may attach to a ticket: their own uploads or files they posted, each

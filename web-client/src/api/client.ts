@@ -20,6 +20,7 @@ import type {
   ThreadPage,
   Message,
   MessagePage,
+  Me,
   User,
 } from "../protocol";
 import { getLocale } from "../i18n";
@@ -226,7 +227,8 @@ export class Api {
     return this.blob(`/files/${encodeURIComponent(id)}${thumbnail ? "/thumbnail" : ""}`);
   }
 
-  me(): Promise<User> {
+  /** The caller, with whether they are on the support team (which shows the support queue). */
+  me(): Promise<Me> {
     return this.request("GET", "/me");
   }
   users(q?: string): Promise<User[]> {

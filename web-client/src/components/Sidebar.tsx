@@ -155,7 +155,7 @@ export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch, onAdmi
           >
             <BookmarkIcon /> {t("saved.title")}
           </button>
-          {/* The support queue, for the support team (GET /tickets/stats answered 200). */}
+          {/* The support queue, for the support team (`support_team` in GET /me). */}
           {onQueue && (
             <button type="button" class="sidebar-action" onClick={onQueue} data-testid="queue-open">
               <QueueIcon /> {t("queue.open")}

@@ -18,6 +18,8 @@ import { MessageText, PinMark } from "./MessageList";
 import { Avatar } from "./people";
 import { ReactionChips } from "./Reactions";
 import { FileList } from "./Files";
+import { ActionButtons, AttachmentList, BlockList } from "./Extras";
+import { shownExtras } from "../extras/extras";
 import { AttachButtons, UploadChips, attach, useUploads } from "./Attachments";
 import { threadQueueKey } from "../files/queue";
 import { pastedFiles } from "../files/clipboard";
@@ -192,6 +194,10 @@ function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menu
   const message = entry.message;
   const name = store.displayName(message.author_id);
   const clientMsgId = message.client_msg_id ?? "";
+  // A bot's message keeps its card and buttons in the thread (a support ticket's card is the
+  // root of the thread where its comments are relayed).
+  const extras = useMemo(() => shownExtras(message.extras), [message.extras]);
+  const isBot = store.users.get(message.author_id)?.kind === "bot";
   // As in the channel: only what the server has can be acted on; a tombstone has nothing left.
   const actionable = entry.delivery === "sent" && !message.deleted;
   const editing = editingAsked && actionable;
@@ -225,8 +231,18 @@ function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menu
           </time>
           {message.pinned && <PinMark />}
         </div>
-        <MessageText message={message} isBot={false} editing={editing} options={options} onSaveEdit={onSaveEdit} onCancelEdit={onCancelEdit} />
+        <MessageText message={message} isBot={isBot} editing={editing} options={options} onSaveEdit={onSaveEdit} onCancelEdit={onCancelEdit} />
         {!message.deleted && message.files && message.files.length > 0 && <FileList files={message.files} />}
+        {!message.deleted && extras && extras.blocks.length > 0 && <BlockList blocks={extras.blocks} options={options} />}
+        {!message.deleted && extras && extras.attachments.length > 0 && <AttachmentList attachments={extras.attachments} options={options} />}
+        {!message.deleted && extras && extras.actions.length > 0 && (
+          <ActionButtons
+            actions={extras.actions}
+            busy={store.actionsInFlight.get(message.id)}
+            disabled={entry.delivery !== "sent"}
+            onAction={(actionId) => void engine.clickAction(message.channel_id, message.id, actionId)}
+          />
+        )}
         {actionable && message.reactions && message.reactions.length > 0 && (
           <ReactionChips
             reactions={message.reactions}

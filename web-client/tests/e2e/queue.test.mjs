@@ -1,11 +1,11 @@
 // Browser tests of "Cua de suport", the support team's queue: the sidebar entry only for the
-// team (GET /tickets/stats answers 200), the list with filters and bulk assignment, the
+// team (`support_team` in GET /me), the list with filters and bulk assignment, the
 // ticket page (status, comment), the requester's DM from the bot, and live refresh when the
 // ticket changes elsewhere. Same setup as support.test.mjs; skips against a server without
 // the desk.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openAs, screenshot, sleep, startStack, until } from "./harness.mjs";
+import { openAs, screenshot, startStack, until } from "./harness.mjs";
 
 const T = { timeout: 180_000 };
 let stack;
@@ -147,8 +147,12 @@ describe("support queue", () => {
   it("a plain member has no queue entry", T, async (t) => {
     if (deskMissing) return t.skip(deskMissing);
     const member = await open("oriol");
+    // Reloaded (the session survives), the client asks GET /me whether they are on the team.
+    const asked = member.page.waitForResponse((r) => new URL(r.url()).pathname === "/api/v1/me");
+    await member.page.reload();
+    assert.equal((await (await asked).json()).support_team, false);
     await member.page.locator('[data-testid="search-view"]').waitFor({ state: "attached" });
-    await sleep(1500);
+    await member.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
     assert.equal(await member.page.locator('[data-testid="queue-open"]').count(), 0);
     const answer = await fetch(`${stack.webUrl}/api/v1/tickets/stats`, { headers: { Authorization: `Bearer ${people.oriol.api.token}` } });
     assert.equal(answer.status, 403);

@@ -1,7 +1,8 @@
 // The support queue's list filters and sorting, and its translation catalogs.
 import { describe, expect, it } from "vitest";
 import { applyFilters, NO_FILTERS } from "../../src/components/queue/filters";
-import type { Ticket } from "../../src/protocol";
+import { fileBatches } from "../../src/components/queue/TicketFiles";
+import type { Ticket, TicketFile } from "../../src/protocol";
 import ca from "../../src/i18n/queue-ca.json";
 import en from "../../src/i18n/queue-en.json";
 import es from "../../src/i18n/queue-es.json";
@@ -58,5 +59,35 @@ describe("queue translations", () => {
         expect(placeholders(other[key]!), key).toEqual(placeholders(text));
       }
     }
+  });
+});
+
+describe("ticket files", () => {
+  const file = (id: string, added_by: string, added_at: string, internal = false): TicketFile => ({
+    id,
+    name: `${id}.png`,
+    size: 10,
+    content_type: "image/png",
+    sha256: "00",
+    internal,
+    added_by,
+    added_at,
+  });
+
+  it("are grouped as they were added: by one person, at one moment, with one visibility", () => {
+    const batches = fileBatches([
+      file("a", "u-anna", "2026-12-01T10:00:00Z"),
+      file("b", "u-anna", "2026-12-01T10:00:00Z"),
+      file("c", "u-marta", "2026-12-01T11:00:00Z"),
+      file("d", "u-marta", "2026-12-01T11:00:00Z", true),
+      file("e", "u-anna", "2026-12-01T12:00:00Z"),
+    ]);
+    expect(batches.map((b) => [b.addedBy, b.internal, b.files.map((f) => f.id).join("")])).toEqual([
+      ["u-anna", false, "ab"],
+      ["u-marta", false, "c"],
+      ["u-marta", true, "d"],
+      ["u-anna", false, "e"],
+    ]);
+    expect(fileBatches([])).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // "Cua de suport": the support team's queue. A full-screen page like the admin area, loaded
 // with a dynamic import (see QueueLoader): a figures strip (GET /tickets/stats), the ticket list
-// with filters, sorting and bulk assignment, and a ticket page with editable fields, the whole
-// history, a comment box and an internal-note box. The list and the open ticket are fetched
+// with filters, sorting and bulk assignment, and a ticket page with editable fields, its files
+// (see TicketFiles), the whole history, and a comment box and an internal-note box that attach
+// files too. The list and the open ticket are fetched
 // again when the socket brings a `message` or `message_updated` frame from the support bot
 // (it edits the ticket's card in the support channel on every change).
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -18,10 +19,10 @@ import type {
   UpdateTicketRequest,
   User,
 } from "../../protocol";
-import { getLocale } from "../../i18n";
 import { useLocale, useServices } from "../context";
 import { applyFilters, NO_FILTERS, type Filters } from "./filters";
-import { tq, type QueueKey } from "./i18n";
+import { tq, when, type QueueKey } from "./i18n";
+import { TicketBox, TicketFiles } from "./TicketFiles";
 import "../../styles/admin.css";
 import "../../styles/queue.css";
 
@@ -38,11 +39,6 @@ const priorityLabel = (p: string) => tq(`pr.${p}` as QueueKey);
 function errorText(e: unknown): string {
   if (e instanceof ApiError) return e.message || `HTTP ${e.status}`;
   return e instanceof Error ? e.message : String(e);
-}
-
-function when(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(getLocale(), { dateStyle: "short", timeStyle: "short" });
 }
 
 function duration(secs: number | null | undefined): string {
@@ -417,8 +413,6 @@ function TicketPage({ api, number, tick, tickets, team, name, meId, onBack, onOp
   const [error, setError] = useState("");
   const [saving, setSaving] = useState(false);
   const [status, setStatus] = useState("");
-  const [comment, setComment] = useState("");
-  const [note, setNote] = useState("");
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -470,6 +464,10 @@ function TicketPage({ api, number, tick, tickets, team, name, meId, onBack, onOp
       case "comment":
       case "note":
         return tq(`ev.${e.kind}`);
+      case "files":
+      case "note_files":
+        // The detail names the files added (with a comment, or with an internal note).
+        return tq(`ev.${e.kind}`, { detail: e.detail });
       case "opened":
       case "category":
       case "solved_by":
@@ -527,6 +525,7 @@ function TicketPage({ api, number, tick, tickets, team, name, meId, onBack, onOp
           )}
           <h3>{tq("description")}</h3>
           <p class="queue-description">{ticket.description}</p>
+          <TicketFiles files={ticket.files ?? []} name={name} />
 
           <h3>{tq("history")}</h3>
           <ol class="queue-history" data-testid="ticket-history">
@@ -540,36 +539,8 @@ function TicketPage({ api, number, tick, tickets, team, name, meId, onBack, onOp
             ))}
           </ol>
 
-          <form
-            class="queue-box"
-            onSubmit={async (event) => {
-              event.preventDefault();
-              if (comment.trim() && (await patch({ comment: comment.trim() }))) setComment("");
-            }}
-          >
-            <label class="field">
-              <span>{tq("comment")}</span>
-              <textarea rows={3} value={comment} onInput={(e) => setComment(e.currentTarget.value)} maxLength={4000} data-testid="ticket-comment" />
-            </label>
-            <button type="submit" class="button primary" disabled={saving || !comment.trim()} data-testid="ticket-comment-send">
-              {tq("sendComment")}
-            </button>
-          </form>
-          <form
-            class="queue-box"
-            onSubmit={async (event) => {
-              event.preventDefault();
-              if (note.trim() && (await patch({ note: note.trim() }))) setNote("");
-            }}
-          >
-            <label class="field">
-              <span>{tq("note")}</span>
-              <textarea rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} maxLength={4000} data-testid="ticket-note" />
-            </label>
-            <button type="submit" class="button" disabled={saving || !note.trim()} data-testid="ticket-note-send">
-              {tq("sendNote")}
-            </button>
-          </form>
+          <TicketBox kind="comment" number={ticket.number} saving={saving} onSend={(text, fileIds) => patch({ ...(text ? { comment: text } : {}), ...(fileIds.length > 0 ? { file_ids: fileIds } : {}) })} />
+          <TicketBox kind="note" number={ticket.number} saving={saving} onSend={(text, fileIds) => patch({ note: text, ...(fileIds.length > 0 ? { file_ids: fileIds } : {}) })} />
 
           <h3>{tq("others", { name: name(ticket.requester_id) })}</h3>
           {others.length === 0 ? (

@@ -8,14 +8,14 @@ import { LazyArea, type AreaProps } from "../LazyArea";
 
 const loadQueue = () => import("./QueueArea");
 
-/** Whether the signed-in user is on the support team: `GET /tickets/stats` answers 200 only to them. */
+/** Whether the signed-in user is on the support team: `GET /me` says so in `support_team`. */
 export function useSupportTeam(auth: AuthSession, userId: string | undefined): boolean {
   const [team, setTeam] = useState(false);
   useEffect(() => {
     if (!userId) return;
     let cancelled = false;
-    new Api(auth).request("GET", "/tickets/stats").then(
-      () => !cancelled && setTeam(true),
+    new Api(auth).me().then(
+      (me) => !cancelled && setTeam(me.support_team === true),
       () => !cancelled && setTeam(false),
     );
     return () => {

@@ -16,3 +16,9 @@ export function tq(key: QueueKey, params: Record<string, string | number> = {}):
   const template: string = catalog[key] ?? (ca as Record<string, string>)[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
+
+/** A date and time, short, in the current language ("6/12/26, 14:58"). */
+export function when(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(getLocale(), { dateStyle: "short", timeStyle: "short" });
+}

@@ -450,6 +450,21 @@ async fn a_resolved_ticket_asks_for_satisfaction_and_the_team_sees_its_figures()
     anna_ws
         .next_matching(|f| f["type"] == "message_updated" && f["message"]["id"] == question["id"])
         .await;
+    // The team hears of it in the card's thread, at once.
+    let told = tech_ws
+        .next_matching(|f| {
+            f["type"] == "message"
+                && f["message"]["channel_id"] == tic.as_str()
+                && f["message"]["thread_root"].is_i64()
+                && f["message"]["body"]
+                    .as_str()
+                    .is_some_and(|b| b.starts_with("👎"))
+        })
+        .await;
+    assert!(
+        body(&told["message"]).contains("no n'està satisfet"),
+        "{told}"
+    );
     // The thank-you is still the ticket's: a reply in its thread is a comment.
     let root = question["seq"].as_i64().expect("seq");
     app.post(

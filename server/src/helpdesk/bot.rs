@@ -182,6 +182,28 @@ pub async fn announce_change(
     }
 }
 
+/// Tells the team how the requester rated the resolution, in the card's thread; the card is
+/// refreshed too, so that every queue showing the ticket reloads it.
+pub async fn announce_rating(ctx: &Context, ticket: &Ticket, requester: &User, up: bool) {
+    let posted = async {
+        refresh_card(ctx, ticket).await?;
+        let Some((channel_id, message_id)) = ctx.store.ticket_card(ticket.number).await? else {
+            return Ok(());
+        };
+        let Some(card) = ctx.store.message(&channel_id, &message_id).await? else {
+            return Ok(());
+        };
+        let body = desk::rating_entry(ctx.config.default_lang, &requester.display_name, up);
+        let bot = bot_user(ctx).await?;
+        let op = WriteOp::post(&channel_id, &bot.id, body, None).in_thread(card.seq);
+        ctx.writer.write(op).await?.into_message()?;
+        AppResult::Ok(())
+    };
+    if let Err(e) = posted.await {
+        tracing::warn!(ticket = ticket.number, error = %e, "could not tell the team of a rating");
+    }
+}
+
 /// Comments, notes and attached files go into the thread of the ticket's card, so that the
 /// team follows the conversation where it works (notes stay there: the requester never sees
 /// them). Files show on the comment or note they came with.

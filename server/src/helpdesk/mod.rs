@@ -445,7 +445,8 @@ pub async fn rate(ctx: &Context, user: &User, number: i64, up: bool, lang: Lang)
         stats::RATING.to_owned(),
         if up { "up" } else { "down" }.to_owned(),
     )];
-    ctx.store
+    let rated = ctx
+        .store
         .update_ticket(
             number,
             TicketChange::default(),
@@ -453,7 +454,9 @@ pub async fn rate(ctx: &Context, user: &User, number: i64, up: bool, lang: Lang)
             &user.id,
             &ids::now(),
         )
-        .await?;
+        .await?
+        .unwrap_or(ticket);
+    bot::announce_rating(ctx, &rated, user, up).await;
     Ok(())
 }
 

@@ -128,6 +128,23 @@ pub fn commented(lang: Lang, number: i64, actor: &str, text: &str) -> String {
     )
 }
 
+pub fn rating_entry(lang: Lang, who: &str, up: bool) -> String {
+    match up {
+        true => say!(
+            lang,
+            "👍 **{who}** (sol·licitant) valora bé la resolució.",
+            "👍 **{who}** (solicitante) valora bien la resolución.",
+            "👍 **{who}** (requester) rated the resolution good.",
+        ),
+        false => say!(
+            lang,
+            "👎 **{who}** (sol·licitant) no n'està satisfet.",
+            "👎 **{who}** (solicitante) no está satisfecho.",
+            "👎 **{who}** (requester) was not satisfied.",
+        ),
+    }
+}
+
 pub fn files_with_comment_only(lang: Lang) -> String {
     lang.pick([
         "Els fitxers van amb un comentari o una nota: `/ticket <n> comenta <text>`.",

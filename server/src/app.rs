@@ -125,6 +125,7 @@ impl Node {
                 .map_err(|e| StartError::App(AppError::internal(e)))?,
             webhook_author: tokio::sync::OnceCell::new(),
             support_bot: tokio::sync::OnceCell::new(),
+            bot_polls: crate::bot_polls::BotPolls::default(),
             feature_commands: vec![Arc::new(crate::helpdesk::commands::DeskCommands)],
             file_readers: vec![Arc::new(crate::helpdesk::TicketFileReaders)],
         });
@@ -175,6 +176,7 @@ pub struct Application {
     node: Node,
     sync_task: JoinHandle<()>,
     support_bot: JoinHandle<()>,
+    telegram_relay: JoinHandle<()>,
     file_sweeper: JoinHandle<()>,
     scheduled_backups: Option<JoinHandle<()>>,
 }
@@ -210,6 +212,7 @@ impl Application {
         let interval = Duration::from_millis(node.ctx.config.realtime.sync_interval_ms.max(10));
         let sync_task = crate::sync::start(&node.ctx, interval);
         let support_bot = crate::helpdesk::bot::start(node.ctx.clone());
+        let telegram_relay = crate::telegram::start(node.ctx.clone());
         let file_sweeper = crate::services::files::start_sweeper(&node.ctx);
         let scheduled_backups = crate::backup::start_schedule(&node.ctx.config);
         Ok(Application {
@@ -217,6 +220,7 @@ impl Application {
             node,
             sync_task,
             support_bot,
+            telegram_relay,
             file_sweeper,
             scheduled_backups,
         })
@@ -245,15 +249,19 @@ impl Application {
             node,
             sync_task,
             support_bot,
+            telegram_relay,
             file_sweeper,
             scheduled_backups,
         } = self;
         let ctx = node.ctx.clone();
         let router = crate::api::router(ctx.clone());
         let hub = ctx.hub.clone();
+        let closing = ctx.clone();
         let graceful = async move {
             shutdown.await;
             support_bot.abort();
+            telegram_relay.abort();
+            closing.bot_polls.shut_down();
             tracing::info!("shutting down: closing sockets");
             hub.close_all(close_code::GOING_AWAY, "server going away");
         };

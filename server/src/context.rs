@@ -34,6 +34,8 @@ pub struct Context {
     pub webhook_author: tokio::sync::OnceCell<User>,
     /// The `@suport` bot account (created on first use).
     pub support_bot: tokio::sync::OnceCell<User>,
+    /// The Telegram-compatible Bot API's long polls (see `telegram/`).
+    pub bot_polls: crate::bot_polls::BotPolls,
     /// Slash commands of features built on the services (the help desk's).
     pub feature_commands: Vec<Arc<dyn FeatureCommands>>,
     /// Who else may read a file, besides its uploader and its channel's members (the help
@@ -47,6 +49,39 @@ pub struct Context {
 pub trait FileReaders: Send + Sync {
     /// Whether `user` may read the file `file_id` through this feature.
     async fn may_read(&self, ctx: &Context, user: &User, file_id: &str) -> AppResult<bool>;
+}
+
+/// Runs `serve` on whichever process of the installation holds `role` (see
+/// `CoordinationStore::try_lead`); the others stand by and take over within seconds when the
+/// leader goes. `what` names the role in the logs.
+pub fn spawn_as_leader<F, Fut>(
+    ctx: Arc<Context>,
+    role: &'static str,
+    what: &'static str,
+    serve: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(Arc<Context>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        loop {
+            match ctx.store.try_lead(role).await {
+                Ok(Some(mut lead)) => {
+                    tracing::info!("this node runs {what}");
+                    tokio::select! {
+                        () = serve(ctx.clone()) => {}
+                        () = lead.lost() => {
+                            tracing::warn!("lost the role of {what}; another node may take it");
+                        }
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot tell which node runs {what}"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+    })
 }
 
 /// Slash commands a feature built on the core services adds (the help desk's `/suport`,

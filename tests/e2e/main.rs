@@ -22,6 +22,7 @@ mod pins;
 mod search;
 mod services;
 mod store_sqlite;
+mod telegram;
 mod threads;
 mod web;
 mod webhooks;

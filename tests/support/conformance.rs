@@ -39,6 +39,7 @@ macro_rules! store_conformance {
             slash_commands_and_response_grants,
             tickets_keep_their_history,
             ticket_files_are_kept_with_the_ticket,
+            telegram_updates_are_queued_once_per_event,
             info_articles_are_kept_per_language,
             concurrent_batches_on_one_channel_stay_gap_free,
             one_key_posted_by_concurrent_batches_is_stored_once,
@@ -2251,6 +2252,128 @@ pub async fn ticket_files_are_kept_with_the_ticket(store: Arc<dyn Store>) {
             .len(),
         3
     );
+}
+
+pub async fn telegram_updates_are_queued_once_per_event(store: Arc<dyn Store>) {
+    let bot = user(&store, "bot").await;
+    let first = store.telegram_number(&bot.id).await.expect("number");
+    assert_eq!(store.telegram_number(&bot.id).await.expect("again"), first);
+    let channel_number = store.telegram_number("a-channel").await.expect("number");
+    assert_ne!(first, channel_number);
+    assert_eq!(
+        store
+            .telegram_id_of(channel_number)
+            .await
+            .expect("q")
+            .as_deref(),
+        Some("a-channel")
+    );
+    let settings = store
+        .telegram_bot(&bot.id, "2026-01-01T00:00:00.000Z")
+        .await
+        .expect("bot");
+    assert_eq!(
+        (settings.webhook_url.as_str(), settings.commands.as_str()),
+        ("", "[]")
+    );
+    let update = |seq: i64, at: &'static str| NewTelegramUpdate {
+        kind: "message",
+        payload: "{}",
+        cursor: Some(("a-channel", seq)),
+        at,
+    };
+    let one = store
+        .push_telegram_update(&bot.id, update(3, "2026-01-01T00:00:01.000Z"))
+        .await
+        .expect("push");
+    assert_eq!(one, Some(1));
+    // The same event again, or an older one: nothing queued.
+    for seq in [3, 2] {
+        let again = store
+            .push_telegram_update(&bot.id, update(seq, "2026-01-01T00:00:02.000Z"))
+            .await
+            .expect("push");
+        assert_eq!(again, None);
+    }
+    store
+        .advance_telegram_cursor(&bot.id, "a-channel", 5)
+        .await
+        .expect("advance");
+    store
+        .advance_telegram_cursor(&bot.id, "a-channel", 4)
+        .await
+        .expect("never back");
+    assert_eq!(
+        store
+            .telegram_cursor(&bot.id, "a-channel")
+            .await
+            .expect("q"),
+        Some(5)
+    );
+    let click = NewTelegramUpdate {
+        kind: "callback_query",
+        payload: "{\"data\":\"x\"}",
+        cursor: None,
+        at: "2026-01-03T00:00:00.000Z",
+    };
+    assert_eq!(
+        store
+            .push_telegram_update(&bot.id, click)
+            .await
+            .expect("push"),
+        Some(2)
+    );
+    assert_eq!(
+        store
+            .push_telegram_update(&bot.id, update(6, "2026-01-03T00:00:01.000Z"))
+            .await
+            .expect("push"),
+        Some(3)
+    );
+    let queued = store.telegram_updates(&bot.id, 2, 10).await.expect("read");
+    let kinds: Vec<(i64, &str)> = queued
+        .iter()
+        .map(|u| (u.update_id, u.kind.as_str()))
+        .collect();
+    assert_eq!(kinds, [(2, "callback_query"), (3, "message")]);
+    assert_eq!(
+        store.last_telegram_update(&bot.id).await.expect("q"),
+        Some(3)
+    );
+    store.ack_telegram_updates(&bot.id, 3).await.expect("ack");
+    assert_eq!(
+        store
+            .pending_telegram_updates(&bot.id)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(
+        store
+            .prune_telegram_updates("2026-01-04T00:00:00.000Z")
+            .await
+            .expect("prune"),
+        1
+    );
+    assert_eq!(store.last_telegram_update(&bot.id).await.expect("q"), None);
+    store
+        .set_telegram_webhook(
+            &bot.id,
+            "https://hooks.example/x",
+            "s3cret",
+            Some("[\"message\"]"),
+        )
+        .await
+        .expect("webhook");
+    let settings = store.telegram_bot(&bot.id, "later").await.expect("bot");
+    assert_eq!(
+        (
+            settings.webhook_url.as_str(),
+            settings.allowed_updates.as_str()
+        ),
+        ("https://hooks.example/x", "[\"message\"]")
+    );
+    assert_eq!(store.telegram_bots().await.expect("bots").len(), 1);
 }
 
 pub async fn search_folds_accents_case_and_catalan_punctuation(store: Arc<dyn Store>) {

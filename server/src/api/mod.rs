@@ -22,7 +22,7 @@ mod webhooks;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -180,12 +180,22 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .merge(probes)
         .nest("/api/v1", api)
         .nest("/hooks", hooks)
-        .fallback(crate::web::serve)
+        .fallback(web_or_bot_api)
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)
         .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes));
     crate::web::with_security_headers(router)
         .layer(TraceLayer::new_for_http())
         .with_state(ctx)
+}
+
+/// What no route claims: a Telegram-style Bot API call (`/bot<token>/<method>`, see
+/// `telegram/`), else the web client.
+async fn web_or_bot_api(State(ctx): State<Arc<Context>>, request: Request) -> Response {
+    if crate::telegram::api_call(request.uri().path()).is_some() {
+        return crate::telegram::handle(State(ctx), request).await;
+    }
+    let (parts, _) = request.into_parts();
+    crate::web::serve(parts.method, parts.uri, parts.headers).await
 }
 
 /// The largest request body of an upload: the largest file and its multipart framing.

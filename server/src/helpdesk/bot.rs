@@ -366,23 +366,8 @@ const LEADER_ROLE: &str = "xerrada.support-bot";
 /// Starts the bot on whichever node leads; the others stand by and take over within seconds
 /// when the leader goes.
 pub fn start(ctx: Arc<Context>) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            match ctx.store.try_lead(LEADER_ROLE).await {
-                Ok(Some(mut lead)) => {
-                    tracing::info!("this node runs the support bot");
-                    tokio::select! {
-                        () = serve(&ctx) => {}
-                        () = lead.lost() => {
-                            tracing::warn!("lost the support bot's role; another node may take it");
-                        }
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot tell which node runs the support bot"),
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-        }
+    crate::context::spawn_as_leader(ctx, LEADER_ROLE, "the support bot", |ctx| async move {
+        serve(&ctx).await
     })
 }
 

@@ -128,6 +128,27 @@ pub async fn invoke(
     }
 }
 
+/// Whether `/name` is one of the server's commands: built in, a feature's, or an admin's
+/// external one.
+pub async fn is_known(ctx: &Context, name: &str) -> AppResult<bool> {
+    Ok(name == "help"
+        || ctx
+            .feature_commands
+            .iter()
+            .any(|f| f.names().contains(&name))
+        || ctx.store.command_by_name(name).await?.is_some())
+}
+
+/// Whether a channel has a member bot that takes `/commands` as messages: one that speaks the
+/// Telegram API.
+pub async fn bot_takes_commands(ctx: &Context, channel_id: &str) -> AppResult<bool> {
+    let Some(info) = ctx.memberships.get(channel_id) else {
+        return Ok(false);
+    };
+    let bots = ctx.store.telegram_bots().await?;
+    Ok(bots.iter().any(|b| info.members.contains(&b.bot_id)))
+}
+
 async fn help(ctx: &Context, lang: Lang) -> AppResult<Answer> {
     let mut lines = vec![words::help_heading(lang).to_owned()];
     lines.push(format!("- `/help`: {}", words::help_itself(lang)));

@@ -123,8 +123,16 @@ enum Routed {
     Post(Box<Draft>),
 }
 
-fn route(draft: Draft) -> Routed {
-    match commands::parse(&draft.body) {
+/// A command nobody on the server knows, in a channel with a bot that takes commands (one
+/// that speaks the Telegram API), is a message for that bot, as in Telegram.
+async fn route(ctx: &Context, draft: Draft) -> AppResult<Routed> {
+    Ok(match commands::parse(&draft.body) {
+        Parsed::Command { name, .. }
+            if !commands::is_known(ctx, &name).await?
+                && commands::bot_takes_commands(ctx, &draft.channel_id).await? =>
+        {
+            Routed::Post(Box::new(draft))
+        }
         Parsed::Command { name, text } => Routed::Command {
             channel_id: draft.channel_id,
             name,
@@ -133,12 +141,12 @@ fn route(draft: Draft) -> Routed {
         },
         Parsed::Escaped(body) => Routed::Post(Box::new(Draft { body, ..draft })),
         Parsed::Plain => Routed::Post(Box::new(draft)),
-    }
+    })
 }
 
 /// `POST /channels/{id}/messages`: a message, or a slash command.
 pub async fn send(ctx: &Context, caller: &Caller, draft: Draft, lang: Lang) -> AppResult<Sent> {
-    match route(draft) {
+    match route(ctx, draft).await? {
         Routed::Command {
             channel_id,
             name,
@@ -185,7 +193,7 @@ pub async fn send_from_socket(
     reference: Option<String>,
     draft: Draft,
 ) -> AppResult<()> {
-    match route(draft) {
+    match route(ctx, draft).await? {
         Routed::Command {
             channel_id,
             name,

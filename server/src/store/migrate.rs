@@ -51,6 +51,10 @@ const TABLES: &[&str] = &[
     "ticket_messages",
     "settings",
     "ticket_files",
+    "telegram_ids",
+    "telegram_bots",
+    "telegram_updates",
+    "telegram_cursors",
 ];
 
 /// Tables whose ids come from an identity sequence, which must continue after the copy.
@@ -58,6 +62,7 @@ const IDENTITY_COLUMNS: &[(&str, &str)] = &[
     ("tickets", "number"),
     ("ticket_history", "id"),
     ("audit_log", "id"),
+    ("telegram_ids", "number"),
 ];
 
 /// Rows per INSERT (PostgreSQL allows at most 65,535 bound values per statement).

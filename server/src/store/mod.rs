@@ -33,6 +33,7 @@ mod records;
 mod rows;
 mod search;
 pub mod sqlite;
+mod telegram;
 mod threads;
 mod uploads;
 
@@ -48,6 +49,7 @@ pub use integrations::IntegrationStore;
 pub use pins::PinStore;
 pub use records::*;
 pub use search::{SearchFilter, SearchHit, SearchStore};
+pub use telegram::{NewTelegramUpdate, TelegramBot, TelegramStore, TelegramUpdate};
 pub use threads::ThreadStore;
 pub use uploads::UploadStore;
 
@@ -137,6 +139,7 @@ pub trait Store:
     + EventStore
     + IntegrationStore
     + HelpdeskStore
+    + TelegramStore
     + ThreadStore
     + PinStore
     + UploadStore
@@ -153,6 +156,7 @@ impl<T> Store for T where
         + EventStore
         + IntegrationStore
         + HelpdeskStore
+        + TelegramStore
         + ThreadStore
         + PinStore
         + UploadStore

@@ -27,6 +27,7 @@ mod message_changes;
 mod pins;
 mod rows;
 mod search;
+mod telegram;
 mod threads;
 mod uploads;
 mod writes;

@@ -1,0 +1,465 @@
+//! The Telegram-compatible Bot API: the envelope and its statuses, parameters however they are
+//! sent, updates that are acknowledged by `offset` and survive a restart, buttons and their
+//! callback queries, and the conflicts Telegram answers with 409.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use xerrada_tests::{Session, TestApp, spawn_app, spawn_in};
+
+/// A bot made by the admin, and its token.
+async fn telegram_bot(app: &TestApp, admin: &Session, username: &str) -> (String, String) {
+    let (status, body) = app
+        .post(
+            "/api/v1/bots",
+            &admin.token,
+            json!({"username": username, "display_name": "Suport IT"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    (
+        body["bot"]["id"].as_str().expect("id").to_owned(),
+        body["token"].as_str().expect("token").to_owned(),
+    )
+}
+
+/// A call as python-telegram-bot makes it: POST, form-encoded, non-strings as JSON text.
+async fn form(app: &TestApp, token: &str, method: &str, params: &[(&str, String)]) -> (u16, Value) {
+    let response = app
+        .http
+        .post(app.url(&format!("/bot{token}/{method}")))
+        .form(params)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON body, always"))
+}
+
+/// A call as teloxide makes it: POST with a JSON body.
+async fn json_call(app: &TestApp, token: &str, method: &str, body: Value) -> (u16, Value) {
+    let response = app
+        .http
+        .post(app.url(&format!("/bot{token}/{method}")))
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON body, always"))
+}
+
+async fn updates(app: &TestApp, token: &str, offset: i64, timeout: u64) -> Vec<Value> {
+    let (status, body) = json_call(
+        app,
+        token,
+        "getUpdates",
+        json!({"offset": offset, "timeout": timeout}),
+    )
+    .await;
+    assert_eq!((status, &body["ok"]), (200, &json!(true)), "{body}");
+    body["result"].as_array().expect("updates").clone()
+}
+
+/// Polls until at least one update comes (the relay queues them a moment after the event).
+async fn next_updates(app: &TestApp, token: &str, offset: i64) -> Vec<Value> {
+    for _ in 0..10 {
+        let got = updates(app, token, offset, 3).await;
+        if !got.is_empty() {
+            return got;
+        }
+    }
+    panic!("no update came");
+}
+
+#[tokio::test]
+async fn the_envelope_and_its_statuses_follow_telegrams() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, token) = telegram_bot(&app, &admin, "suport_it").await;
+
+    // getMe, with the fields teloxide needs, from every kind of request.
+    let (status, me) = form(&app, &token, "getMe", &[]).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["ok"], true);
+    let result = &me["result"];
+    assert_eq!(
+        (
+            &result["is_bot"],
+            &result["username"],
+            &result["first_name"]
+        ),
+        (&json!(true), &json!("suport_it"), &json!("Suport IT"))
+    );
+    for field in [
+        "can_join_groups",
+        "can_read_all_group_messages",
+        "supports_inline_queries",
+        "has_main_web_app",
+    ] {
+        assert!(result[field].is_boolean(), "{field} in {me}");
+    }
+    assert!(result["id"].as_i64().is_some_and(|id| id > 0));
+    let (status, same) = json_call(&app, &token, "GETME", json!({})).await;
+    assert_eq!(
+        (status, &same["result"]["id"]),
+        (200, &result["id"]),
+        "method names ignore case"
+    );
+    let query = app
+        .http
+        .get(app.url(&format!("/bot{token}/getMe?x=1")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(query.status().as_u16(), 200);
+    // A multipart body with a text part, as PTB sends when it uploads.
+    let boundary = "xerrada-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"commands\"\r\n\r\n\
+         [{{\"command\":\"start\",\"description\":\"Comença\"}}]\r\n--{boundary}--\r\n"
+    );
+    let response = app
+        .http
+        .post(app.url(&format!("/bot{token}/setMyCommands")))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 200);
+    let (_, commands) = form(&app, &token, "getMyCommands", &[]).await;
+    assert_eq!(
+        commands["result"],
+        json!([{"command": "start", "description": "Comença"}])
+    );
+
+    // Errors carry the same status as error_code, and Telegram's descriptions.
+    let (status, unknown) = form(&app, &token, "sendDice", &[]).await;
+    assert_eq!(
+        (status, unknown),
+        (
+            404,
+            json!({"ok": false, "error_code": 404, "description": "Not Found"})
+        )
+    );
+    let (status, bad) = form(&app, "xbot_nothing", "getMe", &[]).await;
+    assert_eq!(
+        (status, bad),
+        (
+            401,
+            json!({"ok": false, "error_code": 401, "description": "Unauthorized"})
+        )
+    );
+    let anna = app.create_user(&admin, "anna").await;
+    assert_eq!(
+        form(&app, &anna.token, "getMe", &[]).await.0,
+        401,
+        "people are not bots"
+    );
+    let (status, bad) = form(
+        &app,
+        &token,
+        "sendMessage",
+        &[("chat_id", "abc".into()), ("text", "x".into())],
+    )
+    .await;
+    assert_eq!((status, bad["ok"].clone()), (400, json!(false)), "{bad}");
+    let (status, bad) = json_call(
+        &app,
+        &token,
+        "sendMessage",
+        json!({"chat_id": -999, "text": "x"}),
+    )
+    .await;
+    assert_eq!(
+        (status, bad["description"].as_str()),
+        (400, Some("Bad Request: chat not found"))
+    );
+    let response = app
+        .http
+        .post(app.url(&format!("/bot{token}/getMe")))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 400);
+
+    // A revoked token is refused at once.
+    let (_, listed) = app.get("/api/v1/bots", &admin.token).await;
+    let bot_id = listed
+        .as_array()
+        .expect("bots")
+        .iter()
+        .find(|b| b["username"] == "suport_it")
+        .and_then(|b| b["id"].as_str())
+        .expect("bot")
+        .to_owned();
+    let (_, tokens) = app
+        .get(&format!("/api/v1/bots/{bot_id}/tokens"), &admin.token)
+        .await;
+    let token_id = tokens[0]["id"].as_str().expect("token id").to_owned();
+    let (status, _) = app
+        .delete(
+            &format!("/api/v1/bots/{bot_id}/tokens/{token_id}"),
+            &admin.token,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(form(&app, &token, "getMe", &[]).await.0, 401);
+}
+
+#[tokio::test]
+async fn a_conversation_with_buttons_runs_through_updates_and_methods() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (bot_id, token) = telegram_bot(&app, &admin, "suport_it").await;
+    let anna = app.create_user(&admin, "anna").await;
+    // The bot speaks the API first (PTB's start), then Anna writes to it.
+    assert_eq!(form(&app, &token, "deleteWebhook", &[]).await.0, 200);
+    assert!(updates(&app, &token, 0, 0).await.is_empty());
+    let (_, dm) = app
+        .post("/api/v1/dms", &anna.token, json!({"user_ids": [bot_id]}))
+        .await;
+    let dm = dm["id"].as_str().expect("dm").to_owned();
+    let mut anna_ws = app.connect(&anna).await;
+    app.send(&anna, &dm, "/start").await;
+
+    let got = next_updates(&app, &token, 0).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    let message = &got[0]["message"];
+    assert_eq!(message["text"], "/start");
+    assert_eq!(
+        message["entities"],
+        json!([{"type": "bot_command", "offset": 0, "length": 6}])
+    );
+    assert_eq!(message["chat"]["type"], "private");
+    assert_eq!(message["from"]["username"], "anna");
+    assert_eq!(message["from"]["is_bot"], false);
+    let chat_id = message["chat"]["id"].as_i64().expect("chat id");
+    assert_eq!(
+        Some(chat_id),
+        message["from"]["id"].as_i64(),
+        "a private chat is the person's id"
+    );
+    let first_id = got[0]["update_id"].as_i64().expect("update id");
+    assert!(first_id > 0 && first_id < i64::from(i32::MAX));
+
+    // The menu, as PTB sends it: reply_markup as JSON text in a form.
+    let keyboard = json!({"inline_keyboard": [
+        [{"text": "VPN", "callback_data": "vpn"}, {"text": "Correu", "callback_data": "mail"}]
+    ]});
+    let (status, sent) = form(
+        &app,
+        &token,
+        "sendMessage",
+        &[
+            ("chat_id", chat_id.to_string()),
+            ("text", "Amb què et puc ajudar?".into()),
+            ("reply_markup", keyboard.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["result"]["reply_markup"], keyboard);
+    let menu_id = sent["result"]["message_id"].as_i64().expect("message id");
+    let shown = loop {
+        let frame = anna_ws.next_of_type("message").await;
+        if frame["message"]["author_id"] == bot_id.as_str() {
+            break frame;
+        }
+    };
+    let actions = shown["message"]["extras"]["actions"]
+        .as_array()
+        .expect("buttons")
+        .clone();
+    assert_eq!(actions.len(), 2);
+    assert_eq!(actions[1]["label"], "Correu");
+
+    // Anna clicks "Correu": a callback query acknowledged by the next offset.
+    let click = format!(
+        "/api/v1/channels/{dm}/messages/{}/actions",
+        shown["message"]["id"].as_str().expect("id")
+    );
+    let (status, answer) = app
+        .post(&click, &anna.token, json!({"action_id": actions[1]["id"]}))
+        .await;
+    assert_eq!(status, 204, "{answer}");
+    let got = next_updates(&app, &token, first_id + 1).await;
+    let query = &got[0]["callback_query"];
+    assert_eq!(query["data"], "mail", "{got:?}");
+    assert_eq!(query["message"]["message_id"], menu_id);
+    assert_eq!(query["from"]["username"], "anna");
+    assert!(query["chat_instance"].is_string());
+    let second_id = got[0]["update_id"].as_i64().expect("id");
+    assert!(second_id > first_id);
+
+    // The note to whoever clicked, the edited menu, and a reply in its thread.
+    let (status, _) = form(
+        &app,
+        &token,
+        "answerCallbackQuery",
+        &[
+            (
+                "callback_query_id",
+                query["id"].as_str().expect("id").into(),
+            ),
+            ("text", "D'acord!".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let note = anna_ws.next_of_type("ephemeral").await;
+    assert!(note.to_string().contains("D'acord!"), "{note}");
+    let (status, edited) = json_call(
+        &app,
+        &token,
+        "editMessageText",
+        json!({"chat_id": chat_id, "message_id": menu_id, "text": "*Correu*: explica'm què passa", "parse_mode": "MarkdownV2"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    assert!(edited["result"].get("reply_markup").is_none(), "{edited}");
+    let updated = anna_ws.next_of_type("message_updated").await;
+    assert_eq!(
+        updated["message"]["body"],
+        "**Correu**: explica'm què passa"
+    );
+    let (status, again) = json_call(
+        &app,
+        &token,
+        "editMessageText",
+        json!({"chat_id": chat_id, "message_id": menu_id, "text": "*Correu*: explica'm què passa", "parse_mode": "MarkdownV2"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        again["description"]
+            .as_str()
+            .expect("d")
+            .starts_with("Bad Request: message is not modified")
+    );
+    let (status, reply) = json_call(
+        &app,
+        &token,
+        "sendMessage",
+        json!({"chat_id": chat_id, "text": "Obre el teu client de correu", "reply_parameters": {"message_id": menu_id}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["result"]["reply_to_message"]["message_id"], menu_id);
+    let in_thread = anna_ws.next_of_type("message").await;
+    assert_eq!(in_thread["message"]["thread_root"], menu_id);
+
+    // The bot's own messages are no updates; acknowledged ones never come back.
+    assert!(updates(&app, &token, second_id + 1, 0).await.is_empty());
+    assert!(updates(&app, &token, 0, 0).await.is_empty());
+    let (status, gone) = form(
+        &app,
+        &token,
+        "deleteMessage",
+        &[
+            ("chat_id", chat_id.to_string()),
+            ("message_id", menu_id.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!((status, &gone["result"]), (200, &json!(true)));
+    let (status, _) = form(
+        &app,
+        &token,
+        "deleteMessage",
+        &[
+            ("chat_id", chat_id.to_string()),
+            ("message_id", menu_id.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn updates_survive_a_restart_and_two_pollers_conflict() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (bot_id, token) = telegram_bot(&app, &admin, "monitor").await;
+    let anna = app.create_user(&admin, "anna").await;
+    assert!(updates(&app, &token, 0, 0).await.is_empty());
+    let group = app.create_channel(&admin, "incidencies", "public").await;
+    app.join(&anna, &group).await;
+    let add = format!("/api/v1/channels/{group}/members/{bot_id}");
+    assert_eq!(app.put(&add, &admin.token).await.0, 204);
+
+    // The bot was added: my_chat_member. In a group, only commands and mentions reach it.
+    let got = next_updates(&app, &token, 0).await;
+    let joined = &got[0]["my_chat_member"];
+    assert_eq!(joined["new_chat_member"]["status"], "member", "{got:?}");
+    let chat = &joined["chat"];
+    assert!(chat["id"].as_i64().is_some_and(|id| id < 0), "{chat}");
+    assert_eq!(chat["type"], "supergroup");
+    assert_eq!(chat["title"], "incidencies");
+    let mut offset = got.last().expect("one")["update_id"].as_i64().expect("id") + 1;
+    app.send(&anna, &group, "bon dia a tothom").await;
+    app.send(&anna, &group, "/estat servidor").await;
+    app.send(&anna, &group, "@monitor com va?").await;
+    let mut texts = Vec::new();
+    while texts.len() < 2 {
+        for update in next_updates(&app, &token, offset).await {
+            offset = update["update_id"].as_i64().expect("id") + 1;
+            texts.push(update["message"]["text"].as_str().expect("text").to_owned());
+        }
+    }
+    assert_eq!(texts, ["/estat servidor", "@monitor com va?"]);
+
+    // Two long polls at once: the second gets 409.
+    let first = {
+        let app_url = app.url(&format!("/bot{token}/getUpdates"));
+        let http = app.http.clone();
+        tokio::spawn(async move {
+            http.post(app_url)
+                .json(&json!({"offset": offset, "timeout": 3}))
+                .send()
+                .await
+                .expect("sent")
+                .status()
+                .as_u16()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, conflict) = json_call(&app, &token, "getUpdates", json!({"offset": offset})).await;
+    assert_eq!(status, 409, "{conflict}");
+    assert_eq!(
+        conflict["description"],
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+    );
+    assert_eq!(first.await.expect("first poll"), 200);
+
+    // Messages sent while the server is down for the bot, and across a restart: each comes
+    // once, none is lost.
+    app.send(&anna, &group, "/estat abans").await;
+    let data_dir = app.data_dir.clone();
+    let dir = app.stop().await;
+    let app = spawn_in(data_dir, |_| {}).await;
+    let anna = app.login("anna", xerrada_tests::USER_PASSWORD).await;
+    app.send(&anna, &group, "/estat després").await;
+    let mut texts = Vec::new();
+    for _ in 0..10 {
+        for update in updates(&app, &token, offset, 2).await {
+            offset = update["update_id"].as_i64().expect("id") + 1;
+            texts.push(update["message"]["text"].as_str().expect("text").to_owned());
+        }
+        if texts.len() >= 2 {
+            break;
+        }
+    }
+    assert_eq!(texts, ["/estat abans", "/estat després"]);
+    assert!(
+        updates(&app, &token, offset, 1).await.is_empty(),
+        "nothing repeated"
+    );
+    drop(dir);
+}

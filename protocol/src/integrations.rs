@@ -228,6 +228,22 @@ pub struct SlashCommand {
     pub created_at: String,
 }
 
+/// `GET /api/v1/channels/{id}/commands`: a command someone may type in that channel, besides
+/// the built-in ones: an admin's external command, or one a member bot registered with the
+/// Telegram-compatible `setMyCommands` (then `bot_id` and `bot_username` name it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct ChannelCommand {
+    pub name: String,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub bot_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub bot_username: Option<String>,
+}
+
 /// How an external command (or a late reply on its `response_url`) answers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]

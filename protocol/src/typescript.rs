@@ -74,6 +74,7 @@ pub fn render() -> String {
         TicketDetail::decl(&cfg),
         TicketFile::decl(&cfg),
         Me::decl(&cfg),
+        ChannelCommand::decl(&cfg),
         TicketList::decl(&cfg),
         DurationFigures::decl(&cfg),
         WeekFigures::decl(&cfg),

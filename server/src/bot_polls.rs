@@ -16,6 +16,8 @@ pub struct BotPolls {
     pub new_bot: Notify,
     closing: Notify,
     closed: std::sync::atomic::AtomicBool,
+    /// The last failed push to each bot's webhook: Unix time and why.
+    push_errors: Mutex<HashMap<String, (i64, String)>>,
 }
 
 /// One `getUpdates` of a bot in flight; dropping it lets the next one in.
@@ -46,6 +48,20 @@ impl BotPolls {
             polls: self,
             bot_id: bot_id.to_owned(),
         })
+    }
+
+    /// Remembers why a push to the bot's webhook failed (`None`: it worked again).
+    pub fn set_push_error(&self, bot_id: &str, error: Option<(i64, String)>) {
+        let mut errors = self.push_errors.lock().unwrap_or_else(|e| e.into_inner());
+        match error {
+            Some(error) => errors.insert(bot_id.to_owned(), error),
+            None => errors.remove(bot_id),
+        };
+    }
+
+    pub fn last_push_error(&self, bot_id: &str) -> Option<(i64, String)> {
+        let errors = self.push_errors.lock().unwrap_or_else(|e| e.into_inner());
+        errors.get(bot_id).cloned()
     }
 
     /// Ends every long poll (shutdown must not wait for them).

@@ -114,27 +114,64 @@ async fn the_envelope_and_its_statuses_follow_telegrams() {
         .expect("sent");
     assert_eq!(query.status().as_u16(), 200);
     // A multipart body with a text part, as PTB sends when it uploads.
-    let boundary = "xerrada-test-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"commands\"\r\n\r\n\
-         [{{\"command\":\"start\",\"description\":\"Comença\"}}]\r\n--{boundary}--\r\n"
-    );
-    let response = app
-        .http
-        .post(app.url(&format!("/bot{token}/setMyCommands")))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status().as_u16(), 200);
+    let commands = r#"[{"command":"start","description":"Comença"}]"#.to_owned();
+    let (status, _) = multipart_call(
+        &app,
+        &token,
+        "setMyCommands",
+        &[("commands", commands)],
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
     let (_, commands) = form(&app, &token, "getMyCommands", &[]).await;
     assert_eq!(
         commands["result"],
         json!([{"command": "start", "description": "Comença"}])
+    );
+    // Where the bot is a member, the composer offers its commands (a Xerrada name stays
+    // Xerrada's).
+    let (status, _) = json_call(
+        &app,
+        &token,
+        "setMyCommands",
+        json!({"commands": [
+            {"command": "start", "description": "Comença"},
+            {"command": "help", "description": "Ajuda del bot"}
+        ]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, bots) = app.get("/api/v1/bots", &admin.token).await;
+    let bot_id = bots
+        .as_array()
+        .expect("bots")
+        .iter()
+        .find(|b| b["username"] == "suport_it")
+        .and_then(|b| b["id"].as_str())
+        .expect("bot")
+        .to_owned();
+    let room = app.create_channel(&admin, "sala", "public").await;
+    let in_room = format!("/api/v1/channels/{room}/commands");
+    let (status, offered) = app.get(&in_room, &admin.token).await;
+    assert_eq!((status, offered), (200, json!([])));
+    let add = format!("/api/v1/channels/{room}/members/{bot_id}");
+    assert_eq!(app.put(&add, &admin.token).await.0, 204);
+    let (_, offered) = app.get(&in_room, &admin.token).await;
+    assert_eq!(
+        offered,
+        json!([{"name": "start", "description": "Comença", "bot_id": bot_id, "bot_username": "suport_it"}])
+    );
+    let (status, bad) = json_call(
+        &app,
+        &token,
+        "setMyCommands",
+        json!({"commands": [{"command": "Start!", "description": "x"}]}),
+    )
+    .await;
+    assert_eq!(
+        (status, bad["description"].as_str()),
+        (400, Some("Bad Request: BOT_COMMAND_INVALID"))
     );
 
     // Errors carry the same status as error_code, and Telegram's descriptions.
@@ -403,7 +440,7 @@ async fn updates_survive_a_restart_and_two_pollers_conflict() {
     assert_eq!(chat["type"], "supergroup");
     assert_eq!(chat["title"], "incidencies");
     let mut offset = got.last().expect("one")["update_id"].as_i64().expect("id") + 1;
-    app.send(&anna, &group, "bon dia a tothom").await;
+    let (_, chatter) = app.send(&anna, &group, "bon dia a tothom").await;
     app.send(&anna, &group, "/estat servidor").await;
     app.send(&anna, &group, "@monitor com va?").await;
     let mut texts = Vec::new();
@@ -414,6 +451,41 @@ async fn updates_survive_a_restart_and_two_pollers_conflict() {
         }
     }
     assert_eq!(texts, ["/estat servidor", "@monitor com va?"]);
+    // Replies in the thread of the bot's message reach it; replies in other threads do not.
+    let group_chat = chat["id"].as_i64().expect("chat id");
+    let (status, posted) = json_call(
+        &app,
+        &token,
+        "sendMessage",
+        json!({"chat_id": group_chat, "text": "Servidor en marxa"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{posted}");
+    let messages = format!("/api/v1/channels/{group}/messages");
+    for (body, root) in [
+        ("en un altre fil", &chatter["seq"]),
+        ("gràcies!", &posted["result"]["message_id"]),
+    ] {
+        let (status, _) = app
+            .post(
+                &messages,
+                &anna.token,
+                json!({"body": body, "thread_root": root}),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    let got = next_updates(&app, &token, offset).await;
+    let replied: Vec<&str> = got
+        .iter()
+        .filter_map(|u| u["message"]["text"].as_str())
+        .collect();
+    assert_eq!(replied, ["gràcies!"]);
+    assert_eq!(
+        got[0]["message"]["reply_to_message"]["text"],
+        "Servidor en marxa"
+    );
+    offset = got.last().expect("one")["update_id"].as_i64().expect("id") + 1;
 
     // Two long polls at once: the second gets 409.
     let first = {
@@ -462,4 +534,272 @@ async fn updates_survive_a_restart_and_two_pollers_conflict() {
         "nothing repeated"
     );
     drop(dir);
+}
+
+/// What a bot's webhook received: the secret header and the body. Its first call fails with
+/// 500, to show the push is retried.
+type Received = std::sync::Arc<tokio::sync::Mutex<Vec<(Option<String>, Value)>>>;
+
+async fn webhook_receiver() -> (std::net::SocketAddr, Received) {
+    use axum::http::{HeaderMap, StatusCode};
+    let received: Received = Default::default();
+    let failed_once = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let store = received.clone();
+    let handle = move |headers: HeaderMap, axum::Json(body): axum::Json<Value>| {
+        let store = store.clone();
+        let failed_once = failed_once.clone();
+        async move {
+            if !failed_once.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                return StatusCode::INTERNAL_SERVER_ERROR;
+            }
+            let secret = headers
+                .get("x-telegram-bot-api-secret-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            store.lock().await.push((secret, body));
+            StatusCode::OK
+        }
+    };
+    let router = axum::Router::new().route("/hook", axum::routing::post(handle));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    (addr, received)
+}
+
+#[tokio::test]
+async fn a_webhook_gets_every_update_with_its_secret_and_polling_waits_for_its_removal() {
+    let (hook, received) = webhook_receiver().await;
+    let app = xerrada_tests::spawn_app_with(|c| {
+        c.integrations.outbound_allowlist = vec![hook.to_string()];
+    })
+    .await;
+    let admin = app.admin().await;
+    let (bot_id, token) = telegram_bot(&app, &admin, "avisos").await;
+    let anna = app.create_user(&admin, "anna").await;
+
+    // Only hosts in the outbound allowlist, only http(s), only Telegram's secret characters.
+    for (url, secret) in [
+        ("http://192.0.2.1/hook".to_owned(), "s3cret"),
+        ("ftp://127.0.0.1/hook".to_owned(), "s3cret"),
+        (format!("http://{hook}/hook"), "no spaces"),
+    ] {
+        let (status, refused) = json_call(
+            &app,
+            &token,
+            "setWebhook",
+            json!({"url": url, "secret_token": secret}),
+        )
+        .await;
+        assert_eq!(status, 400, "{url}: {refused}");
+    }
+    let url = format!("http://{hook}/hook");
+    let (status, set) = form(
+        &app,
+        &token,
+        "setWebhook",
+        &[("url", url.clone()), ("secret_token", "s3cret_-1".into())],
+    )
+    .await;
+    assert_eq!((status, &set["result"]), (200, &json!(true)), "{set}");
+    let (_, info) = form(&app, &token, "getWebhookInfo", &[]).await;
+    assert_eq!(info["result"]["url"], url.as_str());
+    let (status, conflict) = json_call(&app, &token, "getUpdates", json!({})).await;
+    assert_eq!(status, 409, "{conflict}");
+    assert!(
+        conflict["description"]
+            .as_str()
+            .expect("description")
+            .starts_with("Conflict: can't use getUpdates method while webhook is active"),
+        "{conflict}"
+    );
+
+    // Anna writes: the update reaches the webhook (after one failed try), with the secret.
+    let (_, dm) = app
+        .post("/api/v1/dms", &anna.token, json!({"user_ids": [bot_id]}))
+        .await;
+    let dm = dm["id"].as_str().expect("dm").to_owned();
+    app.send(&anna, &dm, "Hola, bot").await;
+    let delivered = xerrada_tests::eventually(Duration::from_secs(20), || {
+        received.try_lock().is_ok_and(|r| !r.is_empty())
+    })
+    .await;
+    assert!(delivered, "the webhook got nothing");
+    let (secret, update) = received.lock().await[0].clone();
+    assert_eq!(secret.as_deref(), Some("s3cret_-1"));
+    assert_eq!(update["message"]["text"], "Hola, bot", "{update}");
+    assert!(update["update_id"].as_i64().is_some());
+    let (_, info) = form(&app, &token, "getWebhookInfo", &[]).await;
+    assert_eq!(info["result"]["pending_update_count"], 0, "{info}");
+
+    // Back to polling: what comes next is polled, and nothing pushed comes again.
+    assert_eq!(form(&app, &token, "deleteWebhook", &[]).await.0, 200);
+    let (_, info) = form(&app, &token, "getWebhookInfo", &[]).await;
+    assert_eq!(info["result"]["url"], "");
+    app.send(&anna, &dm, "Ara per polling").await;
+    let got = next_updates(&app, &token, 0).await;
+    let texts: Vec<&str> = got
+        .iter()
+        .filter_map(|u| u["message"]["text"].as_str())
+        .collect();
+    assert_eq!(texts, ["Ara per polling"]);
+    assert_eq!(received.lock().await.len(), 1, "pushed once");
+}
+
+/// A multipart call, with text parts and maybe one file part (as python-telegram-bot sends
+/// `sendDocument`).
+async fn multipart_call(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    texts: &[(&str, String)],
+    file: Option<(&str, &str, &[u8])>,
+) -> (u16, Value) {
+    let boundary = "tg-boundary-7";
+    let mut body = Vec::new();
+    for (name, value) in texts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((field, file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let response = app
+        .http
+        .post(app.url(&format!("/bot{token}/{method}")))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON"))
+}
+
+#[tokio::test]
+async fn files_go_both_ways_with_send_document_and_get_file() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (bot_id, token) = telegram_bot(&app, &admin, "arxiu").await;
+    let anna = app.create_user(&admin, "anna").await;
+    let oriol = app.create_user(&admin, "oriol").await;
+    assert!(updates(&app, &token, 0, 0).await.is_empty());
+    let (_, dm) = app
+        .post("/api/v1/dms", &anna.token, json!({"user_ids": [bot_id]}))
+        .await;
+    let dm = dm["id"].as_str().expect("dm").to_owned();
+    app.send(&anna, &dm, "Hola").await;
+    let got = next_updates(&app, &token, 0).await;
+    let chat_id = got[0]["message"]["chat"]["id"].as_i64().expect("chat");
+    let offset = got[0]["update_id"].as_i64().expect("id") + 1;
+
+    // The bot sends a document (uploaded in the call) with a caption.
+    let report = b"%PDF-1.4\n% informe mensual\n";
+    let (status, sent) = multipart_call(
+        &app,
+        &token,
+        "sendDocument",
+        &[
+            ("chat_id", chat_id.to_string()),
+            ("caption", "L'informe del mes".into()),
+        ],
+        Some(("document", "informe.pdf", report)),
+    )
+    .await;
+    assert_eq!(status, 200, "{sent}");
+    let document = &sent["result"]["document"];
+    assert_eq!(document["file_name"], "informe.pdf", "{sent}");
+    assert_eq!(sent["result"]["caption"], "L'informe del mes");
+    let file_id = document["file_id"].as_str().expect("file id").to_owned();
+    // Anna reads it as any file in her DM; Oriol may not.
+    let read = |who: &Session| {
+        app.http
+            .get(app.url(&format!("/api/v1/files/{file_id}")))
+            .bearer_auth(&who.token)
+            .send()
+    };
+    assert_eq!(read(&anna).await.expect("get").status().as_u16(), 200);
+    assert_eq!(read(&oriol).await.expect("get").status().as_u16(), 404);
+    // A file goes once; a URL is never fetched.
+    let (status, _) = json_call(
+        &app,
+        &token,
+        "sendDocument",
+        json!({"chat_id": chat_id, "document": file_id}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = json_call(
+        &app,
+        &token,
+        "sendPhoto",
+        json!({"chat_id": chat_id, "photo": "https://example.org/a.png"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    // Anna sends a photo: the update has it, and the bot downloads it with getFile.
+    let png = crate::files::PNG;
+    let uploaded = crate::files::uploaded(&app, &anna, "pantalla.png", png).await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/channels/{dm}/messages"),
+            &anna.token,
+            json!({"body": "Mira la pantalla", "file_ids": [uploaded]}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let got = next_updates(&app, &token, offset).await;
+    let message = &got[0]["message"];
+    assert_eq!(message["caption"], "Mira la pantalla", "{message}");
+    let photo = &message["photo"][0];
+    assert_eq!(
+        (photo["width"].as_i64(), photo["height"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let (status, file) = form(
+        &app,
+        &token,
+        "getFile",
+        &[("file_id", photo["file_id"].as_str().expect("id").into())],
+    )
+    .await;
+    assert_eq!(status, 200, "{file}");
+    let path = file["result"]["file_path"].as_str().expect("path");
+    // As python-telegram-bot asks for it (the token's ':' would be %3A; here a '/' as %2F).
+    let encoded = path.replace('/', "%2F");
+    let download = app
+        .http
+        .get(app.url(&format!("/file/bot{token}/{encoded}")))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(download.status().as_u16(), 200);
+    assert_eq!(download.bytes().await.expect("bytes").as_ref(), png);
+    let (status, _) = form(&app, &token, "getFile", &[("file_id", "nope".into())]).await;
+    assert_eq!(status, 400);
+    let refused = app
+        .http
+        .get(app.url(&format!("/file/botxbot_bad/{path}")))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(refused.status().as_u16(), 401);
 }

@@ -68,15 +68,23 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut Config)) -> TestApp {
 
 /// A server on an existing data dir (to restart on the same data).
 pub async fn spawn_in(data_dir: PathBuf, tune: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_at(data_dir, "127.0.0.1:0".parse().expect("address"), tune).await
+}
+
+/// A server on an existing data dir and a given address: restarted where its clients (a bot
+/// process) keep calling it.
+pub async fn spawn_at(
+    data_dir: PathBuf,
+    addr: std::net::SocketAddr,
+    tune: impl FnOnce(&mut Config),
+) -> TestApp {
     init_logs();
     let mut config = Config::new(&data_dir);
     config.admin_password = Some(ADMIN_PASSWORD.into());
     // Tests hash many passwords: let them run in parallel.
     config.auth.max_concurrent_hashes = 8;
     tune(&mut config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind port 0");
+    let listener = bind(addr).await;
     let app = Application::with_listener(config, listener)
         .await
         .expect("server starts");
@@ -93,6 +101,21 @@ pub async fn spawn_in(data_dir: PathBuf, tune: impl FnOnce(&mut Config)) -> Test
         _dir: None,
         shutdown: Some(tx),
         task: Some(task),
+    }
+}
+
+/// Binds `addr`, retrying for a while when it is still taken (a server just stopped on it).
+async fn bind(addr: std::net::SocketAddr) -> tokio::net::TcpListener {
+    let mut tries = 0;
+    loop {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => return listener,
+            Err(_) if tries < 50 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("bind {addr}: {e}"),
+        }
     }
 }
 

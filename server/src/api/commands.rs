@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use xerrada_protocol::{CreateCommandRequest, SlashCommand};
+use xerrada_protocol::{ChannelCommand, CreateCommandRequest, SlashCommand};
 
 use super::extract::{ApiBytes, ApiJson};
 use crate::auth::Caller;
@@ -29,6 +29,16 @@ pub async fn list(
     caller: Caller,
 ) -> HttpResult<Json<Vec<SlashCommand>>> {
     Ok(Json(commands::list(&ctx, &caller).await?))
+}
+
+pub async fn in_channel(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(channel_id): Path<String>,
+) -> HttpResult<Json<Vec<ChannelCommand>>> {
+    Ok(Json(
+        commands::in_channel(&ctx, &caller, &channel_id).await?,
+    ))
 }
 
 pub async fn remove(

@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::handler::Handler;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -134,6 +135,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/webhooks/{id}/regenerate", post(webhooks::regenerate))
         .route("/webhooks/{id}/take-over", post(webhooks::take_over))
         .route("/commands", get(commands::list).post(commands::register))
+        .route("/channels/{id}/commands", get(commands::in_channel))
         .route("/commands/{id}", axum::routing::delete(commands::remove))
         .route("/tickets", get(tickets::list).post(tickets::open))
         .route("/tickets/stats", get(tickets::stats))
@@ -180,7 +182,8 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .merge(probes)
         .nest("/api/v1", api)
         .nest("/hooks", hooks)
-        .fallback(web_or_bot_api)
+        // The Bot API's sendDocument/sendPhoto stream files as uploads do.
+        .fallback(web_or_bot_api.layer(DefaultBodyLimit::max(upload_body_limit(&ctx))))
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)
         .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes));
     crate::web::with_security_headers(router)
@@ -194,8 +197,29 @@ async fn web_or_bot_api(State(ctx): State<Arc<Context>>, request: Request) -> Re
     if crate::telegram::api_call(request.uri().path()).is_some() {
         return crate::telegram::handle(State(ctx), request).await;
     }
+    if let Some((token, file_id)) = crate::telegram::file_call(request.uri().path()) {
+        return bot_api_file(ctx, &token, file_id, request.headers().clone()).await;
+    }
     let (parts, _) = request.into_parts();
     crate::web::serve(parts.method, parts.uri, parts.headers).await
+}
+
+/// `GET /file/bot<token>/<file_path>`: a file the bot may read, served as `GET /files/{id}`
+/// serves it (ranges included).
+async fn bot_api_file(
+    ctx: Arc<Context>,
+    token: &str,
+    file_id: String,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let caller = match crate::telegram::bot_caller(&ctx, token).await {
+        Ok(caller) => caller,
+        Err(refused) => return refused.into_response(),
+    };
+    match files::download(State(ctx), caller, axum::extract::Path(file_id), headers).await {
+        Ok(response) => response,
+        Err(_) => crate::telegram::TgError::not_found().into_response(),
+    }
 }
 
 /// The largest request body of an upload: the largest file and its multipart framing.

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 use xerrada_protocol::{
-    Attachment, CommandResponse, CreateCommandRequest, Message, MessageExtras, SlashCommand, User,
+    Attachment, ChannelCommand, CommandResponse, CreateCommandRequest, Message, MessageExtras,
+    SlashCommand, User,
 };
 
 use crate::auth::Caller;
@@ -169,8 +170,9 @@ async fn help(ctx: &Context, lang: Lang) -> AppResult<Answer> {
     Ok(Answer::note(lines.join("\n")))
 }
 
-/// Whether the admin's allowlist lets the server call `url`.
-fn allowed(ctx: &Context, url: &reqwest::Url) -> bool {
+/// Whether the admin's allowlist lets the server call `url` (slash commands, Telegram bots'
+/// webhooks).
+pub fn allowed(ctx: &Context, url: &reqwest::Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };
@@ -420,6 +422,62 @@ pub async fn register(
 pub async fn list(ctx: &Context, caller: &Caller) -> AppResult<Vec<SlashCommand>> {
     require_admin(caller)?;
     Ok(ctx.store.commands().await?)
+}
+
+/// `GET /channels/{id}/commands` (members): what the composer offers besides the built-in
+/// commands, by name: the admin's external commands, then the commands of the channel's bots
+/// that speak the Telegram API (a name already taken is Xerrada's, so not the bot's).
+pub async fn in_channel(
+    ctx: &Context,
+    caller: &Caller,
+    channel_id: &str,
+) -> AppResult<Vec<ChannelCommand>> {
+    require_member(ctx, &caller.user.id, channel_id).await?;
+    let mut offered: Vec<ChannelCommand> = ctx
+        .store
+        .commands()
+        .await?
+        .into_iter()
+        .map(|c| ChannelCommand {
+            name: c.name,
+            description: c.description,
+            bot_id: None,
+            bot_username: None,
+        })
+        .collect();
+    let members = ctx
+        .memberships
+        .get(channel_id)
+        .map(|info| info.members.clone())
+        .unwrap_or_default();
+    for bot in ctx.store.telegram_bots().await? {
+        if !members.contains(&bot.bot_id) {
+            continue;
+        }
+        let Some(account) = ctx.store.user_by_id(&bot.bot_id).await? else {
+            continue;
+        };
+        let listed: Vec<serde_json::Value> =
+            serde_json::from_str(&bot.commands).unwrap_or_default();
+        for command in listed {
+            let name = command["command"].as_str().unwrap_or_default().to_owned();
+            let taken = is_known(ctx, &name).await? || offered.iter().any(|c| c.name == name);
+            if name.is_empty() || taken {
+                continue;
+            }
+            offered.push(ChannelCommand {
+                name,
+                description: command["description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                bot_id: Some(account.id.clone()),
+                bot_username: Some(account.username.clone()),
+            });
+        }
+    }
+    offered.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(offered)
 }
 
 /// `DELETE /commands/{id}` (admins).

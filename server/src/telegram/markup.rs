@@ -139,16 +139,22 @@ pub fn to_extras(markup: Option<Value>) -> TgResult<Option<MessageExtras>> {
     }))
 }
 
-/// Characters Xerrada's Markdown gives a meaning to and lets escape: escaped in plain text.
-const MARKDOWN_SPECIAL: &[char] = &['\\', '*', '_', '`', '[', ']', '~', '>', '#', '|'];
+/// Characters Xerrada's Markdown gives a meaning to anywhere (and lets escape): escaped in
+/// plain text. `#` and `>` mean something only at the start of a line.
+const MARKDOWN_SPECIAL: &[char] = &['\\', '*', '_', '`', '[', ']', '~'];
+const LINE_START_SPECIAL: &[char] = &['#', '>'];
 
 fn escape_plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut line_start = true;
     for c in text.chars() {
-        if MARKDOWN_SPECIAL.contains(&c) {
+        let special =
+            MARKDOWN_SPECIAL.contains(&c) || (line_start && LINE_START_SPECIAL.contains(&c));
+        if special {
             out.push('\\');
         }
         out.push(c);
+        line_start = c == '\n' || (line_start && c == ' ');
     }
     out
 }
@@ -184,7 +190,7 @@ fn from_markdown(text: &str, v2: bool) -> String {
             out.push(c);
         } else if v2 && c == '\\' && next.is_some() {
             let escaped = chars[i + 1];
-            if MARKDOWN_SPECIAL.contains(&escaped) {
+            if MARKDOWN_SPECIAL.contains(&escaped) || LINE_START_SPECIAL.contains(&escaped) {
                 out.push('\\');
             }
             out.push(escaped);
@@ -307,6 +313,10 @@ mod tests {
     #[test]
     fn parse_modes_become_xerrada_markdown() {
         assert_eq!(convert("2*3 = 6_", None).expect("plain"), "2\\*3 = 6\\_");
+        assert_eq!(
+            convert("# no és un títol\n> ni una cita, tiquet #1 > 0", None).expect("plain"),
+            "\\# no és un títol\n\\> ni una cita, tiquet #1 > 0"
+        );
         assert_eq!(
             convert("*negreta* _cursiva_ `a*b` \\. ~no~", Some("MarkdownV2")).expect("v2"),
             "**negreta** *cursiva* `a*b` . ~~no~~"

@@ -38,8 +38,12 @@ pub async fn call(ctx: &Context, caller: &Caller, method: &str, params: Params) 
         "logout" | "close" => Ok(json!(true)),
         "getupdates" => get_updates(&bot, &params).await,
         "getwebhookinfo" => get_webhook_info(&bot).await,
+        "setwebhook" => set_webhook(&bot, &params).await,
         "deletewebhook" => delete_webhook(&bot, &params).await,
         "sendmessage" => send_message(&bot, caller, &params).await,
+        "senddocument" => send_file(&bot, caller, &params, "document").await,
+        "sendphoto" => send_file(&bot, caller, &params, "photo").await,
+        "getfile" => get_file(&bot, caller, &params).await,
         "editmessagetext" => edit_message(&bot, caller, &params, true).await,
         "editmessagereplymarkup" => edit_message(&bot, caller, &params, false).await,
         "deletemessage" => delete_message(&bot, caller, &params).await,
@@ -158,6 +162,10 @@ async fn get_webhook_info(bot: &Mapper<'_>) -> TgResult<Value> {
         "has_custom_certificate": false,
         "pending_update_count": pending,
     });
+    if let Some((at, message)) = bot.ctx.bot_polls.last_push_error(&bot.bot.id) {
+        info["last_error_date"] = json!(at);
+        info["last_error_message"] = json!(message);
+    }
     if let Ok(allowed) = serde_json::from_str::<Vec<String>>(&settings.allowed_updates)
         && !allowed.is_empty()
     {
@@ -166,15 +174,74 @@ async fn get_webhook_info(bot: &Mapper<'_>) -> TgResult<Value> {
     Ok(info)
 }
 
+/// Longest webhook secret, and its characters, as Telegram's.
+const MAX_SECRET_CHARS: usize = 256;
+
+/// `setWebhook`: updates are pushed to `url` (a host in the outbound allowlist) instead of
+/// being polled; an empty `url` goes back to polling.
+async fn set_webhook(bot: &Mapper<'_>, params: &Params) -> TgResult<Value> {
+    let ctx = bot.ctx;
+    let url = params.text("url")?.unwrap_or_default();
+    let secret = params.text("secret_token")?.unwrap_or_default();
+    let secret_ok = secret.chars().count() <= MAX_SECRET_CHARS
+        && secret
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !secret_ok {
+        return Err(TgError::bad_request(
+            "secret token contains unallowed characters",
+        ));
+    }
+    if !url.is_empty() {
+        let parsed = reqwest::Url::parse(&url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| TgError::bad_request("bad webhook: invalid URL"))?;
+        if !crate::services::commands::allowed(ctx, &parsed) {
+            return Err(TgError::bad_request(
+                "bad webhook: the host is not in the server's outbound allowlist",
+            ));
+        }
+    }
+    if params.text("certificate")?.is_some() {
+        return Err(TgError::bad_request(
+            "bad webhook: custom certificates are not supported",
+        ));
+    }
+    let allowed = match params.json("allowed_updates")? {
+        Some(list) => {
+            let kinds: Vec<String> = serde_json::from_value(list)
+                .map_err(|_| TgError::bad_request("allowed_updates must be a list of strings"))?;
+            Some(serde_json::to_string(&kinds).unwrap_or_else(|_| "[]".into()))
+        }
+        None => None,
+    };
+    ctx.store
+        .set_telegram_webhook(&bot.bot.id, &url, &secret, allowed.as_deref())
+        .await?;
+    if params.bool("drop_pending_updates")?.unwrap_or(false) {
+        drop_pending(bot).await?;
+    }
+    ctx.bot_polls.wakeup(&bot.bot.id).notify_waiters();
+    Ok(json!(true))
+}
+
+/// Forgets every update waiting for the bot.
+async fn drop_pending(bot: &Mapper<'_>) -> TgResult<()> {
+    let store = &bot.ctx.store;
+    if let Some(last) = store.last_telegram_update(&bot.bot.id).await? {
+        store.ack_telegram_updates(&bot.bot.id, last + 1).await?;
+    }
+    Ok(())
+}
+
 async fn delete_webhook(bot: &Mapper<'_>, params: &Params) -> TgResult<Value> {
     let store = &bot.ctx.store;
     store
         .set_telegram_webhook(&bot.bot.id, "", "", None)
         .await?;
-    if params.bool("drop_pending_updates")?.unwrap_or(false)
-        && let Some(last) = store.last_telegram_update(&bot.bot.id).await?
-    {
-        store.ack_telegram_updates(&bot.bot.id, last + 1).await?;
+    if params.bool("drop_pending_updates")?.unwrap_or(false) {
+        drop_pending(bot).await?;
     }
     Ok(json!(true))
 }
@@ -189,8 +256,45 @@ fn message_text(params: &Params, key: &str) -> TgResult<String> {
 }
 
 async fn send_message(bot: &Mapper<'_>, caller: &Caller, params: &Params) -> TgResult<Value> {
-    let channel_id = bot.channel_of_chat(params.required_int("chat_id")?).await?;
     let body = message_text(params, "text")?;
+    post(bot, caller, params, body, Vec::new()).await
+}
+
+/// `sendDocument` and `sendPhoto`: the file is the `field` part of a multipart call (uploaded
+/// as it came in), or the `file_id` of an upload of the bot's not sent yet. Telegram also
+/// takes a URL to fetch, which the server never does.
+async fn send_file(
+    bot: &Mapper<'_>,
+    caller: &Caller,
+    params: &Params,
+    field: &str,
+) -> TgResult<Value> {
+    let file_id = params
+        .text(field)?
+        .filter(|f| !f.trim().is_empty())
+        .ok_or_else(|| TgError::bad_request(format!("there is no {field} in the request")))?;
+    if file_id.contains("://") {
+        return Err(TgError::bad_request(
+            "sending files by URL is not supported: upload the file",
+        ));
+    }
+    let caption = match params.text("caption")?.filter(|c| !c.trim().is_empty()) {
+        Some(caption) => markup::convert(&caption, params.text("parse_mode")?.as_deref())?,
+        None => String::new(),
+    };
+    post(bot, caller, params, caption, vec![file_id]).await
+}
+
+/// Posts as the bot in the chat `chat_id`, with the buttons of `reply_markup`, in the thread
+/// `reply_parameters` names; answers the Message.
+async fn post(
+    bot: &Mapper<'_>,
+    caller: &Caller,
+    params: &Params,
+    body: String,
+    file_ids: Vec<String>,
+) -> TgResult<Value> {
+    let channel_id = bot.channel_of_chat(params.required_int("chat_id")?).await?;
     let extras = markup::to_extras(params.json("reply_markup")?)?;
     let replied = match params.json("reply_parameters")? {
         Some(reply) => reply["message_id"].as_i64(),
@@ -214,10 +318,25 @@ async fn send_message(bot: &Mapper<'_>, caller: &Caller, params: &Params) -> TgR
         thread_root,
         also_in_channel: false,
         extras,
-        file_ids: Vec::new(),
+        file_ids,
     };
     let (message, _) = messages::post(bot.ctx, caller, draft).await?;
     bot.message(&message).await
+}
+
+/// `getFile`: where to download a file the bot may read (`/file/bot<token>/<file_path>`).
+async fn get_file(bot: &Mapper<'_>, caller: &Caller, params: &Params) -> TgResult<Value> {
+    let file_id = params
+        .text("file_id")?
+        .ok_or_else(|| TgError::bad_request("file_id is empty"))?;
+    let file = crate::services::files::readable(bot.ctx, caller, &file_id)
+        .await
+        .map_err(|_| {
+            TgError::bad_request("wrong file_id or the file is temporarily unavailable")
+        })?;
+    let mut object = markup::file_object(&file.info);
+    object["file_path"] = json!(super::file_path(&file.info.id));
+    Ok(object)
 }
 
 /// The channel and the message that `chat_id` and `message_id` name; `missing` (Telegram's

@@ -7,12 +7,14 @@
 //! - `objects.rs` shows users, channels and messages as User, Chat and Message, and
 //!   `markup.rs` converts texts and keyboards;
 //! - `methods.rs` runs each method on the ordinary services;
-//! - `relay.rs` turns what happens in the bot's channels into its updates, exactly once.
+//! - `relay.rs` turns what happens in the bot's channels into its updates, exactly once, and
+//!   `push.rs` pushes them to the bot's webhook when it set one.
 
 mod markup;
 mod methods;
 mod objects;
 mod params;
+mod push;
 mod relay;
 mod reply;
 
@@ -23,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use xerrada_protocol::UserKind;
 
 pub use relay::start;
-use reply::TgError;
+pub use reply::TgError;
 
 use crate::auth::BOT_TOKEN_PREFIX;
 use crate::context::Context;
@@ -39,6 +41,41 @@ pub fn api_call(path: &str) -> Option<(String, String)> {
     }
     let token = percent_decode(token)?;
     Some((token, method.to_owned()))
+}
+
+/// The `file_path` `getFile` gives for a file.
+pub fn file_path(file_id: &str) -> String {
+    format!("files/{file_id}")
+}
+
+/// `(token, file id)` of a file download, `/file/bot<token>/files/<id>`; the path is
+/// percent-decoded first (python-telegram-bot encodes the token's `:`, teloxide the path's `/`).
+pub fn file_call(path: &str) -> Option<(String, String)> {
+    let rest = path.strip_prefix("/file/bot")?;
+    let (token, file_path) = rest.split_once('/')?;
+    let token = percent_decode(token)?;
+    let file_path = percent_decode(file_path)?;
+    let file_id = file_path.strip_prefix("files/")?;
+    if token.is_empty() || file_id.is_empty() || file_id.contains('/') {
+        return None;
+    }
+    Some((token, file_id.to_owned()))
+}
+
+/// The bot a token names, as a caller; 401 for anything else (a person's token included).
+pub async fn bot_caller(ctx: &Context, token: &str) -> reply::TgResult<crate::auth::Caller> {
+    if !token.starts_with(BOT_TOKEN_PREFIX) {
+        return Err(TgError::unauthorized());
+    }
+    let caller = ctx
+        .auth
+        .authenticate(token)
+        .await
+        .map_err(|_| TgError::unauthorized())?;
+    if caller.user.kind != UserKind::Bot {
+        return Err(TgError::unauthorized());
+    }
+    Ok(caller)
 }
 
 fn percent_decode(raw: &str) -> Option<String> {
@@ -68,25 +105,16 @@ async fn answer(
     method: &str,
     request: Request,
 ) -> reply::TgResult<serde_json::Value> {
-    if !token.starts_with(BOT_TOKEN_PREFIX) {
-        return Err(TgError::unauthorized());
-    }
-    let caller = ctx
-        .auth
-        .authenticate(token)
-        .await
-        .map_err(|_| TgError::unauthorized())?;
-    if caller.user.kind != UserKind::Bot {
-        return Err(TgError::unauthorized());
-    }
+    let caller = bot_caller(ctx, token).await?;
     let known = ctx.store.telegram_bots().await?;
     if !known.iter().any(|b| b.bot_id == caller.user.id) {
-        ctx.store
-            .telegram_bot(&caller.user.id, &crate::ids::now())
-            .await?;
-        ctx.bot_polls.new_bot.notify_waiters();
+        relay::begin(ctx, &caller.user).await?;
     }
-    let params = params::Params::read(request).await?;
+    let uploader = params::Uploader {
+        ctx,
+        caller: &caller,
+    };
+    let params = params::Params::read(request, uploader).await?;
     methods::call(ctx, &caller, method, params).await
 }
 

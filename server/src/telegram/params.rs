@@ -18,8 +18,15 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct Params(Map<String, Value>);
 
+/// Who uploads the files of a multipart call (`sendDocument`, `sendPhoto`): each file part is
+/// stored as an upload of the bot's as it streams in, and the parameter holds its id.
+pub struct Uploader<'a> {
+    pub ctx: &'a crate::context::Context,
+    pub caller: &'a crate::auth::Caller,
+}
+
 impl Params {
-    pub async fn read(request: Request) -> TgResult<Params> {
+    pub async fn read(request: Request, uploader: Uploader<'_>) -> TgResult<Params> {
         let mut params = Params::default();
         if let Some(query) = request.uri().query() {
             for (name, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -46,10 +53,20 @@ impl Params {
                 let Some(name) = field.name().map(str::to_owned) else {
                     continue;
                 };
-                if field.file_name().is_some() {
-                    return Err(TgError::bad_request(
-                        "uploading files through the Bot API is not supported yet",
-                    ));
+                if let Some(file_name) = field.file_name().map(str::to_owned) {
+                    use futures_util::TryStreamExt;
+                    let bytes = field.map_err(|e| {
+                        crate::error::AppError::Invalid(format!("bad multipart body: {e}"))
+                    });
+                    let info = crate::services::files::upload(
+                        uploader.ctx,
+                        uploader.caller,
+                        Some(&file_name),
+                        bytes,
+                    )
+                    .await?;
+                    params.0.insert(name, Value::String(info.id));
+                    continue;
                 }
                 let text = field
                     .text()

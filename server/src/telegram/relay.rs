@@ -37,6 +37,22 @@ pub fn start(ctx: Arc<Context>) -> JoinHandle<()> {
     })
 }
 
+/// A bot's first call: from now on, everything after the present end of each of its channels
+/// is an update (cursors are set before the call is answered, so nothing sent after it can
+/// slip past the relay).
+pub async fn begin(ctx: &Context, bot: &User) -> TgResult<()> {
+    for view in ctx.store.channels_for_user(&bot.id).await? {
+        if view.joined {
+            ctx.store
+                .advance_telegram_cursor(&bot.id, &view.channel.id, view.channel.last_seq)
+                .await?;
+        }
+    }
+    ctx.store.telegram_bot(&bot.id, &ids::now()).await?;
+    ctx.bot_polls.new_bot.notify_waiters();
+    Ok(())
+}
+
 /// Follows every Telegram bot, picking up new ones as they appear; forgets old updates.
 async fn follow_all(ctx: &Arc<Context>) {
     let mut followed = Followers::default();
@@ -92,7 +108,11 @@ async fn follow_bot(ctx: Arc<Context>, bot_id: String) {
                 continue;
             }
         };
-        if let Err(e) = relay(&ctx, &bot).await {
+        let relayed = tokio::select! {
+            relayed = relay(&ctx, &bot) => relayed,
+            () = super::push::push_forever(&ctx, &bot) => Ok(()),
+        };
+        if let Err(e) = relayed {
             tracing::warn!(bot = %bot.username, error = %e, "Telegram relay stopped; restarting");
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -206,10 +226,12 @@ async fn catch_up(ctx: &Context, bot: &User, channel_id: &str, seen: Option<i64>
 async fn capture(ctx: &Context, bot: &User, event: &ChannelEvent) -> TgResult<()> {
     let mapper = Mapper { ctx, bot };
     let update = match &event.kind {
-        EventKind::Message(message) if wanted(ctx, bot, message) => {
+        EventKind::Message(message) if wanted(&mapper, message).await? => {
             Some(("message", mapper.message(message).await?))
         }
-        EventKind::MessageUpdated(message) if wanted(ctx, bot, message) && !message.deleted => {
+        EventKind::MessageUpdated(message)
+            if !message.deleted && wanted(&mapper, message).await? =>
+        {
             Some(("edited_message", mapper.message(message).await?))
         }
         EventKind::MemberJoined { user_id } if *user_id == bot.id => Some((
@@ -253,19 +275,28 @@ async fn capture(ctx: &Context, bot: &User, event: &ChannelEvent) -> TgResult<()
 /// Whether a message goes to the bot: never its own; in a direct channel, all; in a group
 /// channel, as Telegram's privacy mode, only commands and messages that mention it or reply
 /// in the thread of one of its messages.
-fn wanted(ctx: &Context, bot: &User, message: &Message) -> bool {
+async fn wanted(mapper: &Mapper<'_>, message: &Message) -> TgResult<bool> {
+    let bot = mapper.bot;
     if message.author_id == bot.id {
-        return false;
+        return Ok(false);
     }
-    let direct = ctx
+    let direct = mapper
+        .ctx
         .memberships
         .get(&message.channel_id)
         .is_some_and(|info| info.kind == ChannelKind::Direct);
-    direct
+    if direct
         || message.body.starts_with('/')
         || message.mentions.contains(&bot.id)
         || message.body.contains(&format!("@{}", bot.username))
-        || message.participant_ids.contains(&bot.id)
+    {
+        return Ok(true);
+    }
+    let Some(root) = message.thread_root else {
+        return Ok(false);
+    };
+    let root = mapper.message_at(&message.channel_id, root).await?;
+    Ok(root.is_some_and(|root| root.author_id == bot.id))
 }
 
 /// A `my_chat_member` update: the bot's status in a chat went from `old` to `new`.

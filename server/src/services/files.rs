@@ -148,6 +148,23 @@ pub async fn readable(ctx: &Context, caller: &Caller, file_id: &str) -> AppResul
     Err(not_found())
 }
 
+/// Refuses more than [`MAX_FILES_PER_MESSAGE`] files, or one named twice, for `what` (the
+/// thing that would carry them, in the refusal).
+fn check_file_ids(file_ids: &[String], what: &str) -> AppResult<()> {
+    if file_ids.len() > MAX_FILES_PER_MESSAGE {
+        return Err(AppError::Invalid(format!(
+            "{what} carries at most {MAX_FILES_PER_MESSAGE} files"
+        )));
+    }
+    let mut distinct = file_ids.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() != file_ids.len() {
+        return Err(AppError::Invalid("file_ids names a file twice".into()));
+    }
+    Ok(())
+}
+
 /// The files `user_id` may attach to a ticket: their own uploads or files they posted, each
 /// named once, at most [`MAX_FILES_PER_MESSAGE`], none on a ticket already; in the order
 /// given.
@@ -159,17 +176,7 @@ pub async fn ticket_attachable(
     if file_ids.is_empty() {
         return Ok(Vec::new());
     }
-    if file_ids.len() > MAX_FILES_PER_MESSAGE {
-        return Err(AppError::Invalid(format!(
-            "a ticket change carries at most {MAX_FILES_PER_MESSAGE} files"
-        )));
-    }
-    let mut distinct = file_ids.to_vec();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if distinct.len() != file_ids.len() {
-        return Err(AppError::Invalid("file_ids names a file twice".into()));
-    }
+    check_file_ids(file_ids, "a ticket change")?;
     let found = ctx.store.files(file_ids).await?;
     let mut files = Vec::with_capacity(file_ids.len());
     for id in file_ids {
@@ -229,17 +236,7 @@ pub async fn attachable(
     if file_ids.is_empty() {
         return Ok(Vec::new());
     }
-    if file_ids.len() > MAX_FILES_PER_MESSAGE {
-        return Err(AppError::Invalid(format!(
-            "a message carries at most {MAX_FILES_PER_MESSAGE} files"
-        )));
-    }
-    let mut distinct = file_ids.to_vec();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if distinct.len() != file_ids.len() {
-        return Err(AppError::Invalid("file_ids names a file twice".into()));
-    }
+    check_file_ids(file_ids, "a message")?;
     let found = ctx.store.files(file_ids).await?;
     let mut files = Vec::with_capacity(file_ids.len());
     for id in file_ids {

@@ -5,6 +5,7 @@ import type {
   ActionRequest,
   ApiError as ApiErrorBody,
   Channel,
+  ChannelCommand,
   CreateChannelRequest,
   Department,
   EditMessageRequest,
@@ -312,6 +313,11 @@ export class Api {
   /** A channel's members. */
   channelMembers(channelId: string): Promise<User[]> {
     return this.request("GET", `/channels/${encodeURIComponent(channelId)}/members`);
+  }
+
+  /** The commands a channel offers besides the built-in ones (members only), sorted by name. */
+  channelCommands(channelId: string): Promise<ChannelCommand[]> {
+    return this.request("GET", `/channels/${encodeURIComponent(channelId)}/commands`);
   }
 
   /** The threads the user follows, newest reply first. */

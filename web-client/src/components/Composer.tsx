@@ -1,10 +1,11 @@
 // The message box: Enter sends, Shift+Enter starts a new line; the draft of each channel is
 // kept when switching channels and across reloads. Typing "/" at the start offers the
-// built-in slash commands (arrows choose, Tab or Enter completes, Escape closes); a command is
-// sent like any message and the server answers it. The up arrow in an empty composer edits the
-// user's last message, as in Slack and Mattermost.
+// built-in slash commands, then the channel's own (the admin's external commands and those its
+// bots registered), fetched once per channel (arrows choose, Tab or Enter completes, Escape
+// closes); a command is sent like any message and the server answers it. The up arrow in an
+// empty composer edits the user's last message, as in Slack and Mattermost.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { Channel, FileInfo, User } from "../protocol";
+import type { Channel, ChannelCommand, FileInfo, User } from "../protocol";
 import { type MentionSuggestion, insertMention, mentionQuery, mentionSuggestions } from "./mentionComplete";
 import { type MessageKey, t } from "../i18n";
 import { useServices } from "./context";
@@ -30,12 +31,30 @@ export const BUILTIN_COMMANDS: readonly CommandInfo[] = [
   { name: "info", description: "commands.info", args: "commands.info.args" },
 ];
 
-/** The commands to offer for the composer's text: only while the first word is being typed. */
-export function commandMatches(text: string): readonly CommandInfo[] {
+/**
+ * A command the popup offers: a built-in one (its texts are translation keys) or one of the
+ * channel's (its description is the server's plain text; a bot's names the bot).
+ */
+export type OfferedCommand = ({ builtin: true } & CommandInfo) | ({ builtin: false } & ChannelCommand);
+
+/**
+ * The commands to offer for the composer's text, only while the first word is being typed:
+ * the built-in ones first, then the channel's (`extra`, as the server sorts them) whose name is
+ * neither a built-in's nor one already offered.
+ */
+export function commandMatches(text: string, extra: readonly ChannelCommand[] = []): readonly OfferedCommand[] {
   const m = /^\/([\w-]*)$/.exec(text);
   if (!m) return [];
   const prefix = m[1]!.toLowerCase();
-  return BUILTIN_COMMANDS.filter((c) => c.name.startsWith(prefix));
+  const offered: OfferedCommand[] = BUILTIN_COMMANDS.filter((c) => c.name.startsWith(prefix)).map((c) => ({ ...c, builtin: true }));
+  const taken = new Set(BUILTIN_COMMANDS.map((c) => c.name));
+  for (const c of extra) {
+    // Only names the composer can complete (the server allows no others).
+    if (!/^[\w-]+$/.test(c.name) || taken.has(c.name)) continue;
+    taken.add(c.name);
+    if (c.name.toLowerCase().startsWith(prefix)) offered.push({ ...c, builtin: false });
+  }
+  return offered;
 }
 
 interface ComposerProps {
@@ -67,7 +86,18 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
     if (!window.matchMedia("(pointer: coarse)").matches) input.current?.focus();
   }, [channel.id]);
 
-  const matches = dismissedFor === text ? [] : commandMatches(text);
+  // The channel's own commands, once per channel; until they come (or if they fail), the built-ins.
+  const [channelCommands, setChannelCommands] = useState<readonly ChannelCommand[]>([]);
+  useEffect(() => {
+    let live = true;
+    setChannelCommands([]);
+    engine.channelCommands(channel.id).then((commands) => live && setChannelCommands(commands), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [channel.id, engine]);
+
+  const matches = dismissedFor === text ? [] : commandMatches(text, channelCommands);
   const open = matches.length > 0;
   const current = open ? matches[Math.min(active, matches.length - 1)]! : null;
 
@@ -135,7 +165,7 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
     setNotice(attach(uploads, files));
   };
 
-  const complete = (command: CommandInfo) => {
+  const complete = (command: OfferedCommand) => {
     update(`/${command.name} `);
     input.current?.focus();
   };
@@ -218,8 +248,9 @@ export function Composer({ channel, label, onSend, onEditLast }: ComposerProps) 
                 onClick={() => complete(c)}
               >
                 <span class="command-name">{`/${c.name}`}</span>
-                {c.args && <span class="command-args">{`[${t(c.args)}]`}</span>}
-                <span class="command-description">{t(c.description)}</span>
+                {c.builtin && c.args && <span class="command-args">{`[${t(c.args)}]`}</span>}
+                <span class="command-description">{c.builtin ? t(c.description) : c.description}</span>
+                {!c.builtin && c.bot_username && <span class="command-bot" title={t("commands.fromBot", { bot: c.bot_username })}>{`@${c.bot_username}`}</span>}
               </li>
             ))}
           </ul>

@@ -9,7 +9,7 @@
 //   notifications) run only for events the timeline had not seen;
 // - after a reconnect, `resume` asks for everything after each channel's contiguous frontier,
 //   and `resync` is followed over REST page by page.
-import type { Channel, ClientFrame, ErrorCode, FileInfo, Message, ServerFrame, User } from "../protocol";
+import type { Channel, ChannelCommand, ClientFrame, ErrorCode, FileInfo, Message, ServerFrame, User } from "../protocol";
 import { type Api, ApiError, NetworkError } from "../api/client";
 import type { AuthSession } from "../auth/session";
 import type { ChatStore, ToastAbout } from "../store/chat";
@@ -78,6 +78,7 @@ export class SyncEngine {
   private lastTypingSent = new Map<string, number>();
   private fetchingUsers = new Set<string>();
   private membersCache = new Map<string, Promise<User[]>>();
+  private commandsCache = new Map<string, Promise<ChannelCommand[]>>();
   /** Channels the user marked unread: not read again just by being on screen. */
   private keepUnread = new Set<string>();
   /** The same for threads (`channelId:rootSeq`): the open one is not read until opened again. */
@@ -1355,6 +1356,8 @@ export class SyncEngine {
   async setMember(channelId: string, userId: string, on: boolean): Promise<void> {
     await this.api.setMember(channelId, userId, on);
     this.membersCache.delete(channelId);
+    // A bot that joins or leaves brings or takes its commands.
+    this.commandsCache.delete(channelId);
   }
 
   /** The member list, fetched afresh (the settings dialog). */
@@ -1375,6 +1378,20 @@ export class SyncEngine {
       this.membersCache.set(channelId, members);
     }
     return members;
+  }
+
+  /**
+   * The channel's own commands for the composer (the admin's external ones, its bots'), fetched
+   * once per channel and session; a failure is forgotten, so the next composer asks again.
+   */
+  channelCommands(channelId: string): Promise<ChannelCommand[]> {
+    let commands = this.commandsCache.get(channelId);
+    if (!commands) {
+      commands = this.api.channelCommands(channelId);
+      commands.catch(() => this.commandsCache.delete(channelId));
+      this.commandsCache.set(channelId, commands);
+    }
+    return commands;
   }
 
   async searchUsers(q: string) {

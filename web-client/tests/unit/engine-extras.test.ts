@@ -291,3 +291,27 @@ describe("the outbox across a reload", () => {
     expect(second.store.timeline("c1").pending[0]).toMatchObject({ state: "failed", error: "no_answer" });
   });
 });
+
+describe("a channel's commands for the composer", () => {
+  it("are fetched once per channel, asked again after a failure or a change of members", async () => {
+    const store = new ChatStore();
+    const estat = { name: "estat", description: "Estat dels serveis", bot_id: "b1", bot_username: "monitor" };
+    let fail = true;
+    const channelCommands = vi.fn(async (id: string) => {
+      if (fail) throw new ApiError(500, "internal", "boom");
+      return id === "c1" ? [estat] : [];
+    });
+    const api = { channelCommands, setMember: async () => undefined } as unknown as Api;
+    const auth = { user: me, needsRefresh: () => false, accessToken: () => "t", refresh: async () => true } as unknown as AuthSession;
+    const engine = new SyncEngine(store, api, auth, { incoming: () => undefined }, () => undefined, null);
+    await expect(engine.channelCommands("c1")).rejects.toThrow();
+    fail = false;
+    expect(await engine.channelCommands("c1")).toEqual([estat]);
+    expect(await engine.channelCommands("c1")).toEqual([estat]);
+    expect(await engine.channelCommands("c2")).toEqual([]);
+    expect(channelCommands).toHaveBeenCalledTimes(3);
+    await engine.setMember("c1", "b1", false);
+    await engine.channelCommands("c1");
+    expect(channelCommands).toHaveBeenCalledTimes(4);
+  });
+});

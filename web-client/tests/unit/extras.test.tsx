@@ -210,6 +210,28 @@ describe("senders and commands", () => {
     expect(commandMatches("//")).toEqual([]);
     expect(commandMatches("hola /help")).toEqual([]);
   });
+
+  it("offers the channel's commands after the built-ins, filtered the same way", () => {
+    const channel = [
+      { name: "desplega", description: "Desplega una branca" },
+      { name: "estat", description: "Estat dels serveis", bot_id: "b1", bot_username: "monitor" },
+      // A bot's name that is a built-in's, or repeated, or one that cannot be typed: not offered.
+      { name: "help", description: "L'ajuda del bot", bot_id: "b1", bot_username: "monitor" },
+      { name: "estat", description: "Un altre estat", bot_id: "b2", bot_username: "altre" },
+      { name: "amb espai", description: "?" },
+    ];
+    expect(commandMatches("/", channel).map((c) => c.name)).toEqual(["help", "suport", "ticket", "tickets", "info", "desplega", "estat"]);
+    expect(commandMatches("/es", channel)).toEqual([{ builtin: false, ...channel[1] }]);
+    expect(commandMatches("/ES", channel).map((c) => c.name)).toEqual(["estat"]);
+    expect(commandMatches("/t", [{ name: "temps", description: "El temps" }]).map((c) => [c.name, c.builtin])).toEqual([
+      ["ticket", true],
+      ["tickets", true],
+      ["temps", false],
+    ]);
+    expect(commandMatches("/estat ", channel)).toEqual([]);
+    expect(commandMatches("/h", channel).filter((c) => c.name === "help")).toHaveLength(1);
+    expect(commandMatches("/h", channel)[0]).toMatchObject({ builtin: true, description: "commands.help" });
+  });
 });
 
 describe("bot cards (the support desk's tickets)", () => {

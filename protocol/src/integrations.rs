@@ -244,6 +244,15 @@ pub struct ChannelCommand {
     pub bot_username: Option<String>,
 }
 
+/// `GET`/`PUT /api/v1/bots/{id}/telegram` (admins): how a bot speaks the Telegram-compatible
+/// Bot API. `privacy` is Telegram's privacy mode: on (the default), the bot receives in group
+/// channels only commands, mentions of it and replies in its threads; off, every message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(TS))]
+pub struct TelegramBotSettings {
+    pub privacy: bool,
+}
+
 /// How an external command (or a late reply on its `response_url`) answers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]

@@ -75,6 +75,7 @@ pub fn render() -> String {
         TicketFile::decl(&cfg),
         Me::decl(&cfg),
         ChannelCommand::decl(&cfg),
+        TelegramBotSettings::decl(&cfg),
         TicketList::decl(&cfg),
         DurationFigures::decl(&cfg),
         WeekFigures::decl(&cfg),

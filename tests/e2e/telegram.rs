@@ -803,3 +803,89 @@ async fn files_go_both_ways_with_send_document_and_get_file() {
         .expect("download");
     assert_eq!(refused.status().as_u16(), 401);
 }
+
+#[tokio::test]
+async fn privacy_mode_is_set_per_bot_and_a_deactivated_bot_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (bot_id, token) = telegram_bot(&app, &admin, "escolta").await;
+    let anna = app.create_user(&admin, "anna").await;
+    let settings = format!("/api/v1/bots/{bot_id}/telegram");
+    assert_eq!(
+        app.get(&settings, &admin.token).await,
+        (200, json!({"privacy": true}))
+    );
+    async fn put(app: &TestApp, path: &str, who: &Session, body: Value) -> (u16, Value) {
+        app.call(reqwest::Method::PUT, path, Some(&who.token), Some(body))
+            .await
+    }
+    let off = json!({"privacy": false});
+    assert_eq!(
+        put(&app, &settings, &anna, off.clone()).await.0,
+        403,
+        "admins only"
+    );
+    assert_eq!(
+        put(&app, &settings, &admin, json!({"privacy": "no"}))
+            .await
+            .0,
+        422
+    );
+    let (status, _) = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/bots/{}/telegram", anna.user.id),
+            Some(&admin.token),
+            Some(json!({"privacy": false})),
+        )
+        .await;
+    assert_eq!(status, 404, "people are not bots");
+    assert_eq!(put(&app, &settings, &admin, off.clone()).await, (200, off));
+    let (_, me) = form(&app, &token, "getMe", &[]).await;
+    assert_eq!(me["result"]["can_read_all_group_messages"], true);
+
+    // Without privacy, every message of a group reaches the bot.
+    let group = app.create_channel(&admin, "xerrameca", "public").await;
+    app.join(&anna, &group).await;
+    assert_eq!(
+        app.put(
+            &format!("/api/v1/channels/{group}/members/{bot_id}"),
+            &admin.token
+        )
+        .await
+        .0,
+        204
+    );
+    app.send(&anna, &group, "bon dia").await;
+    let mut texts = Vec::new();
+    let mut offset = 0;
+    while texts.is_empty() {
+        for update in next_updates(&app, &token, offset).await {
+            offset = update["update_id"].as_i64().expect("id") + 1;
+            if let Some(text) = update["message"]["text"].as_str() {
+                texts.push(text.to_owned());
+            }
+        }
+    }
+    assert_eq!(texts, ["bon dia"]);
+    let (_, audit) = app
+        .get("/api/v1/audit?action=bot.telegram_changed", &admin.token)
+        .await;
+    assert!(audit.to_string().contains(&bot_id), "{audit}");
+
+    // A deactivated bot's token is refused.
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/users/{bot_id}/deactivate"),
+            Some(&admin.token),
+            None,
+        )
+        .await;
+    assert!(status == 204 || status == 200, "deactivated: {status}");
+    let (status, refused) = form(&app, &token, "getMe", &[]).await;
+    assert_eq!(
+        (status, refused["description"].as_str()),
+        (401, Some("Unauthorized"))
+    );
+}

@@ -6,7 +6,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use xerrada_protocol::{
-    BotToken, CreateBotRequest, CreateBotTokenRequest, CreatedBot, NewBotToken, User,
+    BotToken, CreateBotRequest, CreateBotTokenRequest, CreatedBot, NewBotToken,
+    TelegramBotSettings, User,
 };
 
 use super::extract::ApiJson;
@@ -28,6 +29,27 @@ pub async fn create(
 
 pub async fn list(State(ctx): State<Arc<Context>>, _caller: Caller) -> HttpResult<Json<Vec<User>>> {
     Ok(Json(bots::list(&ctx).await?))
+}
+
+pub async fn telegram(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> HttpResult<Json<TelegramBotSettings>> {
+    Ok(Json(
+        crate::telegram::settings::get(&ctx, &caller, &id).await?,
+    ))
+}
+
+pub async fn set_telegram(
+    State(ctx): State<Arc<Context>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(wanted): ApiJson<TelegramBotSettings>,
+) -> HttpResult<Json<TelegramBotSettings>> {
+    Ok(Json(
+        crate::telegram::settings::set(&ctx, &caller, &id, wanted).await?,
+    ))
 }
 
 pub async fn tokens(

@@ -148,6 +148,10 @@ pub fn router(ctx: Arc<Context>) -> Router {
         .route("/bots", get(bots::list).post(bots::create))
         .route("/bots/{id}/tokens", get(bots::tokens).post(bots::add_token))
         .route(
+            "/bots/{id}/telegram",
+            get(bots::telegram).put(bots::set_telegram),
+        )
+        .route(
             "/bots/{id}/tokens/{token_id}",
             axum::routing::delete(bots::revoke_token),
         )

@@ -17,6 +17,8 @@ pub struct TelegramBot {
     pub allowed_updates: String,
     /// `setMyCommands`, as JSON.
     pub commands: String,
+    /// Privacy mode: in group channels, only commands, mentions and replies to the bot.
+    pub privacy: bool,
 }
 
 /// An update waiting for a bot.
@@ -51,6 +53,7 @@ pub trait TelegramStore: Send + Sync {
     ) -> StoreResult<()>;
     async fn set_telegram_allowed_updates(&self, bot_id: &str, allowed: &str) -> StoreResult<()>;
     async fn set_telegram_commands(&self, bot_id: &str, commands: &str) -> StoreResult<()>;
+    async fn set_telegram_privacy(&self, bot_id: &str, privacy: bool) -> StoreResult<()>;
     /// Queues an update and returns its id. With `cursor` (a channel and the `seq` of the event
     /// it comes from), nothing is queued when that event was turned into updates already, and
     /// the channel's cursor moves to it in the same transaction.

@@ -65,9 +65,14 @@ pub async fn call(ctx: &Context, caller: &Caller, method: &str, params: Params) 
 
 async fn get_me(bot: &Mapper<'_>) -> TgResult<Value> {
     let mut me = bot.user(bot.bot).await?;
+    let settings = bot
+        .ctx
+        .store
+        .telegram_bot(&bot.bot.id, &crate::ids::now())
+        .await?;
     let fields = json!({
         "can_join_groups": true,
-        "can_read_all_group_messages": false,
+        "can_read_all_group_messages": !settings.privacy,
         "supports_inline_queries": false,
         "can_connect_to_business": false,
         "has_main_web_app": false,

@@ -17,6 +17,7 @@ mod params;
 mod push;
 mod relay;
 mod reply;
+pub mod settings;
 
 use std::sync::Arc;
 

@@ -40,7 +40,7 @@ pub fn start(ctx: Arc<Context>) -> JoinHandle<()> {
 /// A bot's first call: from now on, everything after the present end of each of its channels
 /// is an update (cursors are set before the call is answered, so nothing sent after it can
 /// slip past the relay).
-pub async fn begin(ctx: &Context, bot: &User) -> TgResult<()> {
+pub async fn begin(ctx: &Context, bot: &User) -> crate::error::AppResult<()> {
     for view in ctx.store.channels_for_user(&bot.id).await? {
         if view.joined {
             ctx.store
@@ -144,14 +144,19 @@ async fn relay(ctx: &Arc<Context>, bot: &User) -> TgResult<()> {
             continue;
         }
         let channel = &view.channel;
-        match ctx.store.telegram_cursor(&bot.id, &channel.id).await? {
-            Some(_) => catch_up(ctx, bot, &channel.id, None).await?,
-            None => {
-                ctx.store
-                    .advance_telegram_cursor(&bot.id, &channel.id, channel.last_seq)
-                    .await?
-            }
+        if ctx
+            .store
+            .telegram_cursor(&bot.id, &channel.id)
+            .await?
+            .is_none()
+        {
+            // Joined while no relay followed the bot: from its join, if it is recent.
+            let start = join_point(ctx, bot, &channel.id, channel.last_seq).await?;
+            ctx.store
+                .advance_telegram_cursor(&bot.id, &channel.id, start)
+                .await?;
         }
+        catch_up(ctx, bot, &channel.id, None).await?;
     }
     let closed = connection.outbox.closed();
     tokio::pin!(closed);
@@ -191,6 +196,24 @@ async fn relay(ctx: &Arc<Context>, bot: &User) -> TgResult<()> {
         };
         catch_up(ctx, bot, channel_id, Some(seq)).await?;
     }
+}
+
+/// How far back a channel is searched for the bot's join.
+const JOIN_LOOKBACK: i64 = 200;
+
+/// Where a channel the bot has no cursor for starts: just before its join among the last
+/// [`JOIN_LOOKBACK`] events, else at the present end.
+async fn join_point(ctx: &Context, bot: &User, channel_id: &str, last_seq: i64) -> TgResult<i64> {
+    let from = (last_seq - JOIN_LOOKBACK).max(0);
+    let events = ctx
+        .store
+        .events_after(channel_id, from, JOIN_LOOKBACK as u32)
+        .await?;
+    let joined = events
+        .iter()
+        .rev()
+        .find(|e| matches!(&e.kind, EventKind::MemberJoined { user_id } if *user_id == bot.id));
+    Ok(joined.map_or(last_seq, |e| e.seq - 1))
 }
 
 /// Queues the updates of a channel's events after its cursor. A channel without a cursor (the
@@ -273,8 +296,8 @@ async fn capture(ctx: &Context, bot: &User, event: &ChannelEvent) -> TgResult<()
 }
 
 /// Whether a message goes to the bot: never its own; in a direct channel, all; in a group
-/// channel, as Telegram's privacy mode, only commands and messages that mention it or reply
-/// in the thread of one of its messages.
+/// channel, with privacy mode on (Telegram's default), only commands and messages that mention
+/// it or reply in the thread of one of its messages, and all with it off.
 async fn wanted(mapper: &Mapper<'_>, message: &Message) -> TgResult<bool> {
     let bot = mapper.bot;
     if message.author_id == bot.id {
@@ -285,7 +308,14 @@ async fn wanted(mapper: &Mapper<'_>, message: &Message) -> TgResult<bool> {
         .memberships
         .get(&message.channel_id)
         .is_some_and(|info| info.kind == ChannelKind::Direct);
+    let privacy = mapper
+        .ctx
+        .store
+        .telegram_bot(&bot.id, &ids::now())
+        .await?
+        .privacy;
     if direct
+        || !privacy
         || message.body.starts_with('/')
         || message.mentions.contains(&bot.id)
         || message.body.contains(&format!("@{}", bot.username))

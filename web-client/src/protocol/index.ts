@@ -408,6 +408,8 @@ email?: string, };
 
 export type ChannelCommand = { name: string, description: string, bot_id?: string, bot_username?: string, };
 
+export type TelegramBotSettings = { privacy: boolean, };
+
 export type TicketList = { tickets: Array<Ticket>, };
 
 export type DurationFigures = { count: number, median_secs: number | null, p90_secs: number | null, };

@@ -9,6 +9,7 @@ fn bot_from_row(row: &DbRow) -> StoreResult<TelegramBot> {
         webhook_secret: row.try_get("webhook_secret").map_err(db_error)?,
         allowed_updates: row.try_get("allowed_updates").map_err(db_error)?,
         commands: row.try_get("commands").map_err(db_error)?,
+        privacy: row.try_get("privacy").map_err(db_error)?,
     })
 }
 
@@ -99,6 +100,16 @@ impl TelegramStore for DbStore {
         sqlx::query("UPDATE telegram_bots SET commands = $2 WHERE bot_id = $1")
             .bind(bot_id)
             .bind(commands)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn set_telegram_privacy(&self, bot_id: &str, privacy: bool) -> StoreResult<()> {
+        sqlx::query("UPDATE telegram_bots SET privacy = $2 WHERE bot_id = $1")
+            .bind(bot_id)
+            .bind(privacy)
             .execute(&self.pool)
             .await
             .map_err(db_error)?;

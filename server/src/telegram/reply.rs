@@ -111,3 +111,48 @@ pub fn ok(result: Value) -> Response {
 }
 
 pub type TgResult<T> = Result<T, TgError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(response: Response) -> (u16, Value) {
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .expect("body");
+        (status, serde_json::from_slice(&bytes).expect("JSON"))
+    }
+
+    #[tokio::test]
+    async fn refusals_carry_their_status_and_telegrams_words() {
+        let limited = AppError::RateLimited {
+            message: "slow down".into(),
+            retry_after_secs: 7,
+        };
+        assert_eq!(
+            body(TgError::from(limited).into_response()).await,
+            (
+                429,
+                json!({"ok": false, "error_code": 429,
+                       "description": "Too Many Requests: retry after 7",
+                       "parameters": {"retry_after": 7}})
+            )
+        );
+        let (status, refused) =
+            body(TgError::from(AppError::Forbidden("not yours".into())).into_response()).await;
+        assert_eq!(
+            (status, refused["description"].clone()),
+            (403, json!("Forbidden: not yours"))
+        );
+        let (status, missing) =
+            body(TgError::from(AppError::NotFound("no such message".into())).into_response()).await;
+        assert_eq!(
+            (status, missing["description"].clone()),
+            (400, json!("Bad Request: no such message")),
+            "Telegram answers 404 only for an unknown method or token"
+        );
+        let (status, ok) = body(ok(json!(true))).await;
+        assert_eq!((status, ok), (200, json!({"ok": true, "result": true})));
+    }
+}

@@ -331,6 +331,10 @@ async fn remove(ctx: &Context, channel_id: &str, user_id: &str) -> AppResult<()>
         at: ids::now(),
     };
     ctx.writer.write(op).await?;
+    // Read-your-writes on this node: the cache would learn of it from the delivery, which runs
+    // after the writer answers (and, with several nodes, through the cluster's ordered
+    // delivery), so a search right after leaving could still see the channel.
+    ctx.memberships.remove_member(channel_id, user_id);
     Ok(())
 }
 

@@ -66,6 +66,8 @@ pub struct ClientArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The HTTP client may speak TLS (a server behind https); ring is its provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -85,10 +85,11 @@ impl Target {
                     addr.port()
                 ));
                 let _ = std::fs::remove_dir_all(&data_dir);
+                let config = load_test_config(args.server_config.as_deref(), &data_dir)?;
                 let spawn = Spawn {
                     binary: binary.clone(),
                     data_dir,
-                    config: args.server_config.clone(),
+                    config: Some(config),
                     addr,
                 };
                 let base_url = format!("http://{addr}");
@@ -185,6 +186,9 @@ impl Target {
         }
         if let Some(spawn) = &self.spawn {
             let _ = std::fs::remove_dir_all(&spawn.data_dir);
+            if let Some(config) = &spawn.config {
+                let _ = std::fs::remove_file(config);
+            }
         }
     }
 
@@ -216,6 +220,36 @@ impl Spawn {
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", self.binary.display()))
     }
+}
+
+/// What a load test changes in the spawned server's configuration: the bench's users post,
+/// search and connect far faster than people do, all from one address, on purpose. So the
+/// per-user rate limits are off and the cap on unauthenticated connections per address is
+/// raised, unless the given `xerrada.toml` sets those tables itself.
+const LOAD_TEST_SETTINGS: [(&str, &str); 2] = [
+    ("[rate_limits]", "enabled = false"),
+    ("[http]", "max_unauthenticated_per_ip = 1000000"),
+];
+
+/// Writes the spawned server's `xerrada.toml`: `given` (if any) plus [`LOAD_TEST_SETTINGS`],
+/// next to (not inside) the data dir, which must start empty.
+fn load_test_config(
+    given: Option<&std::path::Path>,
+    data_dir: &std::path::Path,
+) -> Result<PathBuf, String> {
+    let mut text = match given {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        None => String::new(),
+    };
+    for (table, setting) in LOAD_TEST_SETTINGS {
+        if !text.lines().any(|line| line.trim() == table) {
+            text.push_str(&format!("\n{table}\n{setting}\n"));
+        }
+    }
+    let path = data_dir.with_extension("toml");
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 fn terminate(child: &mut Child) {

@@ -199,6 +199,11 @@ pub enum ServerFrame {
         reference: Option<String>,
         code: ErrorCode,
         message: String,
+        /// With `rate_limited`: how long to wait before sending the refused frame again
+        /// (additive to v1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(type = "number", optional))]
+        retry_after_ms: Option<u64>,
     },
     Resync {
         channel_id: String,
@@ -366,6 +371,7 @@ mod tests {
             reference: Some("x".into()),
             code: ErrorCode::NotFound,
             message: "no".into(),
+            retry_after_ms: None,
         };
         assert_eq!(
             serde_json::to_value(&err).expect("serializable"),

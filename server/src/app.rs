@@ -42,6 +42,8 @@ pub enum StartError {
     SigningKey(#[from] crate::auth::tokens::KeyError),
     #[error("cannot open the database: {0}")]
     Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Tls(#[from] crate::tls::TlsError),
     #[error("cannot join the cluster: {0}")]
     Cluster(#[from] crate::cluster::ClusterError),
     #[error("{0}")]
@@ -107,8 +109,11 @@ impl Node {
                 path: files_dir.display().to_string(),
                 source,
             })?;
+        let rate_limits = crate::rate_limits::RateLimiter::new(config.rate_limits.clone());
+        let outbound = crate::tls::outbound_client(&config)?;
         let ctx = Arc::new(Context {
             config,
+            rate_limits,
             store,
             hub,
             memberships,
@@ -116,13 +121,7 @@ impl Node {
             writer,
             auth,
             metrics,
-            // Redirects are not followed: one could lead off the allowlist, carrying the
-            // command's token.
-            outbound: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(concat!("Xerrada/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| StartError::App(AppError::internal(e)))?,
+            outbound,
             webhook_author: tokio::sync::OnceCell::new(),
             support_bot: tokio::sync::OnceCell::new(),
             bot_polls: crate::bot_polls::BotPolls::default(),
@@ -173,6 +172,8 @@ fn create_data_dir(config: &Config) -> Result<(), StartError> {
 /// A node ready to serve on a bound listener.
 pub struct Application {
     listener: TcpListener,
+    /// HTTPS on the listener (`[tls]`).
+    tls: Option<tokio_rustls::TlsAcceptor>,
     node: Node,
     sync_task: JoinHandle<()>,
     support_bot: JoinHandle<()>,
@@ -204,8 +205,14 @@ impl Application {
                 addr: config.bind,
                 source,
             })?;
-            config.public_url = Some(format!("http://{addr}"));
+            let scheme = if config.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            config.public_url = Some(format!("{scheme}://{addr}"));
         }
+        let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
         let node = Node::open(config).await?;
         node.join_cluster().await?;
         crate::bootstrap::ensure_admin(&node.ctx).await?;
@@ -217,6 +224,7 @@ impl Application {
         let scheduled_backups = crate::backup::start_schedule(&node.ctx.config);
         Ok(Application {
             listener,
+            tls,
             node,
             sync_task,
             support_bot,
@@ -246,6 +254,7 @@ impl Application {
     ) -> std::io::Result<()> {
         let Application {
             listener,
+            tls,
             node,
             sync_task,
             support_bot,
@@ -266,11 +275,14 @@ impl Application {
             hub.close_all(close_code::GOING_AWAY, "server going away");
         };
         tracing::info!(addr = %listener.local_addr()?, "serving");
-        let served = axum::serve(
-            crate::net::without_nagle(listener),
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+        crate::net::serve(
+            listener,
+            tls,
+            router,
+            &ctx.config.http,
+            &ctx.config.trusted_proxies,
+            graceful,
         )
-        .with_graceful_shutdown(graceful)
         .await;
         // Upgraded sockets are not tracked by the HTTP server: wait for them to close.
         if tokio::time::timeout(Duration::from_secs(10), ctx.hub.wait_until_empty())
@@ -286,6 +298,6 @@ impl Application {
         }
         node.close().await;
         tracing::info!("stopped");
-        served
+        Ok(())
     }
 }

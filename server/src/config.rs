@@ -45,6 +45,45 @@ pub struct Config {
     pub files: FileSettings,
     pub metrics: MetricsSettings,
     pub backup: BackupSettings,
+    pub rate_limits: crate::rate_limits::RateLimitSettings,
+    pub http: HttpSettings,
+    /// HTTPS on the listener itself (installs without a reverse proxy); `None`: plain HTTP.
+    pub tls: Option<TlsSettings>,
+}
+
+/// `[tls]`: the listener's certificate chain and private key, PEM files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSettings {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// The HTTP listener's defences against connections that hold descriptors without making
+/// requests (see `net.rs`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSettings {
+    /// A connection must deliver a whole request head within this time of opening, and of its
+    /// previous answer (so this is also how long an idle keep-alive connection is kept).
+    pub header_read_timeout_ms: u64,
+    /// Most time between two pieces of a request body: a body trickled slower fails and its
+    /// connection is closed.
+    pub body_read_timeout_ms: u64,
+    /// Connections one client address may hold open before any of them has authenticated;
+    /// more are closed as soon as they are accepted. Addresses in `trusted_proxies` are
+    /// exempt: behind a reverse proxy, the proxy must apply its own.
+    pub max_unauthenticated_per_ip: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 30_000,
+            max_unauthenticated_per_ip: 256,
+        }
+    }
 }
 
 /// Backups the server takes by itself (`xerrada backup` on a schedule), single node only.
@@ -146,7 +185,7 @@ impl Default for SupportSettings {
     }
 }
 
-/// Outbound calls of integrations (slash commands).
+/// Outbound calls of integrations (slash commands, Telegram webhooks), over HTTP or HTTPS.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct IntegrationSettings {
@@ -154,6 +193,9 @@ pub struct IntegrationSettings {
     pub outbound_allowlist: Vec<String>,
     /// How long an external command has to answer.
     pub command_timeout_ms: u64,
+    /// A PEM file of CA certificates trusted for `https://` calls besides the system's (a
+    /// council's internal CA).
+    pub ca_bundle: Option<PathBuf>,
 }
 
 impl Default for IntegrationSettings {
@@ -161,6 +203,7 @@ impl Default for IntegrationSettings {
         IntegrationSettings {
             outbound_allowlist: Vec::new(),
             command_timeout_ms: 3_000,
+            ca_bundle: None,
         }
     }
 }
@@ -284,6 +327,9 @@ impl Config {
             files: FileSettings::default(),
             metrics: MetricsSettings::default(),
             backup: BackupSettings::default(),
+            rate_limits: crate::rate_limits::RateLimitSettings::default(),
+            http: HttpSettings::default(),
+            tls: None,
         }
     }
 
@@ -325,6 +371,9 @@ pub struct FileConfig {
     pub backup: Option<BackupSettings>,
     pub auth: Option<AuthSettings>,
     pub realtime: Option<RealtimeSettings>,
+    pub rate_limits: Option<crate::rate_limits::RateLimitSettings>,
+    pub http: Option<HttpSettings>,
+    pub tls: Option<TlsSettings>,
 }
 
 /// Errors reading the configuration file.
@@ -446,6 +495,18 @@ pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Config, ConfigE
     if config.files.max_bytes == 0 {
         return Err(ConfigError::Invalid(
             "files.max_bytes must be above 0".into(),
+        ));
+    }
+    config.rate_limits = file.rate_limits.unwrap_or_default();
+    config.rate_limits.check().map_err(ConfigError::Invalid)?;
+    config.http = file.http.unwrap_or_default();
+    config.tls = file.tls;
+    if config.http.header_read_timeout_ms == 0
+        || config.http.body_read_timeout_ms == 0
+        || config.http.max_unauthenticated_per_ip == 0
+    {
+        return Err(ConfigError::Invalid(
+            "http: timeouts and max_unauthenticated_per_ip must be above 0".into(),
         ));
     }
     config.auth = file.auth.unwrap_or_default();

@@ -26,6 +26,8 @@ pub struct Context {
     pub files: Arc<dyn FileStore>,
     pub writer: Writer,
     pub auth: Auth,
+    /// Per-user rate limits and typing coalescing (see `rate_limits.rs`).
+    pub rate_limits: crate::rate_limits::RateLimiter,
     /// What `/metrics` counts (see `metrics.rs`).
     pub metrics: Arc<crate::metrics::Metrics>,
     /// HTTP client for outbound calls of integrations (only to allowlisted hosts).

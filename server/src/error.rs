@@ -26,7 +26,8 @@ pub enum AppError {
     #[error("{message}")]
     RateLimited {
         message: String,
-        retry_after_secs: u64,
+        /// How long until the same request would pass.
+        retry_after: std::time::Duration,
     },
     #[error("service unavailable: {0}")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -62,6 +63,31 @@ impl AppError {
             AppError::Unavailable(_) => "the service is temporarily unavailable; retry".into(),
             AppError::Internal(_) => "internal error".into(),
             other => other.to_string(),
+        }
+    }
+
+    /// Whole seconds to wait before retrying a `rate_limited` request (rounded up, at least
+    /// 1, as `Retry-After` wants); `None` for any other error.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after, .. } => {
+                Some(retry_after.as_secs_f64().ceil().max(1.0) as u64)
+            }
+            _ => None,
+        }
+    }
+
+    /// Milliseconds to wait before retrying a `rate_limited` request (the socket's hint).
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after, .. } => Some(
+                retry_after
+                    .as_secs_f64()
+                    .mul_add(1000.0, 0.0)
+                    .ceil()
+                    .max(1.0) as u64,
+            ),
+            _ => None,
         }
     }
 

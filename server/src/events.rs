@@ -120,6 +120,30 @@ pub fn channel_resource(view: ChannelView) -> Channel {
 }
 
 /// An `ephemeral` frame.
+/// The `error` frame answering a refused frame (with the wait when it is `rate_limited`).
+pub fn error_frame(reference: Option<String>, error: &crate::error::AppError) -> ServerFrame {
+    ServerFrame::Error {
+        reference,
+        code: error.code(),
+        message: error.client_message(),
+        retry_after_ms: error.retry_after_ms(),
+    }
+}
+
+/// A refusal that is not an [`AppError`] (a frame that cannot be decoded).
+pub fn refusal_frame(
+    reference: Option<String>,
+    code: xerrada_protocol::ErrorCode,
+    message: impl Into<String>,
+) -> ServerFrame {
+    ServerFrame::Error {
+        reference,
+        code,
+        message: message.into(),
+        retry_after_ms: None,
+    }
+}
+
 pub fn ephemeral(
     channel_id: &str,
     reference: Option<String>,

@@ -42,12 +42,7 @@ impl From<AppError> for HttpError {
         let code = e.code();
         let status =
             StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry_after_secs = match &e {
-            AppError::RateLimited {
-                retry_after_secs, ..
-            } => Some(*retry_after_secs),
-            _ => None,
-        };
+        let retry_after_secs = e.retry_after_secs();
         HttpError {
             status,
             body: ApiError {

@@ -48,7 +48,10 @@ pub mod integrations;
 pub mod memberships;
 pub mod metrics;
 pub mod net;
+#[cfg(test)]
+mod parser_properties;
 pub mod peers;
+pub mod rate_limits;
 pub mod search;
 pub mod services;
 pub mod store;
@@ -56,6 +59,7 @@ pub mod sync;
 pub mod telegram;
 pub mod telemetry;
 pub mod texts;
+pub mod tls;
 pub mod validate;
 pub mod web;
 pub mod writer;

@@ -30,30 +30,93 @@ impl Username {
 }
 
 /// A human-readable name (display name, channel or department name): 1-80 Unicode characters,
-/// not only whitespace. Stored exactly as given.
+/// not only whitespace, in NFC, with nothing a reader cannot see.
+///
+/// A name is how people tell each other apart, so it must look like what it is: no control
+/// characters, no invisible ones (a name of U+200B or U+3164 alone looks empty, and one
+/// appended to "Administrador" makes a second "Administrador"), and no bidirectional
+/// overrides (U+202E shows text backwards). Composed and decomposed accents are made one
+/// (NFC), so "Mònica" typed on two keyboards is the same name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Name(String);
 
 impl Name {
     pub fn parse(raw: &str, what: &str) -> Result<Self, AppError> {
-        let chars = raw.chars().count();
-        if raw.trim().is_empty() || chars > limits::MAX_NAME_CHARS {
+        use unicode_normalization::UnicodeNormalization;
+        let name: String = raw.nfc().collect();
+        let chars = name.chars().count();
+        if name.trim().is_empty() || chars > limits::MAX_NAME_CHARS {
             return Err(AppError::Invalid(format!(
                 "{what} must be 1-{} characters and not only whitespace",
                 limits::MAX_NAME_CHARS
             )));
         }
-        if raw.chars().any(char::is_control) {
+        if name.chars().any(char::is_control) {
             return Err(AppError::Invalid(format!(
                 "{what} must not contain control characters"
             )));
         }
-        Ok(Name(raw.to_owned()))
+        if let Some(hidden) = hidden_character(&name) {
+            return Err(AppError::Invalid(format!(
+                "{what} must not contain invisible or text-direction characters (U+{:04X})",
+                u32::from(hidden)
+            )));
+        }
+        Ok(Name(name))
     }
 
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// The first character of `name` that a reader would not see, or that reorders the text
+/// around it: Unicode's format characters (zero-width spaces and joiners, bidi embeddings,
+/// overrides and isolates, the soft hyphen, tags) and the blank letters (Hangul fillers,
+/// the blank Braille pattern). A zero-width joiner between two symbols is kept: it builds
+/// emoji such as 👩‍💻.
+fn hidden_character(name: &str) -> Option<char> {
+    let chars: Vec<char> = name.chars().collect();
+    let symbol = |c: Option<&char>| {
+        c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace() && !c.is_ascii())
+    };
+    chars.iter().enumerate().find_map(|(i, &c)| {
+        let joins_emoji =
+            c == '\u{200D}' && i > 0 && symbol(chars.get(i - 1)) && symbol(chars.get(i + 1));
+        (is_hidden(c) && !joins_emoji).then_some(c)
+    })
+}
+
+fn is_hidden(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x034F
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x08E2
+            | 0x115F
+            | 0x1160
+            | 0x17B4
+            | 0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x2800
+            | 0x3164
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
 }
 
 /// A department slug: 1-80 characters of ASCII letters, digits, `-` and `_`, kept as given
@@ -344,6 +407,42 @@ mod tests {
         assert!(Name::parse(&"à".repeat(80), "name").is_ok());
         assert!(Name::parse(&"à".repeat(81), "name").is_err());
         assert!(Name::parse("   ", "name").is_err());
+    }
+
+    #[test]
+    fn names_refuse_what_cannot_be_seen_and_are_made_nfc() {
+        for hidden in [
+            "\u{200B}",
+            "\u{3164}",
+            "\u{3164}\u{3164}",
+            "Administrador\u{200B}",
+            "\u{202E}rodartsinimdA",
+            "Ada\u{2066}x\u{2069}",
+            "Ada\u{00AD}",
+            "Ada\u{FEFF}",
+            "\u{2800}",
+            "Ada\u{200D}Lovelace",
+            "Ada\u{E0041}",
+        ] {
+            let refused = Name::parse(hidden, "display_name");
+            assert!(refused.is_err(), "{hidden:?} was accepted");
+        }
+        for seen in [
+            "Mònica Puig",
+            "Jordi 👩\u{200D}💻",
+            "Núria ❤\u{FE0F}",
+            "Ταυτότητα",
+            "محمد",
+            "Fran O'Neill-García",
+        ] {
+            assert!(
+                Name::parse(seen, "display_name").is_ok(),
+                "{seen:?} was refused"
+            );
+        }
+        let decomposed = "Mo\u{0300}nica";
+        let name = Name::parse(decomposed, "display_name").expect("valid");
+        assert_eq!(name.into_string(), "Mònica", "stored composed");
     }
 
     #[test]

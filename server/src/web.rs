@@ -52,6 +52,15 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>
     })
 }
 
+/// Tells browsers to come back over HTTPS only, for a year: for a server that serves TLS
+/// itself (behind a proxy, the proxy says it).
+pub fn with_hsts<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(SetResponseHeaderLayer::if_not_present(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    ))
+}
+
 /// Serves the web client for any path the API does not own.
 pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     let accepted = Encodings::accepted(&headers);

@@ -264,11 +264,7 @@ impl Sequencer {
                         _ => None,
                     },
                     Ok(Written::Unchanged) => None,
-                    Err(e) => Some(ServerFrame::Error {
-                        reference,
-                        code: e.code(),
-                        message: e.client_message(),
-                    }),
+                    Err(e) => Some(crate::events::error_frame(reference, e)),
                 };
                 if let Some(frame) = frame {
                     outbox.push_frame(&frame);
@@ -304,11 +300,7 @@ fn send_error(reply: Reply, error: &AppError) {
             let _ = tx.send(Err(copy));
         }
         Reply::Socket { outbox, reference } => {
-            outbox.push_frame(&ServerFrame::Error {
-                reference,
-                code: error.code(),
-                message: error.client_message(),
-            });
+            outbox.push_frame(&crate::events::error_frame(reference, error));
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod node;
 pub mod postgres;
 pub mod proxy;
 pub mod search_suite;
+pub mod tls;
 pub mod ws;
 
 use std::path::PathBuf;
@@ -51,6 +52,12 @@ fn init_logs() {
     if std::env::var_os("TEST_LOG").is_some() {
         xerrada::telemetry::init(false);
     }
+}
+
+/// Makes ring the TLS provider of HTTP clients built in tests (see the workspace's
+/// `Cargo.toml`, next to `rustls`).
+pub fn ensure_tls_provider() {
+    xerrada::tls::install_crypto_provider();
 }
 
 /// A server with default settings.
@@ -151,6 +158,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(addr: std::net::SocketAddr) -> Client {
+        ensure_tls_provider();
         Client {
             addr,
             base_url: format!("http://{addr}"),

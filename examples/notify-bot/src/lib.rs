@@ -26,6 +26,8 @@ pub struct Bot {
 
 impl Bot {
     pub fn new(base_url: impl Into<String>, token: impl Into<String>) -> Self {
+        // The HTTP client may speak TLS; ring is its provider (harmless when already chosen).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Bot {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             token: token.into(),

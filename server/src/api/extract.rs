@@ -15,6 +15,7 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
 use crate::http_error::HttpError;
+use crate::net::Unauthenticated;
 use crate::texts::Lang;
 
 /// A JSON body. Malformed JSON is 400, well-formed but wrong JSON 422, a missing JSON content
@@ -159,6 +160,9 @@ impl FromRequestParts<Arc<Context>> for Caller {
             ))
         })?;
         let mut caller = ctx.auth.authenticate(token).await?;
+        if let Some(connection) = parts.extensions.get::<Unauthenticated>() {
+            connection.authenticated();
+        }
         let ClientAddr(ip) = ClientAddr::from_request_parts(parts, ctx).await?;
         caller.ip = Some(ip);
         Ok(caller)

@@ -20,6 +20,7 @@ mod users;
 mod webhooks;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -27,6 +28,7 @@ use axum::handler::Handler;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::context::Context;
@@ -189,10 +191,18 @@ pub fn router(ctx: Arc<Context>) -> Router {
         // The Bot API's sendDocument/sendPhoto stream files as uploads do.
         .fallback(web_or_bot_api.layer(DefaultBodyLimit::max(upload_body_limit(&ctx))))
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)
-        .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes));
-    crate::web::with_security_headers(router)
-        .layer(TraceLayer::new_for_http())
-        .with_state(ctx)
+        .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes))
+        // A body trickled a byte at a time would hold its connection forever (see `net.rs`).
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_millis(
+            ctx.config.http.body_read_timeout_ms,
+        )));
+    let router = crate::web::with_security_headers(router);
+    let router = if ctx.config.tls.is_some() {
+        crate::web::with_hsts(router)
+    } else {
+        router
+    };
+    router.layer(TraceLayer::new_for_http()).with_state(ctx)
 }
 
 /// What no route claims: a Telegram-style Bot API call (`/bot<token>/<method>`, see

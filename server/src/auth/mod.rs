@@ -13,6 +13,7 @@ pub mod tokens;
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use time::OffsetDateTime;
 use xerrada_protocol::{User, UserKind, close_code};
@@ -296,15 +297,15 @@ fn refusal_error(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::Username { retry_after_secs } => AppError::RateLimited {
             message: "too many failed logins; wait and try again".into(),
-            retry_after_secs,
+            retry_after: Duration::from_secs(retry_after_secs),
         },
         Refusal::Address { retry_after_secs } => AppError::RateLimited {
             message: "too many failed logins from this address; wait and try again".into(),
-            retry_after_secs,
+            retry_after: Duration::from_secs(retry_after_secs),
         },
         Refusal::Busy => AppError::RateLimited {
             message: "too many logins in progress from this address; try again in a moment".into(),
-            retry_after_secs: 1,
+            retry_after: Duration::from_secs(1),
         },
     }
 }

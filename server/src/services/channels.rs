@@ -59,6 +59,8 @@ pub async fn create(
     caller: &Caller,
     req: CreateChannelRequest,
 ) -> AppResult<Channel> {
+    ctx.rate_limits
+        .check(&caller.user.id, crate::rate_limits::Action::CreateChannel)?;
     let name = Name::parse(&req.name, "name")?.into_string();
     let topic = req.topic.unwrap_or_default();
     if topic.chars().count() > MAX_TOPIC_CHARS {

@@ -108,6 +108,8 @@ pub async fn invoke(
     file_ids: &[String],
     lang: Lang,
 ) -> AppResult<Answer> {
+    ctx.rate_limits
+        .check(&caller.id, crate::rate_limits::Action::Command)?;
     require_member(ctx, &caller.id, channel_id).await?;
     let features = ctx.feature_commands.iter();
     let feature = features.clone().find(|f| f.names().contains(&name));
@@ -375,12 +377,8 @@ pub async fn register(
     }
     let url = reqwest::Url::parse(&req.url)
         .map_err(|e| AppError::Invalid(format!("url is not valid: {e}")))?;
-    if url.scheme() != "http" {
-        return Err(AppError::Invalid(
-            "url must be http:// (this build makes no TLS calls; put a local proxy in front of \
-             an https service)"
-                .into(),
-        ));
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(AppError::Invalid("url must be http:// or https://".into()));
     }
     let description = req.description.unwrap_or_default();
     if description.chars().count() > 200 {

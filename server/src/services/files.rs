@@ -34,6 +34,8 @@ pub async fn upload(
     name: Option<&str>,
     mut body: impl Stream<Item = AppResult<Bytes>> + Unpin,
 ) -> AppResult<FileInfo> {
+    ctx.rate_limits
+        .check(&caller.user.id, crate::rate_limits::Action::Upload)?;
     let name = name
         .and_then(kind::clean_name)
         .unwrap_or_else(|| "file".into());

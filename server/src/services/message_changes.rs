@@ -26,6 +26,8 @@ async fn edit_op(
     message_id: &str,
     req: EditMessageRequest,
 ) -> AppResult<WriteOp> {
+    ctx.rate_limits
+        .check(&editor.id, crate::rate_limits::Action::Edit)?;
     require_member(ctx, &editor.id, channel_id).await?;
     require_writable(ctx, channel_id)?;
     if req.body.is_none() && req.extras.is_none() {
@@ -137,6 +139,8 @@ pub async fn react(
     emoji: &str,
     add: bool,
 ) -> AppResult<()> {
+    ctx.rate_limits
+        .check(&caller.user.id, crate::rate_limits::Action::React)?;
     require_member(ctx, &caller.user.id, channel_id).await?;
     require_writable(ctx, channel_id)?;
     let emoji = Emoji::parse(emoji)?.into_string();

@@ -213,6 +213,8 @@ pub async fn send_from_socket(
             Ok(())
         }
         Routed::Post(draft) => {
+            ctx.rate_limits
+                .check(&author.id, crate::rate_limits::Action::Send)?;
             let op = prepare(ctx, author, *draft).await?;
             ctx.writer
                 .write_for_socket(op, outbox.clone(), reference)
@@ -256,11 +258,7 @@ async fn run_socket_command(ctx: Arc<Context>, outbox: Arc<Outbox>, command: Soc
             seq: message.seq,
             message_id: message.id.clone(),
         },
-        Err(e) => ServerFrame::Error {
-            reference,
-            code: e.code(),
-            message: e.client_message(),
-        },
+        Err(e) => crate::events::error_frame(reference, &e),
     };
     outbox.push_frame(&frame);
 }
@@ -268,6 +266,8 @@ async fn run_socket_command(ctx: Arc<Context>, outbox: Arc<Outbox>, command: Soc
 /// Posts over REST. The boolean is false when `client_msg_id` repeated an earlier send and the
 /// original message is returned.
 pub async fn post(ctx: &Context, caller: &Caller, draft: Draft) -> AppResult<(Message, bool)> {
+    ctx.rate_limits
+        .check(&caller.user.id, crate::rate_limits::Action::Send)?;
     let op = prepare(ctx, &caller.user, draft).await?;
     ctx.writer.write(op).await?.into_message()
 }
@@ -444,9 +444,13 @@ pub async fn mark_unread(
     Ok(marker)
 }
 
-/// Relays "typing" to the channel's other members (not stored).
+/// Relays "typing" to the channel's other members (not stored), at most once per
+/// `rate_limits.typing_interval_ms` for each person and channel.
 pub async fn typing(ctx: &Context, user_id: &str, channel_id: &str) -> AppResult<()> {
     require_member(ctx, user_id, channel_id).await?;
+    if !ctx.rate_limits.relay_typing(user_id, channel_id) {
+        return Ok(());
+    }
     let Some(info) = ctx.memberships.get(channel_id) else {
         return Err(AppError::not_found("channel"));
     };

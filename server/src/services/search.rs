@@ -39,6 +39,8 @@ pub async fn search(
     caller: &Caller,
     params: SearchParams,
 ) -> AppResult<SearchResults> {
+    ctx.rate_limits
+        .check(&caller.user.id, crate::rate_limits::Action::Search)?;
     let text = params.q.unwrap_or_default();
     if text.len() > MAX_QUERY_BYTES {
         return Err(AppError::TooLarge(format!(

@@ -272,6 +272,10 @@ pub async fn deliver(ctx: &Context, secret: &str, delivery: Delivery<'_>) -> App
                 .into(),
         ));
     }
+    // A monitoring system in a loop is limited per webhook, as a person is per account.
+    let key = format!("webhook:{}", hook.id);
+    ctx.rate_limits
+        .check(&key, crate::rate_limits::Action::Send)?;
     let payload = read_payload(&delivery).map_err(payload_error)?;
     let converted = slack::convert(payload).map_err(payload_error)?;
     let limit = ctx.config.limits.max_body_bytes;

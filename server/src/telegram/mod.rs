@@ -13,7 +13,7 @@
 mod markup;
 mod methods;
 mod objects;
-mod params;
+pub(crate) mod params;
 mod push;
 mod relay;
 mod reply;

@@ -83,6 +83,14 @@ impl Params {
         Ok(params)
     }
 
+    /// The parameters of a body alone (the property tests' way in).
+    #[cfg(test)]
+    pub(crate) fn from_body(content_type: &str, body: &[u8]) -> TgResult<Params> {
+        let mut params = Params::default();
+        params.add_body(content_type, &Bytes::copy_from_slice(body))?;
+        Ok(params)
+    }
+
     fn add_body(&mut self, content_type: &str, body: &Bytes) -> TgResult<()> {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(());

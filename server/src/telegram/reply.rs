@@ -68,13 +68,14 @@ impl From<AppError> for TgError {
                 TgError::bad_request(m)
             }
             AppError::Conflict(m) => TgError::conflict(m),
-            AppError::RateLimited {
-                retry_after_secs, ..
-            } => TgError {
-                code: 429,
-                description: format!("Too Many Requests: retry after {retry_after_secs}"),
-                retry_after: Some(retry_after_secs),
-            },
+            AppError::RateLimited { .. } => {
+                let retry_after_secs = e.retry_after_secs().unwrap_or(1);
+                TgError {
+                    code: 429,
+                    description: format!("Too Many Requests: retry after {retry_after_secs}"),
+                    retry_after: Some(retry_after_secs),
+                }
+            }
             AppError::Busy(m) => TgError::new(503, format!("Service Unavailable: {m}")),
             other => {
                 tracing::warn!(error = %other, "telegram API call failed");
@@ -128,7 +129,7 @@ mod tests {
     async fn refusals_carry_their_status_and_telegrams_words() {
         let limited = AppError::RateLimited {
             message: "slow down".into(),
-            retry_after_secs: 7,
+            retry_after: std::time::Duration::from_millis(6_200),
         };
         assert_eq!(
             body(TgError::from(limited).into_response()).await,

@@ -7,6 +7,7 @@ mod session;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{ConnectInfo, State};
@@ -16,11 +17,13 @@ use xerrada_protocol::ErrorCode;
 
 use crate::context::Context;
 use crate::http_error::HttpError;
+use crate::net::Unauthenticated;
 
 /// Upgrades to a WebSocket if the request's origin is allowed.
 pub async fn upgrade(
     State(ctx): State<Arc<Context>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    connection: Option<Extension<Unauthenticated>>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
@@ -53,5 +56,5 @@ pub async fn upgrade(
         .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(limits.max_ws_frame_bytes * 4)
-        .on_upgrade(move |socket| session::run(ctx, socket))
+        .on_upgrade(move |socket| session::run(ctx, socket, connection.map(|Extension(c)| c)))
 }

@@ -23,7 +23,9 @@ use xerrada_protocol::{ClientFrame, ErrorCode, ResumePoints, ServerFrame, close_
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
+use crate::events::{error_frame, refusal_frame};
 use crate::hub::{CloseReason, Connection, OutFrame, Outbox, OutboxReceiver};
+use crate::net::Unauthenticated;
 use crate::services::accounts;
 use crate::services::message_changes;
 use crate::services::messages::{self, Draft};
@@ -37,8 +39,9 @@ const CLOSE_GRACE: Duration = Duration::from_secs(30);
 type Sink = SplitSink<WebSocket, Message>;
 type Stream = SplitStream<WebSocket>;
 
-/// Runs a socket from upgrade to close.
-pub async fn run(ctx: Arc<Context>, socket: WebSocket) {
+/// Runs a socket from upgrade to close. Until its `auth` frame is accepted, the socket counts
+/// against its address's unauthenticated connections (`connection`, see `net.rs`).
+pub async fn run(ctx: Arc<Context>, socket: WebSocket, connection: Option<Unauthenticated>) {
     let (mut sink, mut stream) = socket.split();
     let auth_timeout = Duration::from_millis(ctx.config.auth.auth_timeout_ms);
     let (caller, resume, lang) =
@@ -54,6 +57,9 @@ pub async fn run(ctx: Arc<Context>, socket: WebSocket) {
                 return;
             }
         };
+    if let Some(connection) = connection {
+        connection.authenticated();
+    }
     let span = tracing::info_span!(
         "socket",
         user = %caller.user.username,
@@ -222,11 +228,7 @@ async fn authenticate(
 
 /// Tells an unauthenticated client why, then closes.
 async fn refuse(sink: &mut Sink, refusal: Refusal) {
-    let frame = ServerFrame::Error {
-        reference: refusal.reference,
-        code: refusal.code,
-        message: refusal.message,
-    };
+    let frame = refusal_frame(refusal.reference, refusal.code, refusal.message);
     let text = serde_json::to_string(&frame).expect("server frames always serialize");
     let _ = tokio::time::timeout(
         Duration::from_secs(5),
@@ -302,11 +304,11 @@ async fn read_loop(
                 handle_text(ctx, caller, lang, connection, &text).await
             }
             Some(Ok(Message::Binary(_))) => {
-                outbox.push_frame(&ServerFrame::Error {
-                    reference: None,
-                    code: ErrorCode::InvalidRequest,
-                    message: "binary frames are not supported; send JSON text frames".into(),
-                });
+                outbox.push_frame(&refusal_frame(
+                    None,
+                    ErrorCode::InvalidRequest,
+                    "binary frames are not supported; send JSON text frames",
+                ));
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
             Some(Ok(Message::Close(_))) | None => {
@@ -355,21 +357,21 @@ async fn handle_text(
 ) {
     let outbox = &connection.outbox;
     if crate::validate::refuse_nul_in_json(text.as_bytes()).is_err() {
-        outbox.push_frame(&ServerFrame::Error {
-            reference: reference_of(text),
-            code: ErrorCode::InvalidRequest,
-            message: crate::validate::NUL_REFUSED.into(),
-        });
+        outbox.push_frame(&refusal_frame(
+            reference_of(text),
+            ErrorCode::InvalidRequest,
+            crate::validate::NUL_REFUSED,
+        ));
         return;
     }
     let frame = match serde_json::from_str::<ClientFrame>(text) {
         Ok(frame) => frame,
         Err(e) => {
-            outbox.push_frame(&ServerFrame::Error {
-                reference: reference_of(text),
-                code: ErrorCode::InvalidRequest,
-                message: format!("malformed frame: {e}"),
-            });
+            outbox.push_frame(&refusal_frame(
+                reference_of(text),
+                ErrorCode::InvalidRequest,
+                format!("malformed frame: {e}"),
+            ));
             return;
         }
     };
@@ -447,11 +449,7 @@ async fn handle_text(
         if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
             tracing::error!(error = %e, "socket request failed");
         }
-        outbox.push_frame(&ServerFrame::Error {
-            reference,
-            code: e.code(),
-            message: e.client_message(),
-        });
+        outbox.push_frame(&error_frame(reference, &e));
     }
 }
 

@@ -643,7 +643,12 @@ online_user_ids: Array<string>, } | { "type": "message", channel_id: string, seq
 /**
  * Who clicked.
  */
-user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, 
+user_id: string, } | { "type": "ack", ref: string | null, channel_id: string, seq: number, message_id: string, } | { "type": "error", ref: string | null, code: ErrorCode, message: string, 
+/**
+ * With `rate_limited`: how long to wait before sending the refused frame again
+ * (additive to v1).
+ */
+retry_after_ms?: number, } | { "type": "resync", channel_id: string, from_seq: number, } | { "type": "typing", channel_id: string, user_id: string, } | { "type": "read", channel_id: string, seq: number, 
 /**
  * Set when the marker is a thread's (additive to v1): `seq` is then a reply's.
  */

@@ -27,16 +27,36 @@ import type {
 import { getLocale } from "../i18n";
 import { UploadAborted, type UploadHandle } from "../files/queue";
 
-/** An HTTP answer with an error status and, usually, the contract's `{code, message}` body. */
+/**
+ * An HTTP answer with an error status and, usually, the contract's `{code, message}` body (or
+ * a socket's `error` frame, with status 0). `retryAfterMs`: how long the server asked to wait
+ * before trying again (`rate_limited`: the `Retry-After` header, or the frame's `retry_after_ms`).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: ErrorCode | "unknown",
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** Longest wait a `Retry-After` may ask for that is taken as meant (a bogus one is ignored). */
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * A `Retry-After` header in milliseconds: delta-seconds ("5") or an HTTP date. Undefined when
+ * absent or unreadable, so callers fall back to their own wait.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  if (!Number.isFinite(ms) || ms > MAX_RETRY_AFTER_MS) return undefined;
+  return Math.max(0, Math.round(ms));
 }
 
 /** The request never reached the server (offline, DNS, connection refused, aborted). */
@@ -85,7 +105,7 @@ export async function rawRequest<T>(
 }
 
 /** An error answer's `{code, message}` from its text (an upload's answer comes as text). */
-export function errorFromText(status: number, statusText: string, text: string): ApiError {
+export function errorFromText(status: number, statusText: string, text: string, retryAfter: string | null = null): ApiError {
   let code: ErrorCode | "unknown" = "unknown";
   let message = statusText;
   try {
@@ -95,7 +115,9 @@ export function errorFromText(status: number, statusText: string, text: string):
   } catch {
     // Not the contract's JSON: keep the status text.
   }
-  return new ApiError(status, code, message);
+  // A 429 from something in front of the server (a proxy) still means "too fast".
+  if (code === "unknown" && status === 429) code = "rate_limited";
+  return new ApiError(status, code, message, parseRetryAfter(retryAfter));
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {
@@ -108,7 +130,8 @@ async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     // Not the contract's JSON (a proxy error page): keep the status text.
   }
-  return new ApiError(response.status, code, message);
+  if (code === "unknown" && response.status === 429) code = "rate_limited";
+  return new ApiError(response.status, code, message, parseRetryAfter(response.headers.get("Retry-After")));
 }
 
 /** Query string from defined values only. */
@@ -198,7 +221,7 @@ export class Api {
               reject(new NetworkError(e));
             }
           } else {
-            reject(errorFromText(request.status, request.statusText, request.responseText));
+            reject(errorFromText(request.status, request.statusText, request.responseText, request.getResponseHeader("Retry-After")));
           }
         };
         request.onerror = () => reject(new NetworkError("the upload did not reach the server"));

@@ -7,6 +7,7 @@ import { getLocale, t } from "../i18n";
 import { formatSize } from "../files/format";
 import { MAX_FILES, type UploadItem, type UploadQueue } from "../files/queue";
 import { useServices } from "./context";
+import { waitSeconds } from "./errors";
 import { CameraIcon, CloseIcon, FileIcon, PaperclipIcon, RetryIcon } from "./icons";
 
 /** The upload queue of one composer; the component re-renders as it changes. */
@@ -94,6 +95,8 @@ function errorLine(item: UploadItem): string {
       return t("files.error.offline");
     case "empty":
       return t("files.error.empty");
+    case "rate_limited":
+      return error.retryAfterMs === undefined ? t("files.error.rate_limitedNoWait") : t("files.error.rate_limited", { count: waitSeconds(error.retryAfterMs) });
     default:
       return t("files.error.other");
   }

@@ -8,7 +8,7 @@ import { t } from "../i18n";
 import { useServices, useStore } from "./context";
 import { Dialog, errorMessage } from "./dialogs";
 import { peopleMatching } from "./mentionComplete";
-import { PresenceDot } from "./people";
+import { AccountBadges, PresenceDot } from "./people";
 
 /** Ask the directory this long after the last key. */
 const SEARCH_DELAY_MS = 150;
@@ -171,6 +171,7 @@ export function ChannelSettingsDialog({ channel, onClose }: { channel: Channel; 
             <PresenceDot status={store.presence.get(user.id) ?? "offline"} />
             <span class="member-name">{user.display_name || user.username}</span>
             <span class="muted small">@{user.username}</span>
+            <AccountBadges user={user} />
             {canChangeMembers && user.id !== me?.id && (
               <button type="button" class="link-button" disabled={busy} onClick={() => removeMember(user)}>
                 {t("channelSettings.remove", { name: user.display_name || user.username })}

@@ -8,7 +8,8 @@ import { useServices, useStore } from "./context";
 import { ChannelSettingsDialog } from "./ChannelSettings";
 import { BuildingIcon, HashIcon, LockIcon, MenuIcon, PinIcon, SearchIcon, SettingsIcon, UsersIcon } from "./icons";
 import { MessageList } from "./MessageList";
-import { BotBadge, PresenceDot } from "./people";
+import { SendHoldNotice } from "./SendHoldNotice";
+import { AccountBadges, BotBadge, PresenceDot } from "./people";
 import { attach } from "./Attachments";
 import { channelQueueKey } from "../files/queue";
 import { dragHasFiles, droppedFiles } from "../files/clipboard";
@@ -64,6 +65,7 @@ export function ChannelView({ onMenu, onSearch }: { onMenu: () => void; onSearch
 
   const label = store.channelLabel(channel);
   const partners = channel.kind === "direct" ? store.dmPartners(channel) : [];
+  const partner = partners.length === 1 && partners[0] !== store.me?.id ? store.users.get(partners[0]!) : undefined;
   const typing = store.typingIn(channel.id).filter((id) => id !== store.me?.id);
   const typingText =
     typing.length === 0
@@ -117,7 +119,15 @@ export function ChannelView({ onMenu, onSearch }: { onMenu: () => void; onSearch
               )}
             </span>
             <span class="channel-title-text">{label}</span>
-            {partners.length > 0 && partners.every((id) => store.users.get(id)?.kind === "bot") && <BotBadge />}
+            {partner ? (
+              // A direct message with one person: which account it is, whatever its name says.
+              <>
+                <span class="channel-username">@{partner.username}</span>
+                <AccountBadges user={partner} />
+              </>
+            ) : (
+              partners.length > 0 && partners.every((id) => store.users.get(id)?.kind === "bot") && <BotBadge />
+            )}
           </h1>
           {(channel.topic || channel.purpose) && (
             <p class="channel-topic" title={channel.purpose || undefined}>
@@ -168,6 +178,7 @@ export function ChannelView({ onMenu, onSearch }: { onMenu: () => void; onSearch
         onStartEdit={startEdit}
         onEndEdit={endEdit}
       />
+      <SendHoldNotice />
       <div class="typing-line" aria-live="polite">
         {typingText}
       </div>

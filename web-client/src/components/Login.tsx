@@ -5,6 +5,7 @@ import type { AuthSession } from "../auth/session";
 import { t } from "../i18n";
 import { LanguagePicker } from "./LanguagePicker";
 import { Logo } from "./icons";
+import { waitSeconds } from "./errors";
 
 export function Login({ auth, notice, onLoggedIn }: { auth: AuthSession; notice: string; onLoggedIn: () => void }) {
   const [username, setUsername] = useState("");
@@ -23,7 +24,8 @@ export function Login({ auth, notice, onLoggedIn }: { auth: AuthSession; notice:
       onLoggedIn();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setError(t("login.wrongCredentials"));
-      else if (e instanceof ApiError && e.status === 429) setError(t("login.rateLimited"));
+      else if (e instanceof ApiError && e.status === 429)
+        setError(e.retryAfterMs === undefined ? t("login.rateLimited") : t("login.rateLimitedWait", { count: waitSeconds(e.retryAfterMs) }));
       else if (e instanceof NetworkError) setError(t("login.offline"));
       else setError(t("login.failed"));
     } finally {

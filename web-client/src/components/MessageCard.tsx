@@ -6,7 +6,7 @@ import type { Message } from "../protocol";
 import { formatDateTime, formatFull } from "../i18n";
 import { useServices, useStore } from "./context";
 import { MessageText } from "./MessageList";
-import { Avatar } from "./people";
+import { AuthorName, Avatar } from "./people";
 import { FileList } from "./Files";
 
 const noop = async () => undefined;
@@ -36,7 +36,7 @@ export function MessageCard({ message, note, onOpen }: MessageCardProps) {
       </div>
       <div class="message-content">
         <div class="message-meta">
-          <span class="author">{name}</span>
+          <AuthorName name={name} user={store.users.get(message.author_id)} shared={store.nameSharedWithOthers(name, message.author_id)} />
           <time dateTime={message.created_at} title={formatFull(message.created_at)}>
             {formatDateTime(message.created_at)}
           </time>

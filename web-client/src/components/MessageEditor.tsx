@@ -3,7 +3,7 @@
 // the reason, so nothing typed is lost.
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { errorCodeOf, messageErrorText } from "./errors";
+import { errorCodeOf, messageErrorText, retryAfterOf } from "./errors";
 
 const MAX_ROWS = 8;
 
@@ -44,7 +44,7 @@ export function MessageEditor({ messageId, initial, onSave, onCancel }: MessageE
     try {
       await onSave(value);
     } catch (e) {
-      setError(t("edit.failed", { reason: messageErrorText(errorCodeOf(e)) }));
+      setError(t("edit.failed", { reason: messageErrorText(errorCodeOf(e), retryAfterOf(e)) }));
       setBusy(false);
     }
   };

@@ -13,9 +13,10 @@
 // the CSSOM (element.style), which the strict Content-Security-Policy allows.
 import { memo } from "preact/compat";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
-import type { Channel, Message } from "../protocol";
+import type { Channel, Message, User } from "../protocol";
 import { formatDay, formatFull, formatTime, getLocale, t } from "../i18n";
 import { type RenderOptions, renderMarkdown, withTrailing } from "../markdown/render";
+import type { ChatStore } from "../store/chat";
 import type { TimelineEntry } from "../store/timeline";
 import { senderKey, showBody, shownExtras } from "../extras/extras";
 import { useServices, useStore } from "./context";
@@ -26,7 +27,7 @@ import { CloseIcon, PinIcon } from "./icons";
 import { useLongPress } from "./longPress";
 import { MessageEditor } from "./MessageEditor";
 import { MessageActions, MessageMenuButton, useMessageMenu, whoReacted } from "./messageActions";
-import { Avatar, BotBadge } from "./people";
+import { AuthorName, Avatar } from "./people";
 import { ReactionChips } from "./Reactions";
 import { type Row, buildRows, estimateHeight, openingScrollTop } from "./rows";
 
@@ -387,6 +388,8 @@ export function MessageList({ channel, editingId, onStartEdit, onEndEdit }: Mess
                   row={row}
                   locale={locale}
                   authorName={row.kind === "message" ? store.displayName(row.entry.message.author_id) : ""}
+                  author={row.kind === "message" ? store.users.get(row.entry.message.author_id) : undefined}
+                  nameShared={row.kind === "message" && store.nameSharedWithOthers(shownName(store, row.entry.message), row.entry.message.author_id)}
                   isBot={row.kind === "message" && store.users.get(row.entry.message.author_id)?.kind === "bot"}
                   busyActions={row.kind === "message" ? store.actionsInFlight.get(row.entry.message.id) : undefined}
                   mine={row.kind === "message" && row.entry.message.author_id === meId}
@@ -461,6 +464,10 @@ interface RowProps {
   /** The UI language: rows are memoized, and their texts ("Avui", dates) must follow a switch. */
   locale: string;
   authorName: string;
+  /** The author's account, when known (its @username and badges tell it apart). */
+  author: User | undefined;
+  /** Someone else shows under the name this message shows: the @username goes beside it. */
+  nameShared: boolean;
   /** The author's account is a bot (marked "BOT"). */
   isBot: boolean;
   busyActions: ReadonlySet<string> | undefined;
@@ -574,6 +581,7 @@ function MessageView(
   props: RowProps & { entry: Extract<TimelineEntry, { kind: "message" }>; grouped: boolean },
 ) {
   const { entry, grouped, mine, isMe } = props;
+  const { engine } = useServices();
   const message = entry.message;
   const extras = useMemo(() => shownExtras(message.extras), [message.extras]);
   const options = useMemo(() => ({ isMe }), [isMe]);
@@ -624,8 +632,7 @@ function MessageView(
           <span class="visually-hidden">{`${authorName}, ${time}: `}</span>
         ) : (
           <div class="message-meta">
-            <AuthorButton userId={message.author_id} name={authorName} />
-            {props.isBot && <BotBadge />}
+            <AuthorName name={authorName} user={props.author} shared={props.nameShared} onOpen={() => engine.openProfile(message.author_id)} />
             {extras?.viaWebhook && (
               <span class="via-webhook" title={t("messages.viaWebhookTitle", { name: props.authorName })}>
                 {t("messages.viaWebhook")}
@@ -677,7 +684,7 @@ function MessageView(
         {delivery === "pending" && <div class="delivery">{t("messages.sending")}</div>}
         {delivery === "failed" && (
           <div class="delivery failed-line" role="alert">
-            <span>{t("messages.failed", { reason: errorText(entry.error) })}</span>
+            <span>{t("messages.failed", { reason: errorText(entry.error, entry.retryAfterMs) })}</span>
             <button type="button" class="link-button" onClick={() => props.onRetry(clientMsgId)}>
               {t("messages.retry")}
             </button>
@@ -692,14 +699,10 @@ function MessageView(
   );
 }
 
-/** An author's name: a click opens their profile card. */
-function AuthorButton({ userId, name }: { userId: string; name: string }) {
-  const { engine } = useServices();
-  return (
-    <button type="button" class="author author-button" title={t("profile.open", { name })} onClick={() => engine.openProfile(userId)}>
-      {name}
-    </button>
-  );
+/** The name a message shows for its author: a webhook's own name, or the account's. */
+export function shownName(store: ChatStore, message: Message): string {
+  const own = message.extras?.username;
+  return typeof own === "string" && own.trim() ? own.trim() : store.displayName(message.author_id);
 }
 
 /** Says a message is pinned in its channel. */

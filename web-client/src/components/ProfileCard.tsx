@@ -6,7 +6,7 @@ import type { User } from "../protocol";
 import { getLocale, t } from "../i18n";
 import { useServices, useStore } from "./context";
 import { Dialog, errorMessage } from "./dialogs";
-import { Avatar } from "./people";
+import { AccountBadges, Avatar } from "./people";
 
 /** The time now in `timeZone`, or null when the zone is not one Intl knows. */
 export function localTime(timeZone: string, now = new Date(), locale = getLocale()): string | null {
@@ -40,7 +40,10 @@ export function ProfileCard() {
         <div class="profile-head">
           <Avatar userId={user.id} name={user.display_name} size="lg" status={store.presence.get(user.id) ?? "offline"} />
           <div>
-            <p class="profile-name">{user.display_name || user.username}</p>
+            <p class="profile-name">
+              {user.display_name || user.username}
+              <AccountBadges user={user} />
+            </p>
             <p class="muted small">@{user.username}</p>
           </div>
         </div>

@@ -11,7 +11,7 @@ import { shownInChannel } from "../store/timeline";
 import { useServices, useStore } from "./context";
 import { errorText } from "./errors";
 import { CloseIcon, MenuIcon, SearchIcon } from "./icons";
-import { Avatar } from "./people";
+import { AccountBadges, Avatar } from "./people";
 
 /** The excerpt with its found words in <mark>, built as text nodes: never parsed as HTML. */
 export function Highlight({ html }: { html: string }) {
@@ -47,7 +47,7 @@ export function SearchView({ onMenu, onClose }: { onMenu: () => void; onClose: (
   const error = search.error
     ? search.error.code === "invalid_request" && search.error.message
       ? t("search.invalid", { message: search.error.message })
-      : t("search.failed", { error: errorText(search.error.code) })
+      : t("search.failed", { error: errorText(search.error.code, search.error.retryAfterMs) })
     : null;
 
   return (
@@ -134,6 +134,7 @@ function ResultItem({ result }: { result: SearchResult }) {
   const channel = store.channels.get(result.channel_id);
   const channelName = channel ? store.channelLabel(channel) : "…";
   const name = store.displayName(message.author_id);
+  const author = store.users.get(message.author_id);
   const where = shownInChannel(message) ? t("search.in", { channel: channelName }) : t("search.inThread", { channel: channelName });
   return (
     <button
@@ -147,7 +148,9 @@ function ResultItem({ result }: { result: SearchResult }) {
       <Avatar userId={message.author_id} name={name} />
       <span class="thread-item-text">
         <span class="thread-item-meta">
-          <strong>{name}</strong> <span class="search-channel">{where}</span>{" "}
+          <strong>{name}</strong>
+          {author && store.nameSharedWithOthers(name, author.id) && <span class="author-username">{` @${author.username}`}</span>}
+          <AccountBadges user={author} /> <span class="search-channel">{where}</span>{" "}
           <time dateTime={message.created_at} title={formatFull(message.created_at)}>
             {formatDateTime(message.created_at)}
           </time>

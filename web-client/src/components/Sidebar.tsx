@@ -81,6 +81,8 @@ export function Sidebar({ onOpen, onDialog, onThreads, onSaved, onSearch, onAdmi
           tabIndex={active || (!store.currentChannelId && channel.id === firstId) ? 0 : -1}
           onClick={() => onOpen(channel.id)}
           data-channel={channel.name}
+          // A direct message names its people by display name; the hover says which accounts.
+          title={partners.length > 0 ? partners.map((id) => `@${store.users.get(id)?.username ?? "…"}`).join(", ") : undefined}
         >
           <span class="channel-icon">{icon}</span>
           <span class="channel-name">{label}</span>

@@ -15,7 +15,8 @@ import { BackIcon, CloseIcon, SendIcon } from "./icons";
 import { useLongPress } from "./longPress";
 import { MessageActions, MessageMenuButton, useMessageMenu, whoReacted } from "./messageActions";
 import { MessageText, PinMark } from "./MessageList";
-import { Avatar } from "./people";
+import { AuthorName, Avatar } from "./people";
+import { SendHoldNotice } from "./SendHoldNotice";
 import { ReactionChips } from "./Reactions";
 import { FileList } from "./Files";
 import { ActionButtons, AttachmentList, BlockList } from "./Extras";
@@ -161,6 +162,7 @@ export function ThreadPanel() {
           composerId={THREAD_INPUT_ID}
         />
       </div>
+      <SendHoldNotice />
       <ThreadComposer
         key={threadKey}
         queueKey={threadQueueKey(open.channelId, open.rootSeq)}
@@ -225,7 +227,12 @@ function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menu
       </div>
       <div class="message-content">
         <div class="message-meta">
-          <span class="author">{name}</span>
+          <AuthorName
+            name={name}
+            user={store.users.get(message.author_id)}
+            shared={store.nameSharedWithOthers(name, message.author_id)}
+            onOpen={() => engine.openProfile(message.author_id)}
+          />
           <time dateTime={message.created_at} title={formatFull(message.created_at)}>
             {formatTime(message.created_at)}
           </time>
@@ -255,7 +262,7 @@ function ThreadMessage({ entry, root, options, meId, editing: editingAsked, menu
         {entry.delivery === "pending" && <div class="delivery">{t("messages.sending")}</div>}
         {entry.delivery === "failed" && (
           <div class="delivery failed-line" role="alert">
-            <span>{t("messages.failed", { reason: errorText(entry.error) })}</span>
+            <span>{t("messages.failed", { reason: errorText(entry.error, entry.retryAfterMs) })}</span>
             <button type="button" class="link-button" onClick={() => engine.retry(message.channel_id, clientMsgId)}>
               {t("messages.retry")}
             </button>

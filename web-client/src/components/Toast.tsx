@@ -15,8 +15,8 @@ export function Toast() {
         <div class="toast" key={toast.id}>
           <span>
             {toast.about === "message"
-              ? t("messages.changeFailed", { reason: messageErrorText(toast.code) })
-              : t("actions.failed", { reason: reason(toast.code) })}
+              ? t("messages.changeFailed", { reason: messageErrorText(toast.code, toast.retryAfterMs) })
+              : t("actions.failed", { reason: reason(toast.code, toast.retryAfterMs) })}
           </span>
           <button type="button" class="icon-button small" aria-label={t("toast.close")} title={t("toast.close")} onClick={() => engine.dismissToast()}>
             <CloseIcon />
@@ -28,8 +28,8 @@ export function Toast() {
 }
 
 /** Why a click failed, in the words that fit a button (503: the bot is not connected). */
-function reason(code: string): string {
+function reason(code: string, retryAfterMs?: number): string {
   if (code === "not_found") return t("actions.gone");
   if (code === "unavailable") return t("actions.botOffline");
-  return errorText(code);
+  return errorText(code, retryAfterMs);
 }

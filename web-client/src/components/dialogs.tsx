@@ -8,10 +8,10 @@ import type { Channel, Message, User } from "../protocol";
 import { t } from "../i18n";
 import type { NotificationState } from "../notifications";
 import { useServices, useStore } from "./context";
-import { errorCodeOf, messageErrorText } from "./errors";
+import { errorCodeOf, errorText, messageErrorText, retryAfterOf } from "./errors";
 import { CloseIcon, HashIcon, LockIcon } from "./icons";
 import { LanguagePicker } from "./LanguagePicker";
-import { Avatar, BotBadge } from "./people";
+import { AccountBadges, Avatar } from "./people";
 
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -75,6 +75,7 @@ export function DialogCard({
 
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
+    if (e.code === "rate_limited") return errorText(e.code, e.retryAfterMs);
     if (e.status === 409) return t("errors.conflict");
     if (e.status === 403) return t("errors.forbidden");
     if (e.status === 400 || e.status === 422) return t("errors.invalid_request");
@@ -237,7 +238,7 @@ export function NewDmDialog({ onClose, onOpen }: { onClose: () => void; onOpen: 
                   <span class="pick-title">
                     {u.display_name}
                     {u.id === store.me?.id ? ` ${t("dm.you")}` : ""}
-                    {u.kind === "bot" && <BotBadge />}
+                    <AccountBadges user={u} />
                   </span>
                   <span class="pick-sub">@{u.username}</span>
                 </span>
@@ -322,7 +323,7 @@ export function DeleteMessageDialog({ message, authorName, onClose }: { message:
       await engine.deleteMessage(message.channel_id, message.id);
       onClose(true);
     } catch (e) {
-      setError(messageErrorText(errorCodeOf(e)));
+      setError(messageErrorText(errorCodeOf(e), retryAfterOf(e)));
       setBusy(false);
     }
   };

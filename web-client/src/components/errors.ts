@@ -2,7 +2,11 @@
 import { ApiError, NetworkError } from "../api/client";
 import { t } from "../i18n";
 
-export function errorText(code: string | undefined): string {
+/**
+ * Why something was refused, in the UI language. `retryAfterMs`, for `rate_limited`, is how long
+ * the server asked to wait: the text then says when to try again instead of "wait a moment".
+ */
+export function errorText(code: string | undefined, retryAfterMs?: number): string {
   switch (code) {
     case "too_large":
       return t("errors.too_large");
@@ -15,7 +19,7 @@ export function errorText(code: string | undefined): string {
     case "conflict":
       return t("errors.conflict");
     case "rate_limited":
-      return t("errors.rate_limited");
+      return retryAfterMs === undefined ? t("errors.rate_limited") : t("errors.rate_limitedWait", { count: waitSeconds(retryAfterMs) });
     case "unavailable":
       return t("errors.unavailable");
     case "offline":
@@ -28,10 +32,10 @@ export function errorText(code: string | undefined): string {
 }
 
 /** Why a change to a message (edit, delete, reaction) was refused: 404 means the message is gone. */
-export function messageErrorText(code: string | undefined): string {
+export function messageErrorText(code: string | undefined, retryAfterMs?: number): string {
   if (code === "not_found") return t("errors.messageGone");
   if (code === "conflict") return t("reactions.tooMany");
-  return errorText(code);
+  return errorText(code, retryAfterMs);
 }
 
 /** The error code of a failed call, for the texts above (the client's own for no network). */
@@ -39,4 +43,14 @@ export function errorCodeOf(e: unknown): string {
   if (e instanceof ApiError) return e.code;
   if (e instanceof NetworkError) return "offline";
   return "other";
+}
+
+/** How long the server asked to wait before trying a refused call again, when it said. */
+export function retryAfterOf(e: unknown): number | undefined {
+  return e instanceof ApiError ? e.retryAfterMs : undefined;
+}
+
+/** A wait in whole seconds, at least one (a wait of 200 ms still reads "1 second"). */
+export function waitSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
 }

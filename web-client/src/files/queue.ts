@@ -25,6 +25,8 @@ export interface UploadError {
   code: string;
   /** For `too_large`: the server's limit in bytes, when it said. */
   limit?: number;
+  /** For `rate_limited`: how long the server asked to wait before the next upload. */
+  retryAfterMs?: number;
 }
 
 export interface UploadItem {
@@ -50,13 +52,14 @@ export class UploadAborted extends Error {
 
 /** Maps what an upload threw to what its chip says. */
 export function uploadError(e: unknown): UploadError {
-  const err = e as { name?: string; code?: string; status?: number; message?: string };
+  const err = e as { name?: string; code?: string; status?: number; message?: string; retryAfterMs?: number };
   if (err?.name === "NetworkError") return { code: "offline" };
   if (err?.name === "ApiError" && typeof err.code === "string") {
     if (err.code === "too_large" || err.status === 413) {
       const limit = limitFromMessage(err.message ?? "");
       return limit !== null ? { code: "too_large", limit } : { code: "too_large" };
     }
+    if (err.code === "rate_limited") return typeof err.retryAfterMs === "number" ? { code: "rate_limited", retryAfterMs: err.retryAfterMs } : { code: "rate_limited" };
     return { code: err.code === "unknown" ? "other" : err.code };
   }
   return { code: "other" };

@@ -30,7 +30,12 @@ export function withTrailing(blocks: readonly VNode[], tail: VNode): ComponentCh
 function renderBlock(block: Block, key: number, options: RenderOptions): VNode {
   switch (block.t) {
     case "p":
-      return <p key={key}>{renderInlines(block.c, options)}</p>;
+      // A paragraph the parser's budget ran out in keeps its line breaks as characters (CSS).
+      return (
+        <p key={key} class={block.plain ? "md-plain" : undefined}>
+          {renderInlines(block.c, options)}
+        </p>
+      );
     case "pre":
       return (
         <pre key={key} class="md-pre">

@@ -19,8 +19,8 @@ export interface SearchState {
   results: SearchResult[];
   nextCursor: string | null;
   loading: boolean;
-  /** The server's message for a refused query (400), or an error code. */
-  error: { code: string; message: string } | null;
+  /** The server's message for a refused query (400), or an error code (and a `rate_limited` wait). */
+  error: { code: string; message: string; retryAfterMs?: number } | null;
   /** Whether a search ran (an empty list then means "nothing found"). */
   done: boolean;
 }
@@ -42,8 +42,16 @@ export class ChatStore {
   draftEpoch = 0;
   /** message id -> ids of its buttons clicked and not yet answered (disabled meanwhile). */
   actionsInFlight = new Map<string, ReadonlySet<string>>();
-  /** A short-lived notice (a button's action or a change to a message that failed), with the error code to explain. */
-  toast: { id: number; code: string; about: ToastAbout } | null = null;
+  /**
+   * A short-lived notice (a button's action or a change to a message that failed), with the
+   * error code to explain and, for `rate_limited`, how long the server asked to wait.
+   */
+  toast: { id: number; code: string; about: ToastAbout; retryAfterMs?: number } | null = null;
+  /**
+   * Until when (ms since epoch) sends wait, after the server refused one for going too fast;
+   * 0 when they do not. The refused messages stay pending and go out in order after it.
+   */
+  sendHoldUntil = 0;
   currentChannelId: string | null = null;
   /** The thread shown in the side panel, if any. */
   openThread: { channelId: string; rootSeq: number } | null = null;
@@ -78,6 +86,8 @@ export class ChatStore {
 
   private listeners = new Set<Listener>();
   private scheduled = false;
+  /** Loose name key -> ids of the known people showing under it; rebuilt when people change. */
+  private namesIndex: Map<string, string[]> | null = null;
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -127,7 +137,25 @@ export class ChatStore {
 
   rememberUsers(users: readonly User[]): void {
     for (const user of users) this.users.set(user.id, user);
+    this.namesIndex = null;
     this.changed();
+  }
+
+  /**
+   * Whether someone known here other than `userId` shows under `name`, compared loosely (see
+   * `nameKey`): the @username must then tell them apart wherever the name is shown.
+   */
+  nameSharedWithOthers(name: string, userId: string): boolean {
+    if (!this.namesIndex) {
+      this.namesIndex = new Map();
+      for (const user of this.users.values()) {
+        const key = nameKey(user.display_name || user.username);
+        const ids = this.namesIndex.get(key);
+        if (ids) ids.push(user.id);
+        else this.namesIndex.set(key, [user.id]);
+      }
+    }
+    return (this.namesIndex.get(nameKey(name)) ?? []).some((id) => id !== userId);
   }
 
   /** The name to show for a user id (a placeholder until the directory answers). */
@@ -185,12 +213,14 @@ export class ChatStore {
     this.channels.clear();
     this.departments.clear();
     this.users.clear();
+    this.namesIndex = null;
     this.presence.clear();
     this.typing.clear();
     this.timelines.clear();
     this.drafts.clear();
     this.actionsInFlight.clear();
     this.toast = null;
+    this.sendHoldUntil = 0;
     this.currentChannelId = null;
     this.openThread = null;
     this.view = "channel";
@@ -206,4 +236,19 @@ export class ChatStore {
     this.synced = false;
     this.changed();
   }
+}
+
+/**
+ * A name as a reader would take it: letter case, accents, invisible characters (zero-width
+ * spaces and joiners) and spacing ignored, so "Administrador", "administrádor" and
+ * "Admini\u200Bstrador" are one name. Letters from other scripts that merely look alike are not
+ * caught here; the badges and the @username tell those apart.
+ */
+export function nameKey(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\p{M}\p{Cf}]/gu, "")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
 }

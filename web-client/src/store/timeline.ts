@@ -30,6 +30,8 @@ export interface PendingMessage {
   state: "pending" | "failed";
   /** The server's refusal, when failed. */
   error?: string;
+  /** With a `rate_limited` refusal: how long the server asked to wait (for the failed line). */
+  retryAfterMs?: number;
   /** `Date.now()` of the last transmission, 0 when not sent on the current socket. */
   lastSentAt: number;
   /** A slash command: answered by an `ephemeral` (or an ack, or an error), never stored as typed. */
@@ -87,7 +89,7 @@ export function shownInChannel(message: Pick<Message, "thread_root" | "also_in_c
 
 /** What the message list renders, in order. */
 export type TimelineEntry =
-  | { kind: "message"; key: string; message: Message; delivery: "sent" | "pending" | "failed"; error?: string }
+  | { kind: "message"; key: string; message: Message; delivery: "sent" | "pending" | "failed"; error?: string; retryAfterMs?: number }
   | { kind: "ephemeral"; key: string; note: EphemeralNote }
   /** Messages not loaded between two loaded stretches of history (see `Timeline.gap`). */
   | { kind: "gap"; key: string; after: number };
@@ -490,11 +492,13 @@ export class Timeline {
   }
 
   /** The server refused the message: it stays visible, marked failed, with the reason. */
-  fail(clientMsgId: string, error: string): boolean {
+  fail(clientMsgId: string, error: string, retryAfterMs?: number): boolean {
     const pending = this.findPending(clientMsgId);
     if (!pending) return false;
     pending.state = "failed";
     pending.error = error;
+    if (retryAfterMs !== undefined) pending.retryAfterMs = retryAfterMs;
+    else delete pending.retryAfterMs;
     this.changed();
     return true;
   }
@@ -505,6 +509,7 @@ export class Timeline {
     if (!pending) return undefined;
     pending.state = "pending";
     delete pending.error;
+    delete pending.retryAfterMs;
     pending.lastSentAt = 0;
     pending.sentOnce = false;
     this.changed();
@@ -522,6 +527,12 @@ export class Timeline {
     if (!pending) return;
     pending.lastSentAt = now;
     pending.sentOnce = true;
+  }
+
+  /** The server turned it away for now (sending too fast): it goes again, like one never sent here. */
+  markUnsent(clientMsgId: string): void {
+    const pending = this.findPending(clientMsgId);
+    if (pending) pending.lastSentAt = 0;
   }
 
   /** After a reconnect every pending message must be sent again on the new socket. */
@@ -598,6 +609,7 @@ export class Timeline {
       },
       delivery: p.state,
       ...(p.error !== undefined ? { error: p.error } : {}),
+      ...(p.retryAfterMs !== undefined ? { retryAfterMs: p.retryAfterMs } : {}),
     };
   }
 

@@ -33,6 +33,11 @@ export const PAGE_SIZE = 50;
 const NOTIFY_MAX_AGE_MS = 5 * 60_000;
 /** Error codes worth retrying automatically: the server will likely accept later. */
 const TRANSIENT_CODES = new Set(["rate_limited", "unavailable"]);
+/** How long sends wait after a `rate_limited` refusal that did not say (an older server). */
+const RATE_LIMIT_WAIT_MS = 5_000;
+/** Bounds on the wait a `rate_limited` refusal asks for: at least a beat, at most ten minutes. */
+const MIN_HOLD_MS = 100;
+const MAX_HOLD_MS = 10 * 60_000;
 /** A command sent this long ago without an answer is shown as failed (never resent by itself). */
 export const COMMAND_ANSWER_MS = 20_000;
 /** A clicked button stays disabled until its message is updated, or this long. */
@@ -91,6 +96,8 @@ export class SyncEngine {
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private toastCounter = 0;
   private languageTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Ends the hold on sends (see `holdSends`). */
+  private sendHoldTimer: ReturnType<typeof setTimeout> | null = null;
   /** ref -> an edit sent on the socket, until answered. */
   private edits = new Map<string, PendingEdit>();
   /** message id + emoji of reactions being sent, so a double click does not toggle twice. */
@@ -175,6 +182,8 @@ export class SyncEngine {
     for (const edit of this.edits.values()) clearTimeout(edit.timer);
     this.edits.clear();
     if (this.toastTimer) clearTimeout(this.toastTimer);
+    if (this.sendHoldTimer) clearTimeout(this.sendHoldTimer);
+    this.sendHoldTimer = null;
     if (this.threadsRefresh) clearTimeout(this.threadsRefresh);
     this.threadsRefresh = null;
     this.uploads.dispose();
@@ -382,7 +391,7 @@ export class SyncEngine {
         break;
       }
       case "error":
-        this.onError(frame.ref, frame.code, frame.message);
+        this.onError(frame.ref, frame.code, frame.message, retryAfterMs(frame));
         break;
       case "resync":
         void this.resync(frame.channel_id, frame.from_seq);
@@ -519,7 +528,7 @@ export class SyncEngine {
     if (!(age > NOTIFY_MAX_AGE_MS) && !message.deleted) this.notifier.incoming(store.channels.get(channel.id) ?? channel, message);
   }
 
-  private onError(ref: string | null, code: ErrorCode, message: string): void {
+  private onError(ref: string | null, code: ErrorCode, message: string, retryAfterMs?: number): void {
     if (!ref) {
       console.warn("xerrada: server error", code, message);
       return;
@@ -528,20 +537,52 @@ export class SyncEngine {
     if (edit) {
       clearTimeout(edit.timer);
       this.edits.delete(ref);
-      edit.reject(new ApiError(0, code, message));
+      edit.reject(new ApiError(0, code, message, retryAfterMs));
       return;
     }
     const channelId = this.outbox.get(ref) ?? this.findPendingChannel(ref);
     if (!channelId) return;
     const timeline = this.store.timeline(channelId);
+    const command = timeline.findPending(ref)?.command ?? false;
+    if (code === "rate_limited" && !command) {
+      // Refused for sending too fast, so not posted: it stays pending and goes again, with
+      // whatever is typed meanwhile and in the same order, once the server's wait is over.
+      timeline.markUnsent(ref);
+      this.holdSends(retryAfterMs ?? RATE_LIMIT_WAIT_MS);
+      return;
+    }
     // A command is never resent by itself, so a transient refusal fails it too (retry is a click).
-    if (TRANSIENT_CODES.has(code) && !timeline.findPending(ref)?.command) {
+    if (TRANSIENT_CODES.has(code) && !command) {
       // Leave it pending: the outbox timer sends it again later with the same id.
       timeline.markSent(ref, Date.now());
       return;
     }
-    timeline.fail(ref, code);
+    timeline.fail(ref, code, retryAfterMs);
     this.store.changed();
+  }
+
+  /**
+   * The server refused a send for going too fast: nothing is sent until `waitMs` from now (the
+   * store says until when, for the notice); then the outbox goes out in order. A later refusal
+   * with a longer wait extends the hold; a shorter one leaves it.
+   */
+  private holdSends(waitMs: number): void {
+    const until = Date.now() + Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, waitMs));
+    if (until <= this.store.sendHoldUntil) return;
+    this.store.sendHoldUntil = until;
+    if (this.sendHoldTimer) clearTimeout(this.sendHoldTimer);
+    this.sendHoldTimer = setTimeout(() => {
+      this.sendHoldTimer = null;
+      this.store.sendHoldUntil = 0;
+      this.flushOutbox();
+      this.store.changed();
+    }, until - Date.now());
+    this.store.changed();
+  }
+
+  /** True while sends wait out a `rate_limited` refusal. */
+  private sendsHeld(): boolean {
+    return this.store.sendHoldUntil > Date.now();
   }
 
   /** Counts an event of a channel's stream: its resume point and `last_seq` move on. */
@@ -695,7 +736,7 @@ export class SyncEngine {
         this.ensureUsers(page.messages.map((m) => m.author_id));
       } catch (e) {
         console.warn("xerrada: could not load the messages around a result", e);
-        this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+        this.showError(e, "message");
         return;
       }
     }
@@ -769,7 +810,7 @@ export class SyncEngine {
       if (id !== this.searches) return;
       const error =
         e instanceof ApiError
-          ? { code: e.code, message: e.message }
+          ? { code: e.code, message: e.message, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) }
           : { code: e instanceof NetworkError ? "offline" : "other", message: "" };
       store.search = { ...store.search, loading: false, error, done: true };
     }
@@ -855,7 +896,8 @@ export class SyncEngine {
   private transmit(channelId: string, clientMsgId: string): void {
     const timeline = this.store.timeline(channelId);
     const pending = timeline.findPending(clientMsgId);
-    if (!pending || pending.state !== "pending") return;
+    // While sends are held, a new message waits its turn behind those refused (still pending).
+    if (!pending || pending.state !== "pending" || this.sendsHeld()) return;
     const frame: ClientFrame = {
       type: "send",
       ref: clientMsgId,
@@ -871,7 +913,7 @@ export class SyncEngine {
 
   /** Sends what was never sent on this socket, and what waited too long for its ack. */
   private flushOutbox(): void {
-    if (!this.socket.isReady()) return;
+    if (!this.socket.isReady() || this.sendsHeld()) return;
     const now = Date.now();
     for (const timeline of this.store.timelines.values()) {
       for (const pending of [...timeline.pending]) {
@@ -960,7 +1002,7 @@ export class SyncEngine {
       const name = chip && !on ? chip.emoji : emoji;
       await this.api.react(channelId, messageId, name, on);
     } catch (e) {
-      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+      this.showError(e, "message");
     } finally {
       this.reactionsInFlight.delete(key);
     }
@@ -984,7 +1026,7 @@ export class SyncEngine {
       await this.api.action(channelId, messageId, actionId);
     } catch (e) {
       this.settleAction(messageId, actionId);
-      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other");
+      this.showError(e);
     }
   }
 
@@ -1007,8 +1049,14 @@ export class SyncEngine {
     for (const actionId of [...(this.store.actionsInFlight.get(messageId) ?? [])]) this.settleAction(messageId, actionId);
   }
 
-  private showToast(code: string, about: ToastAbout = "action"): void {
-    this.store.toast = { id: ++this.toastCounter, code, about };
+  /** A refused call as a toast: its code, and how long to wait when the server said (`rate_limited`). */
+  private showError(e: unknown, about: ToastAbout = "action"): void {
+    const code = e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other";
+    this.showToast(code, about, e instanceof ApiError ? e.retryAfterMs : undefined);
+  }
+
+  private showToast(code: string, about: ToastAbout = "action", retryAfterMs?: number): void {
+    this.store.toast = { id: ++this.toastCounter, code, about, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     if (this.toastTimer) clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => this.dismissToast(), TOAST_MS);
     this.store.changed();
@@ -1039,7 +1087,7 @@ export class SyncEngine {
       this.applyRead(channelId, answer.last_read_seq);
     } catch (e) {
       this.keepUnread.delete(channelId);
-      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+      this.showError(e, "message");
     }
   }
 
@@ -1123,7 +1171,7 @@ export class SyncEngine {
       this.refreshThreadsSoon();
     } catch (e) {
       this.keepThreadUnread.delete(key);
-      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+      this.showError(e, "message");
     }
   }
 
@@ -1209,7 +1257,7 @@ export class SyncEngine {
     try {
       await this.api.pin(channelId, messageId, on);
     } catch (e) {
-      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+      this.showError(e, "message");
     }
   }
 
@@ -1250,7 +1298,7 @@ export class SyncEngine {
       this.store.changed();
       if (this.store.view === "saved" || on) await this.loadSaved();
     } catch (e) {
-      this.showToast(e instanceof ApiError ? e.code : e instanceof NetworkError ? "offline" : "other", "message");
+      this.showError(e, "message");
     }
   }
 
@@ -1436,4 +1484,13 @@ export class SyncEngine {
 /** A thread's key in the engine's sets. */
 function threadKey(channelId: string, rootSeq: number): string {
   return `${channelId}:${rootSeq}`;
+}
+
+/**
+ * The wait an `error` frame asks for (`retry_after_ms`, with `rate_limited`). Older servers do
+ * not send it, and anything but a non-negative number is ignored.
+ */
+function retryAfterMs(frame: Extract<ServerFrame, { type: "error" }>): number | undefined {
+  const value: unknown = frame.retry_after_ms;
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }

@@ -27,6 +27,27 @@ async function postHook(hookUrl, payload) {
   assert.equal(response.status, 200, `webhook accepted: ${await response.text()}`);
 }
 
+/**
+ * After a reload: waits for the app to boot step by step (the session restored by the refresh
+ * cookie, then the socket's `ready` reopening the channel), each step with its own time, since
+ * a cold start on a loaded machine takes as long as the machine is slow. Fails at once, saying
+ * what the page shows, when it shows the login form (the session was lost).
+ */
+async function bootedWithSession(page) {
+  const explain = async (what, e) => {
+    const shown = await page.locator("body").innerText().catch(() => "?");
+    return new Error(`${what}: ${e.message}\nthe page shows: ${shown.slice(0, 400)}\nserver log: ${stack.server?.log.slice(-20).join("")}`);
+  };
+  const chat = page.locator(".sidebar, form.login-card");
+  await chat.first().waitFor({ timeout: 20_000 }).catch(async (e) => {
+    throw await explain("the session was not restored", e);
+  });
+  if (await page.locator('input[name="password"]').isVisible()) throw await explain("the session was lost", new Error("login form"));
+  await page.locator("#composer-input").waitFor({ timeout: 20_000 }).catch(async (e) => {
+    throw await explain("no `ready` after the session was restored", e);
+  });
+}
+
 /** A bot's WebSocket, opened from a page of the server's origin (so the Origin check passes). */
 async function connectBot(token) {
   const context = await stack.browser.newContext({ serviceWorkers: "block" });
@@ -402,30 +423,29 @@ describe("bots and integrations in a real browser", () => {
     await context.setOffline(true);
     await page.locator(".offline-banner.visible").waitFor({ timeout: 15_000 });
     const body = `Escrit abans de recarregar ${Date.now()}`;
+    const draft = "Un esborrany a mitges";
     await page.locator("#composer-input").fill(body);
     await page.locator("#composer-input").press("Enter");
     await page.locator('.message[data-delivery="pending"]').filter({ hasText: body }).waitFor();
-    await page.locator("#composer-input").fill("Un esborrany a mitges");
-    await sleep(800);
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
-    assert.ok(stored.includes(body) && stored.includes("Un esborrany a mitges"), "kept in storage");
+    await page.locator("#composer-input").fill(draft);
+    // The outbox is written a moment after a change (300 ms, later while the page is busy):
+    // wait until it is, not for a fixed time that only an idle machine keeps to.
+    const stored = await until("the message and the draft kept in storage", async () => {
+      const all = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+      return all.includes(body) && all.includes(draft) ? all : null;
+    });
     assert.ok(!/access_token|refresh|Bearer/i.test(stored), "no secrets stored");
     // Leave while offline, come back online: the new page restores and sends it.
     await page.goto("about:blank");
     await context.setOffline(false);
     await page.goto(stack.webUrl + "/?e2e");
-    await page
-      .locator("#composer-input")
-      .waitFor({ timeout: 20_000 })
-      .catch(async (e) => {
-        // Say what the page shows instead (the login form, the offline screen, still booting).
-        const shown = await page.locator("body").innerText().catch(() => "?");
-        throw new Error(`${e.message}\nthe page shows: ${shown.slice(0, 400)}\nserver log: ${stack.server?.log.slice(-20).join("")}`);
-      });
+    await bootedWithSession(page);
     await openChannel(page, "alertes");
-    assert.equal(await page.locator("#composer-input").inputValue(), "Un esborrany a mitges");
-    await until("delivered after the reload", async () => (await page.locator('.message[data-delivery="sent"]').filter({ hasText: body }).count()) === 1, 30_000);
-    await sleep(1500);
+    assert.equal(await page.locator("#composer-input").inputValue(), draft);
+    // Delivered once: the server's copy in place of the pending one, and nothing left to send.
+    const sent = page.locator('.message[data-delivery="sent"]').filter({ hasText: body });
+    await until("delivered after the reload", async () => (await sent.count()) === 1 && (await sent.getAttribute("data-seq")) !== null, 30_000);
+    await until("the outbox emptied", async () => !(await page.evaluate(() => JSON.stringify({ ...localStorage }))).includes(body));
     const history = await users.alice.api.call("GET", `/api/v1/channels/${alerts.id}/messages?limit=100`);
     assert.equal(history.messages.filter((m) => m.body === body).length, 1, "stored once");
     assert.equal((await messageTexts(page)).filter((x) => x === body).length, 1, "shown once");

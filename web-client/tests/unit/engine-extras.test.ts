@@ -7,6 +7,7 @@ import type { Attachment, Channel, ClientFrame, Message, ServerFrame, User } fro
 import { ChatStore } from "../../src/store/chat";
 import { storageKey } from "../../src/store/persist";
 import { ACTION_WAIT_MS, COMMAND_ANSWER_MS, SyncEngine } from "../../src/sync/engine";
+import { recordingSocket } from "./support/socket";
 
 const me: User = { id: "me", username: "me", display_name: "Me", kind: "human", role: "member", department_ids: [], active: true };
 const channel = (extra: Partial<Channel> = {}): Channel => ({
@@ -46,22 +47,7 @@ function setup(options: { action?: Api["action"]; storage?: MemoryStorage } = {}
   } as unknown as Api;
   const auth = { user: me, needsRefresh: () => false, accessToken: () => "t", refresh: async () => true } as unknown as AuthSession;
   const engine = new SyncEngine(store, api, auth, { incoming: () => undefined }, () => undefined, options.storage ?? null);
-  // A socket that is always ready and records what is sent.
-  const sent: ClientFrame[] = [];
-  const socket = {
-    send: (frame: ClientFrame) => {
-      sent.push(frame);
-      return true;
-    },
-    isReady: () => true,
-    start: () => undefined,
-    stop: () => undefined,
-    reconnectNow: () => undefined,
-    reconnectQuietly: () => undefined,
-    announcedLanguage: () => "ca",
-  };
-  (engine as unknown as { socket: typeof socket }).socket = socket;
-  const sends = () => sent.filter((f): f is Extract<ClientFrame, { type: "send" }> => f.type === "send");
+  const { sent, sends } = recordingSocket(engine);
   const flush = () => (engine as unknown as { flushOutbox(): void }).flushOutbox();
   return { store, engine, action, sent, sends, flush };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderToString } from "preact-render-to-string";
-import { parseMarkdown, safeHref } from "../../src/markdown/parse";
+import { MAX_MARKUP_NODES, MAX_PARSE_STEPS, ParseBudget, parseMarkdown, safeHref } from "../../src/markdown/parse";
 import { mentions, renderMarkdown } from "../../src/markdown/render";
 
 const html = (body: string, me = "alice") =>
@@ -175,5 +175,106 @@ describe("XSS attempts render as text", () => {
     const start = performance.now();
     html("**a ".repeat(3000) + "_b ".repeat(3000) + "`".repeat(2000));
     expect(performance.now() - start).toBeLessThan(1000);
+  });
+});
+
+/** The text a reader sees in rendered HTML: tags dropped (a `<br/>` is a line break), entities read. */
+function textOf(out: string): string {
+  return out
+    .replace(/<br\/>/g, "\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+const elementsIn = (out: string) => (out.match(/<[a-z]/g) ?? []).length;
+
+describe("markdown work budget", () => {
+  // 16 KiB bodies (the server's limit) built to make the parser or the page work hard.
+  const bombs: Record<string, string> = {
+    "*_ x4000": "*_".repeat(4000),
+    "`a x8000": "`a".repeat(8000),
+    "** x8000": "**".repeat(8000),
+    "[ x16000": "[".repeat(16_000),
+    "~~ x4000": "~~".repeat(4000),
+    "*a* x5000": "*a*".repeat(5000),
+    "<a> x5000": "<a>".repeat(5000),
+    "<*>_ x4000": "<*>_".repeat(4000),
+    "nested **_~~ x1600": "**_~~".repeat(1600) + "x" + "~~_**".repeat(1600),
+    "_a inside bold": "**" + "_a ".repeat(5000) + "**",
+    "[a]( x4000": "[a](".repeat(4000),
+    "[[[a]]](url)": "[".repeat(4000) + "a" + "]".repeat(4000) + "(https://x.org)",
+    "http://[ x2000": "http://[".repeat(2000),
+    "url then ) x16000": "https://x.org/" + ")".repeat(16_000),
+    "@a x5000": "@a ".repeat(5000),
+    "> x8000": "> ".repeat(8000) + "deep",
+    "quoted lines": "> > > > **a** _b_\n".repeat(900),
+    "- a x4000": "- *a*\n".repeat(2700),
+    "a<br> x8000": "a\n".repeat(8000),
+  };
+
+  for (const [name, bomb] of Object.entries(bombs)) {
+    it(`renders ${name} within the budget, every character still there`, () => {
+      const budget = new ParseBudget();
+      parseMarkdown(bomb, budget);
+      // Each step is bounded: one more charge than the budget at most (the longest is a line).
+      expect(budget.steps).toBeLessThanOrEqual(MAX_PARSE_STEPS + bomb.length);
+      const out = html(bomb);
+      expect(elementsIn(out)).toBeLessThanOrEqual(MAX_MARKUP_NODES + 10);
+      const text = textOf(out);
+      // The formatted part drops its markers (at most 4 characters per node), quotes their ">"
+      // (structure, not text); the rest is as typed. The very end may close a span opened early.
+      const typed = bomb.replace(/^(> ?)+/gm, "").trim();
+      expect(text.length).toBeGreaterThanOrEqual(typed.length - 4 * MAX_MARKUP_NODES);
+      const squash = (x: string) => x.replace(/\s+/g, " ");
+      expect(squash(text)).toContain(squash(typed.slice(-1000, -8)));
+    });
+  }
+
+  it("renders every bomb quickly (a guard against quadratic work, not a benchmark)", () => {
+    const start = performance.now();
+    for (const bomb of Object.values(bombs)) html(bomb);
+    expect(performance.now() - start).toBeLessThan(500);
+  });
+
+  it("keeps the work linear in the length of the text", () => {
+    // Without limits, doubling the text doubles the steps (memoised closer searches and
+    // remembered "no ] ahead" make every search at most once per position).
+    for (const unit of ["*_", "`a", "**a ", "_a ", "[", "[a](", "~~", "**x _y `z` ~~w "]) {
+      const steps = (n: number) => {
+        const budget = new ParseBudget(Infinity, Infinity);
+        parseMarkdown(unit.repeat(n), budget);
+        return budget.steps;
+      };
+      const small = steps(1000);
+      expect(steps(4000)).toBeLessThanOrEqual(4 * small + 100);
+      expect(small).toBeLessThanOrEqual(8 * unit.length * 1000);
+    }
+  });
+
+  it("formats up to the budget, then shows the rest as typed, line breaks kept", () => {
+    const body = "*a* ".repeat(MAX_MARKUP_NODES + 50) + "\nlast **line**";
+    const out = html(body);
+    expect((out.match(/<em>/g) ?? []).length).toBe(MAX_MARKUP_NODES - 1);
+    expect(out).toContain('<p class="md-plain">');
+    expect(out).toContain("*a* *a* \nlast **line**</p>");
+    // Blocks after the budget ran out are one plain paragraph, markers and all.
+    const blocks = html("*a* ".repeat(MAX_MARKUP_NODES) + "\n\n> quoted\n- item\n```\ncode\n```");
+    expect(blocks).toContain('<p class="md-plain">> quoted\n- item\n```\ncode\n```</p>');
+  });
+
+  it("renders a long message of ordinary prose and formatting in full", () => {
+    const sentence =
+      "Bon dia **equip**: el servei de _padró_ torna a funcionar després de l'aturada d'aquest matí, " +
+      "i les cues ja s'han buidat. Si encara veieu errors, mireu `npm ci` i [la guia](https://x.org/guia). ";
+    const body = Array.from({ length: 28 }, () => sentence.repeat(3)).join("\n\n");
+    expect(body.length).toBeGreaterThan(15_000);
+    const budget = new ParseBudget();
+    parseMarkdown(body, budget);
+    expect(budget.exhausted).toBe(false);
+    expect(html(body)).not.toContain("md-plain");
   });
 });

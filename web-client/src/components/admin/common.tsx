@@ -28,7 +28,7 @@ export function useAdmin(): AdminServices {
 /** Why a call failed: the kind of refusal in the UI language, then the server's own words. */
 export function apiErrorText(e: unknown): string {
   if (e instanceof ApiError) {
-    const kind = e.code === "unknown" ? ta("error.status", { status: e.status }) : errorText(e.code);
+    const kind = e.code === "unknown" ? ta("error.status", { status: e.status }) : errorText(e.code, e.retryAfterMs);
     return e.message && e.message !== kind ? `${kind} ${ta("error.detail", { detail: e.message })}` : kind;
   }
   if (e instanceof NetworkError) return errorText("offline");

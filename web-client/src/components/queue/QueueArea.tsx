@@ -20,6 +20,7 @@ import type {
   User,
 } from "../../protocol";
 import { useLocale, useServices } from "../context";
+import { errorText as refusalText } from "../errors";
 import { applyFilters, NO_FILTERS, type Filters } from "./filters";
 import { tq, when, type QueueKey } from "./i18n";
 import { TicketBox, TicketFiles } from "./TicketFiles";
@@ -37,6 +38,8 @@ const statusLabel = (s: string) => tq(`st.${s}` as QueueKey);
 const priorityLabel = (p: string) => tq(`pr.${p}` as QueueKey);
 
 function errorText(e: unknown): string {
+  // Too fast: say when to try again, in the UI language (the server's words do not say).
+  if (e instanceof ApiError && e.code === "rate_limited") return refusalText(e.code, e.retryAfterMs);
   if (e instanceof ApiError) return e.message || `HTTP ${e.status}`;
   return e instanceof Error ? e.message : String(e);
 }

@@ -65,13 +65,17 @@ pub struct TlsSettings {
 #[serde(default, deny_unknown_fields)]
 pub struct HttpSettings {
     /// A connection must deliver a whole request head within this time of opening, and of its
-    /// previous answer (so this is also how long an idle keep-alive connection is kept).
+    /// previous answer (so this is also how long an idle keep-alive connection is kept). Not
+    /// shorter: a client reusing a pooled connection just as the server closes it sees an
+    /// error, and clients keep idle connections for a minute or more.
     pub header_read_timeout_ms: u64,
     /// Most time between two pieces of a request body: a body trickled slower fails and its
     /// connection is closed.
     pub body_read_timeout_ms: u64,
     /// Connections one client address may hold open before any of them has authenticated;
-    /// more are closed as soon as they are accepted. Addresses in `trusted_proxies` are
+    /// more are closed as soon as they are accepted. An office behind one NAT address opens
+    /// many at once after a restart; one address alone still cannot take the 20,000 or so
+    /// descriptors of the process. Addresses in `trusted_proxies` are
     /// exempt: behind a reverse proxy, the proxy must apply its own.
     pub max_unauthenticated_per_ip: usize,
 }
@@ -79,9 +83,9 @@ pub struct HttpSettings {
 impl Default for HttpSettings {
     fn default() -> Self {
         HttpSettings {
-            header_read_timeout_ms: 10_000,
+            header_read_timeout_ms: 30_000,
             body_read_timeout_ms: 30_000,
-            max_unauthenticated_per_ip: 256,
+            max_unauthenticated_per_ip: 1024,
         }
     }
 }

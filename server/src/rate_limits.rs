@@ -109,7 +109,7 @@ impl Default for RateLimitSettings {
             send: Rate::new(2_000, 30.0),
             edit: Rate::new(500, 10.0),
             react: Rate::new(2_000, 30.0),
-            create_channel: Rate::new(50, 0.5),
+            create_channel: Rate::new(200, 0.5),
             upload: Rate::new(100, 2.0),
             search: Rate::new(100, 10.0),
             command: Rate::new(100, 5.0),

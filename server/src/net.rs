@@ -15,7 +15,8 @@
 //!   (`http.body_read_timeout_ms`, applied in the router).
 //! - **A cap on unauthenticated connections per client address**
 //!   (`http.max_unauthenticated_per_ip`): a connection counts from its accept until a request
-//!   on it carries a valid token, or its WebSocket authenticates. One address cannot hold more
+//!   on it carries a valid token (a bearer token, or a bot's in a Bot API path), or its
+//!   WebSocket authenticates. One address cannot hold more
 //!   than the cap in that state; the next ones are closed as soon as they are accepted. The
 //!   addresses of `trusted_proxies` are exempt (every user arrives through them; the proxy
 //!   must limit by the real address itself).

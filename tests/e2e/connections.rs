@@ -204,3 +204,55 @@ async fn one_address_holds_only_so_many_unauthenticated_connections() {
         "an authenticated WebSocket no longer counts: {answer}"
     );
 }
+
+#[tokio::test]
+async fn a_bot_api_call_with_a_valid_token_frees_its_connections_place() {
+    let app = app_with(60_000, 30_000, 1).await;
+    let from_elsewhere = xerrada_tests::Client {
+        http: reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("client"),
+        ..app.client.clone()
+    };
+    let admin = from_elsewhere.admin().await;
+    // The login's connection holds 127.0.0.2's one place until the server sees it closed.
+    let mut created = None;
+    for _ in 0..100 {
+        let attempt = from_elsewhere
+            .http
+            .post(app.url("/api/v1/bots"))
+            .bearer_auth(&admin.token)
+            .json(&json!({"username": "avisos_bot", "display_name": "Avisos"}))
+            .send()
+            .await;
+        if let Ok(response) = attempt {
+            created = Some(response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let created = created.expect("the bot is created once the place is free");
+    assert_eq!(created.status().as_u16(), 201);
+    let bot: serde_json::Value = created.json().await.expect("JSON");
+    let token = bot["token"].as_str().expect("token");
+    // The bot's keep-alive connection from 127.0.0.1, the address's only place.
+    let mut polling = TcpStream::connect(app.addr).await.expect("connect");
+    polling
+        .write_all(format!("GET /bot{token}/getMe HTTP/1.1\r\nhost: x\r\n\r\n").as_bytes())
+        .await
+        .expect("write");
+    let mut buf = [0u8; 4096];
+    let n = polling.read(&mut buf).await.expect("answer");
+    assert!(
+        buf[..n].starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    assert_eq!(
+        healthz_from([127, 0, 0, 1], &app).await,
+        "HTTP/1.1 200 OK",
+        "the bot's connection no longer holds the place"
+    );
+}

@@ -107,6 +107,11 @@ async fn answer(
     request: Request,
 ) -> reply::TgResult<serde_json::Value> {
     let caller = bot_caller(ctx, token).await?;
+    // A bot's long polls keep a connection open: a valid token takes it off its address's
+    // unauthenticated count, as a bearer token does (see `net.rs`).
+    if let Some(connection) = request.extensions().get::<crate::net::Unauthenticated>() {
+        connection.authenticated();
+    }
     let known = ctx.store.telegram_bots().await?;
     if !known.iter().any(|b| b.bot_id == caller.user.id) {
         relay::begin(ctx, &caller.user).await?;

@@ -15,6 +15,7 @@ import { BlobUrls } from "../../src/files/blobs";
 import { dragHasFiles, pastedFiles } from "../../src/files/clipboard";
 import { estimateHeight } from "../../src/components/rows";
 import { SHARE_CACHE, openedByShare, sharedText, takeShared } from "../../src/files/share";
+import { recordingSocket } from "./support/socket";
 
 const info = (id: string, extra: Partial<FileInfo> = {}): FileInfo => ({
   id, name: `${id}.png`, size: 100, content_type: "image/png", sha256: "ab", ...extra,
@@ -283,21 +284,7 @@ function engineSetup(storage: MemoryStorage | null = null) {
   } as unknown as Api;
   const auth = { user: me, needsRefresh: () => false, accessToken: () => "t", refresh: async () => true } as unknown as AuthSession;
   const engine = new SyncEngine(store, api, auth, { incoming: () => undefined }, () => undefined, storage);
-  const sent: ClientFrame[] = [];
-  const socket = {
-    send: (frame: ClientFrame) => {
-      sent.push(frame);
-      return true;
-    },
-    isReady: () => true,
-    start: () => undefined,
-    stop: () => undefined,
-    reconnectNow: () => undefined,
-    reconnectQuietly: () => undefined,
-    announcedLanguage: () => "ca",
-  };
-  (engine as unknown as { socket: typeof socket }).socket = socket;
-  const sends = () => sent.filter((f): f is Extract<ClientFrame, { type: "send" }> => f.type === "send");
+  const { sends } = recordingSocket(engine);
   return { store, engine, sends };
 }
 

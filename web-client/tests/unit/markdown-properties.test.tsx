@@ -68,7 +68,8 @@ describe("markdown properties", () => {
   it("leaves plain prose exactly as typed", () => {
     fc.assert(
       fc.property(prose, (body) => {
-        fc.pre(body.length > 0);
+        // "1. a" is an ordered list, not prose.
+        fc.pre(body.length > 0 && !/^\d{1,9}[.)]\s/.test(body));
         expect(html(body)).toBe(`<div><p>${body}</p></div>`);
       }),
       { numRuns: 200 },

@@ -9,6 +9,7 @@ import { ChatStore } from "../../src/store/chat";
 import { Timeline, shownInChannel } from "../../src/store/timeline";
 import { SyncEngine } from "../../src/sync/engine";
 import { initials } from "../../src/components/people";
+import { recordingSocket } from "./support/socket";
 
 const me: User = { id: "me", username: "me", display_name: "Me", kind: "human", role: "member", department_ids: [], active: true };
 const channel = (extra: Partial<Channel> = {}): Channel => ({
@@ -33,17 +34,7 @@ function setup() {
   };
   const auth = { user: me, needsRefresh: () => false, accessToken: () => "t", refresh: async () => true } as unknown as AuthSession;
   const engine = new SyncEngine(store, api as unknown as Api, auth, { incoming: () => undefined }, () => undefined);
-  const sent: ClientFrame[] = [];
-  const socket = {
-    send: (frame: ClientFrame) => (sent.push(frame), true),
-    isReady: () => true,
-    start: () => undefined,
-    stop: () => undefined,
-    reconnectNow: () => undefined,
-    reconnectQuietly: () => undefined,
-    announcedLanguage: () => "ca",
-  };
-  (engine as unknown as { socket: typeof socket }).socket = socket;
+  const { sent } = recordingSocket(engine);
   engine.handleFrame({ type: "ready", session_id: "s", user: me, channels: [channel()], online_user_ids: [] });
   return { store, engine, api, sent };
 }

@@ -44,6 +44,19 @@ async fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
     tokio::time::timeout(wait, drained).await.is_ok()
 }
 
+/// An HTTP client of `app` whose connections come from `source` and are not kept, so they
+/// take no place of 127.0.0.1's.
+fn client_from(source: [u8; 4], app: &TestApp) -> xerrada_tests::Client {
+    xerrada_tests::Client {
+        http: reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(source))
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("client"),
+        ..app.client.clone()
+    }
+}
+
 /// `GET /healthz` on a fresh connection from `source`: its status line.
 async fn healthz_from(source: [u8; 4], app: &TestApp) -> String {
     let mut stream = connect_from(source, app.addr).await;
@@ -122,14 +135,7 @@ async fn one_address_holds_only_so_many_unauthenticated_connections() {
     let app = app_with(60_000, 30_000, 3).await;
     // Logged in from another address, on a connection that is not kept: the places of
     // 127.0.0.1 are all the test's.
-    let from_elsewhere = xerrada_tests::Client {
-        http: reqwest::Client::builder()
-            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
-            .pool_max_idle_per_host(0)
-            .build()
-            .expect("client"),
-        ..app.client.clone()
-    };
+    let from_elsewhere = client_from([127, 0, 0, 2], &app);
     let session = from_elsewhere.admin().await;
     let mut held = Vec::new();
     for _ in 0..3 {
@@ -208,14 +214,7 @@ async fn one_address_holds_only_so_many_unauthenticated_connections() {
 #[tokio::test]
 async fn a_bot_api_call_with_a_valid_token_frees_its_connections_place() {
     let app = app_with(60_000, 30_000, 1).await;
-    let from_elsewhere = xerrada_tests::Client {
-        http: reqwest::Client::builder()
-            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
-            .pool_max_idle_per_host(0)
-            .build()
-            .expect("client"),
-        ..app.client.clone()
-    };
+    let from_elsewhere = client_from([127, 0, 0, 2], &app);
     let admin = from_elsewhere.admin().await;
     // The login's connection holds 127.0.0.2's one place until the server sees it closed.
     let mut created = None;

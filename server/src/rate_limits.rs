@@ -236,22 +236,29 @@ impl RateLimiter {
         let mut buckets = self.buckets[action.index()]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if buckets.len() >= PRUNE_AT && !buckets.contains_key(user_id) {
-            buckets.retain(|_, bucket| !bucket.is_full(rate, now));
-        }
-        let bucket = buckets.entry(user_id.to_owned()).or_insert(Bucket {
-            tokens: f64::from(rate.burst),
-            at: now,
-        });
-        bucket
-            .take(rate, now)
-            .map_err(|retry_after| AppError::RateLimited {
-                message: format!(
-                    "too many requests: you are {} too fast; wait and try again",
-                    action.doing()
-                ),
-                retry_after,
-            })
+        // Every send passes here: a known account costs a lookup, not an allocation.
+        let taken = match buckets.get_mut(user_id) {
+            Some(bucket) => bucket.take(rate, now),
+            None => {
+                if buckets.len() >= PRUNE_AT {
+                    buckets.retain(|_, bucket| !bucket.is_full(rate, now));
+                }
+                let mut bucket = Bucket {
+                    tokens: f64::from(rate.burst),
+                    at: now,
+                };
+                let taken = bucket.take(rate, now);
+                buckets.insert(user_id.to_owned(), bucket);
+                taken
+            }
+        };
+        taken.map_err(|retry_after| AppError::RateLimited {
+            message: format!(
+                "too many requests: you are {} too fast; wait and try again",
+                action.doing()
+            ),
+            retry_after,
+        })
     }
 }
 

@@ -10,6 +10,7 @@ use crate::rest::User;
 /// One line of the audit log: who did what to what, from where. Never changed once written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Increasing: later entries have larger ids.
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
@@ -33,6 +34,7 @@ pub struct AuditEntry {
 /// `GET /api/v1/audit`: newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Pass as `cursor` for the next (older) page; `null` on the last page.
@@ -42,6 +44,7 @@ pub struct AuditPage {
 /// `GET /api/v1/admin/stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminStats {
     /// People (not bots) with at least one open socket on any node.
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
@@ -64,6 +67,7 @@ pub struct AdminStats {
 /// Bytes kept: the database's, and the uploaded files' (previews aside).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StorageUse {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub database_bytes: u64,
@@ -75,6 +79,7 @@ pub struct StorageUse {
 /// request gave none (shown only here).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedUser {
     #[serde(flatten)]
     pub user: User,
@@ -86,6 +91,7 @@ pub struct CreatedUser {
 /// `POST /api/v1/users/{id}/reset-password`: `{}` makes a one-time password.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetPasswordRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -95,6 +101,7 @@ pub struct ResetPasswordRequest {
 /// The password an admin set or the server made, shown once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordAnswer {
     pub password: String,
 }
@@ -102,6 +109,7 @@ pub struct PasswordAnswer {
 /// `PATCH /api/v1/departments/{id}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RenameDepartmentRequest {
     pub name: String,
 }
@@ -110,6 +118,7 @@ pub struct RenameDepartmentRequest {
 /// departments as slugs separated by `;`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportRequest {
     pub csv: String,
     /// Check only; nothing is created.
@@ -121,6 +130,7 @@ pub struct ImportRequest {
 /// A good line of an import: who is (or would be) created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportRow {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub line: u64,
@@ -141,6 +151,7 @@ pub struct ImportRow {
 /// A line an import refused, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportError {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub line: u64,
@@ -150,6 +161,7 @@ pub struct ImportError {
 /// The answer to an import, dry or not: the good lines and the refused ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportResult {
     pub dry_run: bool,
     pub rows: Vec<ImportRow>,
@@ -160,6 +172,7 @@ pub struct ImportResult {
 /// (they win over `xerrada.toml`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateSupportSettingsRequest {
     /// The slug of an existing department: its members are the support team.
     pub department: String,
@@ -172,6 +185,7 @@ pub struct UpdateSupportSettingsRequest {
 /// `xerrada.toml`'s).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupportSettings {
     /// The department whose members are the support team.
     pub department: String,

@@ -7,6 +7,7 @@ use ts_rs::TS;
 /// Where a ticket is in its life. `closed` tickets may be reopened (back to `open`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
     Open,
@@ -45,6 +46,7 @@ impl TicketStatus {
 /// How urgent a ticket is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketPriority {
     Baixa,
@@ -79,6 +81,7 @@ impl TicketPriority {
 /// A support request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticket {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub number: i64,
@@ -96,6 +99,7 @@ pub struct Ticket {
 /// One line of a ticket's history: who did what, when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketEvent {
     pub at: String,
     pub actor_id: String,
@@ -110,6 +114,7 @@ pub struct TicketEvent {
 /// support team).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketDetail {
     #[serde(flatten)]
     pub ticket: Ticket,
@@ -123,6 +128,7 @@ pub struct TicketDetail {
 /// A file attached to a ticket: with the request, a comment or an internal note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketFile {
     #[serde(flatten)]
     pub file: crate::FileInfo,
@@ -135,6 +141,7 @@ pub struct TicketFile {
 /// `GET /api/v1/tickets`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketList {
     pub tickets: Vec<Ticket>,
 }
@@ -142,6 +149,7 @@ pub struct TicketList {
 /// `POST /api/v1/tickets`: opens a ticket (what `/suport` does).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenTicketRequest {
     pub description: String,
     #[serde(default)]
@@ -163,6 +171,7 @@ pub struct OpenTicketRequest {
 /// `PATCH /api/v1/tickets/{number}`: any subset of changes.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateTicketRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -194,6 +203,7 @@ pub struct UpdateTicketRequest {
 /// An article of the `/info` knowledge base, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InfoArticle {
     /// Lowercase key, e.g. `vpn`.
     pub topic: String,
@@ -207,6 +217,7 @@ pub struct InfoArticle {
 /// `PUT /api/v1/info/{topic}` (admins): creates or replaces the article in one language.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetInfoArticleRequest {
     pub title: String,
     pub body: String,
@@ -220,6 +231,7 @@ pub struct SetInfoArticleRequest {
 /// in seconds (`null` when none had one).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DurationFigures {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub count: i64,
@@ -232,6 +244,7 @@ pub struct DurationFigures {
 /// One week (starting on Monday, UTC) of the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekFigures {
     /// The Monday, `2026-11-30`.
     pub week: String,
@@ -245,6 +258,7 @@ pub struct WeekFigures {
 /// A count under a key (a status, a category).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountBy {
     pub key: String,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
@@ -254,6 +268,7 @@ pub struct CountBy {
 /// What one assignee holds of the period's tickets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssigneeFigures {
     pub assignee_id: String,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
@@ -266,6 +281,7 @@ pub struct AssigneeFigures {
 /// The requesters' answers to "were you satisfied?" (the latest per ticket).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Satisfaction {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub up: i64,
@@ -276,6 +292,7 @@ pub struct Satisfaction {
 /// `GET /api/v1/tickets/stats`: how the desk is doing over the tickets opened in a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketStats {
     pub from: String,
     pub to: String,

@@ -12,6 +12,7 @@ use ts_rs::TS;
 /// Extra presentation of a message; absent on ordinary messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageExtras {
     /// Name to show instead of the author's (webhook `username`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +49,7 @@ pub struct MessageExtras {
 /// A button of an interactive message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageAction {
     /// Identifies the button to the bot (e.g. `assign`).
     pub id: String,
@@ -65,6 +67,7 @@ pub struct MessageAction {
 /// How a button looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStyle {
     Default,
@@ -75,6 +78,7 @@ pub enum ActionStyle {
 /// `POST /api/v1/channels/{id}/messages/{message_id}/actions`: a click on a button.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionRequest {
     pub action_id: String,
 }
@@ -82,6 +86,7 @@ pub struct ActionRequest {
 /// `PATCH /api/v1/channels/{id}/messages/{message_id}`: the author changes its message.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditMessageRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -102,6 +107,7 @@ impl MessageExtras {
 /// A Slack-style attachment (legacy "secondary" content with a color bar).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -139,6 +145,7 @@ pub struct Attachment {
 /// A field of an attachment: a small title/value pair, shown two per row when `short`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentField {
     pub title: String,
     pub value: String,
@@ -149,6 +156,7 @@ pub struct AttachmentField {
 /// A Block Kit block of the supported kinds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// Text, optionally with fields shown in two columns.
@@ -171,6 +179,7 @@ pub enum Block {
 /// An incoming webhook as listed to channel members (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webhook {
     pub id: String,
     pub channel_id: String,
@@ -187,6 +196,7 @@ pub struct Webhook {
 /// A webhook with its posting URL, answered only on creation and regeneration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookWithUrl {
     pub id: String,
     pub channel_id: String,
@@ -198,6 +208,7 @@ pub struct WebhookWithUrl {
 /// `POST /api/v1/channels/{id}/webhooks` and `PATCH /api/v1/webhooks/{id}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookRequest {
     pub name: String,
 }
@@ -205,6 +216,7 @@ pub struct WebhookRequest {
 /// `POST /api/v1/commands` (admins): registers an external slash command.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateCommandRequest {
     /// Without the slash: `deploy` is invoked as `/deploy`.
     pub name: String,
@@ -218,6 +230,7 @@ pub struct CreateCommandRequest {
 /// A registered slash command. `token` is shown to admins: the receiving service checks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlashCommand {
     pub id: String,
     pub name: String,
@@ -233,6 +246,7 @@ pub struct SlashCommand {
 /// Telegram-compatible `setMyCommands` (then `bot_id` and `bot_username` name it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelCommand {
     pub name: String,
     pub description: String,
@@ -249,6 +263,7 @@ pub struct ChannelCommand {
 /// channels only commands, mentions of it and replies in its threads; off, every message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TelegramBotSettings {
     pub privacy: bool,
 }
@@ -256,6 +271,7 @@ pub struct TelegramBotSettings {
 /// How an external command (or a late reply on its `response_url`) answers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommandResponse {
     /// `ephemeral` (the default: only the caller sees it) or `in_channel` (posted).
     #[serde(default)]

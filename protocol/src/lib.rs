@@ -10,6 +10,7 @@ pub mod admin;
 pub mod error;
 pub mod frames;
 pub mod helpdesk;
+pub mod integers;
 pub mod integrations;
 pub mod limits;
 pub mod rest;

@@ -11,6 +11,7 @@ use crate::frames::ServerFrame;
 /// Whether an account is a person or a bot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UserKind {
     Human,
@@ -20,6 +21,7 @@ pub enum UserKind {
 /// What an account may administer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -29,6 +31,7 @@ pub enum Role {
 /// An account as every client sees it (never with secrets).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: String,
     pub username: String,
@@ -56,6 +59,7 @@ pub struct User {
 /// `GET /api/v1/me`: the caller's account, with what the client needs to know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     #[serde(flatten)]
     pub user: User,
@@ -68,6 +72,7 @@ pub struct Me {
 /// A department; its channel's membership follows the department's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Department {
     pub id: String,
     pub slug: String,
@@ -78,6 +83,7 @@ pub struct Department {
 /// Who may see and join a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     Public,
@@ -88,6 +94,7 @@ pub enum ChannelKind {
 /// A channel, with the caller's own view of it (`joined`, `last_read_seq`, `unread`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     pub id: String,
     pub name: String,
@@ -131,6 +138,7 @@ pub struct Channel {
 /// A stored message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: String,
     pub channel_id: String,
@@ -190,6 +198,7 @@ pub struct Message {
 /// it. The bytes are at `GET /api/v1/files/{id}`, for whoever may read them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileInfo {
     pub id: String,
     /// The file name the uploader gave, without any folder.
@@ -222,6 +231,7 @@ fn is_zero(n: &u32) -> bool {
 /// One emoji's reactions to a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reaction {
     /// The Unicode emoji (a `:shortcode:` sent by a client is stored as its emoji).
     pub emoji: String,
@@ -233,6 +243,7 @@ pub struct Reaction {
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -245,6 +256,7 @@ pub struct LoginRequest {
 /// `POST /api/v1/auth/refresh`. The token may instead come from the refresh cookie.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -254,6 +266,7 @@ pub struct RefreshRequest {
 /// Answer of login and refresh.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: String,
@@ -266,6 +279,7 @@ pub struct TokenResponse {
 /// `POST /api/v1/users`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateUserRequest {
     pub username: String,
     pub display_name: String,
@@ -289,6 +303,7 @@ pub struct CreateUserRequest {
 /// `PATCH /api/v1/users/{id}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateUserRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -319,6 +334,7 @@ pub struct UpdateUserRequest {
 /// `POST /api/v1/departments`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateDepartmentRequest {
     pub slug: String,
     pub name: String,
@@ -327,6 +343,7 @@ pub struct CreateDepartmentRequest {
 /// Kinds a client may create with `POST /api/v1/channels` (direct channels come from `/dms`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NewChannelKind {
     Public,
@@ -336,6 +353,7 @@ pub enum NewChannelKind {
 /// `PATCH /api/v1/channels/{id}`: what to change.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChannelRequest {
     #[serde(default)]
@@ -352,6 +370,7 @@ pub struct UpdateChannelRequest {
 /// `POST /api/v1/channels`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateChannelRequest {
     pub name: String,
     pub kind: NewChannelKind,
@@ -366,6 +385,7 @@ pub struct CreateChannelRequest {
 /// `POST /api/v1/dms`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateDmRequest {
     pub user_ids: Vec<String>,
 }
@@ -374,12 +394,13 @@ pub struct CreateDmRequest {
 /// added to it as the contract grows.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendMessageRequest {
     pub body: String,
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub client_msg_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::integers::optional_integer")]
     #[cfg_attr(feature = "typescript", ts(optional, type = "number"))]
     pub thread_root: Option<i64>,
     /// A thread reply also shown in the channel (additive to v1).
@@ -400,6 +421,7 @@ pub struct SendMessageRequest {
 /// `GET /api/v1/channels/{id}/messages`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessagePage {
     pub messages: Vec<Message>,
     pub has_more: bool,
@@ -408,6 +430,7 @@ pub struct MessagePage {
 /// `GET /api/v1/channels/{id}/threads/{root_seq}`: the root, then a page of its replies.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreadPage {
     pub root: Message,
     /// Ascending `seq`.
@@ -418,6 +441,7 @@ pub struct ThreadPage {
 /// A thread the caller follows, in `GET /api/v1/threads`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowedThread {
     pub channel_id: String,
     /// The root, with its `reply_count`, `last_reply_at` and `participant_ids`.
@@ -432,6 +456,7 @@ pub struct FollowedThread {
 /// `GET /api/v1/threads`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreadList {
     /// Most recent reply first.
     pub threads: Vec<FollowedThread>,
@@ -441,6 +466,7 @@ pub struct ThreadList {
 /// A read marker as it is after a change (`…/unread`, a thread's `…/read`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadMarker {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub last_read_seq: i64,
@@ -449,22 +475,27 @@ pub struct ReadMarker {
 /// `POST /api/v1/channels/{id}/unread`: mark unread from the message at `seq` on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MarkUnreadRequest {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    #[serde(deserialize_with = "crate::integers::integer")]
     pub seq: i64,
 }
 
 /// `PUT /api/v1/channels/{id}/threads/{root_seq}/read`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreadReadRequest {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    #[serde(deserialize_with = "crate::integers::integer")]
     pub seq: i64,
 }
 
 /// A pinned message in `GET /api/v1/channels/{id}/pins`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pin {
     pub message: Message,
     pub pinned_by: String,
@@ -474,6 +505,7 @@ pub struct Pin {
 /// `GET /api/v1/channels/{id}/pins`: most recently pinned first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PinList {
     pub pins: Vec<Pin>,
 }
@@ -481,6 +513,7 @@ pub struct PinList {
 /// A message the caller saved, in `GET /api/v1/saved`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavedMessage {
     pub message: Message,
     pub saved_at: String,
@@ -489,6 +522,7 @@ pub struct SavedMessage {
 /// `GET /api/v1/saved`: most recently saved first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavedList {
     pub saved: Vec<SavedMessage>,
 }
@@ -496,6 +530,7 @@ pub struct SavedList {
 /// `GET /api/v1/channels/{id}/events`: event frames exactly as the WebSocket sends them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventPage {
     pub events: Vec<ServerFrame>,
     pub has_more: bool,
@@ -507,6 +542,7 @@ pub type ResumePoints = BTreeMap<String, i64>;
 /// `POST /api/v1/bots` (admins).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateBotRequest {
     pub username: String,
     pub display_name: String,
@@ -515,6 +551,7 @@ pub struct CreateBotRequest {
 /// Answer of `POST /api/v1/bots`: the bot account and its first token, shown only this once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedBot {
     pub bot: User,
     pub token: String,
@@ -523,6 +560,7 @@ pub struct CreatedBot {
 /// `POST /api/v1/bots/{id}/tokens`: a further token (to rotate: create one, then revoke the old).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateBotTokenRequest {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -532,6 +570,7 @@ pub struct CreateBotTokenRequest {
 /// A new bot token; the secret is shown only this once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewBotToken {
     pub id: String,
     pub token: String,
@@ -540,6 +579,7 @@ pub struct NewBotToken {
 /// A bot token as listed: never the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BotToken {
     pub id: String,
     pub label: String,
@@ -550,6 +590,7 @@ pub struct BotToken {
 /// `GET /api/v1/search`: newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub results: Vec<SearchResult>,
     /// Pass as `cursor` for the next page; `null` on the last one.
@@ -559,6 +600,7 @@ pub struct SearchResults {
 /// One message a search found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResult {
     pub channel_id: String,
     pub message: Message,

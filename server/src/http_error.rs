@@ -74,6 +74,20 @@ pub async fn not_found() -> HttpError {
     HttpError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such route")
 }
 
+/// A route served outside the router (the Bot API's), asked with a method it does not take.
+pub fn method_not_allowed_here(allowed: &'static str) -> Response {
+    let mut response = HttpError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::InvalidRequest,
+        "method not allowed on this route",
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allowed));
+    response
+}
+
 /// Known route, wrong method.
 pub async fn method_not_allowed() -> HttpError {
     HttpError::new(

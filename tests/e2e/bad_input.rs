@@ -223,6 +223,25 @@ async fn malformed_http_requests_get_json_errors() {
         send(&admin.token, app.http.post(&url).body("{}")).await,
         (415, invalid.clone())
     );
+    // serde would read a struct from an array of its fields; a body is an object.
+    let me = app.get("/api/v1/me", &admin.token).await.1;
+    let profile = app.url(&format!("/api/v1/users/{}", me["id"].as_str().expect("id")));
+    assert_eq!(
+        send(
+            &admin.token,
+            app.http.patch(&profile).json(&json!([null, null]))
+        )
+        .await,
+        (422, invalid.clone())
+    );
+    assert_eq!(
+        send(
+            &admin.token,
+            app.http.post(&url).json(&json!(["plens", "public"]))
+        )
+        .await,
+        (422, invalid.clone())
+    );
     assert_eq!(
         send(&admin.token, app.http.delete(&url)).await,
         (405, invalid.clone())

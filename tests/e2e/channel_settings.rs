@@ -88,6 +88,15 @@ async fn owners_rename_and_archive_members_set_topics_and_mute() {
         assert_eq!(status, code, "{body}: {error}");
         assert!(error["code"].is_string());
     }
+    // A new channel's topic follows the same rule as a changed one.
+    let (status, error) = app
+        .post(
+            "/api/v1/channels",
+            &anna.token,
+            json!({"name": "campanar", "kind": "public", "topic": "a\u{0007}b"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{error}");
     let (_, dm) = app
         .post(
             "/api/v1/dms",

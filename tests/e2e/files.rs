@@ -147,6 +147,22 @@ async fn uploads_are_limited_in_size_and_shape() {
     assert_eq!(body["content_type"], "application/pdf");
     let (_, body) = upload_part(&app, &anna, multipart("file", None, b"x")).await;
     assert_eq!(body["name"], "file");
+    // One part: a second one after `file` is refused, not read past.
+    let mut two_parts = multipart("file", Some("a.txt"), b"hola");
+    let closing = format!("--{BOUNDARY}--\r\n");
+    two_parts.truncate(two_parts.len() - closing.len());
+    two_parts.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"extra\"\r\n\r\nx\r\n{closing}"
+        )
+        .as_bytes(),
+    );
+    let (status, body) = upload_part(&app, &anna, two_parts).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_request")),
+        "two parts: {body}"
+    );
     // Nothing of the refused uploads stays on disk.
     let tmp = app.data_dir.join("files").join("tmp");
     assert_eq!(std::fs::read_dir(tmp).expect("tmp dir").count(), 0);

@@ -663,6 +663,29 @@ async fn info_answers_from_the_knowledge_base_in_the_ui_language() {
         app.delete("/api/v1/info/nothing", &admin.token).await.0,
         404
     );
+    // Topic keys are ASCII (they are typed after /info and are part of a URL), any case.
+    let article = json!({"title": "Correu", "body": "Com llegir el correu"});
+    for refused in ["correu-electrònic", "%20correu", "a".repeat(41).as_str()] {
+        let (status, body) = app
+            .call(
+                reqwest::Method::PUT,
+                &format!("/api/v1/info/{refused}"),
+                Some(&admin.token),
+                Some(article.clone()),
+            )
+            .await;
+        assert_eq!(status, 400, "{refused}: {body}");
+    }
+    let (status, body) = app
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/info/Correu_2",
+            Some(&admin.token),
+            Some(article),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["topic"], "correu_2");
 }
 
 /// Everyone reads the desk in their own language: an answer in the language of the one who

@@ -20,6 +20,7 @@ mod mentions;
 mod messaging;
 mod metrics;
 mod names;
+mod openapi;
 mod pins;
 mod rate_limits;
 mod search;

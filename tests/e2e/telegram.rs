@@ -802,6 +802,33 @@ async fn files_go_both_ways_with_send_document_and_get_file() {
         .await
         .expect("download");
     assert_eq!(refused.status().as_u16(), 401);
+    // Anything else under /file/bot is the Bot API's 404, not the web client's page; other
+    // methods are 405 with the ones allowed.
+    let unknown = app
+        .http
+        .get(app.url(&format!("/file/bot{token}/elsewhere")))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(unknown.status().as_u16(), 404);
+    let envelope: Value = unknown.json().await.expect("a Telegram envelope");
+    assert_eq!(envelope["ok"], false);
+    let put = app
+        .http
+        .put(app.url(&format!("/file/bot{token}/{path}")))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(put.status().as_u16(), 405);
+    assert_eq!(put.headers()["allow"], "GET, HEAD");
+    let delete = app
+        .http
+        .delete(app.url(&format!("/bot{token}/getMe")))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(delete.status().as_u16(), 405);
+    assert_eq!(delete.headers()["allow"], "GET, POST");
 }
 
 #[tokio::test]

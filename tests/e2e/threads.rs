@@ -269,16 +269,29 @@ async fn replies_shown_in_the_channel_and_markers_set_from_sockets() {
         .get(&format!("/api/v1/channels/{channel}"), &anna.token)
         .await;
     assert_eq!(view["unread"], 2, "bernat's two replies are unread again");
-    for seq in [0, -3] {
+    for seq in [json!(0), json!(-3), json!(2.5), json!("2")] {
         let (status, _) = app
             .post(
                 &format!("/api/v1/channels/{channel}/unread"),
                 &anna.token,
-                json!({"seq": seq}),
+                json!({ "seq": seq }),
             )
             .await;
-        assert_eq!(status, 400);
+        assert!(status == 400 || status == 422, "{seq}: {status}");
     }
+    // `2.0` is the integer 2, as JSON (and JSON Schema) count it.
+    let (status, marker) = app
+        .post(
+            &format!("/api/v1/channels/{channel}/unread"),
+            &anna.token,
+            json!({"seq": (root_seq as f64)}),
+        )
+        .await;
+    assert_eq!(
+        (status, marker["last_read_seq"].as_i64()),
+        (200, Some(root_seq - 1)),
+        "{marker}"
+    );
 }
 
 /// "Mark unread" on a reply that stays in its thread: the thread's marker goes back to just

@@ -22,6 +22,8 @@ use crate::http_error::HttpResult;
 use crate::services::audit::{self, AuditAction};
 use serde_json::json;
 
+use super::openapi::{Refusals, access};
+
 const REFRESH_COOKIE: &str = "xerrada_refresh";
 
 fn token_response(issued: Issued) -> TokenResponse {
@@ -69,6 +71,21 @@ fn with_cookie(issued: Issued, ctx: &Context) -> Response {
     response
 }
 
+/// Sign in with a username and password.
+///
+/// With `"cookie": true` the refresh token is also set as an HttpOnly cookie scoped to
+/// `/api/v1/auth` (for browsers).
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "an access token and a refresh token", body = TokenResponse),
+        Refusals,
+    ),
+    extensions(("x-access" = json!(access::PUBLIC))),
+)]
 pub async fn login(
     State(ctx): State<Arc<Context>>,
     ClientAddr(client): ClientAddr,
@@ -83,6 +100,18 @@ pub async fn login(
     Ok(Json(token_response(issued)).into_response())
 }
 
+/// Trade a refresh token (in the body, or the browser's cookie) for new tokens.
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "new tokens; the old refresh token is spent", body = TokenResponse),
+        Refusals,
+    ),
+    extensions(("x-access" = json!(access::PUBLIC))),
+)]
 pub async fn refresh(
     State(ctx): State<Arc<Context>>,
     headers: HeaderMap,
@@ -104,6 +133,15 @@ pub async fn refresh(
     Ok(Json(token_response(issued)).into_response())
 }
 
+/// End this session: its tokens stop working and its sockets close.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    responses((status = 204, description = "signed out"), Refusals),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn logout(State(ctx): State<Arc<Context>>, caller: Caller) -> HttpResult<Response> {
     ctx.auth.logout(&caller.session_id).await?;
     audit::record(
@@ -121,6 +159,15 @@ pub async fn logout(State(ctx): State<Arc<Context>>, caller: Caller) -> HttpResu
     Ok(response)
 }
 
+/// The signed-in account, and whether it is on the support team.
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "auth",
+    responses((status = 200, description = "the caller", body = Me), Refusals),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn me(State(ctx): State<Arc<Context>>, caller: Caller) -> HttpResult<Json<Me>> {
     let support_team = helpdesk::is_team(&ctx, &caller.user).await?;
     Ok(Json(Me {

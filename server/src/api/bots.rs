@@ -11,11 +11,25 @@ use xerrada_protocol::{
 };
 
 use super::extract::ApiJson;
+use super::openapi::{Refusals, access};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::http_error::HttpResult;
 use crate::services::bots;
 
+/// Create a bot account and its first token (admins only).
+#[utoipa::path(
+    post,
+    path = "/bots",
+    tag = "bots",
+    request_body = CreateBotRequest,
+    responses(
+        (status = 201, description = "the bot and its first token, shown only this once", body = CreatedBot),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::ADMIN))),
+)]
 pub async fn create(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -27,10 +41,37 @@ pub async fn create(
     ))
 }
 
+/// List every bot account.
+#[utoipa::path(
+    get,
+    path = "/bots",
+    tag = "bots",
+    responses(
+        (status = 200, description = "every account of kind `bot`, the server's own (`incoming-webhook`, `suport`) included", body = Vec<User>),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn list(State(ctx): State<Arc<Context>>, _caller: Caller) -> HttpResult<Json<Vec<User>>> {
     Ok(Json(bots::list(&ctx).await?))
 }
 
+/// A bot's Telegram Bot API settings, such as its privacy mode (admins only).
+#[utoipa::path(
+    get,
+    path = "/bots/{id}/telegram",
+    tag = "bots",
+    params(
+        ("id" = String, Path, description = "the bot's account id"),
+    ),
+    responses(
+        (status = 200, description = "the settings (the defaults for a bot that does not speak the Telegram API yet)", body = TelegramBotSettings),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::ADMIN))),
+)]
 pub async fn telegram(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -41,6 +82,22 @@ pub async fn telegram(
     ))
 }
 
+/// Make a bot speak the Telegram Bot API, with these settings (admins only).
+#[utoipa::path(
+    put,
+    path = "/bots/{id}/telegram",
+    tag = "bots",
+    params(
+        ("id" = String, Path, description = "the bot's account id"),
+    ),
+    request_body = TelegramBotSettings,
+    responses(
+        (status = 200, description = "the settings now in force", body = TelegramBotSettings),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::ADMIN))),
+)]
 pub async fn set_telegram(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -52,6 +109,21 @@ pub async fn set_telegram(
     ))
 }
 
+/// List a bot's tokens, without their secrets (admins only).
+#[utoipa::path(
+    get,
+    path = "/bots/{id}/tokens",
+    tag = "bots",
+    params(
+        ("id" = String, Path, description = "the bot's account id"),
+    ),
+    responses(
+        (status = 200, description = "the bot's tokens, revoked ones included", body = Vec<BotToken>),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::ADMIN))),
+)]
 pub async fn tokens(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -60,6 +132,22 @@ pub async fn tokens(
     Ok(Json(bots::tokens(&ctx, &caller, &bot_id).await?))
 }
 
+/// Give a bot a further token, e.g. to rotate without downtime (admins only).
+#[utoipa::path(
+    post,
+    path = "/bots/{id}/tokens",
+    tag = "bots",
+    params(
+        ("id" = String, Path, description = "the bot's account id"),
+    ),
+    request_body = CreateBotTokenRequest,
+    responses(
+        (status = 201, description = "the new token, shown only this once", body = NewBotToken),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::ADMIN))),
+)]
 pub async fn add_token(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -70,6 +158,22 @@ pub async fn add_token(
     Ok((StatusCode::CREATED, Json(token)))
 }
 
+/// Revoke one of a bot's tokens: refused at once, its sockets closed (admins only).
+#[utoipa::path(
+    delete,
+    path = "/bots/{id}/tokens/{token_id}",
+    tag = "bots",
+    params(
+        ("id" = String, Path, description = "the bot's account id"),
+        ("token_id" = String, Path, description = "the token's id (not its secret)"),
+    ),
+    responses(
+        (status = 204, description = "revoked (also when it already was)"),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::ADMIN))),
+)]
 pub async fn revoke_token(
     State(ctx): State<Arc<Context>>,
     caller: Caller,

@@ -7,11 +7,28 @@ use axum::extract::{Path, State};
 use xerrada_protocol::{Channel, UpdateChannelRequest};
 
 use super::extract::ApiJson;
+use super::openapi::{Refusals, access};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::http_error::HttpResult;
 use crate::services::channel_settings;
 
+/// Change a channel's topic or purpose (any member), or rename it (its owner or an admin).
+#[utoipa::path(
+    patch,
+    path = "/channels/{id}",
+    tag = "channels",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+    ),
+    request_body = UpdateChannelRequest,
+    responses(
+        (status = 200, description = "the channel as it now is", body = Channel),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn update(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -23,6 +40,21 @@ pub async fn update(
     ))
 }
 
+/// Archive a channel, making it read-only (its owner or an admin).
+#[utoipa::path(
+    post,
+    path = "/channels/{id}/archive",
+    tag = "channels",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+    ),
+    responses(
+        (status = 200, description = "the archived channel", body = Channel),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MANAGER))),
+)]
 pub async fn archive(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -33,6 +65,21 @@ pub async fn archive(
     ))
 }
 
+/// Unarchive a channel (its owner or an admin).
+#[utoipa::path(
+    post,
+    path = "/channels/{id}/unarchive",
+    tag = "channels",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+    ),
+    responses(
+        (status = 200, description = "the unarchived channel", body = Channel),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MANAGER))),
+)]
 pub async fn unarchive(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -43,6 +90,21 @@ pub async fn unarchive(
     ))
 }
 
+/// Mute a channel for the caller.
+#[utoipa::path(
+    put,
+    path = "/channels/{id}/mute",
+    tag = "channels",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+    ),
+    responses(
+        (status = 200, description = "the channel, with muted set", body = Channel),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn mute(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -53,6 +115,21 @@ pub async fn mute(
     ))
 }
 
+/// Unmute a channel for the caller.
+#[utoipa::path(
+    delete,
+    path = "/channels/{id}/mute",
+    tag = "channels",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+    ),
+    responses(
+        (status = 200, description = "the channel, with muted cleared", body = Channel),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn unmute(
     State(ctx): State<Arc<Context>>,
     caller: Caller,

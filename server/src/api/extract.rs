@@ -39,6 +39,15 @@ where
         }
         let ApiBytes(bytes) = ApiBytes::from_request(req, state).await?;
         crate::validate::refuse_nul_in_json(&bytes)?;
+        // serde reads a struct from an array of its fields in order too; every body of the
+        // API is an object, and `[null, null]` must not pass for one.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            return Err(HttpError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::InvalidRequest,
+                "the body must be a JSON object",
+            ));
+        }
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(json_rejection(rejection)),

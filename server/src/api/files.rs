@@ -10,8 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
-use xerrada_protocol::{ErrorCode, FileInfo};
+use xerrada_protocol::{ApiError, ErrorCode, FileInfo};
 
+use super::openapi::{Refusals, access};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
@@ -20,6 +21,18 @@ use crate::http_error::{HttpError, HttpResult};
 use crate::services::files;
 
 /// `POST /files`: one part named `file`; 201 with the new upload.
+/// Upload a file, to attach to a message (`file_ids`) within the caller's own files.
+///
+/// The type is read from the bytes, not from the client's claim; images get a preview.
+#[utoipa::path(
+    post,
+    path = "/files",
+    tag = "files",
+    request_body(content = inline(UploadForm), content_type = "multipart/form-data"),
+    responses((status = 201, description = "the stored file", body = FileInfo), Refusals),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn upload(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -45,7 +58,25 @@ pub async fn upload(
     let name = field.file_name().map(str::to_owned);
     let body = field.map_err(multipart_error);
     let info = files::upload(&ctx, &caller, name.as_deref(), body).await?;
+    // One part, as the form says: a second one is refused rather than read past. The stored
+    // file's id was never given, and the sweeper removes it with other unposted uploads.
+    if let Some(extra) = multipart.next_field().await.map_err(multipart_error)? {
+        return Err(AppError::Invalid(format!(
+            "unexpected part {:?} after \"file\": send one part",
+            extra.name().unwrap_or("")
+        ))
+        .into());
+    }
     Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// The multipart body of an upload, for the OpenAPI document: one part named `file`.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct UploadForm {
+    #[schema(value_type = String, format = Binary, min_length = 1)]
+    file: Vec<u8>,
 }
 
 fn multipart_error(e: MultipartError) -> AppError {
@@ -57,6 +88,25 @@ fn multipart_error(e: MultipartError) -> AppError {
 }
 
 /// `GET /files/{id}`: the bytes, whole or one `Range`, for whoever may read them now.
+/// A file's bytes, for its uploader until it is posted, then for the members of a channel
+/// where it is posted. `Range` requests are answered with 206.
+#[utoipa::path(
+    get,
+    path = "/files/{id}",
+    tag = "files",
+    params(
+        ("id" = String, Path, description = "the file's id"),
+        ("Range" = Option<String>, Header, description = "one byte range, e.g. bytes=0-1023"),
+    ),
+    responses(
+        (status = 200, description = "the file (inline only for raster images)", content_type = "*/*"),
+        (status = 206, description = "the asked range of the file", content_type = "*/*"),
+        (status = 416, description = "a range outside the file", body = ApiError),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn download(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -123,6 +173,20 @@ pub async fn download(
 }
 
 /// `GET /files/{id}/thumbnail`: the preview of an image (JPEG or PNG made by the server).
+/// An image's preview (about 400 px, re-encoded without its metadata), under the file's
+/// access rule.
+#[utoipa::path(
+    get,
+    path = "/files/{id}/thumbnail",
+    tag = "files",
+    params(("id" = String, Path, description = "the file's id")),
+    responses(
+        (status = 200, description = "the preview", content_type = "image/*"),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn thumbnail(
     State(ctx): State<Arc<Context>>,
     caller: Caller,

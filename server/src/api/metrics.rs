@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use super::openapi::access;
 use crate::context::Context;
 use crate::http_error::HttpError;
 use crate::metrics::HttpLabels;
@@ -18,6 +19,18 @@ const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// Everything `/metrics` reports; only with the configured bearer token (404 when none is
 /// configured: the endpoint does not exist then).
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "probes",
+    responses(
+        (status = 200, description = "the Prometheus text format", content_type = "text/plain; version=0.0.4"),
+        (status = 401, description = "no token, or not the configured one", body = xerrada_protocol::ApiError),
+        (status = 404, description = "metrics are off (no token configured)", body = xerrada_protocol::ApiError),
+    ),
+    security(("metrics" = [])),
+    extensions(("x-access" = json!(access::PUBLIC))),
+)]
 pub async fn scrape(State(ctx): State<Arc<Context>>, headers: HeaderMap) -> Response {
     let Some(expected) = ctx.config.metrics.token.as_deref() else {
         return crate::http_error::not_found().await.into_response();

@@ -12,6 +12,7 @@ mod files;
 mod health;
 mod info;
 mod metrics;
+pub mod openapi;
 mod pins;
 mod search;
 mod threads;
@@ -22,168 +23,40 @@ mod webhooks;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::handler::Handler;
+use axum::http::Method;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::{Extension, Router};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::context::Context;
 
 /// The whole HTTP surface of a node.
 pub fn router(ctx: Arc<Context>) -> Router {
-    let api = Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(auth::me))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", get(users::get).patch(users::update))
-        .route("/users/{id}/deactivate", post(users::deactivate))
-        .route("/users/{id}/reactivate", post(users::reactivate))
-        .route("/users/{id}/reset-password", post(users::reset_password))
-        .route("/users/{id}/sign-out", post(users::sign_out))
-        .route(
-            "/departments",
-            get(users::list_departments).post(users::create_department),
-        )
-        .route(
-            "/departments/{id}",
-            axum::routing::patch(users::rename_department),
-        )
-        .route("/departments/{id}/members", get(users::department_members))
-        .route(
-            "/departments/{id}/members/{user_id}",
-            put(users::add_department_member).delete(users::remove_department_member),
-        )
-        .route("/channels", get(channels::list).post(channels::create))
-        .route(
-            "/channels/{id}",
-            get(channels::get).patch(channel_settings::update),
-        )
-        .route("/channels/{id}/archive", post(channel_settings::archive))
-        .route(
-            "/channels/{id}/unarchive",
-            post(channel_settings::unarchive),
-        )
-        .route(
-            "/channels/{id}/mute",
-            put(channel_settings::mute).delete(channel_settings::unmute),
-        )
-        .route("/channels/{id}/join", post(channels::join))
-        .route("/channels/{id}/leave", post(channels::leave))
-        .route("/channels/{id}/members", get(channels::members))
-        .route(
-            "/channels/{id}/members/{user_id}",
-            put(channels::add_member).delete(channels::remove_member),
-        )
-        .route(
-            "/channels/{id}/messages",
-            get(channels::history).post(channels::post),
-        )
-        .route("/channels/{id}/events", get(channels::events))
-        .route("/channels/{id}/unread", post(channels::mark_unread))
-        .route(
-            "/channels/{id}/messages/{message_id}",
-            axum::routing::patch(channels::edit).delete(channels::delete_message),
-        )
-        .route(
-            "/channels/{id}/messages/{message_id}/reactions/{emoji}",
-            put(channels::add_reaction).delete(channels::remove_reaction),
-        )
-        .route(
-            "/channels/{id}/messages/{message_id}/actions",
-            post(channels::click),
-        )
-        .route("/channels/{id}/threads/{root_seq}", get(threads::thread))
-        .route(
-            "/channels/{id}/threads/{root_seq}/follow",
-            put(threads::follow).delete(threads::unfollow),
-        )
-        .route("/channels/{id}/threads/{root_seq}/read", put(threads::read))
-        .route(
-            "/channels/{id}/threads/{root_seq}/unread",
-            post(threads::unread),
-        )
-        .route("/threads", get(threads::followed))
-        .route("/channels/{id}/pins", get(pins::list))
-        .route(
-            "/channels/{id}/pins/{message_id}",
-            put(pins::pin).delete(pins::unpin),
-        )
-        .route("/saved", get(pins::saved))
-        .route("/saved/{message_id}", put(pins::save).delete(pins::unsave))
-        .route(
-            "/files",
-            // The upload counts its own bytes against `files.max_bytes`; the body limit only
-            // leaves room for the multipart framing around them.
-            post(files::upload).layer(DefaultBodyLimit::max(upload_body_limit(&ctx))),
-        )
-        .route("/files/{id}", get(files::download))
-        .route("/files/{id}/thumbnail", get(files::thumbnail))
-        .route("/search", get(search::search))
-        .route("/dms", post(channels::open_dm))
-        .route(
-            "/channels/{id}/webhooks",
-            get(webhooks::list).post(webhooks::create),
-        )
-        .route(
-            "/webhooks/{id}",
-            axum::routing::patch(webhooks::rename).delete(webhooks::delete),
-        )
-        .route("/webhooks/{id}/regenerate", post(webhooks::regenerate))
-        .route("/webhooks/{id}/take-over", post(webhooks::take_over))
-        .route("/commands", get(commands::list).post(commands::register))
-        .route("/channels/{id}/commands", get(commands::in_channel))
-        .route("/commands/{id}", axum::routing::delete(commands::remove))
-        .route("/tickets", get(tickets::list).post(tickets::open))
-        .route("/tickets/stats", get(tickets::stats))
-        .route(
-            "/tickets/{number}",
-            get(tickets::detail).patch(tickets::update),
-        )
-        .route("/info", get(info::list))
-        .route("/info/{topic}", put(info::set).delete(info::remove))
-        .route("/bots", get(bots::list).post(bots::create))
-        .route("/bots/{id}/tokens", get(bots::tokens).post(bots::add_token))
-        .route(
-            "/bots/{id}/telegram",
-            get(bots::telegram).put(bots::set_telegram),
-        )
-        .route(
-            "/bots/{id}/tokens/{token_id}",
-            axum::routing::delete(bots::revoke_token),
-        )
-        .route("/admin/stats", get(admin::stats))
-        .route("/admin/channels", get(admin::channels))
-        .route("/admin/webhooks", get(admin::webhooks))
-        .route(
-            "/admin/support",
-            get(admin::support).put(admin::update_support),
-        )
-        .route("/admin/import", post(admin::import))
-        .route("/audit", get(admin::audit))
-        .route("/ws", get(crate::ws::upgrade))
+    let (api, api_doc) = api_routes(&ctx).split_for_parts();
+    let api = api
         .fallback(crate::http_error::not_found)
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)
         .layer(axum::middleware::from_fn(refuse_nul_in_url))
         .layer(from_fn_with_state(ctx.clone(), metrics::count_request));
     // Posting endpoints of incoming webhooks; anything else under /hooks is a JSON 404.
-    let hooks = Router::new()
-        .route("/{secret}", post(webhooks::deliver))
-        .route("/commands/{token}", post(commands::late_reply))
+    let (hooks, hooks_doc) = hook_routes().split_for_parts();
+    let hooks = hooks
         .fallback(crate::http_error::not_found)
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)
         .layer(axum::middleware::from_fn(refuse_nul_in_url))
         .layer(from_fn_with_state(ctx.clone(), metrics::count_request));
-    let probes = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::scrape))
-        .route_layer(from_fn_with_state(ctx.clone(), metrics::count_request));
+    let (probes, probes_doc) = probe_routes().split_for_parts();
+    let probes = probes.route_layer(from_fn_with_state(ctx.clone(), metrics::count_request));
+    let mut document = openapi::base();
+    document.merge(probes_doc);
+    let mut document = document.nest("/api/v1", api_doc).nest("/hooks", hooks_doc);
+    openapi::qualify_operation_ids(&mut document);
     let router = Router::new()
         .merge(probes)
         .nest("/api/v1", api)
@@ -191,6 +64,7 @@ pub fn router(ctx: Arc<Context>) -> Router {
         // The Bot API's sendDocument/sendPhoto stream files as uploads do.
         .fallback(web_or_bot_api.layer(DefaultBodyLimit::max(upload_body_limit(&ctx))))
         .method_not_allowed_fallback(crate::http_error::method_not_allowed)
+        .layer(Extension(openapi::Document::new(&document)))
         .layer(DefaultBodyLimit::max(ctx.config.limits.max_http_body_bytes))
         // A body trickled a byte at a time would hold its connection forever (see `net.rs`).
         .layer(RequestBodyTimeoutLayer::new(Duration::from_millis(
@@ -205,14 +79,128 @@ pub fn router(ctx: Arc<Context>) -> Router {
     router.layer(TraceLayer::new_for_http()).with_state(ctx)
 }
 
+/// Liveness, readiness and metrics, at the root where orchestrators look for them.
+fn probe_routes() -> OpenApiRouter<Arc<Context>> {
+    OpenApiRouter::new()
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(metrics::scrape))
+}
+
+/// Under `/hooks`: the posting endpoints of incoming webhooks and late command replies,
+/// authorized by the secret in their path.
+fn hook_routes() -> OpenApiRouter<Arc<Context>> {
+    OpenApiRouter::new()
+        .routes(routes!(webhooks::deliver))
+        .routes(routes!(commands::late_reply))
+}
+
+/// Everything under `/api/v1`. Routes are added only with `routes!`, which takes each
+/// handler's method and path from its `#[utoipa::path]`: a route has its OpenAPI entry by
+/// construction (`openapi.rs`).
+fn api_routes(ctx: &Context) -> OpenApiRouter<Arc<Context>> {
+    // The upload counts its own bytes against `files.max_bytes`; the body limit only leaves
+    // room for the multipart framing around them.
+    let (schemas, paths, upload) = routes!(files::upload);
+    let upload = (
+        schemas,
+        paths,
+        upload.layer(DefaultBodyLimit::max(upload_body_limit(ctx))),
+    );
+    OpenApiRouter::new()
+        .routes(routes!(openapi::document))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get, users::update))
+        .routes(routes!(users::deactivate))
+        .routes(routes!(users::reactivate))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(users::sign_out))
+        .routes(routes!(users::list_departments, users::create_department))
+        .routes(routes!(users::rename_department))
+        .routes(routes!(users::department_members))
+        .routes(routes!(
+            users::add_department_member,
+            users::remove_department_member
+        ))
+        .routes(routes!(channels::list, channels::create))
+        .routes(routes!(channels::get, channel_settings::update))
+        .routes(routes!(channel_settings::archive))
+        .routes(routes!(channel_settings::unarchive))
+        .routes(routes!(channel_settings::mute, channel_settings::unmute))
+        .routes(routes!(channels::join))
+        .routes(routes!(channels::leave))
+        .routes(routes!(channels::members))
+        .routes(routes!(channels::add_member, channels::remove_member))
+        .routes(routes!(channels::history, channels::post))
+        .routes(routes!(channels::events))
+        .routes(routes!(channels::mark_unread))
+        .routes(routes!(channels::edit, channels::delete_message))
+        .routes(routes!(channels::add_reaction, channels::remove_reaction))
+        .routes(routes!(channels::click))
+        .routes(routes!(threads::thread))
+        .routes(routes!(threads::follow, threads::unfollow))
+        .routes(routes!(threads::read))
+        .routes(routes!(threads::unread))
+        .routes(routes!(threads::followed))
+        .routes(routes!(pins::list))
+        .routes(routes!(pins::pin, pins::unpin))
+        .routes(routes!(pins::saved))
+        .routes(routes!(pins::save, pins::unsave))
+        .routes(upload)
+        .routes(routes!(files::download))
+        .routes(routes!(files::thumbnail))
+        .routes(routes!(search::search))
+        .routes(routes!(channels::open_dm))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::rename, webhooks::delete))
+        .routes(routes!(webhooks::regenerate))
+        .routes(routes!(webhooks::take_over))
+        .routes(routes!(commands::list, commands::register))
+        .routes(routes!(commands::in_channel))
+        .routes(routes!(commands::remove))
+        .routes(routes!(tickets::list, tickets::open))
+        .routes(routes!(tickets::stats))
+        .routes(routes!(tickets::detail, tickets::update))
+        .routes(routes!(info::list))
+        .routes(routes!(info::set, info::remove))
+        .routes(routes!(bots::list, bots::create))
+        .routes(routes!(bots::tokens, bots::add_token))
+        .routes(routes!(bots::telegram, bots::set_telegram))
+        .routes(routes!(bots::revoke_token))
+        .routes(routes!(admin::stats))
+        .routes(routes!(admin::channels))
+        .routes(routes!(admin::webhooks))
+        .routes(routes!(admin::support, admin::update_support))
+        .routes(routes!(admin::import))
+        .routes(routes!(admin::audit))
+        .routes(routes!(crate::ws::upgrade))
+}
+
 /// What no route claims: a Telegram-style Bot API call (`/bot<token>/<method>`, see
 /// `telegram/`), else the web client.
 async fn web_or_bot_api(State(ctx): State<Arc<Context>>, request: Request) -> Response {
-    if crate::telegram::api_call(request.uri().path()).is_some() {
+    let path = request.uri().path();
+    let method = request.method();
+    if crate::telegram::api_call(path).is_some() {
+        if method != Method::GET && method != Method::POST {
+            return crate::http_error::method_not_allowed_here("GET, POST");
+        }
         return crate::telegram::handle(State(ctx), request).await;
     }
-    if let Some((token, file_id)) = crate::telegram::file_call(request.uri().path()) {
-        return bot_api_file(ctx, &token, file_id, request.headers().clone()).await;
+    if path.starts_with("/file/bot") {
+        if method != Method::GET && method != Method::HEAD {
+            return crate::http_error::method_not_allowed_here("GET, HEAD");
+        }
+        return match crate::telegram::file_call(path) {
+            Some((token, file_id)) => {
+                bot_api_file(ctx, &token, file_id, request.headers().clone()).await
+            }
+            None => crate::telegram::TgError::not_found().into_response(),
+        };
     }
     let (parts, _) = request.into_parts();
     crate::web::serve(parts.method, parts.uri, parts.headers).await

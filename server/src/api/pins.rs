@@ -9,11 +9,27 @@ use serde::Deserialize;
 use xerrada_protocol::{PinList, SavedList};
 
 use super::extract::ApiQuery;
+use super::openapi::{Refusals, access};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::http_error::HttpResult;
 use crate::services::pins;
 
+/// A channel's pinned messages, most recently pinned first.
+#[utoipa::path(
+    get,
+    path = "/channels/{id}/pins",
+    tag = "pins",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+    ),
+    responses(
+        (status = 200, description = "the pins", body = PinList),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn list(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -22,6 +38,22 @@ pub async fn list(
     Ok(Json(pins::pinned(&ctx, &caller, &channel_id).await?))
 }
 
+/// Pin a message of the channel.
+#[utoipa::path(
+    put,
+    path = "/channels/{id}/pins/{message_id}",
+    tag = "pins",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+        ("message_id" = String, Path, description = "the message's id"),
+    ),
+    responses(
+        (status = 204, description = "the message is pinned (a no-op if it already was)"),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn pin(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -31,6 +63,22 @@ pub async fn pin(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Unpin a message of the channel.
+#[utoipa::path(
+    delete,
+    path = "/channels/{id}/pins/{message_id}",
+    tag = "pins",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+        ("message_id" = String, Path, description = "the message's id"),
+    ),
+    responses(
+        (status = 204, description = "the message is not pinned (a no-op if it was not)"),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn unpin(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -45,6 +93,21 @@ pub struct SavedQuery {
     limit: Option<u32>,
 }
 
+/// The caller's saved messages, most recently saved first.
+#[utoipa::path(
+    get,
+    path = "/saved",
+    tag = "pins",
+    params(
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "at most this many (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "the saved messages", body = SavedList),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn saved(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -53,6 +116,21 @@ pub async fn saved(
     Ok(Json(pins::saved(&ctx, &caller, query.limit).await?))
 }
 
+/// Save a message of a channel the caller is a member of, for the caller only.
+#[utoipa::path(
+    put,
+    path = "/saved/{message_id}",
+    tag = "pins",
+    params(
+        ("message_id" = String, Path, description = "the message's id"),
+    ),
+    responses(
+        (status = 204, description = "the message is saved (a no-op if it already was)"),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn save(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -62,6 +140,21 @@ pub async fn save(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Remove a message from the caller's saved messages.
+#[utoipa::path(
+    delete,
+    path = "/saved/{message_id}",
+    tag = "pins",
+    params(
+        ("message_id" = String, Path, description = "the message's id"),
+    ),
+    responses(
+        (status = 204, description = "the message is not saved (a no-op if it was not)"),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn unsave(
     State(ctx): State<Arc<Context>>,
     caller: Caller,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use xerrada_protocol::{MarkUnreadRequest, ReadMarker, ThreadList, ThreadPage, ThreadReadRequest};
 
 use super::extract::{ApiJson, ApiQuery};
+use super::openapi::{Refusals, access};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
@@ -27,6 +28,24 @@ pub struct ThreadQuery {
     limit: Option<u32>,
 }
 
+/// A thread: its root, then its replies after a seq, ascending.
+#[utoipa::path(
+    get,
+    path = "/channels/{id}/threads/{root_seq}",
+    tag = "threads",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+        ("root_seq" = String, Path, description = "the seq of the thread's root message (a number; anything else answers 404)"),
+        ("after" = Option<i64>, Query, description = "replies with a seq above this (default 0)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "at most this many replies (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "the root, a page of its replies, and whether more follow", body = ThreadPage),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn thread(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -38,6 +57,22 @@ pub async fn thread(
     Ok(Json(page))
 }
 
+/// Follow a thread.
+#[utoipa::path(
+    put,
+    path = "/channels/{id}/threads/{root_seq}/follow",
+    tag = "threads",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+        ("root_seq" = String, Path, description = "the seq of the thread's root message (a number; anything else answers 404)"),
+    ),
+    responses(
+        (status = 204, description = "the caller follows the thread"),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn follow(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -47,6 +82,22 @@ pub async fn follow(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Stop following a thread (its read marker is kept).
+#[utoipa::path(
+    delete,
+    path = "/channels/{id}/threads/{root_seq}/follow",
+    tag = "threads",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+        ("root_seq" = String, Path, description = "the seq of the thread's root message (a number; anything else answers 404)"),
+    ),
+    responses(
+        (status = 204, description = "the caller no longer follows the thread"),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn unfollow(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -56,6 +107,23 @@ pub async fn unfollow(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Move the caller's read marker in a thread forward.
+#[utoipa::path(
+    put,
+    path = "/channels/{id}/threads/{root_seq}/read",
+    tag = "threads",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+        ("root_seq" = String, Path, description = "the seq of the thread's root message (a number; anything else answers 404)"),
+    ),
+    request_body = ThreadReadRequest,
+    responses(
+        (status = 200, description = "the caller's marker in the thread now in force", body = ReadMarker),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn read(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -68,6 +136,23 @@ pub async fn read(
     Ok(Json(ReadMarker { last_read_seq }))
 }
 
+/// Mark a thread unread from a reply on, and follow it again.
+#[utoipa::path(
+    post,
+    path = "/channels/{id}/threads/{root_seq}/unread",
+    tag = "threads",
+    params(
+        ("id" = String, Path, description = "the channel's id"),
+        ("root_seq" = String, Path, description = "the seq of the thread's root message (a number; anything else answers 404)"),
+    ),
+    request_body = MarkUnreadRequest,
+    responses(
+        (status = 200, description = "the caller's marker in the thread now in force", body = ReadMarker),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+)]
 pub async fn unread(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -86,6 +171,22 @@ pub struct FollowedQuery {
     limit: Option<u32>,
 }
 
+/// The threads the caller follows, most recent reply first, with their unread replies.
+#[utoipa::path(
+    get,
+    path = "/threads",
+    tag = "threads",
+    params(
+        ("before" = Option<String>, Query, description = "the root's last_reply_at (RFC 3339) of the previous page's last thread; empty means none"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "at most this many (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "the followed threads, and whether more follow", body = ThreadList),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn followed(
     State(ctx): State<Arc<Context>>,
     caller: Caller,

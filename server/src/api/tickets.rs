@@ -7,9 +7,12 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use xerrada_protocol::{OpenTicketRequest, Ticket, TicketDetail, TicketList, UpdateTicketRequest};
+use xerrada_protocol::{
+    OpenTicketRequest, Ticket, TicketDetail, TicketList, TicketStats, UpdateTicketRequest,
+};
 
 use super::extract::{ApiJson, ApiQuery, UiLang};
+use super::openapi::{Refusals, access};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
@@ -32,6 +35,24 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
+/// List tickets: a requester sees its own, the support team sees all and may filter.
+#[utoipa::path(
+    get,
+    path = "/tickets",
+    tag = "tickets",
+    params(
+        ("status" = Option<String>, Query, pattern = "^(open|in_progress|waiting|resolved|closed)?$", description = "only tickets in this status: `open`, `in_progress`, `waiting`, `resolved` or `closed` (the status labels of the supported languages are read too); empty means any"),
+        ("assignee_id" = Option<String>, Query, description = "only tickets assigned to this account id; empty means any"),
+        ("category" = Option<String>, Query, description = "only tickets of this category (regardless of case); empty means any"),
+        ("mine" = Option<String>, Query, pattern = "^(true|false)?$", description = "`true`: only the caller's own tickets (what a requester outside the team always gets); `false` or empty: no such filter"),
+    ),
+    responses(
+        (status = 200, description = "the tickets", body = TicketList),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn list(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -58,6 +79,19 @@ pub async fn list(
     Ok(Json(TicketList { tickets }))
 }
 
+/// Open a support ticket, as `/suport` does.
+#[utoipa::path(
+    post,
+    path = "/tickets",
+    tag = "tickets",
+    request_body = OpenTicketRequest,
+    responses(
+        (status = 201, description = "the new ticket", body = Ticket),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SIGNED_IN))),
+)]
 pub async fn open(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -77,6 +111,24 @@ fn number(raw: &str, lang: Lang) -> Result<i64, AppError> {
         .map_err(|_| AppError::NotFound(desk::ticket_not_found(lang, format!("{raw:?}"))))
 }
 
+/// A ticket with its history and files (its requester, or the support team).
+///
+/// Internal notes and the files attached with them are shown only to the support team. A
+/// ticket the caller may not see is 404.
+#[utoipa::path(
+    get,
+    path = "/tickets/{number}",
+    tag = "tickets",
+    params(
+        ("number" = String, Path, description = "the ticket's number, with or without a leading `#`; anything else is 404"),
+    ),
+    responses(
+        (status = 200, description = "the ticket, its history and its files", body = TicketDetail),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::TICKET_PARTY))),
+)]
 pub async fn detail(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -89,6 +141,26 @@ pub async fn detail(
     ))
 }
 
+/// Change a ticket or comment on it (its requester, or the support team).
+///
+/// A requester may comment on, close and reopen its own ticket; status, priority, category,
+/// assignee and internal notes are otherwise the support team's. A ticket the caller may not
+/// see is 404.
+#[utoipa::path(
+    patch,
+    path = "/tickets/{number}",
+    tag = "tickets",
+    params(
+        ("number" = String, Path, description = "the ticket's number, with or without a leading `#`; anything else is 404"),
+    ),
+    request_body = UpdateTicketRequest,
+    responses(
+        (status = 200, description = "the ticket as changed", body = Ticket),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::TICKET_PARTY))),
+)]
 pub async fn update(
     State(ctx): State<Arc<Context>>,
     caller: Caller,
@@ -110,8 +182,31 @@ pub struct StatsQuery {
     format: Option<String>,
 }
 
+/// The support desk's figures for a period (the support team).
+///
 /// `GET /tickets/stats`: the figures as JSON, or with `format=csv` one line per ticket of the
 /// period.
+#[utoipa::path(
+    get,
+    path = "/tickets/stats",
+    tag = "tickets",
+    params(
+        ("from" = Option<String>, Query, description = "start of the period: a date (`2026-12-01`, from its start) or an RFC 3339 time; default: 28 days before `to`"),
+        ("to" = Option<String>, Query, description = "end of the period: a date (`2026-12-31`, that whole day included) or an RFC 3339 time; default: now. At most 366 days after `from`"),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)?$", description = "`json` (the default, also when empty) or `csv`"),
+    ),
+    responses(
+        (status = 200, description = "the figures as JSON, or with `format=csv` a CSV file (`xerrada-tickets.csv`) with one line per ticket opened in the period",
+            content(
+                (TicketStats = "application/json"),
+                ("text/csv"),
+            ),
+        ),
+        Refusals,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-access" = json!(access::SUPPORT_TEAM))),
+)]
 pub async fn stats(
     State(ctx): State<Arc<Context>>,
     caller: Caller,

@@ -23,20 +23,19 @@ fn article_lang(raw: &str) -> AppResult<Lang> {
         .ok_or_else(|| AppError::Invalid("lang must be one of ca, es, en".into()))
 }
 
-/// A topic key: 1-40 characters of lowercase letters, digits, `-` and `_`.
+/// A topic key: 1-40 ASCII letters, digits, `-` and `_`, kept in lowercase (it is typed
+/// after `/info`, and is part of a URL).
 fn topic_key(raw: &str) -> AppResult<String> {
-    let topic = raw.trim().to_lowercase();
-    let ok = !topic.is_empty()
-        && topic.chars().count() <= 40
-        && topic
+    let ok = (1..=40).contains(&raw.len())
+        && raw
             .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !ok {
         return Err(AppError::Invalid(
             "topic must be 1-40 characters of letters, digits, '-' or '_'".into(),
         ));
     }
-    Ok(topic)
+    Ok(raw.to_ascii_lowercase())
 }
 
 /// Creates or replaces an article in one language (admins; the CLI too).

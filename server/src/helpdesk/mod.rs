@@ -32,7 +32,7 @@ use crate::texts::Lang;
 use crate::texts::desk::{self, TeamOnly};
 
 /// Longest ticket description, in characters.
-const MAX_DESCRIPTION_CHARS: usize = 4000;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 4000;
 /// Longest title, in characters (taken from the first line when none is given).
 const MAX_TITLE_CHARS: usize = 80;
 

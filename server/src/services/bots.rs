@@ -19,7 +19,7 @@ use crate::store::{NewTokenSession, NewUser};
 use crate::validate::{Name, Username};
 
 /// Longest token label, in characters.
-const MAX_LABEL_CHARS: usize = 80;
+pub(crate) const MAX_LABEL_CHARS: usize = 80;
 
 /// `POST /bots` (admins only).
 pub async fn create(

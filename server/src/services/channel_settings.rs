@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::hub::OutFrame;
 use crate::ids;
 use crate::services::audit::{self, AuditAction};
-use crate::services::channels::{MAX_TOPIC_CHARS, require_member, view};
+use crate::services::channels::{require_member, short_text, view};
 use crate::store::{ChannelChange, ChannelRecord, WriteOp};
 use crate::validate::Name;
 
@@ -48,20 +48,6 @@ async fn managed(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<
         ));
     }
     Ok(channel)
-}
-
-fn short_text(raw: String, what: &str) -> AppResult<String> {
-    if raw.chars().count() > MAX_TOPIC_CHARS {
-        return Err(AppError::Invalid(format!(
-            "{what} must be at most {MAX_TOPIC_CHARS} characters"
-        )));
-    }
-    if raw.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::Invalid(format!(
-            "{what} must not contain control characters"
-        )));
-    }
-    Ok(raw)
 }
 
 /// `PATCH /channels/{id}`: any member sets the topic and purpose (of a direct channel too);

@@ -26,7 +26,7 @@ use crate::store::{ChannelMembers, NewChannel, WriteOp};
 use crate::validate::Name;
 
 /// Most people in a direct conversation besides the caller.
-const MAX_DM_OTHERS: usize = 15;
+pub(crate) const MAX_DM_OTHERS: usize = 15;
 /// Longest channel topic, in characters.
 pub(crate) const MAX_TOPIC_CHARS: usize = 250;
 
@@ -52,6 +52,22 @@ pub(crate) async fn view(ctx: &Context, channel_id: &str, user_id: &str) -> AppR
         .ok_or_else(|| AppError::not_found("channel"))
 }
 
+/// A topic or purpose: at most [`MAX_TOPIC_CHARS`] characters, and no control character
+/// but the line break.
+pub(crate) fn short_text(raw: String, what: &str) -> AppResult<String> {
+    if raw.chars().count() > MAX_TOPIC_CHARS {
+        return Err(AppError::Invalid(format!(
+            "{what} must be at most {MAX_TOPIC_CHARS} characters"
+        )));
+    }
+    if raw.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::Invalid(format!(
+            "{what} must not contain control characters"
+        )));
+    }
+    Ok(raw)
+}
+
 /// `POST /channels`: any member creates a public or private channel and is its first member;
 /// only admins attach a channel to a department.
 pub async fn create(
@@ -62,12 +78,7 @@ pub async fn create(
     ctx.rate_limits
         .check(&caller.user.id, crate::rate_limits::Action::CreateChannel)?;
     let name = Name::parse(&req.name, "name")?.into_string();
-    let topic = req.topic.unwrap_or_default();
-    if topic.chars().count() > MAX_TOPIC_CHARS {
-        return Err(AppError::Invalid(format!(
-            "topic must be at most {MAX_TOPIC_CHARS} characters"
-        )));
-    }
+    let topic = short_text(req.topic.unwrap_or_default(), "topic")?;
     if let Some(department_id) = &req.department_id {
         if !caller.is_admin() {
             return Err(AppError::Forbidden(

@@ -20,6 +20,20 @@ use crate::http_error::HttpError;
 use crate::net::Unauthenticated;
 
 /// Upgrades to a WebSocket if the request's origin is allowed.
+///
+/// The socket authenticates with its first frame (`auth`), not with a header; the frames are
+/// described in docs/protocol.md.
+#[utoipa::path(
+    get,
+    path = "/ws",
+    tag = "realtime",
+    responses(
+        (status = 101, description = "switching to the WebSocket protocol"),
+        (status = 400, description = "not a WebSocket upgrade request", body = xerrada_protocol::ApiError),
+        (status = 403, description = "the Origin is not allowed", body = xerrada_protocol::ApiError),
+    ),
+    extensions(("x-access" = json!(crate::api::openapi::access::PUBLIC))),
+)]
 pub async fn upgrade(
     State(ctx): State<Arc<Context>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

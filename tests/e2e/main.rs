@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod authorization;
 mod bad_input;
 mod bots;
 mod channel_settings;

@@ -147,7 +147,7 @@ pub async fn leave(
         Refusals,
     ),
     security(("bearer" = [])),
-    extensions(("x-access" = json!(access::CHANNEL_MANAGER))),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBERSHIP))),
 )]
 pub async fn add_member(
     State(ctx): State<Arc<Context>>,
@@ -172,7 +172,7 @@ pub async fn add_member(
         Refusals,
     ),
     security(("bearer" = [])),
-    extensions(("x-access" = json!(access::CHANNEL_MANAGER))),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBERSHIP))),
 )]
 pub async fn remove_member(
     State(ctx): State<Arc<Context>>,
@@ -502,7 +502,7 @@ pub async fn mark_unread(
         Refusals,
     ),
     security(("bearer" = [])),
-    extensions(("x-access" = json!(access::CHANNEL_VISIBLE))),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBERSHIP))),
 )]
 pub async fn members(
     State(ctx): State<Arc<Context>>,

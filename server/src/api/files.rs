@@ -105,7 +105,7 @@ fn multipart_error(e: MultipartError) -> AppError {
         Refusals,
     ),
     security(("bearer" = [])),
-    extensions(("x-access" = json!(access::SIGNED_IN))),
+    extensions(("x-access" = json!(access::FILE_READER))),
 )]
 pub async fn download(
     State(ctx): State<Arc<Context>>,
@@ -185,7 +185,7 @@ pub async fn download(
         Refusals,
     ),
     security(("bearer" = [])),
-    extensions(("x-access" = json!(access::SIGNED_IN))),
+    extensions(("x-access" = json!(access::FILE_READER))),
 )]
 pub async fn thumbnail(
     State(ctx): State<Arc<Context>>,

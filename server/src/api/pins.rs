@@ -129,7 +129,7 @@ pub async fn saved(
         Refusals,
     ),
     security(("bearer" = [])),
-    extensions(("x-access" = json!(access::SIGNED_IN))),
+    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
 )]
 pub async fn save(
     State(ctx): State<Arc<Context>>,

@@ -128,7 +128,7 @@ pub async fn regenerate(
         Refusals,
     ),
     security(("bearer" = [])),
-    extensions(("x-access" = json!(access::WEBHOOK_MANAGER))),
+    extensions(("x-access" = json!(access::WEBHOOK_CHANNEL_MEMBER))),
 )]
 pub async fn take_over(
     State(ctx): State<Arc<Context>>,

@@ -115,8 +115,9 @@ pub async fn open(
     req: OpenTicketRequest,
     lang: Lang,
 ) -> AppResult<Ticket> {
+    // The limit counts what was sent, as the OpenAPI document's maxLength does.
     let description = req.description.trim().to_owned();
-    if description.is_empty() || description.chars().count() > MAX_DESCRIPTION_CHARS {
+    if description.is_empty() || req.description.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(AppError::Invalid(desk::describe_the_problem(
             lang,
             MAX_DESCRIPTION_CHARS,

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use xerrada_protocol::limits;
 
 use crate::helpdesk::MAX_DESCRIPTION_CHARS;
+use crate::helpdesk::info::MAX_BODY_CHARS as MAX_ARTICLE_CHARS;
 use crate::services::bots::MAX_LABEL_CHARS;
 use crate::services::channels::{MAX_DM_OTHERS, MAX_TOPIC_CHARS};
 use crate::validate::{HIDDEN_CHARACTERS, StatusText};
@@ -32,7 +33,8 @@ enum Rule {
     ShortText,
     CommandName,
     TimeZone,
-    Description,
+    /// Text that is trimmed, then not empty, of at most this many characters as sent.
+    Trimmed(usize),
     Lang,
     Label,
     Email,
@@ -73,9 +75,17 @@ const FIELDS: &[(&str, &str, Rule)] = &[
     ("WebhookRequest", "name", Rule::Name),
     ("SetInfoArticleRequest", "title", Rule::Name),
     ("CreateCommandRequest", "name", Rule::CommandName),
-    ("OpenTicketRequest", "description", Rule::Description),
+    (
+        "OpenTicketRequest",
+        "description",
+        Rule::Trimmed(MAX_DESCRIPTION_CHARS),
+    ),
     ("SetInfoArticleRequest", "lang", Rule::Lang),
-    ("SetInfoArticleRequest", "body", Rule::Description),
+    (
+        "SetInfoArticleRequest",
+        "body",
+        Rule::Trimmed(MAX_ARTICLE_CHARS),
+    ),
     ("CreateBotTokenRequest", "label", Rule::Label),
     ("CreateUserRequest", "email", Rule::Email),
     ("UpdateUserRequest", "email", Rule::Email),
@@ -132,8 +142,7 @@ impl Rule {
                 0,
                 64,
             ),
-            // Not only whitespace (it is trimmed), at most 4,000 characters.
-            Rule::Description => has_visible(&[NUL], MAX_DESCRIPTION_CHARS),
+            Rule::Trimmed(max) => has_visible(&[NUL], max),
             Rule::Lang => ("^([cC][aA]|[eE][sS]|[eE][nN])$".into(), 2, 2),
             Rule::Label => bounded(&outside(&[CONTROLS]), 0, MAX_LABEL_CHARS),
             Rule::Email => {
@@ -443,9 +452,11 @@ mod tests {
         }
 
         #[test]
-        fn descriptions_that_follow_the_pattern_are_long_enough(text in strategy(Rule::Description)) {
+        fn descriptions_that_follow_the_pattern_are_long_enough(
+            text in strategy(Rule::Trimmed(MAX_DESCRIPTION_CHARS))
+        ) {
             let trimmed = text.trim();
-            prop_assert!(!trimmed.is_empty() && trimmed.chars().count() <= MAX_DESCRIPTION_CHARS);
+            prop_assert!(!trimmed.is_empty() && text.chars().count() <= MAX_DESCRIPTION_CHARS);
         }
 
         #[test]

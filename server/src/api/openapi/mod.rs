@@ -31,21 +31,28 @@ pub mod access {
     pub const PUBLIC: &str = "public";
     /// Any signed-in account, person or bot.
     pub const SIGNED_IN: &str = "signed_in";
-    /// The channel in the path, as its directory shows it: a public channel to anyone signed
-    /// in, a private one to its members (a hidden channel is 404).
+    /// The channel in the path, as the directory shows it: a public channel to anyone signed
+    /// in, a private one to its members only (404 to others, admins included: they see every
+    /// channel in the admin area).
     pub const CHANNEL_VISIBLE: &str = "channel_visible";
-    /// Members of the channel in the path: 403 for a public channel not joined, 404 for a
-    /// private one.
+    /// Members of the channel in the path (or of the message's channel): 403 for a public
+    /// channel not joined, 404 for a private one.
     pub const CHANNEL_MEMBER: &str = "channel_member";
-    /// Who manages the channel in the path: its owner or an admin (and, for the members of a
-    /// private channel, its members).
+    /// Who manages the channel in the path (renames, archives): its owner or an admin.
     pub const CHANNEL_MANAGER: &str = "channel_manager";
+    /// A channel's member list: for a private channel, its members and admins see and change
+    /// it; for a public one, anyone signed in sees it and admins change it.
+    pub const CHANNEL_MEMBERSHIP: &str = "channel_membership";
+    /// A file's uploader until it is posted, then the members of a channel where it is.
+    pub const FILE_READER: &str = "file_reader";
     /// The message's author (a delete also by the channel's owner or an admin).
     pub const MESSAGE_AUTHOR: &str = "message_author";
     /// The account in the path itself, or an admin.
     pub const ACCOUNT_OR_ADMIN: &str = "account_or_admin";
     /// The webhook's owner, or an admin.
     pub const WEBHOOK_MANAGER: &str = "webhook_manager";
+    /// A member of the webhook's channel (a working hook: its owner, or an admin among them).
+    pub const WEBHOOK_CHANNEL_MEMBER: &str = "webhook_channel_member";
     /// The ticket's requester, or the support team (others: 404).
     pub const TICKET_PARTY: &str = "ticket_party";
     /// The support team (the members of its channel) and admins.

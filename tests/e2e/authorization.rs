@@ -602,15 +602,7 @@ async fn every_operation_answers_each_kind_of_caller_as_its_access_class_says() 
     // The bot of the buttons is online, so that a click reaches it.
     let _buttons_online =
         xerrada_tests::WsClient::connect_authed(app.addr, &callers.buttons.1, None).await;
-    let document: Value = app
-        .http
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .expect("document")
-        .json()
-        .await
-        .expect("JSON");
+    let document = crate::openapi::served_document(&app).await;
     let mut wrong = Vec::new();
     let mut cells = 0;
     for (n_op, (method, path, operation)) in crate::openapi::operations(&document)

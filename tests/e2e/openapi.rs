@@ -30,6 +30,18 @@ const ACCESS_CLASSES: &[&str] = &[
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 
+/// The document a server serves.
+pub async fn served_document(app: &xerrada_tests::TestApp) -> Value {
+    app.http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("document")
+        .json()
+        .await
+        .expect("JSON")
+}
+
 /// Every `(method, path, operation)` of the document.
 pub fn operations(document: &Value) -> Vec<(String, String, Value)> {
     let paths = document["paths"].as_object().expect("paths");
@@ -127,15 +139,7 @@ async fn the_document_is_openapi_3_1_with_unique_ids_access_and_security() {
 async fn every_documented_operation_reaches_a_handler() {
     // `/metrics` exists only with a token configured (404 otherwise, as for no route).
     let app = spawn_app_with(|config| config.metrics.token = Some("scrape".into())).await;
-    let document: Value = app
-        .http
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .expect("document")
-        .json()
-        .await
-        .expect("JSON");
+    let document = served_document(&app).await;
     let mut checked = 0;
     for (method, path, _) in operations(&document) {
         let concrete = path

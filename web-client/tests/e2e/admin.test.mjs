@@ -499,7 +499,7 @@ describe("the admin area in a real browser", () => {
     assert.equal(await page.evaluate(() => document.activeElement.dataset.section), "users");
     await page.keyboard.press("Enter");
     await page.locator("#admin-section-title").filter({ hasText: "Usuaris" }).waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement.id), "admin-section-title", "the new section is announced");
+    await until("the new section is announced", () => page.evaluate(() => document.activeElement?.id === "admin-section-title"));
     const create = page.getByTestId("user-create-open");
     await create.focus();
     await page.keyboard.press("Enter");

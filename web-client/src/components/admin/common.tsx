@@ -4,7 +4,7 @@
 // the tables, and renaming a list's row in place.
 import type { ComponentChildren } from "preact";
 import { createContext } from "preact";
-import { useCallback, useContext, useEffect, useId, useRef, useState } from "preact/hooks";
+import { useCallback, useContext, useEffect, useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { AdminApi } from "../../api/admin";
 import { ApiError, NetworkError } from "../../api/client";
 import type { User } from "../../protocol";
@@ -316,7 +316,9 @@ export function userLabel(user: Pick<User, "display_name" | "username"> | undefi
 /** The heading of a section, focused when the section opens so screen readers announce it. */
 export function SectionHeading({ title, children }: { title: string; children?: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
+  // A layout effect: the focus moves in the same turn as the section appears, before anyone
+  // (a screen reader, a keyboard user's next key) can act on the old focus.
+  useLayoutEffect(() => {
     ref.current?.focus({ preventScroll: true });
   }, []);
   return (

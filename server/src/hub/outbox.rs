@@ -31,7 +31,7 @@ pub struct Outbox {
     stats: Arc<HubStats>,
 }
 
-/// The receiving side, owned by the socket's writer task.
+/// The receiving side, owned by the socket's task.
 pub struct OutboxReceiver {
     rx: mpsc::UnboundedReceiver<Arc<OutFrame>>,
     outbox: Arc<Outbox>,
@@ -125,16 +125,19 @@ impl Outbox {
 impl OutboxReceiver {
     /// The next frame, waiting for one.
     pub async fn recv(&mut self) -> Option<Arc<OutFrame>> {
-        let frame = self.rx.recv().await?;
-        self.taken(&frame);
-        Some(frame)
+        std::future::poll_fn(|cx| self.poll_recv(cx)).await
     }
 
-    /// The next frame if one is queued now (to coalesce writes).
-    pub fn try_recv(&mut self) -> Option<Arc<OutFrame>> {
-        let frame = self.rx.try_recv().ok()?;
-        self.taken(&frame);
-        Some(frame)
+    /// The next frame, or the registration of `cx`'s waker for when one comes.
+    pub fn poll_recv(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Arc<OutFrame>>> {
+        let polled = self.rx.poll_recv(cx);
+        if let std::task::Poll::Ready(Some(frame)) = &polled {
+            self.taken(frame);
+        }
+        polled
     }
 
     fn taken(&self, frame: &OutFrame) {

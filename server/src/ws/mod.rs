@@ -1,6 +1,7 @@
 //! `GET /api/v1/ws`: the upgrade (with the Origin check axum does not do) and the socket's
 //! configured limits. One socket's life is in [`session`].
 
+mod duplex;
 mod origin;
 mod session;
 
@@ -18,6 +19,10 @@ use xerrada_protocol::ErrorCode;
 use crate::context::Context;
 use crate::http_error::HttpError;
 use crate::net::Unauthenticated;
+
+/// Bytes of frames gathered before they are written, when the socket's task finds several
+/// queued (docs/benchmarks.md, "Performance round 2").
+const WRITE_COALESCE_BYTES: usize = 16 * 1024;
 
 /// Upgrades to a WebSocket if the request's origin is allowed.
 ///
@@ -66,11 +71,14 @@ pub async fn upgrade(
     upgrade
         .max_message_size(limits.max_ws_frame_bytes)
         .max_frame_size(limits.max_ws_frame_bytes)
-        // Small buffers: most sockets are idle most of the time, and our own outbox bounds
-        // what waits to be written. The read buffer grows for a large frame when one comes;
-        // 1 KiB holds a typical client frame (docs/benchmarks.md: 4 KiB cost 3 KiB per socket).
+        // A small read buffer: most sockets are idle most of the time. It grows for a large
+        // frame when one comes; 1 KiB holds a typical client frame (docs/benchmarks.md: 4 KiB
+        // cost 3 KiB per socket).
         .read_buffer_size(1024)
-        .write_buffer_size(0)
+        // Frames the socket's task finds queued together go into this buffer and leave in one
+        // system call when it flushes (0 meant one `send` per frame). Our own outbox bounds
+        // what waits beyond it.
+        .write_buffer_size(WRITE_COALESCE_BYTES)
         .max_write_buffer_size(limits.max_ws_frame_bytes * 4)
         .on_upgrade(move |socket| session::run(ctx, socket, connection.map(|Extension(c)| c)))
 }

@@ -1,20 +1,18 @@
 //! One WebSocket's life: authenticate, register with the hub, send `ready` and the replay of
-//! missed events, then run two halves until either ends:
-//! - the reader handles client frames (sends go to the writer, whose `ack` lands in this
+//! missed events, then serve the socket from its one task until it closes:
+//! - client frames are handled as they come (sends go to the writer, whose `ack` lands in this
 //!   socket's outbox);
-//! - the writer drains the outbox to the socket (coalescing queued frames into one flush),
-//!   pings, and closes the socket with the code it was asked to.
+//! - meanwhile [`Duplex`] drains the outbox to the socket (queued frames leave in one flush),
+//!   pings, and notices when the socket is asked to close.
 //!
-//! Events committed while the replay is read from the store are also queued live; the writer
-//! half drops those the replay already sent, so the client sees each `seq` once and in order.
+//! Events committed while the replay is read from the store are also queued live; the duplex
+//! drops those the replay already sent, so the client sees each `seq` once and in order.
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tracing::Instrument;
 use xerrada_protocol::frames::PresenceStatus;
@@ -24,7 +22,7 @@ use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::AppError;
 use crate::events::{error_frame, refusal_frame};
-use crate::hub::{CloseReason, Connection, OutFrame, Outbox, OutboxReceiver};
+use crate::hub::{CloseReason, Connection};
 use crate::net::Unauthenticated;
 use crate::services::accounts;
 use crate::services::message_changes;
@@ -32,28 +30,26 @@ use crate::services::messages::{self, Draft};
 use crate::services::{resume, threads};
 use crate::texts::Lang;
 
+use super::duplex::{Duplex, Event, Heartbeat};
+
 /// How long a closing socket may take to flush its close frame to a client that is not
 /// reading, before the connection is dropped.
 const CLOSE_GRACE: Duration = Duration::from_secs(30);
 
-type Sink = SplitSink<WebSocket, Message>;
-type Stream = SplitStream<WebSocket>;
-
 /// Runs a socket from upgrade to close. Until its `auth` frame is accepted, the socket counts
 /// against its address's unauthenticated connections (`connection`, see `net.rs`).
-pub async fn run(ctx: Arc<Context>, socket: WebSocket, connection: Option<Unauthenticated>) {
-    let (mut sink, mut stream) = socket.split();
+pub async fn run(ctx: Arc<Context>, mut socket: WebSocket, connection: Option<Unauthenticated>) {
     let auth_timeout = Duration::from_millis(ctx.config.auth.auth_timeout_ms);
     let (caller, resume, lang) =
-        match tokio::time::timeout(auth_timeout, authenticate(&ctx, &mut stream)).await {
+        match tokio::time::timeout(auth_timeout, Box::pin(authenticate(&ctx, &mut socket))).await {
             Ok(Ok(authenticated)) => authenticated,
             Ok(Err(refusal)) => {
-                refuse(&mut sink, refusal).await;
+                refuse(&mut socket, refusal).await;
                 return;
             }
             Err(_) => {
                 let refusal = Refusal::new(None, ErrorCode::Unauthorized, "no auth frame in time");
-                refuse(&mut sink, refusal).await;
+                refuse(&mut socket, refusal).await;
                 return;
             }
         };
@@ -70,7 +66,7 @@ pub async fn run(ctx: Arc<Context>, socket: WebSocket, connection: Option<Unauth
         resume,
         lang,
     };
-    serve(ctx, sink, stream, peer).instrument(span).await;
+    serve(ctx, socket, peer).instrument(span).await;
 }
 
 /// Who a socket turned out to be, from its `auth` frame.
@@ -81,14 +77,19 @@ struct Authenticated {
 }
 
 /// An authenticated socket's life, inside its tracing span.
-async fn serve(ctx: Arc<Context>, mut sink: Sink, mut stream: Stream, peer: Authenticated) {
+async fn serve(ctx: Arc<Context>, mut socket: WebSocket, peer: Authenticated) {
     let Authenticated {
         caller,
         resume,
         lang,
     } = peer;
     // Remembered for what the server later writes to this person unasked (the bot's DMs).
-    let lang = accounts::socket_language(&ctx, &caller.user.id, lang.as_deref()).await;
+    let lang = Box::pin(accounts::socket_language(
+        &ctx,
+        &caller.user.id,
+        lang.as_deref(),
+    ))
+    .await;
     let (outbox, receiver) = ctx.hub.new_outbox();
     let (connection, first) = ctx
         .hub
@@ -97,12 +98,12 @@ async fn serve(ctx: Arc<Context>, mut sink: Sink, mut stream: Stream, peer: Auth
         ctx.hub
             .announce_presence(&caller.user.id, PresenceStatus::Online);
     }
-    let replayed = match greet(&ctx, &caller, resume, &mut sink).await {
+    let replayed = match Box::pin(greet(&ctx, &caller, resume, &mut socket)).await {
         Ok(replayed) => replayed,
         Err(e) => {
             tracing::warn!(error = %e, "could not send ready");
             close_now(
-                &mut sink,
+                &mut socket,
                 CloseReason {
                     code: close_code::GOING_AWAY,
                     reason: "try again",
@@ -113,32 +114,26 @@ async fn serve(ctx: Arc<Context>, mut sink: Sink, mut stream: Stream, peer: Auth
             return;
         }
     };
-
-    let last_heard = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let writer = tokio::spawn(write_loop(
-        sink,
-        receiver,
-        replayed,
-        WriterTiming {
-            ping_interval: Duration::from_millis(ctx.config.realtime.ping_interval_ms),
-            pong_timeout: Duration::from_millis(ctx.config.realtime.pong_timeout_ms),
-            started,
-            last_heard: last_heard.clone(),
-        },
-    ));
-    read_loop(
-        &ctx,
-        &caller,
-        lang,
-        &connection,
-        &mut stream,
-        started,
-        &last_heard,
-    )
-    .await;
+    let heartbeat = Heartbeat {
+        interval: Duration::from_millis(ctx.config.realtime.ping_interval_ms),
+        timeout: Duration::from_millis(ctx.config.realtime.pong_timeout_ms),
+    };
+    let mut duplex = Duplex::new(&mut socket, receiver, replayed, heartbeat);
+    let reason = serve_frames(&ctx, &caller, lang, &connection, &mut duplex).await;
+    // Free the queue at once (only the close frame remains to be written) and let the hub
+    // forget the socket before the close, which may wait for a client that does not read.
+    outbox.close(reason.code, reason.reason);
+    let socket = duplex.finish();
     leave(&ctx, &connection);
-    let _ = writer.await;
+    if reason.code == 1000 && reason.reason.is_empty() {
+        let _ = tokio::time::timeout(Duration::from_secs(1), socket.close()).await;
+        return;
+    }
+    let close = Message::Close(Some(CloseFrame {
+        code: reason.code,
+        reason: Utf8Bytes::from_static(reason.reason),
+    }));
+    let _ = tokio::time::timeout(CLOSE_GRACE, socket.send(close)).await;
 }
 
 /// Unregisters a socket; the user goes offline with its last socket.
@@ -175,10 +170,10 @@ impl Refusal {
 /// Waits for the `auth` frame and checks its token.
 async fn authenticate(
     ctx: &Context,
-    stream: &mut Stream,
+    socket: &mut WebSocket,
 ) -> Result<(Caller, Option<ResumePoints>, Option<String>), Refusal> {
     loop {
-        let text = match stream.next().await {
+        let text = match socket.next().await {
             Some(Ok(Message::Text(text))) => text,
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(Message::Binary(_))) => {
@@ -227,25 +222,25 @@ async fn authenticate(
 }
 
 /// Tells an unauthenticated client why, then closes.
-async fn refuse(sink: &mut Sink, refusal: Refusal) {
+async fn refuse(socket: &mut WebSocket, refusal: Refusal) {
     let frame = refusal_frame(refusal.reference, refusal.code, refusal.message);
     let text = serde_json::to_string(&frame).expect("server frames always serialize");
     let _ = tokio::time::timeout(
         Duration::from_secs(5),
-        sink.send(Message::Text(text.into())),
+        socket.send(Message::Text(text.into())),
     )
     .await;
-    close_now(sink, refusal.close).await;
+    close_now(socket, refusal.close).await;
 }
 
-async fn close_now(sink: &mut Sink, reason: CloseReason) {
+async fn close_now(socket: &mut WebSocket, reason: CloseReason) {
     let frame = CloseFrame {
         code: reason.code,
         reason: Utf8Bytes::from_static(reason.reason),
     };
     let _ = tokio::time::timeout(
         Duration::from_secs(5),
-        sink.send(Message::Close(Some(frame))),
+        socket.send(Message::Close(Some(frame))),
     )
     .await;
 }
@@ -256,9 +251,9 @@ async fn greet(
     ctx: &Context,
     caller: &Caller,
     resume_points: Option<ResumePoints>,
-    sink: &mut Sink,
+    socket: &mut WebSocket,
 ) -> Result<HashMap<String, i64>, AppError> {
-    send_frame(sink, &resume::ready(ctx, caller).await?).await?;
+    send_frame(socket, &resume::ready(ctx, caller).await?).await?;
     let mut replayed = HashMap::new();
     for (channel_id, last_seen) in resume_points.unwrap_or_default() {
         let Some(replay) = resume::replay(ctx, &caller.user.id, &channel_id, last_seen).await?
@@ -266,42 +261,47 @@ async fn greet(
             continue;
         };
         for frame in &replay.frames {
-            send_frame(sink, frame).await?;
+            send_frame(socket, frame).await?;
         }
         replayed.insert(channel_id, replay.floor);
     }
     Ok(replayed)
 }
 
-async fn send_frame(sink: &mut Sink, frame: &ServerFrame) -> Result<(), AppError> {
+async fn send_frame(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), AppError> {
     let text = serde_json::to_string(frame).expect("server frames always serialize");
-    sink.send(Message::Text(text.into()))
+    socket
+        .send(Message::Text(text.into()))
         .await
         .map_err(|e| AppError::Unavailable(Box::new(e)))
 }
 
-/// Handles client frames until the client goes away or the socket is closed.
-async fn read_loop(
+/// Handles client frames until the client goes away or the socket must close; returns how to
+/// close it.
+async fn serve_frames(
     ctx: &Arc<Context>,
     caller: &Caller,
     lang: Lang,
     connection: &Arc<Connection>,
-    stream: &mut Stream,
-    started: Instant,
-    last_heard: &AtomicU64,
-) {
+    duplex: &mut Duplex<'_>,
+) -> CloseReason {
     let outbox = &connection.outbox;
-    let closed = outbox.closed();
-    tokio::pin!(closed);
+    let gone = CloseReason {
+        code: 1000,
+        reason: "",
+    };
     loop {
-        let message = tokio::select! {
-            _ = &mut closed => return,
-            message = stream.next() => message,
+        let message = match duplex.next_event().await {
+            Event::Incoming(message) => message,
+            Event::Close(reason) => return reason,
+            Event::Broken => return gone,
         };
-        last_heard.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
         match message {
             Some(Ok(Message::Text(text))) => {
-                handle_text(ctx, caller, lang, connection, &text).await
+                // Boxed: the handling of a frame is a large future, and the socket's task
+                // would otherwise be that large for as long as the socket lives.
+                let handling = Box::pin(handle_text(ctx, caller, lang, connection, &text));
+                duplex.alongside(handling).await
             }
             Some(Ok(Message::Binary(_))) => {
                 outbox.push_frame(&refusal_frame(
@@ -311,17 +311,8 @@ async fn read_loop(
                 ));
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-            Some(Ok(Message::Close(_))) | None => {
-                outbox.close(1000, "");
-                return;
-            }
-            Some(Err(e)) => {
-                match protocol_violation(&e) {
-                    Some(reason) => outbox.close(reason.code, reason.reason),
-                    None => outbox.close(1000, ""),
-                }
-                return;
-            }
+            Some(Ok(Message::Close(_))) | None => return gone,
+            Some(Err(e)) => return protocol_violation(&e).unwrap_or(gone),
         }
     }
 }
@@ -450,111 +441,5 @@ async fn handle_text(
             tracing::error!(error = %e, "socket request failed");
         }
         outbox.push_frame(&error_frame(reference, &e));
-    }
-}
-
-struct WriterTiming {
-    ping_interval: Duration,
-    pong_timeout: Duration,
-    started: Instant,
-    /// Milliseconds since `started` when the client was last heard from.
-    last_heard: Arc<AtomicU64>,
-}
-
-/// Drains the outbox to the socket until the socket is closed, then sends the close frame.
-async fn write_loop(
-    mut sink: Sink,
-    mut receiver: OutboxReceiver,
-    mut replayed: HashMap<String, i64>,
-    timing: WriterTiming,
-) {
-    let outbox: Arc<Outbox> = receiver.outbox().clone();
-    let closed = outbox.closed();
-    tokio::pin!(closed);
-    let mut ping = tokio::time::interval(timing.ping_interval);
-    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ping.tick().await;
-    let reason = loop {
-        tokio::select! {
-            biased;
-            reason = &mut closed => break reason,
-            frame = receiver.recv() => {
-                let Some(frame) = frame else { break CloseReason { code: 1000, reason: "" } };
-                let write = write_batch(&mut sink, frame, &mut receiver, &mut replayed);
-                tokio::select! {
-                    biased;
-                    reason = &mut closed => break reason,
-                    written = write => if written.is_err() {
-                        outbox.close(1000, "");
-                        return;
-                    },
-                }
-            }
-            _ = ping.tick() => {
-                let heard_ms = timing.last_heard.load(Ordering::Relaxed);
-                let silent = timing.started.elapsed().saturating_sub(Duration::from_millis(heard_ms));
-                if silent > timing.ping_interval + timing.pong_timeout {
-                    break CloseReason { code: close_code::GOING_AWAY, reason: "ping timeout" };
-                }
-                if sink.send(Message::Ping(Default::default())).await.is_err() {
-                    outbox.close(1000, "");
-                    return;
-                }
-            }
-        }
-    };
-    // Tell the reader half (it may be waiting on a silent client), and free the queue at once;
-    // only the close frame remains to be written.
-    outbox.close(reason.code, reason.reason);
-    drop(receiver);
-    if reason.code == 1000 && reason.reason.is_empty() {
-        let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
-        return;
-    }
-    let close = Message::Close(Some(CloseFrame {
-        code: reason.code,
-        reason: Utf8Bytes::from_static(reason.reason),
-    }));
-    let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(close)).await;
-}
-
-/// Writes `first` and whatever else is queued now, flushing once.
-async fn write_batch(
-    sink: &mut Sink,
-    first: Arc<OutFrame>,
-    receiver: &mut OutboxReceiver,
-    replayed: &mut HashMap<String, i64>,
-) -> Result<(), axum::Error> {
-    let mut next = Some(first);
-    let mut written = 0usize;
-    while let Some(frame) = next {
-        if !already_replayed(replayed, &frame) {
-            sink.feed(Message::Text(frame.text.clone())).await?;
-            written += 1;
-        }
-        next = if written < 64 {
-            receiver.try_recv()
-        } else {
-            None
-        };
-    }
-    sink.flush().await
-}
-
-/// True for a live event the replay already delivered.
-fn already_replayed(replayed: &mut HashMap<String, i64>, frame: &OutFrame) -> bool {
-    if replayed.is_empty() {
-        return false;
-    }
-    let Some((channel_id, seq)) = &frame.channel_seq else {
-        return false;
-    };
-    match replayed.get(channel_id) {
-        Some(floor) if seq <= floor => true,
-        Some(_) => {
-            replayed.remove(channel_id);
-            false
-        }
-        None => false,
     }
 }

@@ -63,6 +63,8 @@ fn expected(class: &str, role: Role) -> Answer {
         // The cell's channel is private: only its members (and admins) see it.
         "channel_visible" => &[Member],
         "channel_member" => &[Member],
+        // A topic change: the channel's members, and admins from the admin area.
+        "channel_settings" => &[Member, Admin],
         // Archiving is the owner's or an admin's; the member is not the owner.
         "channel_manager" => &[Admin],
         // The channel is private: its members change its members, as admins do.

@@ -294,4 +294,18 @@ async fn the_servers_own_bots_take_no_tokens() {
         )
         .await;
     assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    // Nor a Telegram side: its updates would be served to whoever held a token.
+    let (status, body) = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/bots/{id}/telegram"),
+            Some(&admin.token),
+            Some(json!({"privacy": false})),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    let (status, _) = app
+        .get(&format!("/api/v1/bots/{id}/telegram"), &admin.token)
+        .await;
+    assert_eq!(status, 403);
 }

@@ -186,6 +186,50 @@ async fn owners_rename_and_archive_members_set_topics_and_mute() {
     );
 }
 
+/// The admin area manages every channel: an admin renames, sets the topic of and archives a
+/// private channel it never joined, and its members see each change.
+#[tokio::test]
+async fn an_admin_manages_a_channel_it_has_not_joined() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = app.create_user(&admin, "anna").await;
+    let outsider = app.create_user(&admin, "oriol").await;
+    let channel = app.create_channel(&anna, "pressupost", "private").await;
+    let mut anna_ws = app.connect(&anna).await;
+
+    let (status, renamed) = patch(
+        &app,
+        &admin,
+        &channel,
+        json!({"name": "pressupost-2027", "topic": "Esborrany"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{renamed}");
+    assert_eq!(
+        (renamed["name"].as_str(), renamed["topic"].as_str()),
+        (Some("pressupost-2027"), Some("Esborrany"))
+    );
+    let event = anna_ws.next_of_type("channel_updated").await;
+    assert_eq!(
+        (event["name"].as_str(), event["user_id"].as_str()),
+        (Some("pressupost-2027"), Some(admin.user.id.as_str()))
+    );
+    let archive = format!("/api/v1/channels/{channel}/archive");
+    assert_eq!(app.post(&archive, &admin.token, json!({})).await.0, 200);
+    assert_eq!(
+        anna_ws.next_of_type("channel_updated").await["archived"],
+        true
+    );
+
+    // Someone else outside the channel changes nothing.
+    let (status, refused) = patch(&app, &outsider, &channel, json!({"topic": "meu"})).await;
+    assert!(matches!(status, 403 | 404), "{status}: {refused}");
+    let (_, view) = app
+        .get(&format!("/api/v1/channels/{channel}"), &anna.token)
+        .await;
+    assert_eq!(view["topic"], "Esborrany");
+}
+
 /// A profile card's status and time zone: one's own to set (or an admin's), everyone's to read.
 #[tokio::test]
 async fn people_set_their_status_and_time_zone() {

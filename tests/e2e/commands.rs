@@ -132,6 +132,19 @@ async fn external_commands_answer_privately_publicly_and_later() {
     assert_eq!(report["message"]["body"], "Informe publicat");
     let late_url = calls.lock().expect("lock").last().expect("call")["response_url"].clone();
     let path = late_url.trim_start_matches(&app.base_url).to_owned();
+    let malformed = app
+        .http
+        .post(app.url(&path))
+        .header("content-type", "application/json")
+        .body("{\"text\": ")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        malformed.status().as_u16(),
+        400,
+        "a reply that is not JSON is refused, and spends none of the five uses"
+    );
     for _ in 0..3 {
         let response = app
             .http

@@ -16,6 +16,7 @@ const ACCESS_CLASSES: &[&str] = &[
     "signed_in",
     "channel_visible",
     "channel_member",
+    "channel_settings",
     "channel_manager",
     "channel_membership",
     "file_reader",

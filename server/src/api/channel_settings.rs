@@ -13,7 +13,8 @@ use crate::context::Context;
 use crate::http_error::HttpResult;
 use crate::services::channel_settings;
 
-/// Change a channel's topic or purpose (any member), or rename it (its owner or an admin).
+/// Change a channel's topic or purpose (any member, or an admin),
+/// or rename it (its owner or an admin).
 #[utoipa::path(
     patch,
     path = "/channels/{id}",
@@ -27,7 +28,7 @@ use crate::services::channel_settings;
         Refusals,
     ),
     security(("bearer" = [])),
-    extensions(("x-access" = json!(access::CHANNEL_MEMBER))),
+    extensions(("x-access" = json!(access::CHANNEL_SETTINGS))),
 )]
 pub async fn update(
     State(ctx): State<Arc<Context>>,

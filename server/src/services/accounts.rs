@@ -122,13 +122,18 @@ pub async fn get(ctx: &Context, user_id: &str) -> AppResult<User> {
         .ok_or_else(|| AppError::not_found("user"))
 }
 
+/// The most accounts the directory answers with.
+const DIRECTORY_PAGE: u32 = 1000;
+
 /// The directory: accounts matching `query`, by username. The `incoming-webhook` account only
 /// signs webhook posts: nobody can write to it, so it is left out (`GET /users/{id}` still
 /// names it, for clients showing those posts).
 pub async fn directory(ctx: &Context, query: Option<&str>) -> AppResult<Vec<User>> {
     let query = query.map(str::trim).filter(|q| !q.is_empty());
-    let mut users = ctx.store.list_users(query, 1000).await?;
+    // One more than shown, for the one account left out: a full page stays full.
+    let mut users = ctx.store.list_users(query, DIRECTORY_PAGE + 1).await?;
     users.retain(|u| u.username != WEBHOOK_ACCOUNT);
+    users.truncate(DIRECTORY_PAGE as usize);
     Ok(users)
 }
 

@@ -192,7 +192,8 @@ pub async fn revoke_bot_token(ctx: &Context, bot_id: &str, token_id: &str) -> Ap
     Ok(())
 }
 
-async fn find_bot(ctx: &Context, bot_id: &str) -> AppResult<User> {
+/// A bot an admin may manage: not a person (404), nor one the server runs itself (403).
+pub(crate) async fn find_bot(ctx: &Context, bot_id: &str) -> AppResult<User> {
     let bot = ctx
         .store
         .user_by_id(bot_id)

@@ -330,14 +330,15 @@ pub async fn late_reply(
     token: &str,
     body: &[u8],
 ) -> AppResult<(String, String, Answer)> {
+    // Read before the grant is used: a malformed reply must not spend one of its uses.
+    crate::validate::refuse_nul_in_json(body)?;
+    let reply: CommandResponse = serde_json::from_slice(body)
+        .map_err(|e| AppError::Invalid(format!("invalid reply: {e}")))?;
     let grant = ctx
         .store
         .use_response_grant(&ids::sha256_hex(token), &ids::now())
         .await?
         .ok_or_else(|| AppError::NotFound("unknown, expired or used-up response_url".into()))?;
-    crate::validate::refuse_nul_in_json(body)?;
-    let reply: CommandResponse = serde_json::from_slice(body)
-        .map_err(|e| AppError::Invalid(format!("invalid reply: {e}")))?;
     let name = ctx
         .store
         .commands()

@@ -2,20 +2,16 @@
 //! Telegram's BotFather sets, such as the privacy mode.
 
 use serde_json::json;
-use xerrada_protocol::{TelegramBotSettings, User, UserKind};
+use xerrada_protocol::{TelegramBotSettings, User};
 
 use crate::auth::{Caller, require_admin};
 use crate::context::Context;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::audit::{self, AuditAction};
 
 async fn bot(ctx: &Context, caller: &Caller, bot_id: &str) -> AppResult<User> {
     require_admin(caller)?;
-    ctx.store
-        .user_by_id(bot_id)
-        .await?
-        .filter(|u| u.kind == UserKind::Bot)
-        .ok_or_else(|| AppError::not_found("bot"))
+    crate::services::bots::find_bot(ctx, bot_id).await
 }
 
 /// `GET /bots/{id}/telegram`.

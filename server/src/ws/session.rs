@@ -39,6 +39,9 @@ const CLOSE_GRACE: Duration = Duration::from_secs(30);
 /// Runs a socket from upgrade to close. Until its `auth` frame is accepted, the socket counts
 /// against its address's unauthenticated connections (`connection`, see `net.rs`).
 pub async fn run(ctx: Arc<Context>, mut socket: WebSocket, connection: Option<Unauthenticated>) {
+    // The steps that run once (auth, the language, `ready` and the replay) are boxed while
+    // they run: a task is as large as its largest state, and unboxed they would keep every
+    // idle socket's task that large (docs/benchmarks.md, "One task per socket").
     let auth_timeout = Duration::from_millis(ctx.config.auth.auth_timeout_ms);
     let (caller, resume, lang) =
         match tokio::time::timeout(auth_timeout, Box::pin(authenticate(&ctx, &mut socket))).await {

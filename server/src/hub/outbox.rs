@@ -5,15 +5,22 @@
 //! and drops the frame. The client then reconnects and resumes from the store, which is the
 //! truth. This keeps a slow reader from delaying others or growing the server's memory.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::task::{Context, Poll};
 
-use tokio::sync::{mpsc, watch};
+use futures_util::task::AtomicWaker;
+use tokio::sync::Notify;
 use xerrada_protocol::{ServerFrame, close_code};
 
 pub use crate::encoded::OutFrame;
 
 use super::HubStats;
+
+/// A queue that held more frames than this gives its memory back once it is empty again, so
+/// that one burst does not stay in an idle socket's memory.
+const SHRINK_ABOVE_FRAMES: usize = 64;
 
 /// Why a socket is being closed: a WebSocket close code and reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,33 +30,50 @@ pub struct CloseReason {
 }
 
 /// The sending side of a socket's queue.
+///
+/// Everything an idle socket needs lives inside this one allocation: the queue is a
+/// `VecDeque` under a mutex (empty, it allocates nothing), the socket's task is woken through
+/// an `AtomicWaker`, and the close is a `OnceLock` and a `Notify`. Tokio's unbounded channel
+/// and watch channel cost about 0.9 KiB more per socket, most of it cache-line padding and a
+/// 32-slot block allocated up front (docs/benchmarks.md, "The socket budget"). The mutex is
+/// only ever taken for a push or a pop, by the hub and the socket's task.
 pub struct Outbox {
-    tx: mpsc::UnboundedSender<Arc<OutFrame>>,
+    queue: Mutex<Queue>,
+    /// The task that reads the queue, woken by each push.
+    reader: AtomicWaker,
     queued_bytes: AtomicUsize,
     limit_bytes: usize,
-    close_tx: watch::Sender<Option<CloseReason>>,
+    /// Set once, by the first [`Outbox::close`].
+    close_reason: OnceLock<CloseReason>,
+    /// Wakes whoever waits in [`Outbox::closed`].
+    close_notify: Notify,
     stats: Arc<HubStats>,
+}
+
+#[derive(Default)]
+struct Queue {
+    frames: VecDeque<Arc<OutFrame>>,
+    /// The receiver was dropped: nobody will take another frame.
+    receiver_gone: bool,
 }
 
 /// The receiving side, owned by the socket's task.
 pub struct OutboxReceiver {
-    rx: mpsc::UnboundedReceiver<Arc<OutFrame>>,
     outbox: Arc<Outbox>,
 }
 
 impl Outbox {
     pub fn new(limit_bytes: usize, stats: Arc<HubStats>) -> (Arc<Outbox>, OutboxReceiver) {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let (close_tx, _) = watch::channel(None);
         let outbox = Arc::new(Outbox {
-            tx,
+            queue: Mutex::new(Queue::default()),
+            reader: AtomicWaker::new(),
             queued_bytes: AtomicUsize::new(0),
             limit_bytes,
-            close_tx,
+            close_reason: OnceLock::new(),
+            close_notify: Notify::new(),
             stats,
         });
         let receiver = OutboxReceiver {
-            rx,
             outbox: outbox.clone(),
         };
         (outbox, receiver)
@@ -71,10 +95,16 @@ impl Outbox {
         self.stats
             .max_queued_bytes
             .fetch_max(queued, Ordering::Relaxed);
-        if self.tx.send(frame).is_err() {
-            self.queued_bytes.fetch_sub(len, Ordering::AcqRel);
-            return false;
+        {
+            let mut queue = self.lock();
+            if queue.receiver_gone {
+                drop(queue);
+                self.queued_bytes.fetch_sub(len, Ordering::AcqRel);
+                return false;
+            }
+            queue.frames.push_back(frame);
         }
+        self.reader.wake();
         true
     }
 
@@ -85,33 +115,28 @@ impl Outbox {
 
     /// Asks the socket to close; the first reason given wins.
     pub fn close(&self, code: u16, reason: &'static str) {
-        self.close_tx.send_if_modified(|current| {
-            if current.is_some() {
-                return false;
-            }
-            *current = Some(CloseReason { code, reason });
-            true
-        });
+        if self.close_reason.set(CloseReason { code, reason }).is_ok() {
+            self.close_notify.notify_waiters();
+        }
     }
 
     pub fn close_reason(&self) -> Option<CloseReason> {
-        *self.close_tx.borrow()
+        self.close_reason.get().copied()
     }
 
     /// Resolves once [`Outbox::close`] has been called.
-    pub fn closed(&self) -> impl Future<Output = CloseReason> + Send + 'static {
-        let mut rx = self.close_tx.subscribe();
+    pub fn closed(self: &Arc<Self>) -> impl Future<Output = CloseReason> + Send + 'static {
+        let outbox = Arc::clone(self);
         async move {
             loop {
-                if let Some(reason) = *rx.borrow_and_update() {
+                // Registered before the check, so a close between the two still wakes it.
+                let notified = outbox.close_notify.notified();
+                let mut notified = std::pin::pin!(notified);
+                notified.as_mut().enable();
+                if let Some(reason) = outbox.close_reason() {
                     return reason;
                 }
-                if rx.changed().await.is_err() {
-                    return CloseReason {
-                        code: close_code::GOING_AWAY,
-                        reason: "server shutting down",
-                    };
-                }
+                notified.await;
             }
         }
     }
@@ -119,6 +144,24 @@ impl Outbox {
     /// Bytes queued and not yet taken by the writer task.
     pub fn queued_bytes(&self) -> usize {
         self.queued_bytes.load(Ordering::Acquire)
+    }
+
+    /// The queue. Nothing panics while holding it (a push or a pop), so a poisoned lock
+    /// still holds a sound queue.
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn pop(&self) -> Option<Arc<OutFrame>> {
+        let mut queue = self.lock();
+        let frame = queue.frames.pop_front()?;
+        if queue.frames.is_empty() && queue.frames.capacity() > SHRINK_ABOVE_FRAMES {
+            queue.frames = VecDeque::new();
+        }
+        drop(queue);
+        self.queued_bytes
+            .fetch_sub(frame.text.len(), Ordering::AcqRel);
+        Some(frame)
     }
 }
 
@@ -128,26 +171,36 @@ impl OutboxReceiver {
         std::future::poll_fn(|cx| self.poll_recv(cx)).await
     }
 
-    /// The next frame, or the registration of `cx`'s waker for when one comes.
-    pub fn poll_recv(
-        &mut self,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Arc<OutFrame>>> {
-        let polled = self.rx.poll_recv(cx);
-        if let std::task::Poll::Ready(Some(frame)) = &polled {
-            self.taken(frame);
+    /// The next frame, or the registration of `cx`'s waker for when one comes. Never
+    /// `Ready(None)`: the outbox lives as long as its receiver.
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Arc<OutFrame>>> {
+        if let Some(frame) = self.outbox.pop() {
+            return Poll::Ready(Some(frame));
         }
-        polled
-    }
-
-    fn taken(&self, frame: &OutFrame) {
-        self.outbox
-            .queued_bytes
-            .fetch_sub(frame.text.len(), Ordering::AcqRel);
+        // Registered before looking again: a push in between wakes this task.
+        self.outbox.reader.register(cx.waker());
+        match self.outbox.pop() {
+            Some(frame) => Poll::Ready(Some(frame)),
+            None => Poll::Pending,
+        }
     }
 
     pub fn outbox(&self) -> &Arc<Outbox> {
         &self.outbox
+    }
+}
+
+impl Drop for OutboxReceiver {
+    /// Frees what is queued at once (the outbox itself may live on in the hub a moment
+    /// longer) and refuses what comes after.
+    fn drop(&mut self) {
+        let frames = {
+            let mut queue = self.outbox.lock();
+            queue.receiver_gone = true;
+            std::mem::take(&mut queue.frames)
+        };
+        let bytes: usize = frames.iter().map(|f| f.text.len()).sum();
+        self.outbox.queued_bytes.fetch_sub(bytes, Ordering::AcqRel);
     }
 }
 
@@ -188,5 +241,51 @@ mod tests {
         outbox.close(4003, "first");
         outbox.close(1001, "second");
         assert_eq!(closed.await.code, 4003);
+    }
+
+    #[tokio::test]
+    async fn a_push_wakes_the_waiting_reader_and_frames_keep_their_order() {
+        let (outbox, mut receiver) = Outbox::new(10_000, Arc::new(HubStats::default()));
+        let reading = tokio::spawn(async move {
+            let mut lengths = Vec::new();
+            for _ in 0..200 {
+                lengths.push(receiver.recv().await.expect("a frame").text.len());
+            }
+            (lengths, receiver)
+        });
+        tokio::task::yield_now().await;
+        for len in 1..=200 {
+            assert!(outbox.push(frame(len)));
+            if len % 50 == 0 {
+                tokio::task::yield_now().await;
+            }
+        }
+        let (lengths, receiver) = tokio::time::timeout(std::time::Duration::from_secs(5), reading)
+            .await
+            .expect("every push woke the reader")
+            .expect("the reader did not panic");
+        assert_eq!(lengths, (1..=200).collect::<Vec<_>>());
+        assert_eq!(outbox.queued_bytes(), 0);
+        // Once the receiver is gone, nothing is queued any more, and what was is freed.
+        assert!(outbox.push(frame(7)));
+        drop(receiver);
+        assert_eq!(outbox.queued_bytes(), 0);
+        assert!(!outbox.push(frame(7)));
+        assert_eq!(outbox.queued_bytes(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_close_wakes_whoever_is_waiting_for_it() {
+        let (outbox, _receiver) = Outbox::new(10, Arc::new(HubStats::default()));
+        let waiting = tokio::spawn(outbox.closed());
+        // Let the task start waiting before the close comes.
+        tokio::task::yield_now().await;
+        outbox.close(close_code::TOO_SLOW, "too slow");
+        let reason = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("the close woke the waiting task")
+            .expect("the task did not panic");
+        assert_eq!(reason.code, close_code::TOO_SLOW);
+        assert_eq!(outbox.close_reason(), Some(reason));
     }
 }

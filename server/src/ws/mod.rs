@@ -20,6 +20,9 @@ use crate::context::Context;
 use crate::http_error::HttpError;
 use crate::net::Unauthenticated;
 
+/// The socket's read buffer to begin with: the `auth` frame and most client frames fit.
+const READ_BUFFER_BYTES: usize = 512;
+
 /// Bytes of frames gathered before they are written, when the socket's task finds several
 /// queued (docs/benchmarks.md, "Performance round 2").
 const WRITE_COALESCE_BYTES: usize = 16 * 1024;
@@ -72,9 +75,9 @@ pub async fn upgrade(
         .max_message_size(limits.max_ws_frame_bytes)
         .max_frame_size(limits.max_ws_frame_bytes)
         // A small read buffer: most sockets are idle most of the time. It grows for a large
-        // frame when one comes; 1 KiB holds a typical client frame (docs/benchmarks.md: 4 KiB
-        // cost 3 KiB per socket).
-        .read_buffer_size(1024)
+        // frame when one comes (docs/benchmarks.md: 4 KiB cost 3 KiB per socket, 1 KiB half
+        // a KiB more than this).
+        .read_buffer_size(READ_BUFFER_BYTES)
         // Frames the socket's task finds queued together go into this buffer and leave in one
         // system call when it flushes (0 meant one `send` per frame). Our own outbox bounds
         // what waits beyond it.

@@ -224,6 +224,21 @@ async fn an_admin_manages_a_channel_it_has_not_joined() {
     // Someone else outside the channel changes nothing.
     let (status, refused) = patch(&app, &outsider, &channel, json!({"topic": "meu"})).await;
     assert!(matches!(status, 403 | 404), "{status}: {refused}");
+    // Nor does an admin touch a direct conversation it is not part of.
+    let (_, dm) = app
+        .post(
+            "/api/v1/dms",
+            &anna.token,
+            json!({"user_ids": [outsider.user.id]}),
+        )
+        .await;
+    let dm = dm["id"].as_str().expect("dm").to_owned();
+    let (status, refused) = patch(&app, &admin, &dm, json!({"topic": "vist"})).await;
+    assert!(matches!(status, 403 | 404), "{status}: {refused}");
+    let (_, theirs) = app
+        .get(&format!("/api/v1/channels/{dm}"), &anna.token)
+        .await;
+    assert_eq!(theirs["topic"], "");
     let (_, view) = app
         .get(&format!("/api/v1/channels/{channel}"), &anna.token)
         .await;

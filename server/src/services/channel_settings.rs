@@ -52,14 +52,15 @@ async fn managed(ctx: &Context, caller: &Caller, channel_id: &str) -> AppResult<
 
 /// `PATCH /channels/{id}`: any member sets the topic and purpose (of a direct channel too);
 /// renaming is the owner's or an admin's. Admins may do both from the admin area without
-/// joining, as they archive.
+/// joining, as they archive; a direct conversation is only its members' (the admin area
+/// leaves those out).
 pub async fn update(
     ctx: &Context,
     caller: &Caller,
     channel_id: &str,
     req: UpdateChannelRequest,
 ) -> AppResult<Channel> {
-    if !caller.is_admin() {
+    if !caller.is_admin() || is_direct(ctx, channel_id).await? {
         require_member(ctx, &caller.user.id, channel_id).await?;
     }
     if req.name.is_none() && req.topic.is_none() && req.purpose.is_none() {
@@ -79,6 +80,11 @@ pub async fn update(
         archived: None,
     };
     write(ctx, caller, channel_id, change).await
+}
+
+async fn is_direct(ctx: &Context, channel_id: &str) -> AppResult<bool> {
+    let channel = ctx.store.channel_by_id(channel_id).await?;
+    Ok(channel.is_some_and(|c| c.kind == ChannelKind::Direct))
 }
 
 /// `POST /channels/{id}/archive` and `/unarchive`: the owner or an admin.

@@ -39,7 +39,8 @@ pub mod access {
     /// channel not joined, 404 for a private one.
     pub const CHANNEL_MEMBER: &str = "channel_member";
     /// A channel's settings (`PATCH`): its members set the topic and purpose, and admins do
-    /// from the admin area without joining; renaming is also the manager's.
+    /// from the admin area without joining (not in a direct conversation); renaming is also
+    /// the manager's.
     pub const CHANNEL_SETTINGS: &str = "channel_settings";
     /// Who manages the channel in the path (renames, archives): its owner or an admin.
     pub const CHANNEL_MANAGER: &str = "channel_manager";

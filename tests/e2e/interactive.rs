@@ -147,6 +147,18 @@ async fn a_click_reaches_the_bot_and_its_update_reaches_everyone_in_order() {
             .contains("not connected"),
         "the clicker is told why: {body}"
     );
+
+    // An archived channel's buttons are read-only too.
+    let archive = format!("/api/v1/channels/{channel}/archive");
+    assert_eq!(app.post(&archive, &anna.token, json!({})).await.0, 200);
+    let (status, body) = app
+        .post(&second_click, &anna.token, json!({"action_id": "ok"}))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
 }
 
 #[tokio::test]

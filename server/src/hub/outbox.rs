@@ -201,6 +201,8 @@ impl Drop for OutboxReceiver {
         };
         let bytes: usize = frames.iter().map(|f| f.text.len()).sum();
         self.outbox.queued_bytes.fetch_sub(bytes, Ordering::AcqRel);
+        // Nobody is left to wake; holding the waker would keep the finished task's memory.
+        drop(self.outbox.reader.take());
     }
 }
 

@@ -282,6 +282,8 @@ pub async fn click(
     action_id: &str,
 ) -> AppResult<()> {
     let message = member_message(ctx, &caller.user.id, channel_id, message_id).await?;
+    // An archived channel is read-only: its buttons no longer ask a bot to act either.
+    require_writable(ctx, channel_id)?;
     let action = message
         .extras
         .as_ref()

@@ -3,7 +3,7 @@
 //! channel is read back from the store: every acked message must be there exactly once, with
 //! gap-free `seq`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -42,7 +42,8 @@ struct SenderResult {
     channel: usize,
     acked_ids: Vec<String>,
     ack_latency: hdrhistogram::Histogram<u64>,
-    errors: u64,
+    /// Refusals by error code (`rate_limited`, ...).
+    errors: BTreeMap<String, u64>,
     unacked: usize,
 }
 
@@ -98,12 +99,14 @@ pub async fn run(target: &Target, options: Options) -> Result<Report, String> {
 
     let mut ack_latency = latency_histogram();
     let mut acked_per_channel: Vec<HashSet<String>> = vec![HashSet::new(); channels_count];
-    let mut errors = 0;
+    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
     let mut unacked = 0;
     let mut duplicate_acks = 0;
     for result in &results {
         let _ = ack_latency.add(&result.ack_latency);
-        errors += result.errors;
+        for (code, count) in &result.errors {
+            *errors.entry(code.clone()).or_default() += count;
+        }
         unacked += result.unacked;
         for id in &result.acked_ids {
             if !acked_per_channel[result.channel].insert(id.clone()) {
@@ -115,7 +118,17 @@ pub async fn run(target: &Target, options: Options) -> Result<Report, String> {
     report.set("acked", acked as u64);
     report.set("acked_msgs_per_s", (acked as f64 / elapsed).round());
     report.set("ack_latency", latency_summary(&ack_latency));
-    report.set("errors", errors);
+    let refused: u64 = errors.values().sum();
+    report.set("errors", refused);
+    if refused > 0 {
+        // Every send must be stored: a refusal is a failure, whatever its cause (a server of
+        // one's own, started by hand, may still have its rate limits on: --spawn turns them off).
+        let codes: Vec<String> = errors.iter().map(|(c, n)| format!("{c} x{n}")).collect();
+        report.fail(format!(
+            "{refused} sends were refused: {}",
+            codes.join(", ")
+        ));
+    }
     if let Some(peak) = peak_rss {
         report.set("rss_peak_mib", crate::report::mib(peak));
     }
@@ -208,7 +221,7 @@ async fn send_closed_loop(
         channel,
         acked_ids: Vec::new(),
         ack_latency: latency_histogram(),
-        errors: 0,
+        errors: BTreeMap::new(),
         unacked: 0,
     };
     let mut in_flight = 0usize;
@@ -270,7 +283,8 @@ async fn send_closed_loop(
             }
             "error" => {
                 in_flight = in_flight.saturating_sub(1);
-                result.errors += 1;
+                let code = frame.code.as_deref().unwrap_or("(no code)").to_owned();
+                *result.errors.entry(code).or_default() += 1;
             }
             _ => {}
         }

@@ -22,6 +22,7 @@
 mod accounts;
 mod admin;
 mod channels;
+mod columns;
 mod coordination;
 mod events;
 mod helpdesk;

@@ -31,28 +31,61 @@ type DbStore = PostgresStore;
 
 /// What PostgreSQL spells differently from SQLite (see `sql/mod.rs`).
 mod dialect {
+    use sqlx::Postgres;
+    use sqlx::postgres::PgArguments;
+    use sqlx::query::Query;
+
+    use crate::store::columns::Column;
+
     /// Every node runs its own writer on the shared database.
     pub const CONCURRENT_WRITERS: bool = true;
     /// Locks the channel rows a batch reads until it commits (the lock an `UPDATE` of
     /// `last_seq` takes anyway, which does not block foreign-key checks of other inserts).
     pub const LOCK_FOR_WRITE: &str = " FOR NO KEY UPDATE";
-    /// Locks `count` authors' lock keys (bound in order) until the transaction ends. The keys
-    /// are in their own class (the two-key form), apart from every other advisory lock; a
-    /// VALUES list is scanned in its order, so they are taken in the order bound.
-    pub fn lock_authors(count: usize) -> String {
-        let keys = (1..=count)
-            .map(|n| format!("(${n}::int4)"))
+    /// Locks the authors' lock keys bound as one `int8` column (sorted), until the
+    /// transaction ends. The keys are in their own class (the two-key form), apart from every
+    /// other advisory lock (1480676692 is "XAUT"); `UNNEST` yields them in the order bound, so
+    /// they are taken in it.
+    pub const LOCK_AUTHORS: &str = "SELECT pg_advisory_xact_lock(1480676692, CAST(key AS int4)) FROM UNNEST($1::int8[]) AS authors (key)";
+    /// The rows bound by [`bind_columns`]: one array per column, unnested (see
+    /// `store/columns.rs`).
+    pub fn rows(columns: &[Column<'_>]) -> String {
+        let arrays = columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| format!("${}::{}", i + 1, column.pg_array_type()))
             .collect::<Vec<_>>()
             .join(", ");
-        format!(
-            "SELECT pg_advisory_xact_lock({AUTHOR_LOCK_CLASS}, key) FROM (VALUES {keys}) AS authors (key)"
-        )
+        format!("SELECT * FROM UNNEST({arrays})")
     }
-    /// Bound values per statement of a batch's inserts (at most 65,535): each statement is a
-    /// round trip to the database, so a batch of a thousand posts is one insert.
+    /// Binds `columns` for [`rows`]: an array each.
+    pub fn bind_columns<'q>(
+        mut query: Query<'q, Postgres, PgArguments>,
+        columns: &'q [Column<'q>],
+    ) -> Query<'q, Postgres, PgArguments> {
+        for column in columns {
+            query = match column {
+                Column::Text(values) => query.bind(values.as_slice()),
+                Column::Int(values) => query.bind(values.as_slice()),
+                Column::Bool(values) => query.bind(values.as_slice()),
+            };
+        }
+        query
+    }
+    /// Rows per statement of a batch's inserts: an array takes any number.
+    pub const fn rows_per_statement(_columns: usize) -> usize {
+        usize::MAX
+    }
+    /// The stored messages whose (author, key) pair is one of the rows bound by
+    /// [`bind_columns`] (two text columns).
+    pub fn events_with_keys(_count: usize) -> String {
+        "SELECT * FROM events WHERE client_msg_id IS NOT NULL \
+         AND (actor_id, client_msg_id) IN (SELECT * FROM UNNEST($1::text[], $2::text[]))"
+            .to_owned()
+    }
+    /// Bound values per statement of the inserts still written as `VALUES` lists (at most
+    /// 65,535); a batch's posts, their words and mentions go as arrays instead.
     pub const MAX_BOUND_PER_BATCH_INSERT: usize = 12_000;
-    /// The advisory lock class of authors ("XAUT").
-    const AUTHOR_LOCK_CLASS: i32 = 0x5841_5554;
 
     /// The words of a message are the `doc` column (a `tsvector`) of its `search_docs` row.
     pub const SEARCH_WORDS_IN_DOCS: bool = true;

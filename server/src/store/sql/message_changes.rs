@@ -351,22 +351,20 @@ pub(super) async fn insert_mentions(
         .iter()
         .flat_map(|(channel, seq, users)| users.iter().map(move |u| (*channel, *seq, u.as_str())))
         .collect();
-    for chunk in rows.chunks(MAX_BOUND_PER_STATEMENT / 3) {
-        let values = (0..chunk.len())
-            .map(|i| {
-                let p = |column: usize| dialect::param(i * 3 + column);
-                format!("({}, {}, {})", p(1), p(2), p(3))
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in rows.chunks(dialect::rows_per_statement(3)) {
+        let columns = [
+            Column::Text(chunk.iter().map(|(channel, _, _)| Some(*channel)).collect()),
+            Column::Int(chunk.iter().map(|(_, seq, _)| Some(*seq)).collect()),
+            Column::Text(chunk.iter().map(|(_, _, user)| Some(*user)).collect()),
+        ];
         let sql = format!(
-            "INSERT INTO mentions (channel_id, seq, user_id) VALUES {values} ON CONFLICT DO NOTHING"
+            "INSERT INTO mentions (channel_id, seq, user_id) {} ON CONFLICT DO NOTHING",
+            dialect::rows(&columns)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (channel, seq, user) in chunk {
-            query = query.bind(*channel).bind(*seq).bind(*user);
-        }
-        query.execute(&mut **tx).await.map_err(db_error)?;
+        dialect::bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)), &columns)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
     }
     Ok(())
 }

@@ -38,6 +38,7 @@ use async_trait::async_trait;
 use sqlx::{Row, Transaction};
 
 use super::{Db, DbStore, db_error, dialect};
+use crate::store::columns::Column;
 use crate::store::rows::{
     CommandRow, DepartmentRow, GrantRow, InfoArticleRow, TicketEventRow, TokenSessionInfoRow,
     TokenSessionRow, WebhookRow, channel_kind_str, extras_json, files_json, parse_channel_kind,

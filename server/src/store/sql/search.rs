@@ -17,37 +17,26 @@ pub(super) async fn index(conn: &mut DbConnection, messages: &[&Message]) -> Sto
 /// PostgreSQL: one `search_docs` row per message, the filters' columns and the words.
 async fn index_in_docs(conn: &mut DbConnection, messages: &[&Message]) -> StoreResult<()> {
     const COLUMNS: usize = 6;
-    for chunk in messages.chunks(MAX_BOUND_PER_BATCH_INSERT / COLUMNS) {
-        let rows = (0..chunk.len())
-            .map(|i| {
-                let p = |column: usize| dialect::param(i * COLUMNS + column);
-                format!(
-                    "({}, {}, {}, {}, {}, to_tsvector('xerrada_search', {}))",
-                    p(1),
-                    p(2),
-                    p(3),
-                    p(4),
-                    p(5),
-                    p(6)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in messages.chunks(dialect::rows_per_statement(COLUMNS)) {
+        let texts: Vec<String> = chunk.iter().map(|m| text_of(m)).collect();
+        let columns = [
+            Column::Text(chunk.iter().map(|m| Some(m.channel_id.as_str())).collect()),
+            Column::Int(chunk.iter().map(|m| Some(m.seq)).collect()),
+            Column::Text(chunk.iter().map(|m| Some(m.author_id.as_str())).collect()),
+            Column::Text(chunk.iter().map(|m| Some(m.created_at.as_str())).collect()),
+            Column::Bool(chunk.iter().map(|m| !m.files.is_empty()).collect()),
+            Column::Text(texts.iter().map(|t| Some(t.as_str())).collect()),
+        ];
         let sql = format!(
             "INSERT INTO search_docs (channel_id, seq, author_id, created_at, has_file, doc)
-             VALUES {rows}"
+             SELECT channel_id, seq, author_id, created_at, has_file, to_tsvector('xerrada_search', words)
+             FROM ({}) AS posted (channel_id, seq, author_id, created_at, has_file, words)",
+            dialect::rows(&columns)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for message in chunk {
-            query = query
-                .bind(&message.channel_id)
-                .bind(message.seq)
-                .bind(&message.author_id)
-                .bind(&message.created_at)
-                .bind(!message.files.is_empty())
-                .bind(text_of(message));
-        }
-        query.execute(&mut *conn).await.map_err(db_error)?;
+        dialect::bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)), &columns)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
     }
     Ok(())
 }

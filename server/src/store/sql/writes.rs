@@ -22,7 +22,9 @@
 //! message of the channel. Then the post takes the next `seq`, and its row is queued: rows
 //! are inserted many per statement (each statement is a round trip to SQLite's worker
 //! thread, or to PostgreSQL), so a batch takes a constant number of statements per few
-//! hundred posts on both backends.
+//! hundred posts on both backends. They are bound column by column (`store/columns.rs`): on
+//! PostgreSQL as arrays, so that the statements' text does not change with the batch's size
+//! and is prepared once.
 //!
 //! With writers on several nodes (PostgreSQL), the lookup must stay true until commit: the
 //! same key may be posted at the same moment through another node. So before looking keys
@@ -36,7 +38,7 @@
 use super::*;
 
 /// Columns bound per row of a message insert.
-const POST_COLUMNS: usize = 11;
+const POST_COLUMNS: usize = 12;
 
 /// Applies a batch of writes in one transaction; see [`EventStore::apply_batch`].
 pub(super) async fn apply_batch(
@@ -212,16 +214,13 @@ impl PostBatch {
             pending: Vec::new(),
             unindexed: Vec::new(),
         };
-        // `(a = ? AND b = ?) OR ...` uses the (actor_id, client_msg_id) index for each term.
         for chunk in keys.chunks(MAX_BOUND_PER_STATEMENT / 2) {
-            let terms = in_pairs(chunk.len(), " OR ", |author, key| {
-                format!("(actor_id = {author} AND client_msg_id = {key})")
-            });
-            let sql = format!("SELECT * FROM events WHERE {terms}");
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (author, key) in chunk {
-                query = query.bind(*author).bind(*key);
-            }
+            let columns = [
+                Column::Text(chunk.iter().map(|(author, _)| Some(*author)).collect()),
+                Column::Text(chunk.iter().map(|(_, key)| Some(*key)).collect()),
+            ];
+            let sql = dialect::events_with_keys(chunk.len());
+            let query = dialect::bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)), &columns);
             for row in query.fetch_all(&mut **tx).await.map_err(db_error)? {
                 batch.remember_event(message_event_from_row(&row)?);
             }
@@ -293,7 +292,7 @@ impl PostBatch {
             .posted_message(seq)
             .ok_or_else(|| internal("not a post"))?;
         self.pending.push(message.clone());
-        if self.pending.len() * POST_COLUMNS >= MAX_BOUND_PER_BATCH_INSERT {
+        if self.pending.len() >= dialect::rows_per_statement(POST_COLUMNS) {
             self.flush(tx).await?;
         }
         Ok(WriteOutcome::Committed(ChannelEvent {
@@ -350,30 +349,6 @@ impl PostBatch {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let rows = (0..self.pending.len())
-            .map(|i| {
-                let p = |column: usize| dialect::param(i * POST_COLUMNS + column);
-                format!(
-                    "({}, {}, 'message', {}, {}, {}, {}, {}, {}, {}, {}, {})",
-                    p(1),
-                    p(2),
-                    p(3),
-                    p(4),
-                    p(5),
-                    p(6),
-                    p(7),
-                    p(8),
-                    p(9),
-                    p(10),
-                    p(11)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras, also_in_channel, files)
-             VALUES {rows}"
-        );
         let queued = self.pending.len() as u64;
         let mentioned: Vec<(String, i64, Vec<String>)> = self
             .pending
@@ -381,24 +356,36 @@ impl PostBatch {
             .filter(|m| !m.mentions.is_empty())
             .map(|m| (m.channel_id.clone(), m.seq, m.mentions.clone()))
             .collect();
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         let pending = std::mem::take(&mut self.pending);
-        for message in &pending {
-            let extras = message.extras.as_ref().map(extras_json).transpose()?;
-            let files = files_json(&message.files)?;
-            query = query
-                .bind(&message.channel_id)
-                .bind(message.seq)
-                .bind(&message.author_id)
-                .bind(&message.id)
-                .bind(&message.body)
-                .bind(&message.client_msg_id)
-                .bind(message.thread_root)
-                .bind(&message.created_at)
-                .bind(extras)
-                .bind(message.also_in_channel)
-                .bind(files);
-        }
+        let extras = pending
+            .iter()
+            .map(|m| m.extras.as_ref().map(extras_json).transpose())
+            .collect::<StoreResult<Vec<_>>>()?;
+        let files = pending
+            .iter()
+            .map(|m| files_json(&m.files))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let text = |value: fn(&Message) -> &str| pending.iter().map(|m| Some(value(m))).collect();
+        let columns = [
+            Column::Text(text(|m| &m.channel_id)),
+            Column::Int(pending.iter().map(|m| Some(m.seq)).collect()),
+            Column::Text(vec![Some("message"); pending.len()]),
+            Column::Text(text(|m| &m.author_id)),
+            Column::Text(text(|m| &m.id)),
+            Column::Text(text(|m| &m.body)),
+            Column::Text(pending.iter().map(|m| m.client_msg_id.as_deref()).collect()),
+            Column::Int(pending.iter().map(|m| m.thread_root).collect()),
+            Column::Text(text(|m| &m.created_at)),
+            Column::Text(extras.iter().map(Option::as_deref).collect()),
+            Column::Bool(pending.iter().map(|m| m.also_in_channel).collect()),
+            Column::Text(files.iter().map(|f| f.as_deref()).collect()),
+        ];
+        let sql = format!(
+            "INSERT INTO events (channel_id, seq, kind, actor_id, message_id, body, client_msg_id, thread_root, created_at, extras, also_in_channel, files)
+             {}",
+            dialect::rows(&columns)
+        );
+        let query = dialect::bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)), &columns);
         let inserted = query
             .execute(&mut **tx)
             .await
@@ -427,22 +414,21 @@ async fn lock_authors(tx: &mut Transaction<'static, Db>, ops: &[WriteOp]) -> Sto
     if !dialect::CONCURRENT_WRITERS {
         return Ok(());
     }
-    let mut keys: Vec<i32> = ops
+    let mut keys: Vec<i64> = ops
         .iter()
         .filter_map(|op| match op {
-            WriteOp::PostMessage { author_id, .. } => Some(author_lock_key(author_id)),
+            WriteOp::PostMessage { author_id, .. } => Some(i64::from(author_lock_key(author_id))),
             _ => None,
         })
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    for chunk in keys.chunks(MAX_BOUND_PER_STATEMENT) {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(dialect::lock_authors(chunk.len())));
-        for key in chunk {
-            query = query.bind(*key);
-        }
-        query.execute(&mut **tx).await.map_err(db_error)?;
-    }
+    let columns = [Column::Int(keys.into_iter().map(Some).collect())];
+    let query = sqlx::query(dialect::LOCK_AUTHORS);
+    dialect::bind_columns(query, &columns)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
     Ok(())
 }
 

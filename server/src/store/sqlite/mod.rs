@@ -28,6 +28,12 @@ type DbStore = SqliteStore;
 
 /// What SQLite spells differently from PostgreSQL (see `sql/mod.rs`).
 mod dialect {
+    use sqlx::Sqlite;
+    use sqlx::query::Query;
+    use sqlx::sqlite::SqliteArguments;
+
+    use crate::store::columns::{Column, row_count};
+
     /// Only one writer at a time: the write transaction starts with `BEGIN IMMEDIATE`, which
     /// takes the database's write lock (an admin command's writer waits for it too).
     pub const CONCURRENT_WRITERS: bool = false;
@@ -37,9 +43,39 @@ mod dialect {
     /// SQLite's thread, but each size of a batched insert is compiled and cached apart: kept
     /// small, the sizes stay few.
     pub const MAX_BOUND_PER_BATCH_INSERT: usize = 900;
-    /// Never called: one writer needs no author locks.
-    pub fn lock_authors(_count: usize) -> String {
-        String::new()
+    /// Never run: one writer needs no author locks.
+    pub const LOCK_AUTHORS: &str = "";
+    /// The rows bound by [`bind_columns`], as a `VALUES` list (see `store/columns.rs`).
+    pub fn rows(columns: &[Column<'_>]) -> String {
+        let row = format!("({})", vec!["?"; columns.len()].join(", "));
+        format!("VALUES {}", vec![row; row_count(columns)].join(", "))
+    }
+    /// Binds `columns` for [`rows`]: row after row.
+    pub fn bind_columns<'q>(
+        mut query: Query<'q, Sqlite, SqliteArguments>,
+        columns: &'q [Column<'q>],
+    ) -> Query<'q, Sqlite, SqliteArguments> {
+        for row in 0..row_count(columns) {
+            for column in columns {
+                query = match column {
+                    Column::Text(values) => query.bind(values[row]),
+                    Column::Int(values) => query.bind(values[row]),
+                    Column::Bool(values) => query.bind(values[row]),
+                };
+            }
+        }
+        query
+    }
+    /// Rows per statement of a batch's inserts, for `columns` values a row.
+    pub const fn rows_per_statement(columns: usize) -> usize {
+        MAX_BOUND_PER_BATCH_INSERT / columns
+    }
+    /// The stored messages whose (author, key) pair is one of the `count` rows bound by
+    /// [`bind_columns`] (two text columns): `(a = ? AND b = ?) OR ...` uses the
+    /// (actor_id, client_msg_id) index for each term.
+    pub fn events_with_keys(count: usize) -> String {
+        let terms = vec!["(actor_id = ? AND client_msg_id = ?)"; count].join(" OR ");
+        format!("SELECT * FROM events WHERE {terms}")
     }
     /// The locking clause for the rows of `alias` read in a write transaction: none needed.
     pub fn lock_rows_of(_alias: &str) -> String {

@@ -443,14 +443,7 @@ async fn the_admin_sees_every_channel_but_no_direct_one_and_no_message() {
     let bernat = app.create_user(&admin, "bernat").await;
     let secret = app.create_channel(&anna, "sindicat", "private").await;
     app.send(&anna, &secret, "només per a nosaltres").await;
-    let (_, dm) = app
-        .post(
-            "/api/v1/dms",
-            &anna.token,
-            json!({"user_ids": [bernat.user.id]}),
-        )
-        .await;
-    let dm_id = dm["id"].as_str().expect("dm").to_owned();
+    let dm_id = app.open_dm(&anna, &[&bernat.user.id]).await;
     let (status, channels) = app.get("/api/v1/admin/channels", &admin.token).await;
     assert_eq!(status, 200);
     let listed = channels.as_array().expect("channels");

@@ -97,14 +97,7 @@ async fn owners_rename_and_archive_members_set_topics_and_mute() {
         )
         .await;
     assert_eq!(status, 400, "{error}");
-    let (_, dm) = app
-        .post(
-            "/api/v1/dms",
-            &anna.token,
-            json!({"user_ids": [bernat.user.id]}),
-        )
-        .await;
-    let dm = dm["id"].as_str().expect("dm").to_owned();
+    let dm = app.open_dm(&anna, &[&bernat.user.id]).await;
     assert_eq!(
         patch(&app, &anna, &dm, json!({"name": "nosaltres"}))
             .await
@@ -225,14 +218,7 @@ async fn an_admin_manages_a_channel_it_has_not_joined() {
     let (status, refused) = patch(&app, &outsider, &channel, json!({"topic": "meu"})).await;
     assert!(matches!(status, 403 | 404), "{status}: {refused}");
     // Nor does an admin touch a direct conversation it is not part of.
-    let (_, dm) = app
-        .post(
-            "/api/v1/dms",
-            &anna.token,
-            json!({"user_ids": [outsider.user.id]}),
-        )
-        .await;
-    let dm = dm["id"].as_str().expect("dm").to_owned();
+    let dm = app.open_dm(&anna, &[&outsider.user.id]).await;
     let (status, refused) = patch(&app, &admin, &dm, json!({"topic": "vist"})).await;
     assert!(matches!(status, 403 | 404), "{status}: {refused}");
     let (_, theirs) = app

@@ -538,15 +538,7 @@ async fn read_markers_typing_and_presence_reach_the_right_sockets() {
     let admin = app.admin().await;
     let anna = app.create_user(&admin, "anna").await;
     let bernat = app.create_user(&admin, "bernat").await;
-    let (status, dm) = app
-        .post(
-            "/api/v1/dms",
-            &anna.token,
-            json!({"user_ids": [bernat.user.id]}),
-        )
-        .await;
-    assert_eq!(status, 200);
-    let dm_id = dm["id"].as_str().expect("dm id").to_owned();
+    let dm_id = app.open_dm(&anna, &[&bernat.user.id]).await;
     let mut bernat_phone = app.connect(&bernat).await;
     let mut anna_ws = app.connect(&anna).await;
     // Bernat's phone first hears of Bernat himself coming online, then of Anna.

@@ -298,15 +298,7 @@ async fn council() -> Council {
         .await;
     assert_eq!(status, 204);
     let private = app.create_channel(&anna, "personal", "private").await;
-    let (status, dm) = app
-        .post(
-            "/api/v1/dms",
-            &anna.token,
-            json!({"user_ids": [marta.user.id]}),
-        )
-        .await;
-    assert!(status == 200 || status == 201, "{dm}");
-    let dm = dm["id"].as_str().expect("dm id").to_owned();
+    let dm = app.open_dm(&anna, &[&marta.user.id]).await;
     let (hook_id, url) = new_hook(&app, &anna, &general, "Avisos").await;
     Council {
         app,

@@ -297,6 +297,15 @@ impl Client {
         body["id"].as_str().expect("channel id").to_owned()
     }
 
+    /// Opens (or finds) `session`'s direct conversation with `user_ids`; returns its id.
+    pub async fn open_dm(&self, session: &Session, user_ids: &[&str]) -> String {
+        let (status, body) = self
+            .post("/api/v1/dms", &session.token, json!({"user_ids": user_ids}))
+            .await;
+        assert!(matches!(status, 200 | 201), "open dm: {status} {body}");
+        body["id"].as_str().expect("dm id").to_owned()
+    }
+
     /// Posts a message over REST; returns (status, body).
     pub async fn send(&self, session: &Session, channel_id: &str, body: &str) -> (u16, Value) {
         self.post(

@@ -145,23 +145,17 @@ async fn external_commands_answer_privately_publicly_and_later() {
         400,
         "a reply that is not JSON is refused, and spends none of the five uses"
     );
-    for _ in 0..3 {
-        let response = app
-            .http
+    let reply = |text: &str| {
+        app.http
             .post(app.url(&path))
-            .json(&json!({"text": "again"}))
+            .json(&json!({ "text": text }))
             .send()
-            .await
-            .expect("sent");
+    };
+    for _ in 0..3 {
+        let response = reply("again").await.expect("sent");
         assert_eq!(response.status().as_u16(), 200);
     }
-    let used_up = app
-        .http
-        .post(app.url(&path))
-        .json(&json!({"text": "sixth"}))
-        .send()
-        .await
-        .expect("sent");
+    let used_up = reply("sixth").await.expect("sent");
     assert_eq!(
         used_up.status().as_u16(),
         404,

@@ -53,6 +53,7 @@ macro_rules! store_conformance {
             channel_changes_are_events_and_mutes_are_personal,
             files_are_posted_once_and_detached_with_their_message,
             search_folds_accents_case_and_catalan_punctuation,
+            every_post_of_a_large_batch_is_found_by_its_own_words,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -2544,4 +2545,73 @@ pub async fn search_folds_accents_case_and_catalan_punctuation(store: Arc<dyn St
         .map(|h| h.doc_id)
         .collect();
     assert_eq!(newer, [hits[0].doc_id, hits[1].doc_id]);
+}
+
+/// A batch's posts are indexed together (on SQLite under the ids their insert statements
+/// gave them): with several insert statements, three channels taking turns and a membership
+/// event written between two posts, each post is found by its own word, and only it.
+pub async fn every_post_of_a_large_batch_is_found_by_its_own_words(store: Arc<dyn Store>) {
+    use xerrada::search::Query;
+    let anna = user(&store, "anna").await;
+    let bernat = user(&store, "bernat").await;
+    let channels = [
+        channel_with(&store, ChannelKind::Public, &[&anna]).await,
+        channel_with(&store, ChannelKind::Public, &[&anna]).await,
+        channel_with(&store, ChannelKind::Private, &[&anna]).await,
+    ];
+    const POSTS: usize = 301;
+    let word = |i: usize| format!("paraula{i}x");
+    let mut ops: Vec<WriteOp> = (0..POSTS)
+        .map(|i| {
+            post(
+                &channels[i % 3],
+                &anna.id,
+                &format!("avui {} i prou", word(i)),
+                None,
+            )
+        })
+        .collect();
+    ops.insert(
+        150,
+        WriteOp::AddMember {
+            channel_id: channels[0].clone(),
+            user_id: bernat.id.clone(),
+            at: ids::now(),
+        },
+    );
+    let outcomes = store.apply_batch(&ops).await.expect("batch");
+    let posted: Vec<(String, i64)> = outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            WriteOutcome::Committed(ChannelEvent {
+                channel_id,
+                seq,
+                kind: EventKind::Message(_),
+            }) => Some((channel_id.clone(), *seq)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(posted.len(), POSTS);
+    for (i, (channel_id, seq)) in posted.iter().enumerate() {
+        let filter = SearchFilter {
+            terms: Query::parse(&word(i)).expect("query").terms,
+            channel_ids: channels.to_vec(),
+            limit: 10,
+            ..Default::default()
+        };
+        let hits = store.search(&filter).await.expect("search");
+        let found: Vec<(&str, i64)> = hits
+            .iter()
+            .map(|h| (h.message.channel_id.as_str(), h.message.seq))
+            .collect();
+        assert_eq!(found, [(channel_id.as_str(), *seq)], "{}", word(i));
+        assert!(hits[0].message.body.contains(&word(i)));
+    }
+    let common = SearchFilter {
+        terms: Query::parse("avui prou").expect("query").terms,
+        channel_ids: channels.to_vec(),
+        limit: 1_000,
+        ..Default::default()
+    };
+    assert_eq!(store.search(&common).await.expect("search").len(), POSTS);
 }

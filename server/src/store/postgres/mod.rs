@@ -76,6 +76,10 @@ mod dialect {
     pub const fn rows_per_statement(_columns: usize) -> usize {
         usize::MAX
     }
+    /// Not needed: PostgreSQL's search index is keyed by channel and `seq`.
+    pub fn first_inserted_id(_result: &sqlx::postgres::PgQueryResult, _rows: u64) -> Option<i64> {
+        None
+    }
     /// The stored messages whose (author, key) pair is one of the rows bound by
     /// [`bind_columns`] (two text columns).
     pub fn events_with_keys(_count: usize) -> String {

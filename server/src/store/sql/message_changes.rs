@@ -150,7 +150,11 @@ pub(super) async fn edit(
     .map_err(db_error)?;
     if body.is_some() {
         search::unindex(tx, channel_id, message.seq).await?;
-        search::index(tx, &[&message]).await?;
+        let edited = search::Indexable {
+            event_id: None,
+            message: &message,
+        };
+        search::index(tx, &[edited]).await?;
     }
     if let Some(mentions) = mentions {
         forget_mentions(tx, channel_id, message.seq).await?;

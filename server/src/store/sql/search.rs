@@ -5,8 +5,14 @@ use super::decorations::{DbConnection, decorate};
 use super::*;
 use crate::search;
 
+/// A message to index, and the id of its `events` row when the caller knows it.
+pub(super) struct Indexable<'a> {
+    pub event_id: Option<i64>,
+    pub message: &'a Message,
+}
+
 /// Indexes `messages` (just inserted): their body and their files' names.
-pub(super) async fn index(conn: &mut DbConnection, messages: &[&Message]) -> StoreResult<()> {
+pub(super) async fn index(conn: &mut DbConnection, messages: &[Indexable<'_>]) -> StoreResult<()> {
     if dialect::SEARCH_WORDS_IN_DOCS {
         index_in_docs(conn, messages).await
     } else {
@@ -15,8 +21,9 @@ pub(super) async fn index(conn: &mut DbConnection, messages: &[&Message]) -> Sto
 }
 
 /// PostgreSQL: one `search_docs` row per message, the filters' columns and the words.
-async fn index_in_docs(conn: &mut DbConnection, messages: &[&Message]) -> StoreResult<()> {
+async fn index_in_docs(conn: &mut DbConnection, messages: &[Indexable<'_>]) -> StoreResult<()> {
     const COLUMNS: usize = 6;
+    let messages: Vec<&Message> = messages.iter().map(|m| m.message).collect();
     for chunk in messages.chunks(dialect::rows_per_statement(COLUMNS)) {
         let texts: Vec<String> = chunk.iter().map(|m| text_of(m)).collect();
         let columns = [
@@ -42,10 +49,32 @@ async fn index_in_docs(conn: &mut DbConnection, messages: &[&Message]) -> StoreR
 }
 
 /// SQLite: the words only, in FTS5 under the `id` of the message's `events` row (the filters
-/// read that row). One index entry per message is what keeps posting fast.
-async fn index_under_event_ids(conn: &mut DbConnection, messages: &[&Message]) -> StoreResult<()> {
+/// read that row). One index entry per message is what keeps posting fast. A batch's posts
+/// come with their ids; a row is looked up only for the others (an edit).
+async fn index_under_event_ids(
+    conn: &mut DbConnection,
+    messages: &[Indexable<'_>],
+) -> StoreResult<()> {
+    let (known, unknown): (Vec<&Indexable>, Vec<&Indexable>) =
+        messages.iter().partition(|m| m.event_id.is_some());
+    for chunk in known.chunks(dialect::rows_per_statement(2)) {
+        let texts: Vec<String> = chunk.iter().map(|m| text_of(m.message)).collect();
+        let columns = [
+            Column::Int(chunk.iter().map(|m| m.event_id).collect()),
+            Column::Text(texts.iter().map(|t| Some(t.as_str())).collect()),
+        ];
+        let sql = format!(
+            "INSERT INTO search_text (rowid, text) {}",
+            dialect::rows(&columns)
+        );
+        dialect::bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)), &columns)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    }
+    let unknown: Vec<&Message> = unknown.iter().map(|m| m.message).collect();
     const COLUMNS: usize = 3;
-    for chunk in messages.chunks(MAX_BOUND_PER_BATCH_INSERT / COLUMNS) {
+    for chunk in unknown.chunks(MAX_BOUND_PER_BATCH_INSERT / COLUMNS) {
         let rows = (0..chunk.len())
             .map(|i| {
                 let p = |column: usize| dialect::param(i * COLUMNS + column);
@@ -146,12 +175,18 @@ impl DbStore {
             .map_err(db_error)?;
             let messages = rows
                 .iter()
-                .map(message_from_row)
-                .collect::<StoreResult<Vec<_>>>()?;
-            let references: Vec<&Message> = messages.iter().collect();
-            index_under_event_ids(&mut tx, &references).await?;
-            if let Some(last) = rows.last() {
-                after = last.try_get("id").map_err(db_error)?;
+                .map(|row| Ok((row.try_get("id").map_err(db_error)?, message_from_row(row)?)))
+                .collect::<StoreResult<Vec<(i64, Message)>>>()?;
+            let indexable: Vec<Indexable> = messages
+                .iter()
+                .map(|(id, message)| Indexable {
+                    event_id: Some(*id),
+                    message,
+                })
+                .collect();
+            index_under_event_ids(&mut tx, &indexable).await?;
+            if let Some((last, _)) = messages.last() {
+                after = *last;
             }
             indexed += messages.len() as u64;
             let done = (rows.len() as i64) < REINDEX_PAGE;

@@ -191,8 +191,9 @@ struct PostBatch {
     known: HashMap<(String, String), ChannelEvent>,
     pending: Vec<Message>,
     /// Inserted, not yet in the search index: indexed together, in as few statements as
-    /// the bound values allow, before anything else reads the batch's rows.
-    unindexed: Vec<Message>,
+    /// the bound values allow, before anything else reads the batch's rows. With the id of
+    /// each one's `events` row when the backend told it (SQLite's index is keyed by it).
+    unindexed: Vec<(Option<i64>, Message)>,
 }
 
 impl PostBatch {
@@ -337,7 +338,13 @@ impl PostBatch {
     async fn write_all(&mut self, tx: &mut Transaction<'static, Db>) -> StoreResult<()> {
         self.flush(tx).await?;
         let unindexed = std::mem::take(&mut self.unindexed);
-        let messages: Vec<&Message> = unindexed.iter().collect();
+        let messages: Vec<search::Indexable> = unindexed
+            .iter()
+            .map(|(event_id, message)| search::Indexable {
+                event_id: *event_id,
+                message,
+            })
+            .collect();
         search::index(tx, &messages).await
     }
 
@@ -386,17 +393,23 @@ impl PostBatch {
             dialect::rows(&columns)
         );
         let query = dialect::bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)), &columns);
-        let inserted = query
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
+        let result = query.execute(&mut **tx).await.map_err(db_error)?;
+        let inserted = result.rows_affected();
         if inserted != queued {
             return Err(internal(format!(
                 "{inserted} of {queued} queued messages were inserted"
             )));
         }
-        self.unindexed.extend(pending);
+        let first_id = match dialect::first_inserted_id(&result, inserted) {
+            Some(first_id) => confirmed_first_id(tx, &pending[0], first_id).await?,
+            None => None,
+        };
+        self.unindexed.extend(
+            pending
+                .into_iter()
+                .zip(0i64..)
+                .map(|(message, i)| (first_id.map(|first| first + i), message)),
+        );
         if !mentioned.is_empty() {
             let rows: Vec<(&str, i64, &[String])> = mentioned
                 .iter()
@@ -410,6 +423,33 @@ impl PostBatch {
 
 /// With writers on several nodes, locks every author of the batch's posts until commit, in
 /// the order of their lock keys (see the module docs). A no-op with a single writer.
+/// `first_id` when it is the id of `first`'s row. Otherwise (which SQLite's rules for new
+/// rowids exclude) `None`, so that each row is looked up: a wrong id would index a message's
+/// words under another message.
+async fn confirmed_first_id(
+    tx: &mut Transaction<'static, Db>,
+    first: &Message,
+    first_id: i64,
+) -> StoreResult<Option<i64>> {
+    let stored: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM events WHERE channel_id = $1 AND seq = $2")
+            .bind(&first.channel_id)
+            .bind(first.seq)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    if stored == Some(first_id) {
+        Ok(Some(first_id))
+    } else {
+        tracing::warn!(
+            expected = first_id,
+            ?stored,
+            "inserted messages did not take consecutive ids; indexing them by lookup"
+        );
+        Ok(None)
+    }
+}
+
 async fn lock_authors(tx: &mut Transaction<'static, Db>, ops: &[WriteOp]) -> StoreResult<()> {
     if !dialect::CONCURRENT_WRITERS {
         return Ok(());

@@ -70,6 +70,15 @@ mod dialect {
     pub const fn rows_per_statement(columns: usize) -> usize {
         MAX_BOUND_PER_BATCH_INSERT / columns
     }
+    /// The id of the first `events` row that an insert of `rows` rows wrote. Rows inserted
+    /// without an id take the next ones in order (`id INTEGER PRIMARY KEY`, and the write
+    /// transaction holds the whole database), so the last one's id tells them all. The
+    /// caller checks the first against the table.
+    pub fn first_inserted_id(result: &sqlx::sqlite::SqliteQueryResult, rows: u64) -> Option<i64> {
+        i64::try_from(rows)
+            .ok()
+            .map(|rows| result.last_insert_rowid() - rows + 1)
+    }
     /// The stored messages whose (author, key) pair is one of the `count` rows bound by
     /// [`bind_columns`] (two text columns): `(a = ? AND b = ?) OR ...` uses the
     /// (actor_id, client_msg_id) index for each term.

@@ -400,9 +400,12 @@ impl PostBatch {
                 "{inserted} of {queued} queued messages were inserted"
             )));
         }
-        let first_id = match dialect::first_inserted_id(&result, inserted) {
-            Some(first_id) => confirmed_first_id(tx, &pending[0], first_id).await?,
-            None => None,
+        let first_id = match (
+            dialect::first_inserted_id(&result, inserted),
+            pending.first(),
+        ) {
+            (Some(first_id), Some(first)) => confirmed_first_id(tx, first, first_id).await?,
+            _ => None,
         };
         self.unindexed.extend(
             pending
@@ -421,8 +424,6 @@ impl PostBatch {
     }
 }
 
-/// With writers on several nodes, locks every author of the batch's posts until commit, in
-/// the order of their lock keys (see the module docs). A no-op with a single writer.
 /// `first_id` when it is the id of `first`'s row. Otherwise (which SQLite's rules for new
 /// rowids exclude) `None`, so that each row is looked up: a wrong id would index a message's
 /// words under another message.
@@ -450,6 +451,8 @@ async fn confirmed_first_id(
     }
 }
 
+/// With writers on several nodes, locks every author of the batch's posts until commit, in
+/// the order of their lock keys (see the module docs). A no-op with a single writer.
 async fn lock_authors(tx: &mut Transaction<'static, Db>, ops: &[WriteOp]) -> StoreResult<()> {
     if !dialect::CONCURRENT_WRITERS {
         return Ok(());

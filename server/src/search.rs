@@ -122,6 +122,20 @@ pub fn index_text(body: &str, file_names: &[&str]) -> String {
     text
 }
 
+/// The word a message's channel is indexed under, beside its text (SQLite's `channel`
+/// column): the id's ASCII letters and digits, after a `c` so that it is never empty. Two ids
+/// could share a token; it only narrows a search down, and the channel is checked on the row.
+pub fn channel_token(channel_id: &str) -> String {
+    std::iter::once('c')
+        .chain(
+            channel_id
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase()),
+        )
+        .collect()
+}
+
 /// `l·l`, `l.l` (and the other middle dots people type) between two `l`s become `ll`.
 fn join_ela_geminada(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -278,6 +292,15 @@ pub fn id_windows(start: i64, first_width: i64) -> impl Iterator<Item = (i64, Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_channel_token_is_one_word_of_the_id_s_letters_and_digits() {
+        assert_eq!(
+            channel_token("0193A5e2-7c1b-7d3e-9f00-1a2b3c4d5e6f"),
+            "c0193a5e27c1b7d3e9f001a2b3c4d5e6f"
+        );
+        assert_eq!(channel_token("--"), "c");
+    }
 
     fn phrase(words: &[&str]) -> Term {
         Term::Phrase(words.iter().map(|w| w.to_string()).collect())

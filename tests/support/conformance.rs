@@ -54,6 +54,7 @@ macro_rules! store_conformance {
             files_are_posted_once_and_detached_with_their_message,
             search_folds_accents_case_and_catalan_punctuation,
             every_post_of_a_large_batch_is_found_by_its_own_words,
+            a_search_finds_the_same_in_few_channels_as_in_many,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -2614,4 +2615,100 @@ pub async fn every_post_of_a_large_batch_is_found_by_its_own_words(store: Arc<dy
         ..Default::default()
     };
     assert_eq!(store.search(&common).await.expect("search").len(), POSTS);
+}
+
+/// A search in a few channels finds them in the index (SQLite's `channel` column) and a
+/// search in many reads each match's row: both give exactly the messages of the channels
+/// asked for, newest first, also after an edit (indexed again by another path) and when a
+/// message's words look like a channel's token.
+pub async fn a_search_finds_the_same_in_few_channels_as_in_many(store: Arc<dyn Store>) {
+    use xerrada::search::{Query, channel_token};
+    let anna = user(&store, "anna").await;
+    let mut channels = Vec::new();
+    for _ in 0..12 {
+        channels.push(channel_with(&store, ChannelKind::Public, &[&anna]).await);
+    }
+    // Two rounds over every channel, so that each holds two matches between the others'.
+    let posts: Vec<WriteOp> = (0..24)
+        .map(|i| post(&channels[i % 12], &anna.id, &format!("reunió {i}"), None))
+        .collect();
+    store.apply_batch(&posts).await.expect("posts");
+    let token_of_first = channel_token(&channels[0]);
+    store
+        .apply_batch(&[post(
+            &channels[1],
+            &anna.id,
+            &format!("reunió sobre {token_of_first}"),
+            None,
+        )])
+        .await
+        .expect("post");
+    let first_post = store
+        .messages(&channels[0], HistoryQuery::After { seq: 0, limit: 1 })
+        .await
+        .expect("history")
+        .messages[0]
+        .id
+        .clone();
+    let edit = WriteOp::EditMessage {
+        channel_id: channels[0].clone(),
+        message_id: first_post,
+        editor_id: anna.id.clone(),
+        body: Some("reunió ajornada".into()),
+        extras: None,
+        mentions: None,
+        at: ids::now(),
+    };
+    store.apply_batch(&[edit]).await.expect("edit");
+
+    let found = |q: &str, among: &[String]| {
+        let filter = SearchFilter {
+            terms: Query::parse(q).expect("query").terms,
+            channel_ids: among.to_vec(),
+            limit: 100,
+            ..Default::default()
+        };
+        let store = store.clone();
+        async move {
+            store
+                .search(&filter)
+                .await
+                .expect("search")
+                .iter()
+                .map(|h| (h.message.channel_id.clone(), h.message.seq))
+                .collect::<Vec<_>>()
+        }
+    };
+    for count in [1, 2, 8, 9, 12] {
+        let among = &channels[..count];
+        let hits = found("reunio", among).await;
+        let mut expected: Vec<(String, i64)> = (0..24)
+            .filter(|i| i % 12 < count)
+            .map(|i| (channels[i % 12].clone(), 1 + (i / 12) as i64))
+            .collect();
+        if count > 1 {
+            expected.push((channels[1].clone(), 3));
+        }
+        // Posted in that order, so newest first is the reverse, with the edit in place.
+        expected.reverse();
+        assert_eq!(hits, expected, "in {count} channels");
+        let edited = found("ajornada", among).await;
+        assert_eq!(edited, [(channels[0].clone(), 1)], "in {count} channels");
+        assert!(
+            found("reunio", &channels[count..])
+                .await
+                .iter()
+                .all(|(c, _)| !among.contains(c))
+        );
+    }
+    assert_eq!(
+        found(&token_of_first, &channels[..1]).await,
+        [],
+        "a channel's token is not a word of its messages"
+    );
+    assert_eq!(
+        found(&token_of_first, &channels).await,
+        [(channels[1].clone(), 3)],
+        "the message that wrote it"
+    );
 }

@@ -126,8 +126,9 @@ mod dialect {
     }
 
     /// The query terms as a `tsquery`: each word quoted (words hold only letters and digits),
-    /// a phrase's words joined by `<->`, a prefix with `:*`; all of them required.
-    pub fn search_expression(terms: &[crate::search::Term]) -> String {
+    /// a phrase's words joined by `<->`, a prefix with `:*`; all of them required. The
+    /// channels are a column of `search_docs`, filtered beside the words.
+    pub fn search_expression(terms: &[crate::search::Term], _channel_ids: &[String]) -> String {
         use crate::search::Term;
         let quoted = |words: &[String]| words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>();
         terms

@@ -149,12 +149,7 @@ pub(super) async fn edit(
     .await
     .map_err(db_error)?;
     if body.is_some() {
-        search::unindex(tx, channel_id, message.seq).await?;
-        let edited = search::Indexable {
-            event_id: None,
-            message: &message,
-        };
-        search::index(tx, &[edited]).await?;
+        search::index_edited(tx, &message).await?;
     }
     if let Some(mentions) = mentions {
         forget_mentions(tx, channel_id, message.seq).await?;

@@ -57,14 +57,19 @@ async fn index_under_event_ids(
 ) -> StoreResult<()> {
     let (known, unknown): (Vec<&Indexable>, Vec<&Indexable>) =
         messages.iter().partition(|m| m.event_id.is_some());
-    for chunk in known.chunks(dialect::rows_per_statement(2)) {
+    for chunk in known.chunks(dialect::rows_per_statement(3)) {
         let texts: Vec<String> = chunk.iter().map(|m| text_of(m.message)).collect();
+        let channels: Vec<String> = chunk
+            .iter()
+            .map(|m| search::channel_token(&m.message.channel_id))
+            .collect();
         let columns = [
             Column::Int(chunk.iter().map(|m| m.event_id).collect()),
             Column::Text(texts.iter().map(|t| Some(t.as_str())).collect()),
+            Column::Text(channels.iter().map(|c| Some(c.as_str())).collect()),
         ];
         let sql = format!(
-            "INSERT INTO search_text (rowid, text) {}",
+            "INSERT INTO search_text (rowid, text, channel) {}",
             dialect::rows(&columns)
         );
         dialect::bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)), &columns)
@@ -73,31 +78,57 @@ async fn index_under_event_ids(
             .map_err(db_error)?;
     }
     let unknown: Vec<&Message> = unknown.iter().map(|m| m.message).collect();
-    const COLUMNS: usize = 3;
+    const COLUMNS: usize = 4;
     for chunk in unknown.chunks(MAX_BOUND_PER_BATCH_INSERT / COLUMNS) {
         let rows = (0..chunk.len())
             .map(|i| {
                 let p = |column: usize| dialect::param(i * COLUMNS + column);
                 format!(
-                    "((SELECT id FROM events WHERE channel_id = {} AND seq = {}), {})",
+                    "((SELECT id FROM events WHERE channel_id = {} AND seq = {}), {}, {})",
                     p(1),
                     p(2),
-                    p(3)
+                    p(3),
+                    p(4)
                 )
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let sql = format!("INSERT INTO search_text (rowid, text) VALUES {rows}");
+        let sql = format!("INSERT INTO search_text (rowid, text, channel) VALUES {rows}");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for message in chunk {
             query = query
                 .bind(&message.channel_id)
                 .bind(message.seq)
-                .bind(text_of(message));
+                .bind(text_of(message))
+                .bind(search::channel_token(&message.channel_id));
         }
         query.execute(&mut *conn).await.map_err(db_error)?;
     }
     Ok(())
+}
+
+/// Indexes an edited message's new words in place of its old ones, under the same id, so
+/// that it keeps its place among the results (newest first is by posting, not by editing).
+pub(super) async fn index_edited(conn: &mut DbConnection, message: &Message) -> StoreResult<()> {
+    if dialect::SEARCH_WORDS_IN_DOCS {
+        sqlx::query(
+            "UPDATE search_docs SET doc = to_tsvector('xerrada_search', $3)
+             WHERE channel_id = $1 AND seq = $2",
+        )
+        .bind(&message.channel_id)
+        .bind(message.seq)
+        .bind(text_of(message))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        return Ok(());
+    }
+    unindex(conn, &message.channel_id, message.seq).await?;
+    let edited = Indexable {
+        event_id: None,
+        message,
+    };
+    index_under_event_ids(conn, &[edited]).await
 }
 
 fn text_of(message: &Message) -> String {
@@ -262,8 +293,8 @@ impl DbStore {
             .join(", ");
         let mut conditions = vec![format!("d.channel_id IN ({channels})")];
         conditions.extend(dialect::SEARCH_ONLY_MESSAGES.map(String::from));
-        let expression =
-            (!filter.terms.is_empty()).then(|| dialect::search_expression(&filter.terms));
+        let expression = (!filter.terms.is_empty())
+            .then(|| dialect::search_expression(&filter.terms, &filter.channel_ids));
         if expression.is_some() {
             conditions.push(dialect::search_match(&param()));
         }

@@ -107,6 +107,13 @@ mod dialect {
     /// The words of a message are in FTS5's `search_text`, under the `id` of its `events`
     /// row; the filters read that row.
     pub const SEARCH_WORDS_IN_DOCS: bool = false;
+    /// Up to this many channels, a search finds them in the index (FTS5 intersects the
+    /// words' matches with the channels' lists); above it, it reads each match's row. On a
+    /// test index of 1,000,000 messages in 200 channels (docs/benchmarks.md, "Searching,
+    /// third round"), one word took 0.5–0.8 ms in one channel against 4–9 ms reading rows,
+    /// 0.7–1.0 against 1.2–1.8 in five, and 1.9–4.0 against 0.2–0.7 in twenty: FTS5 reads
+    /// each channel's whole list, and most matches are kept anyway.
+    pub const CHANNELS_MATCHED_IN_INDEX: usize = 8;
     /// FTS5 already walks its matches newest first and stops at the page: no windows.
     pub const SEARCH_FIRST_WINDOW: Option<i64> = None;
 
@@ -147,17 +154,28 @@ mod dialect {
     }
 
     /// The query terms as an FTS5 expression: each word quoted (words hold only letters and
-    /// digits), a phrase's words in one string, a prefix with `*`; all of them required.
-    pub fn search_expression(terms: &[crate::search::Term]) -> String {
-        use crate::search::Term;
-        terms
+    /// digits), a phrase's words in one string, a prefix with `*`; all of them required, in
+    /// the `text` column. A search in at most [`CHANNELS_MATCHED_IN_INDEX`] channels also
+    /// asks for one of their tokens in the `channel` column.
+    pub fn search_expression(terms: &[crate::search::Term], channel_ids: &[String]) -> String {
+        use crate::search::{Term, channel_token};
+        let words = terms
             .iter()
             .map(|term| match term {
                 Term::Phrase(words) => format!("\"{}\"", words.join(" ")),
                 Term::Prefix(words) => format!("\"{}\" *", words.join(" ")),
             })
             .collect::<Vec<_>>()
-            .join(" AND ")
+            .join(" AND ");
+        if channel_ids.is_empty() || channel_ids.len() > CHANNELS_MATCHED_IN_INDEX {
+            return format!("text : ({words})");
+        }
+        let channels = channel_ids
+            .iter()
+            .map(|id| format!("\"{}\"", channel_token(id)))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        format!("text : ({words}) AND channel : ({channels})")
     }
 }
 

@@ -260,7 +260,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        create_private(options.get_filename()).map_err(internal)?;
+        // sqlx names an in-memory database `file:sqlx-in-memory-N`: no file to create.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory {
+            create_private(options.get_filename()).map_err(internal)?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)

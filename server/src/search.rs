@@ -138,18 +138,17 @@ pub fn channel_token(channel_id: &str) -> String {
 
 /// `l·l`, `l.l` (and the other middle dots people type) between two `l`s become `ll`.
 fn join_ela_geminada(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for (i, c) in chars.iter().enumerate() {
-        let between_ls = i > 0
-            && chars[i - 1].eq_ignore_ascii_case(&'l')
-            && chars
-                .get(i + 1)
-                .is_some_and(|n| n.eq_ignore_ascii_case(&'l'));
+    let mut chars = text.chars().peekable();
+    let mut previous: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let between_ls = previous.is_some_and(|p| p.eq_ignore_ascii_case(&'l'))
+            && chars.peek().is_some_and(|n| n.eq_ignore_ascii_case(&'l'));
+        previous = Some(c);
         if between_ls && matches!(c, '·' | '.' | '•' | '\u{2027}' | '\u{0387}' | '-') {
             continue;
         }
-        out.push(*c);
+        out.push(c);
     }
     out
 }

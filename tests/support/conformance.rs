@@ -55,6 +55,7 @@ macro_rules! store_conformance {
             search_folds_accents_case_and_catalan_punctuation,
             every_post_of_a_large_batch_is_found_by_its_own_words,
             a_search_finds_the_same_in_few_channels_as_in_many,
+            a_prefix_finds_every_word_it_starts,
         );
     };
     (@tests $factory:expr; $($check:ident),* $(,)?) => {
@@ -2711,4 +2712,67 @@ pub async fn a_search_finds_the_same_in_few_channels_as_in_many(store: Arc<dyn S
         [(channels[1].clone(), 3)],
         "the message that wrote it"
     );
+}
+
+/// A prefix finds every word it starts, whether the store spells it out as those words
+/// (SQLite, up to 64 of them) or leaves it to the index (more words, other scripts).
+pub async fn a_prefix_finds_every_word_it_starts(store: Arc<dyn Store>) {
+    use xerrada::search::Query;
+    let anna = user(&store, "anna").await;
+    let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
+    let mut bodies: Vec<String> = [
+        "Llicència d'obres",
+        "Les llicències",
+        "Un llicenciat",
+        "El llibre",
+        "Це слово",
+        "Новий словник",
+    ]
+    .iter()
+    .map(|b| b.to_string())
+    .collect();
+    // More words than a prefix is spelled out as.
+    bodies.extend((0..70).map(|i| format!("mot{i}x")));
+    let posts: Vec<WriteOp> = bodies
+        .iter()
+        .map(|b| post(&channel, &anna.id, b, None))
+        .collect();
+    store.apply_batch(&posts).await.expect("posts");
+    let seqs = |q: &str| {
+        let filter = SearchFilter {
+            terms: Query::parse(q).expect("query").terms,
+            channel_ids: vec![channel.clone()],
+            limit: 100,
+            ..Default::default()
+        };
+        let store = store.clone();
+        async move {
+            store
+                .search(&filter)
+                .await
+                .expect("search")
+                .iter()
+                .map(|h| h.message.seq)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(seqs("llic*").await, [3, 2, 1]);
+    assert_eq!(seqs("LLICÈ*").await, [3, 2, 1], "folded like the words");
+    assert_eq!(seqs("llicencie*").await, [2]);
+    assert_eq!(seqs("llic* obres").await, [1], "with another word");
+    assert_eq!(
+        seqs("d'obr*").await,
+        [1],
+        "two words, the last one a prefix"
+    );
+    assert_eq!(seqs("lli*").await, [4, 3, 2, 1]);
+    assert_eq!(
+        seqs("mot*").await.len(),
+        70,
+        "more words than are spelled out"
+    );
+    assert_eq!(seqs("mot4*").await.len(), 11, "mot4x and mot40x to mot49x");
+    assert_eq!(seqs("СЛО*").await, [6, 5], "another script");
+    assert!(seqs("zzz*").await.is_empty());
+    assert!(seqs("c0*").await.is_empty(), "channel tokens are not words");
 }

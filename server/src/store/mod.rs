@@ -49,7 +49,7 @@ pub use helpdesk::HelpdeskStore;
 pub use integrations::IntegrationStore;
 pub use pins::PinStore;
 pub use records::*;
-pub use search::{SearchFilter, SearchHit, SearchStore};
+pub use search::{IndexTerm, SearchFilter, SearchHit, SearchStore};
 pub use telegram::{NewTelegramUpdate, TelegramBot, TelegramStore, TelegramUpdate};
 pub use threads::ThreadStore;
 pub use uploads::UploadStore;

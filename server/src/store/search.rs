@@ -28,6 +28,15 @@ pub struct SearchFilter {
     pub limit: u32,
 }
 
+/// One thing a search statement asks the index for: a term of the query as typed, or the
+/// words a one-word prefix stands for, when the backend listed them (SQLite, see
+/// `sql/search.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexTerm<'a> {
+    Typed(&'a Term),
+    AnyOf(Vec<String>),
+}
+
 /// A message found, newest first by `doc_id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchHit {

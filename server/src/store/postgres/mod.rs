@@ -97,6 +97,8 @@ mod dialect {
     /// rechecked on each row: a search walks the newest ids first, in widening windows, so a
     /// common word fills its page without gathering the whole history (see `sql/search.rs`).
     pub const SEARCH_FIRST_WINDOW: Option<i64> = Some(20_000);
+    /// A prefix stays a prefix: the GIN index finds its rows directly.
+    pub const PREFIX_WORDS: Option<&str> = None;
 
     /// The rows a search reads (`d`, a `search_docs` row, holds the words too).
     pub fn search_from(_words: bool) -> &'static str {
@@ -128,14 +130,23 @@ mod dialect {
     /// The query terms as a `tsquery`: each word quoted (words hold only letters and digits),
     /// a phrase's words joined by `<->`, a prefix with `:*`; all of them required. The
     /// channels are a column of `search_docs`, filtered beside the words.
-    pub fn search_expression(terms: &[crate::search::Term], _channel_ids: &[String]) -> String {
+    pub fn search_expression(
+        terms: &[crate::store::IndexTerm<'_>],
+        _channel_ids: &[String],
+    ) -> String {
         use crate::search::Term;
+        use crate::store::IndexTerm;
         let quoted = |words: &[String]| words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>();
         terms
             .iter()
             .map(|term| match term {
-                Term::Phrase(words) => format!("({})", quoted(words).join(" <-> ")),
-                Term::Prefix(words) => format!("({}:*)", quoted(words).join(" <-> ")),
+                IndexTerm::Typed(Term::Phrase(words)) => {
+                    format!("({})", quoted(words).join(" <-> "))
+                }
+                IndexTerm::Typed(Term::Prefix(words)) => {
+                    format!("({}:*)", quoted(words).join(" <-> "))
+                }
+                IndexTerm::AnyOf(words) => format!("({})", quoted(words).join(" | ")),
             })
             .collect::<Vec<_>>()
             .join(" & ")

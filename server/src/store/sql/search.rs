@@ -3,7 +3,8 @@
 
 use super::decorations::{DbConnection, decorate};
 use super::*;
-use crate::search;
+use crate::search::{self, Term};
+use crate::store::IndexTerm;
 
 /// A message to index, and the id of its `events` row when the caller knows it.
 pub(super) struct Indexable<'a> {
@@ -276,97 +277,170 @@ impl SearchStore for DbStore {
 }
 
 impl DbStore {
-    /// One statement: the newest matches of `filter`, at most its limit.
+    /// The newest matches of `filter`, at most its limit, decorated. One statement, after
+    /// one more that spells prefixes out where the dialect can (both in one snapshot, so that
+    /// a word first posted in between is not missed).
     async fn search_once(&self, filter: &SearchFilter) -> StoreResult<Vec<SearchHit>> {
         if filter.channel_ids.is_empty() || filter.limit == 0 {
             return Ok(Vec::new());
         }
-        // Generated statements number every value with `dialect::param`, never `$N`.
-        let mut next = 0;
-        let mut param = || {
-            next += 1;
-            dialect::param(next)
-        };
-        let channels = (0..filter.channel_ids.len())
-            .map(|_| param())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut conditions = vec![format!("d.channel_id IN ({channels})")];
-        conditions.extend(dialect::SEARCH_ONLY_MESSAGES.map(String::from));
-        let expression = (!filter.terms.is_empty())
-            .then(|| dialect::search_expression(&filter.terms, &filter.channel_ids));
-        if expression.is_some() {
-            conditions.push(dialect::search_match(&param()));
-        }
-        if filter.author_id.is_some() {
-            conditions.push(format!("{} = {}", dialect::SEARCH_AUTHOR, param()));
-        }
-        if filter.has_file {
-            conditions.push(dialect::SEARCH_HAS_FILE.into());
-        }
-        if filter.before.is_some() {
-            conditions.push(format!("d.created_at < {}", param()));
-        }
-        if filter.after.is_some() {
-            conditions.push(format!("d.created_at >= {}", param()));
-        }
-        let words = expression.is_some();
-        let id = dialect::search_id(words);
-        if filter.below.is_some() {
-            conditions.push(format!("{id} < {}", param()));
-        }
-        if filter.above.is_some() {
-            conditions.push(format!("{id} > {}", param()));
-        }
-        let limit = param();
-        // The page is chosen first and only its rows are joined with `events`: a phrase that
-        // PostgreSQL's GIN index can only narrow down (the positions are rechecked on the
-        // rows) could otherwise join thousands of candidates before keeping twenty.
-        let sql = format!(
-            "SELECT found.doc_id, e.* FROM (
-                 SELECT {id} AS doc_id, d.channel_id, d.seq FROM {}
-                 WHERE {} ORDER BY {id} DESC LIMIT {limit}
-             ) found
-             JOIN events e ON e.channel_id = found.channel_id AND e.seq = found.seq
-             ORDER BY found.doc_id DESC",
-            dialect::search_from(words),
-            conditions.join(" AND ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for id in &filter.channel_ids {
-            query = query.bind(id);
-        }
-        if let Some(expression) = &expression {
-            query = query.bind(expression);
-        }
-        if let Some(author) = &filter.author_id {
-            query = query.bind(author);
-        }
-        if let Some(before) = &filter.before {
-            query = query.bind(before);
-        }
-        if let Some(after) = &filter.after {
-            query = query.bind(after);
-        }
-        if let Some(below) = filter.below {
-            query = query.bind(below);
-        }
-        if let Some(above) = filter.above {
-            query = query.bind(above);
-        }
-        query = query.bind(i64::from(filter.limit));
-        let rows = query.fetch_all(&self.pool).await.map_err(db_error)?;
-        let mut hits = rows
-            .iter()
-            .map(|row| {
-                Ok(SearchHit {
-                    doc_id: row.try_get("doc_id").map_err(db_error)?,
-                    message: message_from_row(row)?,
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        let mut hits = match dialect::PREFIX_WORDS {
+            Some(sql) if filter.terms.iter().any(|t| spellable_prefix(t).is_some()) => {
+                let mut tx = sqlx::Connection::begin(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                let mut terms = Vec::with_capacity(filter.terms.len());
+                for term in &filter.terms {
+                    terms.push(spell_out(&mut tx, sql, term).await?);
+                }
+                let hits = matching(&mut tx, filter, &terms).await?;
+                tx.commit().await.map_err(db_error)?;
+                hits
+            }
+            _ => {
+                let terms: Vec<IndexTerm> = filter.terms.iter().map(IndexTerm::Typed).collect();
+                matching(&mut conn, filter, &terms).await?
+            }
+        };
         decorate(&mut conn, hits.iter_mut().map(|h| &mut h.message).collect()).await?;
         Ok(hits)
     }
+}
+
+/// At most this many words stand for a prefix; a prefix that starts more is left to the
+/// index's own prefix search (an OR of hundreds of words would read every list too).
+const MAX_PREFIX_WORDS: i64 = 64;
+
+/// The prefix of `term` when it can be spelled out: one word, of ASCII letters and digits
+/// (folded alike by this server and the index; other scripts are left to the index).
+fn spellable_prefix(term: &Term) -> Option<&str> {
+    match term {
+        Term::Prefix(words) if words.len() == 1 => {
+            let prefix = words[0].as_str();
+            (!prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .then_some(prefix)
+        }
+        _ => None,
+    }
+}
+
+/// `term` as the index is asked for it: a spellable prefix as the words of the index that
+/// start with it, when there are at least one and at most [`MAX_PREFIX_WORDS`].
+async fn spell_out<'a>(
+    conn: &mut DbConnection,
+    sql: &'static str,
+    term: &'a Term,
+) -> StoreResult<IndexTerm<'a>> {
+    let Some(prefix) = spellable_prefix(term) else {
+        return Ok(IndexTerm::Typed(term));
+    };
+    let mut above = prefix.as_bytes().to_vec();
+    if let Some(last) = above.last_mut() {
+        *last += 1;
+    }
+    // ASCII letters and digits plus one are still ASCII.
+    let above = String::from_utf8(above).map_err(internal)?;
+    let words: Vec<String> = sqlx::query_scalar(sql)
+        .bind(prefix)
+        .bind(above)
+        .bind(MAX_PREFIX_WORDS + 1)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    if words.is_empty() || words.len() as i64 > MAX_PREFIX_WORDS {
+        return Ok(IndexTerm::Typed(term));
+    }
+    Ok(IndexTerm::AnyOf(words))
+}
+
+/// One statement: the newest matches of `filter` for `terms`, at most its limit.
+async fn matching(
+    conn: &mut DbConnection,
+    filter: &SearchFilter,
+    terms: &[IndexTerm<'_>],
+) -> StoreResult<Vec<SearchHit>> {
+    // Generated statements number every value with `dialect::param`, never `$N`.
+    let mut next = 0;
+    let mut param = || {
+        next += 1;
+        dialect::param(next)
+    };
+    let channels = (0..filter.channel_ids.len())
+        .map(|_| param())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut conditions = vec![format!("d.channel_id IN ({channels})")];
+    conditions.extend(dialect::SEARCH_ONLY_MESSAGES.map(String::from));
+    let expression =
+        (!terms.is_empty()).then(|| dialect::search_expression(terms, &filter.channel_ids));
+    if expression.is_some() {
+        conditions.push(dialect::search_match(&param()));
+    }
+    if filter.author_id.is_some() {
+        conditions.push(format!("{} = {}", dialect::SEARCH_AUTHOR, param()));
+    }
+    if filter.has_file {
+        conditions.push(dialect::SEARCH_HAS_FILE.into());
+    }
+    if filter.before.is_some() {
+        conditions.push(format!("d.created_at < {}", param()));
+    }
+    if filter.after.is_some() {
+        conditions.push(format!("d.created_at >= {}", param()));
+    }
+    let words = expression.is_some();
+    let id = dialect::search_id(words);
+    if filter.below.is_some() {
+        conditions.push(format!("{id} < {}", param()));
+    }
+    if filter.above.is_some() {
+        conditions.push(format!("{id} > {}", param()));
+    }
+    let limit = param();
+    // The page is chosen first and only its rows are joined with `events`: a phrase that
+    // PostgreSQL's GIN index can only narrow down (the positions are rechecked on the
+    // rows) could otherwise join thousands of candidates before keeping twenty.
+    let sql = format!(
+        "SELECT found.doc_id, e.* FROM (
+             SELECT {id} AS doc_id, d.channel_id, d.seq FROM {}
+             WHERE {} ORDER BY {id} DESC LIMIT {limit}
+         ) found
+         JOIN events e ON e.channel_id = found.channel_id AND e.seq = found.seq
+         ORDER BY found.doc_id DESC",
+        dialect::search_from(words),
+        conditions.join(" AND ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in &filter.channel_ids {
+        query = query.bind(id);
+    }
+    if let Some(expression) = &expression {
+        query = query.bind(expression);
+    }
+    if let Some(author) = &filter.author_id {
+        query = query.bind(author);
+    }
+    if let Some(before) = &filter.before {
+        query = query.bind(before);
+    }
+    if let Some(after) = &filter.after {
+        query = query.bind(after);
+    }
+    if let Some(below) = filter.below {
+        query = query.bind(below);
+    }
+    if let Some(above) = filter.above {
+        query = query.bind(above);
+    }
+    query = query.bind(i64::from(filter.limit));
+    let rows = query.fetch_all(&mut *conn).await.map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            Ok(SearchHit {
+                doc_id: row.try_get("doc_id").map_err(db_error)?,
+                message: message_from_row(row)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()
 }

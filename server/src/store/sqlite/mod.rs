@@ -114,6 +114,13 @@ mod dialect {
     /// 0.7–1.0 against 1.2–1.8 in five, and 1.9–4.0 against 0.2–0.7 in twenty: FTS5 reads
     /// each channel's whole list, and most matches are kept anyway.
     pub const CHANNELS_MATCHED_IN_INDEX: usize = 8;
+    /// The words of the index that start with a prefix (`$1`: the prefix, `$2`: the prefix
+    /// with its last character one higher), at most `$3` of them. FTS5 answers a prefix by
+    /// merging the lists of all those words over the whole history before it can return the
+    /// newest match; asked for the words one by one (`IndexTerm::AnyOf`), it walks them
+    /// newest first and stops at the page. Listing them reads each one's entries once.
+    pub const PREFIX_WORDS: Option<&str> =
+        Some("SELECT term FROM search_vocabulary WHERE term >= $1 AND term < $2 LIMIT $3");
     /// FTS5 already walks its matches newest first and stops at the page: no windows.
     pub const SEARCH_FIRST_WINDOW: Option<i64> = None;
 
@@ -157,13 +164,21 @@ mod dialect {
     /// digits), a phrase's words in one string, a prefix with `*`; all of them required, in
     /// the `text` column. A search in at most [`CHANNELS_MATCHED_IN_INDEX`] channels also
     /// asks for one of their tokens in the `channel` column.
-    pub fn search_expression(terms: &[crate::search::Term], channel_ids: &[String]) -> String {
+    pub fn search_expression(
+        terms: &[crate::store::IndexTerm<'_>],
+        channel_ids: &[String],
+    ) -> String {
         use crate::search::{Term, channel_token};
+        use crate::store::IndexTerm;
         let words = terms
             .iter()
             .map(|term| match term {
-                Term::Phrase(words) => format!("\"{}\"", words.join(" ")),
-                Term::Prefix(words) => format!("\"{}\" *", words.join(" ")),
+                IndexTerm::Typed(Term::Phrase(words)) => format!("\"{}\"", words.join(" ")),
+                IndexTerm::Typed(Term::Prefix(words)) => format!("\"{}\" *", words.join(" ")),
+                IndexTerm::AnyOf(words) => {
+                    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+                    format!("({})", quoted.join(" OR "))
+                }
             })
             .collect::<Vec<_>>()
             .join(" AND ");

@@ -2618,12 +2618,33 @@ pub async fn every_post_of_a_large_batch_is_found_by_its_own_words(store: Arc<dy
     assert_eq!(store.search(&common).await.expect("search").len(), POSTS);
 }
 
+/// What `q` finds in `channel_ids` (at most 100), newest first: each message's channel and seq.
+pub async fn searched(
+    store: &Arc<dyn Store>,
+    q: &str,
+    channel_ids: &[String],
+) -> Vec<(String, i64)> {
+    let filter = SearchFilter {
+        terms: xerrada::search::Query::parse(q).expect("query").terms,
+        channel_ids: channel_ids.to_vec(),
+        limit: 100,
+        ..Default::default()
+    };
+    store
+        .search(&filter)
+        .await
+        .expect("search")
+        .iter()
+        .map(|h| (h.message.channel_id.clone(), h.message.seq))
+        .collect()
+}
+
 /// A search in a few channels finds them in the index (SQLite's `channel` column) and a
 /// search in many reads each match's row: both give exactly the messages of the channels
 /// asked for, newest first, also after an edit (indexed again by another path) and when a
 /// message's words look like a channel's token.
 pub async fn a_search_finds_the_same_in_few_channels_as_in_many(store: Arc<dyn Store>) {
-    use xerrada::search::{Query, channel_token};
+    use xerrada::search::channel_token;
     let anna = user(&store, "anna").await;
     let mut channels = Vec::new();
     for _ in 0..12 {
@@ -2662,27 +2683,9 @@ pub async fn a_search_finds_the_same_in_few_channels_as_in_many(store: Arc<dyn S
     };
     store.apply_batch(&[edit]).await.expect("edit");
 
-    let found = |q: &str, among: &[String]| {
-        let filter = SearchFilter {
-            terms: Query::parse(q).expect("query").terms,
-            channel_ids: among.to_vec(),
-            limit: 100,
-            ..Default::default()
-        };
-        let store = store.clone();
-        async move {
-            store
-                .search(&filter)
-                .await
-                .expect("search")
-                .iter()
-                .map(|h| (h.message.channel_id.clone(), h.message.seq))
-                .collect::<Vec<_>>()
-        }
-    };
     for count in [1, 2, 8, 9, 12] {
         let among = &channels[..count];
-        let hits = found("reunio", among).await;
+        let hits = searched(&store, "reunio", among).await;
         let mut expected: Vec<(String, i64)> = (0..24)
             .filter(|i| i % 12 < count)
             .map(|i| (channels[i % 12].clone(), 1 + (i / 12) as i64))
@@ -2693,22 +2696,22 @@ pub async fn a_search_finds_the_same_in_few_channels_as_in_many(store: Arc<dyn S
         // Posted in that order, so newest first is the reverse, with the edit in place.
         expected.reverse();
         assert_eq!(hits, expected, "in {count} channels");
-        let edited = found("ajornada", among).await;
+        let edited = searched(&store, "ajornada", among).await;
         assert_eq!(edited, [(channels[0].clone(), 1)], "in {count} channels");
         assert!(
-            found("reunio", &channels[count..])
+            searched(&store, "reunio", &channels[count..])
                 .await
                 .iter()
                 .all(|(c, _)| !among.contains(c))
         );
     }
     assert_eq!(
-        found(&token_of_first, &channels[..1]).await,
+        searched(&store, &token_of_first, &channels[..1]).await,
         [],
         "a channel's token is not a word of its messages"
     );
     assert_eq!(
-        found(&token_of_first, &channels).await,
+        searched(&store, &token_of_first, &channels).await,
         [(channels[1].clone(), 3)],
         "the message that wrote it"
     );
@@ -2717,7 +2720,6 @@ pub async fn a_search_finds_the_same_in_few_channels_as_in_many(store: Arc<dyn S
 /// A prefix finds every word it starts, whether the store spells it out as those words
 /// (SQLite, up to 64 of them) or leaves it to the index (more words, other scripts).
 pub async fn a_prefix_finds_every_word_it_starts(store: Arc<dyn Store>) {
-    use xerrada::search::Query;
     let anna = user(&store, "anna").await;
     let channel = channel_with(&store, ChannelKind::Public, &[&anna]).await;
     let mut bodies: Vec<String> = [
@@ -2738,41 +2740,52 @@ pub async fn a_prefix_finds_every_word_it_starts(store: Arc<dyn Store>) {
         .map(|b| post(&channel, &anna.id, b, None))
         .collect();
     store.apply_batch(&posts).await.expect("posts");
-    let seqs = |q: &str| {
-        let filter = SearchFilter {
-            terms: Query::parse(q).expect("query").terms,
-            channel_ids: vec![channel.clone()],
-            limit: 100,
-            ..Default::default()
-        };
-        let store = store.clone();
-        async move {
-            store
-                .search(&filter)
-                .await
-                .expect("search")
-                .iter()
-                .map(|h| h.message.seq)
-                .collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(seqs("llic*").await, [3, 2, 1]);
-    assert_eq!(seqs("LLICÈ*").await, [3, 2, 1], "folded like the words");
-    assert_eq!(seqs("llicencie*").await, [2]);
-    assert_eq!(seqs("llic* obres").await, [1], "with another word");
+    let channels = [channel];
+    assert_eq!(seqs_in(&store, &channels, "llic*").await, [3, 2, 1]);
     assert_eq!(
-        seqs("d'obr*").await,
+        seqs_in(&store, &channels, "LLICÈ*").await,
+        [3, 2, 1],
+        "folded like the words"
+    );
+    assert_eq!(seqs_in(&store, &channels, "llicencie*").await, [2]);
+    assert_eq!(
+        seqs_in(&store, &channels, "llic* obres").await,
+        [1],
+        "with another word"
+    );
+    assert_eq!(
+        seqs_in(&store, &channels, "d'obr*").await,
         [1],
         "two words, the last one a prefix"
     );
-    assert_eq!(seqs("lli*").await, [4, 3, 2, 1]);
+    assert_eq!(seqs_in(&store, &channels, "lli*").await, [4, 3, 2, 1]);
     assert_eq!(
-        seqs("mot*").await.len(),
+        seqs_in(&store, &channels, "mot*").await.len(),
         70,
         "more words than are spelled out"
     );
-    assert_eq!(seqs("mot4*").await.len(), 11, "mot4x and mot40x to mot49x");
-    assert_eq!(seqs("СЛО*").await, [6, 5], "another script");
-    assert!(seqs("zzz*").await.is_empty());
-    assert!(seqs("c0*").await.is_empty(), "channel tokens are not words");
+    assert_eq!(
+        seqs_in(&store, &channels, "mot4*").await.len(),
+        11,
+        "mot4x and mot40x to mot49x"
+    );
+    assert_eq!(
+        seqs_in(&store, &channels, "СЛО*").await,
+        [6, 5],
+        "another script"
+    );
+    assert!(seqs_in(&store, &channels, "zzz*").await.is_empty());
+    assert!(
+        seqs_in(&store, &channels, "c0*").await.is_empty(),
+        "channel tokens are not words"
+    );
+}
+
+/// The seqs of what `q` finds in `channel_ids`, newest first.
+async fn seqs_in(store: &Arc<dyn Store>, channel_ids: &[String], q: &str) -> Vec<i64> {
+    searched(store, q, channel_ids)
+        .await
+        .into_iter()
+        .map(|(_, seq)| seq)
+        .collect()
 }

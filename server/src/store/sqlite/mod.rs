@@ -432,14 +432,14 @@ mod plan_tests {
         loop {
             // SAFETY: `db` is open and locked; `sqlite3_next_stmt` walks its prepared
             // statements, each alive while the lock is held, and `sqlite3_sql` gives the text
-            // each was prepared from (NUL-terminated, owned by the statement).
+            // each was prepared from (NUL-terminated, owned by the statement) or null.
             unsafe {
                 stmt = libsqlite3_sys::sqlite3_next_stmt(db, stmt);
                 if stmt.is_null() {
                     return None;
                 }
-                let text = std::ffi::CStr::from_ptr(libsqlite3_sys::sqlite3_sql(stmt));
-                if text.to_str() == Ok(sql) {
+                let text = libsqlite3_sys::sqlite3_sql(stmt);
+                if !text.is_null() && std::ffi::CStr::from_ptr(text).to_str() == Ok(sql) {
                     return Some(libsqlite3_sys::sqlite3_stmt_status(
                         stmt,
                         libsqlite3_sys::SQLITE_STMTSTATUS_REPREPARE,

@@ -2,7 +2,6 @@
 //! `scope=public`, the public channels it has not joined), newest first. What the box says is
 //! read by `crate::search`; this decides where the caller may look.
 
-use tokio::sync::Semaphore;
 use xerrada_protocol::{ChannelKind, SearchResult, SearchResults};
 
 use crate::auth::Caller;
@@ -28,11 +27,6 @@ pub struct SearchParams {
 
 /// Longest search box accepted, in bytes.
 const MAX_QUERY_BYTES: usize = 1_000;
-
-/// Searches run at most two at a time (the cores of a small machine). SQLite's pool has four
-/// connections: without this bound, a crowd of searchers could keep the writer (and so every
-/// post's ack) waiting for one.
-static SEARCHES: Semaphore = Semaphore::const_new(2);
 
 pub async fn search(
     ctx: &Context,
@@ -129,13 +123,7 @@ pub async fn search(
     {
         return Err(AppError::Invalid("type something to search for".into()));
     }
-    let mut hits = {
-        let _turn = SEARCHES
-            .acquire()
-            .await
-            .map_err(|_| AppError::Busy("the server is shutting down".into()))?;
-        ctx.store.search(&filter).await?
-    };
+    let mut hits = ctx.store.search(&filter).await?;
     let next_cursor = if hits.len() > limit as usize {
         hits.truncate(limit as usize);
         hits.last().map(|h| h.doc_id.to_string())

@@ -7,6 +7,14 @@ use async_trait::async_trait;
 use super::*;
 use crate::search::Term;
 
+/// How many searches a store runs at once: `per_core` (its dialect's `SEARCHES_PER_CORE`)
+/// for each core. The bound keeps a crowd of searchers from taking every connection of the
+/// pool, and so from keeping the writer (every post's ack) waiting for one.
+pub(super) fn concurrent_searches(per_core: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    per_core.saturating_mul(cores).max(1)
+}
+
 /// What to look for, and where.
 #[derive(Debug, Clone, Default)]
 pub struct SearchFilter {

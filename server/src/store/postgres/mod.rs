@@ -12,12 +12,16 @@
 //! so that `seq` stays gap-free with a writer on every node, and how a `client_msg_id` posted at
 //! once through two nodes is stored once, is told in `sql/writes.rs`.
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
+use tokio::sync::Semaphore;
+
+use super::search::concurrent_searches;
 use super::{Leadership, StoreError, StoreResult};
 
 /// The portable queries, compiled for PostgreSQL.
@@ -97,6 +101,10 @@ mod dialect {
     /// rechecked on each row: a search walks the newest ids first, in widening windows, so a
     /// common word fills its page without gathering the whole history (see `sql/search.rs`).
     pub const SEARCH_FIRST_WINDOW: Option<i64> = Some(20_000);
+    /// Searches run at once, per core of this node. The work is PostgreSQL's, which a second
+    /// search per core did not speed up: it only slowed the posts' acks (docs/benchmarks.md,
+    /// "Searching, fourth round").
+    pub const SEARCHES_PER_CORE: usize = 1;
     /// A prefix stays a prefix: the GIN index finds its rows directly.
     pub const PREFIX_WORDS: Option<&str> = None;
 
@@ -170,6 +178,8 @@ mod dialect {
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// A turn for each search that may run (see `sql/search.rs`).
+    searches: Arc<Semaphore>,
 }
 
 impl PostgresStore {
@@ -177,8 +187,11 @@ impl PostgresStore {
     /// migrations. A database that cannot be reached is reported within seconds.
     pub async fn open(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url).map_err(internal)?;
+        let searches = concurrent_searches(dialect::SEARCHES_PER_CORE);
+        // Room for every search, the writer and the requests' own reads.
+        let connections = u32::try_from(searches.saturating_add(2).max(8)).unwrap_or(u32::MAX);
         let pool = PgPoolOptions::new()
-            .max_connections(8)
+            .max_connections(connections)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
@@ -189,7 +202,10 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(internal)?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            searches: Arc::new(Semaphore::new(searches)),
+        })
     }
 
     /// The connection pool (for the data migration between backends).

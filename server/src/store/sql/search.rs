@@ -240,6 +240,8 @@ impl DbStore {
 #[async_trait]
 impl SearchStore for DbStore {
     async fn search(&self, filter: &SearchFilter) -> StoreResult<Vec<SearchHit>> {
+        // The store's semaphore is never closed.
+        let _turn = self.searches.acquire().await.map_err(internal)?;
         let Some(first_width) = dialect::SEARCH_FIRST_WINDOW else {
             return self.search_once(filter).await;
         };

@@ -7,6 +7,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -15,6 +16,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 
+use tokio::sync::Semaphore;
+
+use super::search::concurrent_searches;
 use super::{Leadership, StoreError, StoreResult};
 
 /// The portable queries, compiled for SQLite.
@@ -123,6 +127,13 @@ mod dialect {
         Some("SELECT term FROM search_vocabulary WHERE term >= $1 AND term < $2 LIMIT $3");
     /// FTS5 already walks its matches newest first and stops at the page: no windows.
     pub const SEARCH_FIRST_WINDOW: Option<i64> = None;
+    /// Searches run at once, per core. A search is several statements in turn, each handed
+    /// from an async worker to its connection's thread and back; with one search per core
+    /// the cores idled through those hand-offs (144 % of 200 % busy on two cores with 20
+    /// people searching back to back; 167 % and 1.2–1.4 times the searches with two per
+    /// core; three per core slowed every post's ack: docs/benchmarks.md, "Searching, fourth
+    /// round").
+    pub const SEARCHES_PER_CORE: usize = 2;
 
     /// The rows a search reads: with words, FTS5's matches first, so that SQLite walks them
     /// newest first (`search_id` descending) and stops at the limit, however common the words;
@@ -208,6 +219,8 @@ pub struct SqliteContents {
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// A turn for each search that may run (see `sql/search.rs`).
+    searches: Arc<Semaphore>,
 }
 
 /// Creates the database file readable by its owner only (0600), or narrows an existing one and
@@ -280,8 +293,12 @@ impl SqliteStore {
         if !in_memory {
             create_private(options.get_filename()).map_err(internal)?;
         }
+        let searches = concurrent_searches(dialect::SEARCHES_PER_CORE);
+        // A connection for each search, one for the writer's batches, and one for what every
+        // request reads besides (its caller, its channel).
+        let connections = u32::try_from(searches.saturating_add(2)).unwrap_or(u32::MAX);
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(connections)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(|conn, _| Box::pin(keep_plans_stable(conn)))
@@ -292,7 +309,10 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(internal)?;
-        let store = SqliteStore { pool };
+        let store = SqliteStore {
+            pool,
+            searches: Arc::new(Semaphore::new(searches)),
+        };
         store.check_durability().await?;
         let reindexed = store.reindex_search_if_asked().await?;
         if reindexed > 0 {

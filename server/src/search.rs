@@ -166,33 +166,41 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn fold(word: &str) -> String {
     word.chars()
         .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
-            'ý' | 'ÿ' => 'y',
-            other => other,
-        })
+        .map(without_diacritic)
         .collect()
+}
+
+/// `c` (lowercase) without its diacritic.
+fn without_diacritic(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
 }
 
 /// Where the query's words appear in `text`: an excerpt around the first one, HTML-escaped,
 /// each found word in `<mark>…</mark>`. `None` when no word of the query is in `text`.
 pub fn highlight(text: &str, terms: &[Term]) -> Option<String> {
-    let wanted: Vec<(String, bool)> = terms
+    let wanted: Vec<(&str, bool)> = terms
         .iter()
         .flat_map(|t| match t {
-            Term::Phrase(words) => words.iter().map(|w| (w.clone(), false)).collect::<Vec<_>>(),
+            Term::Phrase(words) => words
+                .iter()
+                .map(|w| (w.as_str(), false))
+                .collect::<Vec<_>>(),
             Term::Prefix(words) => {
                 let last = words.len().saturating_sub(1);
                 words
                     .iter()
                     .enumerate()
-                    .map(|(i, w)| (w.clone(), i == last))
+                    .map(|(i, w)| (w.as_str(), i == last))
                     .collect()
             }
         })
@@ -201,15 +209,25 @@ pub fn highlight(text: &str, terms: &[Term]) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut spans = Vec::new();
     let mut start = None;
+    // Each word of the text, folded as `words` folds it (a word here is letters and digits,
+    // with `·` inside, which `words` drops), into one buffer: results are highlighted on
+    // every search, word by word.
+    let mut folded = String::new();
     for (i, c) in chars.iter().chain(std::iter::once(&' ')).enumerate() {
         match (c.is_alphanumeric() || matches!(c, '·'), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                let word: String = chars[s..i].iter().collect();
-                let folded: String = words(&word).concat();
+                folded.clear();
+                folded.extend(
+                    chars[s..i]
+                        .iter()
+                        .filter(|c| c.is_alphanumeric())
+                        .flat_map(|c| c.to_lowercase())
+                        .map(without_diacritic),
+                );
                 let found = wanted.iter().any(|(w, prefix)| {
                     if *prefix {
-                        folded.starts_with(w.as_str())
+                        folded.starts_with(w)
                     } else {
                         folded == *w
                     }
@@ -396,6 +414,14 @@ mod tests {
             )
             .as_deref(),
             Some("La <mark>col·lecció</mark>")
+        );
+        assert_eq!(
+            highlight(
+                "LA FAÇANA del Carrer",
+                &Query::parse("\"facana del\" carrer").expect("q").terms
+            )
+            .as_deref(),
+            Some("LA <mark>FAÇANA</mark> <mark>del</mark> <mark>Carrer</mark>")
         );
     }
 

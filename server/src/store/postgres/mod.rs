@@ -18,7 +18,6 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
-
 use tokio::sync::Semaphore;
 
 use super::search::concurrent_searches;

@@ -15,7 +15,6 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, Transaction};
-
 use tokio::sync::Semaphore;
 
 use super::search::concurrent_searches;

@@ -55,8 +55,14 @@ describe("markdown properties", () => {
           .replace(/<[^>]*>/g, " ")
           .replace(/&amp;/g, "&");
         // Link targets count as shown: a label hides its URL in the href. An ordered list's
-        // number is structure (the list shows it), not a word of the text.
-        const typed = words(body.replace(/^\s{0,3}(?:>\s?)*\d{1,9}[.)]\s/gm, ""));
+        // number is structure (the list shows it), not a word of the text; so is the language
+        // named after a code fence's opening backticks (parse.ts's FENCE: "```1. " opens a
+        // block in language "1.").
+        const typed = words(
+          body
+            .replace(/^\s{0,3}(?:>\s?)*\d{1,9}[.)]\s/gm, "")
+            .replace(/^(\s{0,3}```\s*)[\w+#.-]*(\s*)$/gm, "$1$2"),
+        );
         for (const word of new Set(typed.split(" ").filter(Boolean))) {
           expect(words(shown)).toContain(word);
         }
